@@ -23,7 +23,7 @@ static int h_failed_tests;	/* failed tests in this program */
 			h_failures++;                                          \
 			fprintf(stdout, "#   %s:%d: check failed: %s: ",       \
 				__FILE__, __LINE__, #cond);                    \
-			fprintf(stdout, "" __VA_ARGS__);                       \
+			fprintf(stdout, " " __VA_ARGS__);                       \
 			fputc('\n', stdout);                                   \
 		}                                                              \
 		__ok;                                                          \
@@ -37,7 +37,7 @@ static int h_failed_tests;	/* failed tests in this program */
 			h_failures++;                                          \
 			fprintf(stdout, "#   %s:%d: %s = %llu, want %llu: ",   \
 				__FILE__, __LINE__, #got, __g, __w);           \
-			fprintf(stdout, "" __VA_ARGS__);                       \
+			fprintf(stdout, " " __VA_ARGS__);                       \
 			fputc('\n', stdout);                                   \
 		}                                                              \
 		__ok;                                                          \
