@@ -77,7 +77,7 @@ $(TEST_UNIT): $(O)/tests/test_unit.o $(USER_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
 
-$(TEST_BPF): $(O)/tests/test_bpf.o $(O)/tests/frames.o
+$(TEST_BPF): $(O)/tests/test_bpf.o $(O)/tests/frames.o $(O)/user/snapshot.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 

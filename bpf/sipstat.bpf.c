@@ -46,8 +46,22 @@ static __always_inline int port_is_sip(__u16 port)
  * early exit on a runtime length, and tiny payloads are rare anyway.
  */
 #define SHORT_HAVE(i) ((i) < len && (const void *)(p + (i) + 1) <= end)
-#define SHORT_LEAD(i, lc, uc)                                                  	do {                                                                   		if (!SHORT_HAVE(i))                                            			return bad ? SIPSTAT_C_MALFORMED : SIPSTAT_C_TRUNCATED;		if ((p[i] | ((lc) == '/' ? 0 : 0x20)) != (lc))                 			return SIPSTAT_C_OTHER;                                		bad |= p[i] != (uc);                                           	} while (0)
-#define SHORT_BYTE(i, ok)                                                      	do {                                                                   		if (!SHORT_HAVE(i))                                            			return bad ? SIPSTAT_C_MALFORMED : SIPSTAT_C_TRUNCATED;		ch = p[i];                                                     		if (bad || !(ok))                                              			return SIPSTAT_C_MALFORMED;                            	} while (0)
+#define SHORT_LEAD(i, lc, uc)                                                  \
+	do {                                                                   \
+		if (!SHORT_HAVE(i))                                            \
+			return bad ? SIPSTAT_C_MALFORMED : SIPSTAT_C_TRUNCATED; \
+		if ((p[i] | ((lc) == '/' ? 0 : 0x20)) != (lc))                 \
+			return SIPSTAT_C_OTHER;                                \
+		bad |= p[i] != (uc);                                           \
+	} while (0)
+#define SHORT_BYTE(i, ok)                                                      \
+	do {                                                                   \
+		if (!SHORT_HAVE(i))                                            \
+			return bad ? SIPSTAT_C_MALFORMED : SIPSTAT_C_TRUNCATED; \
+		ch = p[i];                                                     \
+		if (bad || !(ok))                                              \
+			return SIPSTAT_C_MALFORMED;                            \
+	} while (0)
 
 static __always_inline int classify_short(const __u8 *p, const void *end, __u32 len)
 {
@@ -67,7 +81,7 @@ static __always_inline int classify_short(const __u8 *p, const void *end, __u32 
 	SHORT_BYTE(8, ch >= '1' && ch <= '6');
 	SHORT_BYTE(9, ch >= '0' && ch <= '9');
 	SHORT_BYTE(10, ch >= '0' && ch <= '9');
-	/* Unreachable for len < 12 unless the frame ends first: truncated. */
+	/* Eleven bytes, all fitting: one byte short of a status line. */
 	return bad ? SIPSTAT_C_MALFORMED : SIPSTAT_C_TRUNCATED;
 }
 
