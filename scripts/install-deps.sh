@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Install what sipstat needs to build and test, with apt-get (Debian 12).
+# Idempotent: packages already installed are left alone, and when nothing
+# is missing apt is not run at all.
+#
+#   scripts/install-deps.sh              build and test dependencies
+#   scripts/install-deps.sh --build-only build dependencies only
+#
+# Runs as root, or through sudo when not root.
+set -euo pipefail
+
+BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
+	gcc libc6-dev iproute2)
+TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux libncurses-dev procps jq)
+
+build_only=0
+for arg in "$@"; do
+	case $arg in
+	--build-only) build_only=1 ;;
+	-h | --help)
+		sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "install-deps.sh: unknown argument '$arg' (use --build-only or --help)" >&2
+		exit 2
+		;;
+	esac
+done
+
+pkgs=("${BUILD_PKGS[@]}")
+[[ $build_only -eq 1 ]] || pkgs+=("${TEST_PKGS[@]}")
+
+if [[ $EUID -eq 0 ]]; then
+	SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=(sudo)
+else
+	echo "install-deps.sh: must run as root (and sudo is not installed)" >&2
+	exit 1
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps.sh: apt-get not found: install by hand: ${pkgs[*]}" >&2
+	exit 1
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ $status == "install ok installed" ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+	echo "install-deps.sh: all ${#pkgs[@]} packages already installed"
+	exit 0
+fi
+
+echo "install-deps.sh: installing ${missing[*]}"
+
+# tshark asks whether non-root users may capture; answer no, silently.
+if printf '%s\n' "${missing[@]}" | grep -qx tshark; then
+	echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+		"${SUDO[@]}" debconf-set-selections
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	"${missing[@]}"
