@@ -21,6 +21,10 @@ SIPSTAT_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror \
 	-Iinclude -Iuser -I$(O) -DSIPSTAT_VERSION='"$(VERSION)"' -MMD -MP
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+# The live view (--top): ncursesw when available, else ncurses (libncurses-dev).
+NCURSES_PC := $(shell $(PKG_CONFIG) --exists ncursesw 2>/dev/null && echo ncursesw || echo ncurses)
+NCURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(NCURSES_PC) 2>/dev/null)
+NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs $(NCURSES_PC) 2>/dev/null || echo -lncurses)
 
 # asm/types.h lives in the multiarch include directory on Debian.
 MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
@@ -37,16 +41,18 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit deps demo bench install clean help
+.PHONY: all test unit deps demo bench bench-view install clean help
 
-USER_LIB_SRCS := user/codes.c user/snapshot.c user/report.c user/args.c
-USER_SRCS := $(USER_LIB_SRCS) user/loader.c user/main.c
+USER_LIB_SRCS := user/codes.c user/snapshot.c user/report.c user/args.c user/view.c
+USER_SRCS := $(USER_LIB_SRCS) user/top.c user/loader.c user/main.c
 USER_LIB_OBJS := $(USER_LIB_SRCS:user/%.c=$(O)/user/%.o)
 USER_OBJS := $(USER_SRCS:user/%.c=$(O)/user/%.o)
 
 TEST_UNIT := $(O)/tests/test_unit
 TEST_BPF := $(O)/tests/test_bpf
-TEST_BINS := $(TEST_UNIT) $(TEST_BPF)
+TEST_VIEW := $(O)/tests/test_view
+TEST_BINS := $(TEST_UNIT) $(TEST_BPF) $(TEST_VIEW)
+BENCH_VIEW := $(O)/tests/bench_view
 
 all: $(O)/sipstat $(O)/sipstat.bpf.o
 
@@ -61,13 +67,16 @@ $(O)/sipstat.skel.h: $(O)/sipstat.bpf.o
 # Everything that includes the skeleton must wait for it.
 $(USER_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
 
+# Only the curses code sees the curses feature macros (-D_XOPEN_SOURCE=600).
+$(O)/user/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
+
 $(O)/user/%.o: user/%.c | $(O)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
 
 $(O)/sipstat: $(USER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
 
 $(O)/tests/%.o: tests/%.c | $(O)/tests
 	$(call msg,CC,$@)
@@ -76,6 +85,14 @@ $(O)/tests/%.o: tests/%.c | $(O)/tests
 $(TEST_UNIT): $(O)/tests/test_unit.o $(USER_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
+
+$(TEST_VIEW): $(O)/tests/test_view.o $(USER_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
+
+$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/user/top.o $(USER_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(NCURSES_LIBS) -o $@
 
 $(TEST_BPF): $(O)/tests/test_bpf.o $(O)/tests/frames.o $(O)/user/snapshot.o
 	$(call msg,LINK,$@)
@@ -88,11 +105,19 @@ $(O) $(O)/user $(O)/tests:
 test: all $(TEST_BINS)
 	$(Q)O=$(O) tests/run.sh
 
-unit: $(TEST_UNIT)
-	$(Q)$(TEST_UNIT)
+unit: $(TEST_UNIT) $(TEST_VIEW)
+	$(Q)$(TEST_UNIT) && $(TEST_VIEW)
+
+# CPU time of one refresh of the live view with all 600 codes counting.
+bench-view: $(BENCH_VIEW)
+	$(Q)$(BENCH_VIEW)
 
 deps:
 	$(Q)scripts/install-deps.sh
+
+# The README's first command: a SIP network in namespaces and the live report.
+demo: all
+	$(Q)O=$(O) scripts/demo.sh
 
 install: all
 	install -D -m 0755 $(O)/sipstat $(DESTDIR)$(BINDIR)/sipstat
@@ -105,6 +130,8 @@ help:
 	@echo 'make            build $(O)/sipstat and the BPF object'
 	@echo 'make test       unit, BPF_PROG_TEST_RUN and veth/namespace tests (root for the last two)'
 	@echo 'make unit       userspace unit tests only (no root)'
+	@echo 'make bench-view CPU time per refresh of sipstat --top (600 codes, no root)'
+	@echo 'make demo       sipp -> Kamailio -> sipp in namespaces, sipstat attached (root, Ctrl-C ends)'
 	@echo 'make deps       install build and test dependencies with apt-get'
 	@echo 'make install    install sipstat into $$(DESTDIR)$$(BINDIR)'
 	@echo 'make clean      remove $(O)'

@@ -159,6 +159,7 @@ run_bin() {
 }
 
 run_bin test_unit "$odir/tests/test_unit"
+run_bin test_view "$odir/tests/test_view"
 run_bin test_bpf "$odir/tests/test_bpf" root
 
 shopt -s nullglob

@@ -344,6 +344,11 @@ static void test_args_defaults_and_full(void)
 	CHECK_STR(o.ifnames[0], "eth0");
 	CHECK(o.mode == MODE_AUTO && o.output == OUT_TEXT && o.interval == 1.0 && o.count == 0);
 	CHECK(o.nports == 1 && o.ports[0] == 5060);
+	CHECK(!o.top);
+	CHECK_EQ_U64(args("-i eth0 --top 0.5", &o, NULL), ARGS_OK);
+	CHECK(o.top && o.interval == 0.5);
+	CHECK_EQ_U64(args("-t -i eth0", &o, NULL), ARGS_OK);
+	CHECK(o.top);
 
 	CHECK_EQ_U64(args("-i eth0 --interface eth1 --mode skb --port 15060,5062,5060 -o json "
 			  "-v -v --force 2.5 7",

@@ -33,6 +33,11 @@ void print_usage(FILE *f)
 		"  -p, --port LIST        UDP ports that carry SIP, e.g. 5060,5062,15060 or\n"
 		"                         5060-5069 (default %d)\n"
 		"  -o, --output FORMAT    text (default) or json (one object per line)\n"
+		"  -t, --top              full-screen live view, refreshed every INTERVAL\n"
+		"                         (keys: q quit, s sort, j/k select, r reset,\n"
+		"                         p pause, c parser counters, h help); NO_COLOR\n"
+		"                         is honoured; without a terminal on stdout the\n"
+		"                         text report is printed instead\n"
 		"  -f, --force            replace an XDP program already attached to IFACE\n"
 		"  -v, --verbose          parser counters in text reports; twice: libbpf\n"
 		"                         messages and the verifier log\n"
@@ -44,8 +49,10 @@ void print_usage(FILE *f)
 		"  sipstat -i eth0 -i eth1 5 12         two NICs, 5 s reports for a minute\n"
 		"  sipstat -i eth0 -p 5060,5080 -o json 10 | jq .classes\n"
 		"  sipstat -i eth0 --mode skb -v        generic XDP, with parser counters\n"
+		"  sipstat -i eth0 --top                live view for the NOC screen\n"
 		"\n"
-		"6xx global failures raise one ALERT line per code on stderr.\n"
+		"6xx global failures raise one ALERT line per code on stderr (with --top:\n"
+		"in the view's alert pane instead).\n"
 		"Exit status: 0 done, 1 runtime failure, 2 usage error.\n",
 		MAX_IFACES, SIPSTAT_DEFAULT_PORT);
 }
@@ -145,6 +152,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		{ "port", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "top", no_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -162,7 +170,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 
 	optind = 0;	/* full re-initialisation: parse_args may run more than once */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:m:p:o:fvhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:m:p:o:ftvhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (o->nifs == MAX_IFACES)
@@ -172,7 +180,8 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			for (i = 0; i < o->nifs; i++)
 				if (!strcmp(o->ifnames[i], optarg))
 					return usage_error(err, "interface %s given twice", optarg);
-			strcpy(o->ifnames[o->nifs++], optarg);
+			snprintf(o->ifnames[o->nifs], sizeof(o->ifnames[0]), "%s", optarg);
+			o->nifs++;
 			break;
 		case 'm':
 			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
@@ -201,6 +210,9 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case 't':
+			o->top = true;
 			break;
 		case 'v':
 			o->verbose++;

@@ -25,6 +25,7 @@ struct options {
 	long count;		/* reports to print, 0 = until interrupted */
 	int verbose;
 	bool force;		/* replace another XDP program */
+	bool top;		/* full-screen live view (--top) */
 };
 
 enum { ARGS_OK = 0, ARGS_EXIT_OK = 1, ARGS_USAGE = 2 };

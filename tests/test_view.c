@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Unit tests of the live view's model (user/view.c): no curses, no root, no BPF. */
+#include <linux/types.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "harness.h"
+#include "view.h"
+
+static struct view v;
+static struct snapshot s0, s1, s2;
+
+/* s0 at t=100 s, s1 one second later, s2 half a second after that. */
+static void readings(void)
+{
+	memset(&s0, 0, sizeof(s0));
+	s0.mono.tv_sec = 100;
+	s0.real.tv_sec = 1795673000;
+	s0.codes[200] = 5;	/* before the view started: never in its totals */
+	s0.parser[SIPSTAT_C_RESPONSES] = 5;
+	s1 = s0;
+	s1.mono.tv_sec = 101;
+	s1.real.tv_sec = 1795673001;
+	s2 = s1;
+	s2.mono.tv_nsec = 500000000;
+	s2.real.tv_nsec = 500000000;
+
+	s1.codes[200] += 10;
+	s1.codes[486] += 7;
+	s1.codes[180] += 4;
+	s2.codes[200] = s1.codes[200] + 1;	/* 2/s in the last interval */
+	s2.codes[486] = s1.codes[486];
+	s2.codes[180] = s1.codes[180];
+	s2.codes[404] = 3;			/* 6/s */
+	s2.codes[603] = 2;			/* 4/s */
+	s2.codes[299] = 1;			/* unlisted */
+	s1.parser[SIPSTAT_C_RESPONSES] = 5 + 21;
+	s2.parser[SIPSTAT_C_RESPONSES] = 5 + 21 + 7;
+	s1.parser[SIPSTAT_C_REQUESTS] = 20;
+	s2.parser[SIPSTAT_C_REQUESTS] = 26;
+	s2.parser[SIPSTAT_C_MALFORMED] = 2;
+}
+
+static int row_index(const struct view *w, int code)
+{
+	int i;
+
+	for (i = 0; i < w->nrows; i++)
+		if (w->rows[i].code == code)
+			return i;
+	return -1;
+}
+
+static void fed_view(void)
+{
+	readings();
+	view_init(&v, &s0);
+	view_update(&v, &s0, &s1);
+	view_update(&v, &s1, &s2);
+}
+
+static void test_rows_only_codes_seen(void)
+{
+	struct view_row rows[VIEW_ROWS_MAX];
+	int n;
+
+	readings();
+	n = view_build_rows(&s0, &s1, &s2, rows);
+	CHECK_EQ_U64(n, 6, "180 200 299 404 486 603");
+	CHECK(rows[0].code == 180 && rows[5].code == 603, "ascending by code");
+	CHECK_EQ_U64(rows[1].f.total, 11, "200 since base");
+	CHECK_EQ_U64(rows[1].f.delta, 1);
+	CHECK(rows[1].f.rate == 2.0, "%f", rows[1].f.rate);
+	CHECK_EQ_U64(rows[4].f.delta, 0, "486 did not grow this interval");
+	CHECK(rows[4].f.rate == 0.0);
+	CHECK_EQ_U64(view_build_rows(&s2, &s2, &s2, rows), 0, "nothing since the baseline");
+}
+
+static void test_all_600_codes(void)
+{
+	struct view_row rows[VIEW_ROWS_MAX];
+	int code, n;
+
+	readings();
+	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++)
+		s2.codes[code] = s1.codes[code] + (uint64_t)code;
+	n = view_build_rows(&s0, &s1, &s2, rows);
+	CHECK_EQ_U64(n, VIEW_ROWS_MAX);
+	view_sort_rows(rows, n, VIEW_SORT_RATE);
+	CHECK_EQ_U64(rows[0].code, 699, "fastest first");
+	CHECK_EQ_U64(rows[n - 1].code, 100);
+}
+
+static void test_sort_orders(void)
+{
+	fed_view();
+	CHECK(v.sort == VIEW_SORT_RATE);
+	/* rate: 404 (6/s), 603 (4/s), 200 (2/s), 299 (2/s, total 1), then zero rates by total */
+	CHECK(v.nrows == 6);
+	CHECK(v.rows[0].code == 404 && v.rows[1].code == 603 && v.rows[2].code == 200 &&
+		      v.rows[3].code == 299 && v.rows[4].code == 486 && v.rows[5].code == 180,
+	      "%d %d %d %d %d %d", v.rows[0].code, v.rows[1].code, v.rows[2].code, v.rows[3].code,
+	      v.rows[4].code, v.rows[5].code);
+
+	view_set_sort(&v, view_sort_next(v.sort));
+	CHECK(v.sort == VIEW_SORT_TOTAL);
+	/* total: 200 (11), 486 (7), 180 (4), 404 (3), 603 (2), 299 (1) */
+	CHECK(v.rows[0].code == 200 && v.rows[1].code == 486 && v.rows[2].code == 180 &&
+		      v.rows[3].code == 404 && v.rows[4].code == 603 && v.rows[5].code == 299,
+	      "%d %d %d", v.rows[0].code, v.rows[1].code, v.rows[2].code);
+
+	view_set_sort(&v, view_sort_next(v.sort));
+	CHECK(v.sort == VIEW_SORT_CODE);
+	CHECK(v.rows[0].code == 180 && v.rows[5].code == 603);
+
+	CHECK(view_sort_next(VIEW_SORT_CODE) == VIEW_SORT_RATE, "cycles back to rate");
+	CHECK_STR(view_sort_name(VIEW_SORT_RATE), "rate");
+	CHECK_STR(view_sort_name(VIEW_SORT_TOTAL), "total");
+	CHECK_STR(view_sort_name(VIEW_SORT_CODE), "code");
+}
+
+static void test_ties_sort_by_code(void)
+{
+	struct view_row r[3] = {
+		{ 486, { 5, 0, 0 } }, { 404, { 5, 0, 0 } }, { 200, { 9, 0, 0 } },
+	};
+
+	view_sort_rows(r, 3, VIEW_SORT_TOTAL);
+	CHECK(r[0].code == 200 && r[1].code == 404 && r[2].code == 486);
+	view_sort_rows(r, 3, VIEW_SORT_RATE);
+	CHECK(r[0].code == 200 && r[1].code == 404 && r[2].code == 486, "zero rates: by total");
+}
+
+static void test_classes_and_shares(void)
+{
+	fed_view();
+	CHECK_EQ_U64(v.classes[1].f.total, 4);
+	CHECK_EQ_U64(v.classes[2].f.total, 12, "200 + 299");
+	CHECK_EQ_U64(v.classes[4].f.total, 10, "486 + 404");
+	CHECK_EQ_U64(v.classes[6].f.total, 2);
+	CHECK_EQ_U64(v.classes[4].f.delta, 3);
+	CHECK(v.classes[4].f.rate == 6.0, "%f", v.classes[4].f.rate);
+	CHECK_EQ_U64(v.finals_total, 24, "2xx-6xx only: 1xx is provisional");
+	CHECK(!v.classes[1].has_share, "1xx has no share");
+	CHECK(v.classes[2].has_share && v.classes[2].share == 0.5, "%f", v.classes[2].share);
+	CHECK(v.classes[6].share * 24 > 1.999 && v.classes[6].share * 24 < 2.001);
+	CHECK(v.classes[3].share == 0.0 && v.classes[3].has_share);
+	CHECK_EQ_U64(v.class_max_total, 12);
+	CHECK(view_share(1, 0) == 0.0, "no division by zero");
+	CHECK(view_share(1, 4) == 0.25);
+}
+
+static void test_bar_widths(void)
+{
+	CHECK_EQ_U64(view_bar_width(0, 10, 20), 0);
+	CHECK_EQ_U64(view_bar_width(10, 10, 20), 20);
+	CHECK_EQ_U64(view_bar_width(5, 10, 20), 10);
+	CHECK_EQ_U64(view_bar_width(1, 1000000, 20), 1, "a count is never invisible");
+	CHECK_EQ_U64(view_bar_width(11, 10, 20), 20, "never past the width");
+	CHECK_EQ_U64(view_bar_width(3, 0, 20), 0);
+	CHECK_EQ_U64(view_bar_width(3, 10, 0), 0);
+	CHECK_EQ_U64(view_bar_width(3, 10, -4), 0);
+	CHECK_EQ_U64(view_bar_width(UINT64_MAX / 2, UINT64_MAX, 8), 4);
+}
+
+static const struct view_group *group(const struct view *w, const char *name)
+{
+	int i;
+
+	for (i = 0; i < w->ngroups; i++)
+		if (!strcmp(w->groups[i].name, name))
+			return &w->groups[i];
+	return NULL;
+}
+
+static void test_group_totals(void)
+{
+	const struct view_group *g;
+
+	fed_view();
+	g = group(&v, "reachability");
+	if (CHECK(g, "486 is reachability")) {
+		CHECK_EQ_U64(g->f.total, 7);
+		CHECK_EQ_U64(g->f.delta, 0);
+	}
+	g = group(&v, "routing");
+	if (CHECK(g)) {
+		CHECK_EQ_U64(g->f.total, 3);
+		CHECK(g->f.rate == 6.0, "%f", g->f.rate);
+	}
+	g = group(&v, "global stop");
+	CHECK(g && g->f.total == 2);
+	g = group(&v, "other");
+	CHECK(g && g->f.total == 1, "unlisted 299");
+	g = group(&v, "success");
+	CHECK(g && g->f.total == 11);
+	g = group(&v, "progress");
+	CHECK(g && g->f.total == 4);
+	CHECK(group(&v, "authentication") && group(&v, "policy") && group(&v, "capability") &&
+		      group(&v, "request state") && group(&v, "server trouble"),
+	      "the 4xx-6xx diagnosis groups are always there");
+	CHECK(!group(&v, "syntax") && !group(&v, "redirection"), "others only with counts");
+	CHECK(v.ngroups <= 14, "fits two columns of 7");
+}
+
+/* Every group of the reference table has its own line (none lands in "other"). */
+static void test_groups_cover_code_table(void)
+{
+	const struct sip_code_info *t;
+	struct view_row rows[1];
+	struct view_group out[VIEW_GROUPS_MAX];
+	int i, j, n, ng;
+
+	t = sip_code_table(&n);
+	for (i = 0; i < n; i++) {
+		rows[0].code = t[i].code;
+		rows[0].f = (struct view_figure){ 1, 1, 1.0 };
+		ng = view_group_figures(rows, 1, 1.0, out, VIEW_GROUPS_MAX);
+		for (j = 0; j < ng; j++)
+			if (out[j].f.total)
+				break;
+		CHECK(j < ng && !strcmp(out[j].name, t[i].group), "%d %s", t[i].code, t[i].group);
+	}
+	/* a short output array is never overrun */
+	CHECK_EQ_U64(view_group_figures(rows, 1, 1.0, out, 3), 3);
+}
+
+static void test_selection_follows_code(void)
+{
+	fed_view();
+	/* nothing picked yet: the top row is selected, whatever code leads */
+	CHECK(!v.follow);
+	CHECK_EQ_U64(v.sel, 0);
+	CHECK_EQ_U64(view_selected_code(&v), 404);
+	view_select_move(&v, 1);
+	CHECK(v.follow, "picked by a key");
+	CHECK_EQ_U64(view_selected_code(&v), 603);
+	view_select_move(&v, -5);
+	CHECK_EQ_U64(v.sel, 0, "clamped at the top");
+	view_select_move(&v, 100);
+	CHECK_EQ_U64(v.sel, 5, "clamped at the bottom");
+	CHECK_EQ_U64(view_selected_code(&v), 180);
+	view_set_sort(&v, VIEW_SORT_CODE);
+	CHECK_EQ_U64(view_selected_code(&v), 180, "selection follows its code across sorts");
+	CHECK_EQ_U64(v.sel, 0);
+	view_select_last(&v);
+	CHECK_EQ_U64(view_selected_code(&v), 603);
+	view_set_sort(&v, VIEW_SORT_RATE);
+	CHECK_EQ_U64(view_selected_code(&v), 603);
+	CHECK_EQ_U64(v.sel, 1);
+
+	CHECK_EQ_U64(view_clamp(-1, 5), 0);
+	CHECK_EQ_U64(view_clamp(7, 5), 4);
+	CHECK_EQ_U64(view_clamp(3, 0), 0);
+}
+
+/* Until a key picks a code, and again after g/Home, the top row stays selected. */
+static void test_selection_pinned_to_top(void)
+{
+	struct snapshot s3;
+
+	readings();
+	view_init(&v, &s0);
+	view_update(&v, &s0, &s1);
+	CHECK_EQ_U64(view_selected_code(&v), 200, "leads the first interval");
+	view_update(&v, &s1, &s2);
+	CHECK_EQ_U64(v.sel, 0, "not dragged down with 200");
+	CHECK_EQ_U64(view_selected_code(&v), 404);
+
+	view_select_move(&v, 2);
+	CHECK_EQ_U64(view_selected_code(&v), 200);
+	view_select_first(&v);
+	CHECK(!v.follow);
+	CHECK_EQ_U64(view_selected_code(&v), 404);
+	s3 = s2;
+	s3.mono.tv_sec += 1;
+	s3.codes[500] = 50;
+	view_update(&v, &s2, &s3);
+	CHECK_EQ_U64(view_selected_code(&v), 500, "the new leader, on the top row");
+	CHECK_EQ_U64(v.sel, 0);
+}
+
+static void test_selection_when_rows_vanish(void)
+{
+	fed_view();
+	view_select_last(&v);
+	view_reset(&v);
+	CHECK_EQ_U64(v.nrows, 0, "nothing since the reset");
+	CHECK_EQ_U64(v.sel, 0);
+	CHECK_EQ_U64(view_selected_code(&v), 0);
+	view_select_move(&v, 1);
+	CHECK_EQ_U64(v.sel, 0, "no rows: nothing to move to");
+}
+
+static void test_scroll(void)
+{
+	CHECK_EQ_U64(view_scroll(0, 0, 10, 5), 0, "everything fits");
+	CHECK_EQ_U64(view_scroll(12, 0, 10, 30), 3, "down: selection on the last line");
+	CHECK_EQ_U64(view_scroll(4, 3, 10, 30), 3, "visible: no move");
+	CHECK_EQ_U64(view_scroll(2, 3, 10, 30), 2, "up");
+	CHECK_EQ_U64(view_scroll(29, 25, 10, 30), 20, "never past the end");
+	CHECK_EQ_U64(view_scroll(5, 25, 10, 12), 2, "rows shrank");
+	CHECK_EQ_U64(view_scroll(3, 0, 0, 30), 0, "no room");
+}
+
+static void test_reset_keeps_kernel_readings(void)
+{
+	struct snapshot s3;
+
+	fed_view();
+	view_reset(&v);
+	CHECK(memcmp(&v.baseline, &s2, sizeof(s2)) == 0, "baseline is the latest reading");
+	CHECK(v.reset_done);
+	CHECK_EQ_U64(v.responses.total, 0);
+	CHECK_EQ_U64(v.classes[2].f.total, 0);
+	CHECK_EQ_U64(v.finals_total, 0);
+	CHECK(v.classes[2].share == 0.0);
+
+	s3 = s2;
+	s3.mono.tv_sec += 1;
+	s3.codes[486] += 4;
+	s3.parser[SIPSTAT_C_RESPONSES] += 4;
+	view_update(&v, &s2, &s3);
+	CHECK_EQ_U64(v.nrows, 1);
+	CHECK_EQ_U64(v.rows[0].code, 486);
+	CHECK_EQ_U64(v.rows[0].f.total, 4, "only what came after the reset");
+	CHECK_EQ_U64(v.responses.total, 4);
+	CHECK(v.classes[4].share == 1.0);
+	CHECK(s3.codes[486] == 11, "the readings themselves are untouched");
+}
+
+static void test_pause_freezes_figures(void)
+{
+	struct snapshot s3;
+
+	fed_view();
+	view_toggle_pause(&v);
+	CHECK(v.paused);
+	s3 = s2;
+	s3.mono.tv_sec += 1;
+	s3.codes[500] = 9;
+	view_update(&v, &s2, &s3);
+	CHECK_EQ_U64(row_index(&v, 500), (uint64_t)-1, "paused: rows frozen");
+	CHECK(v.cur.codes[500] == 9, "but the reading is kept");
+	view_toggle_pause(&v);
+	CHECK(!v.paused);
+	CHECK(row_index(&v, 500) >= 0, "resumed: the latest reading shows at once");
+}
+
+static void test_parser_figures(void)
+{
+	fed_view();
+	CHECK_EQ_U64(v.responses.total, 28);
+	CHECK_EQ_U64(v.responses.delta, 7);
+	CHECK(v.responses.rate == 14.0, "%f", v.responses.rate);
+	CHECK(v.requests.rate == 12.0, "%f", v.requests.rate);
+	CHECK_EQ_U64(v.parser[SIPSTAT_C_MALFORMED].total, 2);
+	CHECK(v.secs == 0.5);
+}
+
+static void test_alert_ring(void)
+{
+	struct view_alerts r;
+	struct view_alert a;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	CHECK_EQ_U64(view_alert_count(&r), 0);
+	CHECK(view_alert_get(&r, 0) == NULL);
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i < VIEW_ALERTS_MAX + 5; i++) {
+		a.code = 600 + i % 100;
+		a.count = (uint64_t)i;
+		view_alert_push(&r, &a);
+	}
+	CHECK_EQ_U64(view_alert_count(&r), VIEW_ALERTS_MAX, "only the last N kept");
+	CHECK_EQ_U64(r.seen, VIEW_ALERTS_MAX + 5);
+	CHECK_EQ_U64(view_alert_get(&r, 0)->count, VIEW_ALERTS_MAX + 4, "newest first");
+	CHECK_EQ_U64(view_alert_get(&r, VIEW_ALERTS_MAX - 1)->count, 5, "oldest kept");
+	CHECK(view_alert_get(&r, VIEW_ALERTS_MAX) == NULL);
+	CHECK(view_alert_get(&r, -1) == NULL);
+}
+
+static void test_collect_alerts(void)
+{
+	struct view_alerts r;
+	const struct view_alert *a;
+	int n;
+
+	readings();
+	memset(&r, 0, sizeof(r));
+	s1.codes[608] = 2;
+	s2.codes[608] = 2;	/* no growth: no alert */
+	s2.codes[699] = 1;
+	n = view_collect_alerts(&r, "eth0", &s0, &s1, &s2);
+	CHECK_EQ_U64(n, 2, "603 and 699");
+	a = view_alert_get(&r, 1);
+	if (CHECK(a)) {
+		CHECK_EQ_U64(a->code, 603);
+		CHECK_STR(a->ifname, "eth0");
+		CHECK_EQ_U64(a->count, 2);
+		CHECK_EQ_U64(a->total, 2);
+		CHECK(a->secs == 0.5);
+		CHECK(a->real.tv_sec == s2.real.tv_sec && a->real.tv_nsec == s2.real.tv_nsec);
+	}
+	a = view_alert_get(&r, 0);
+	CHECK(a && a->code == 699);
+	CHECK_EQ_U64(view_collect_alerts(&r, "a-very-long-interface-name", &s0, &s1, &s1), 0);
+	CHECK_EQ_U64(view_collect_alerts(&r, "a-very-long-interface-name", &s0, &s0, &s2), 3);
+	CHECK(strlen(view_alert_get(&r, 0)->ifname) < IF_NAMESIZE, "name cut to IF_NAMESIZE");
+}
+
+static void test_meaning(void)
+{
+	CHECK_STR(view_meaning(486), "user busy at this destination");
+	CHECK_STR(view_meaning(603), "actively refused: do not retry elsewhere");
+	CHECK_STR(view_meaning(299), "success"); /* unlisted: the class name */
+	CHECK_STR(view_meaning(699), "global failure");
+	CHECK(view_meaning(99) == NULL);
+}
+
+static void test_formatting(void)
+{
+	char b[32];
+
+	view_fmt_count(b, sizeof(b), 1234567, 7);
+	CHECK_STR(b, "1234567");
+	view_fmt_count(b, sizeof(b), 12345678, 7);
+	CHECK_STR(b, "12.3M");
+	view_fmt_count(b, sizeof(b), 999999, 5);
+	CHECK_STR(b, "1.0M");
+	view_fmt_count(b, sizeof(b), 123456, 4);
+	CHECK_STR(b, "123k");
+	view_fmt_count(b, sizeof(b), UINT64_MAX, 6);
+	CHECK_STR(b, "18.4E");
+	view_fmt_rate(b, sizeof(b), 12.345, 7);
+	CHECK_STR(b, "12.3");
+	view_fmt_rate(b, sizeof(b), 1234567.8, 7);
+	CHECK_STR(b, "1234568");
+	view_fmt_rate(b, sizeof(b), 1234567.8, 6);
+	CHECK_STR(b, "1.2M");
+	view_fmt_rate(b, sizeof(b), -1, 7);
+	CHECK_STR(b, "0.0");
+	view_fmt_duration(b, sizeof(b), 59.9);
+	CHECK_STR(b, "0:59");
+	view_fmt_duration(b, sizeof(b), 3725);
+	CHECK_STR(b, "1:02:05");
+	view_fmt_duration(b, sizeof(b), 2 * 86400 + 3725);
+	CHECK_STR(b, "2d 01:02:05");
+	view_fmt_duration(b, sizeof(b), -3);
+	CHECK_STR(b, "0:00");
+}
+
+static void test_no_color(void)
+{
+	CHECK(view_color_allowed(NULL), "unset");
+	CHECK(view_color_allowed(""), "empty: colour stays");
+	CHECK(!view_color_allowed("1"));
+	CHECK(!view_color_allowed("0"), "any non-empty value, even 0");
+}
+
+int main(void)
+{
+	RUN(test_rows_only_codes_seen);
+	RUN(test_all_600_codes);
+	RUN(test_sort_orders);
+	RUN(test_ties_sort_by_code);
+	RUN(test_classes_and_shares);
+	RUN(test_bar_widths);
+	RUN(test_group_totals);
+	RUN(test_groups_cover_code_table);
+	RUN(test_selection_follows_code);
+	RUN(test_selection_pinned_to_top);
+	RUN(test_selection_when_rows_vanish);
+	RUN(test_scroll);
+	RUN(test_reset_keeps_kernel_readings);
+	RUN(test_pause_freezes_figures);
+	RUN(test_parser_figures);
+	RUN(test_alert_ring);
+	RUN(test_collect_alerts);
+	RUN(test_meaning);
+	RUN(test_formatting);
+	RUN(test_no_color);
+	return h_exit();
+}
