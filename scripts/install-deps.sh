@@ -12,8 +12,8 @@
 set -euo pipefail
 
 BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
-	gcc libc6-dev iproute2)
-TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux libncurses-dev procps jq)
+	gcc libc6-dev iproute2 libncurses-dev)
+TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq)
 
 build_only=0
 for arg in "$@"; do
@@ -71,3 +71,10 @@ export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
 	"${missing[@]}"
+
+# Debian's kamailio package enables a proxy on every host interface.  The
+# tests and the demo run their own Kamailio inside namespaces: keep the
+# host's one off when this script is what installed it.
+if printf '%s\n' "${missing[@]}" | grep -qx kamailio && command -v systemctl >/dev/null 2>&1; then
+	"${SUDO[@]}" systemctl disable --now kamailio >/dev/null 2>&1 || true
+fi
