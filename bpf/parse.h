@@ -144,7 +144,10 @@ static __always_inline int parse_ipv6(struct cursor *c)
 			if ((void *)(opt + 1) > c->end)
 				return L4_BAD;
 			nh = opt->nexthdr;
-			c->pos += ((__u32)opt->hdrlen + 1) * 8;
+			c->pos += ((__u64)opt->hdrlen + 1) * 8;
+			/* Cut inside this header: bad whatever follows (as IPv4 options). */
+			if (c->pos > c->end)
+				return L4_BAD;
 		}
 	}
 	if (is_ipv6_ext(nh))
