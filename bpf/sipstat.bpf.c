@@ -35,7 +35,7 @@ __u64 sip_ports[SIPSTAT_PORT_WORDS] = {
 
 static __always_inline int port_is_sip(__u16 port)
 {
-	return (sip_ports[port >> 6] >> (port & 63)) & 1;
+	return (int)((sip_ports[port >> 6] >> (port & 63)) & 1);
 }
 
 /*
@@ -81,8 +81,8 @@ static __always_inline int classify_short(const __u8 *p, const void *end, __u32 
 	SHORT_BYTE(8, ch >= '1' && ch <= '6');
 	SHORT_BYTE(9, ch >= '0' && ch <= '9');
 	SHORT_BYTE(10, ch >= '0' && ch <= '9');
-	/* Eleven bytes, all fitting: one byte short of a status line. */
-	return bad ? SIPSTAT_C_MALFORMED : SIPSTAT_C_TRUNCATED;
+	/* Eleven bytes, all fitting (SHORT_BYTE returned on any misfit): one short. */
+	return SIPSTAT_C_TRUNCATED;
 }
 
 SEC("xdp")

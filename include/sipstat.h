@@ -56,7 +56,7 @@ struct sipstat_counters {
 	__u64 c[SIPSTAT_C_MAX];
 };
 
-_Static_assert(sizeof(struct sipstat_counters) == SIPSTAT_C_MAX * 8,
+_Static_assert(sizeof(struct sipstat_counters) == SIPSTAT_C_MAX * sizeof(__u64),
 	       "counter block has no padding");
 _Static_assert(SIPSTAT_PORT_WORDS * 64 == 65536, "one bit per port");
 

@@ -13,7 +13,8 @@ set -euo pipefail
 
 BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
 	gcc libc6-dev iproute2 libncurses-dev)
-TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq)
+TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq clang-tidy cppcheck
+	libclang-rt-14-dev)
 
 build_only=0
 for arg in "$@"; do

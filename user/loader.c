@@ -298,7 +298,7 @@ static int read_percpu_array(struct attachment *a, int fd, __u32 nkeys, size_t v
 	for (k = 0; k < nkeys; k++)
 		for (w = 0; w < value_size / 8; w++)
 			out[(size_t)keys[k] * (value_size / 8) + w] =
-				percpu_sum(buf + k * per_key + w * 8, a->ncpus, stride);
+				percpu_sum(buf + k * per_key + (size_t)w * 8, a->ncpus, stride);
 	return 0;
 
 one_by_one:
@@ -309,7 +309,7 @@ one_by_one:
 			return e;
 		for (w = 0; w < value_size / 8; w++)
 			out[(size_t)k * (value_size / 8) + w] =
-				percpu_sum(buf + w * 8, a->ncpus, stride);
+				percpu_sum(buf + (size_t)w * 8, a->ncpus, stride);
 	}
 	return 0;
 }
@@ -337,6 +337,11 @@ int attachment_alive(struct attachment *a)
 	if (bpf_obj_get_info_by_fd(a->link_fd, &info, &len))
 		return 0;
 	return info.xdp.ifindex != 0;
+}
+
+int attachment_iface_present(const struct attachment *a)
+{
+	return a->ifindex > 0 && if_nametoindex(a->ifname) == (unsigned int)a->ifindex;
 }
 
 void detach_iface(struct attachment *a)

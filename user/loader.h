@@ -32,6 +32,8 @@ int attachment_set_ports(struct attachment *a, const uint16_t *ports, int n);
 int attachment_read(struct attachment *a, struct snapshot *s);
 /* 1 while the link is still attached to the interface, 0 once it is gone. */
 int attachment_alive(struct attachment *a);
+/* 1 while the interface is still there under its name and index. */
+int attachment_iface_present(const struct attachment *a);
 void detach_iface(struct attachment *a);
 
 #endif

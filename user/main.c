@@ -146,10 +146,19 @@ static int all_alive(struct session *s)
 
 	for (i = 0; i < s->n; i++) {
 		if (!attachment_alive(&s->att[i])) {
-			snprintf(s->err, sizeof(s->err),
-				 "%s went away (removed or renamed); counting stopped, "
-				 "restart sipstat when it is back",
-				 s->att[i].ifname);
+			/* The link lost its interface: the interface went, or the
+			 * program was detached while it stayed (sipstat --force,
+			 * ip link set dev IFACE xdp off). */
+			if (attachment_iface_present(&s->att[i]))
+				snprintf(s->err, sizeof(s->err),
+					 "%s: the XDP program was detached or replaced by another "
+					 "(sipstat --force?); counting stopped",
+					 s->att[i].ifname);
+			else
+				snprintf(s->err, sizeof(s->err),
+					 "%s went away (removed or renamed); counting stopped, "
+					 "restart sipstat when it is back",
+					 s->att[i].ifname);
 			return -1;
 		}
 	}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Helpers are called through check and wait_until, which shellcheck cannot follow:
+# shellcheck disable=SC2317
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# The C tests again, built with AddressSanitizer + UndefinedBehaviorSanitizer
+# (-fsanitize=address,undefined -fno-sanitize-recover=all, make SANITIZE=1)
+# in their own build directory, $O-asan: test_unit always, test_bpf and
+# test_regress as root.  Any sanitizer report aborts the program and fails
+# the suite.  Each result line is the program's own, prefixed "asan: ".
+#
+#   SIPSTAT_SAN_O=DIR    build directory (default: $O-asan)
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+need_cmd make nm
+
+SAN_O=${SIPSTAT_SAN_O:-${SST_O}-asan}
+sst_tmpdir
+T=$SST_TMP
+
+targets=("$SAN_O/tests/test_unit" "$SAN_O/tests/test_bpf" "$SAN_O/tests/test_regress")
+diag "building ${targets[*]#"$SST_ROOT/"} with SANITIZE=1"
+if make -C "$SST_ROOT" --no-print-directory O="$SAN_O" SANITIZE=1 "${targets[@]}" \
+	>"$T/build.log" 2>&1; then
+	ok "asan: build with -fsanitize=address,undefined in $SAN_O"
+else
+	not_ok "asan: build with -fsanitize=address,undefined in $SAN_O"
+	tail -n 30 "$T/build.log" | sed 's/^/#   /'
+	done_testing
+fi
+
+# The binaries really carry both runtimes.
+instrumented() {
+	local syms
+	syms=$(nm "$1" 2>/dev/null) || return 1
+	grep -q '__asan_init\|__asan_version_mismatch_check' <<<"$syms" &&
+		grep -q '__ubsan_handle_' <<<"$syms"
+}
+for b in "${targets[@]}"; do
+	check "asan: $(basename "$b") is instrumented (ASan and UBSan symbols)" instrumented "$b"
+done
+
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# run_san NAME BINARY: its result lines, prefixed; a sanitizer abort fails.
+run_san() {
+	local name=$1 bin=$2 rc n_ok n_fail
+	"$bin" >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+	sed -e 's/^ok - /ok - asan: /' -e 's/^not ok - /not ok - asan: /' \
+		-e 's/^skip - /skip - asan: /' "$T/$name.out" | grep '^ok - \|^not ok - \|^skip - \|^#'
+	n_ok=$(grep -c '^ok - ' "$T/$name.out")
+	n_fail=$(grep -c '^not ok - ' "$T/$name.out")
+	SST_PASS=$((SST_PASS + n_ok))
+	SST_FAIL=$((SST_FAIL + n_fail))
+	SST_SKIP=$((SST_SKIP + $(grep -c '^skip - ' "$T/$name.out")))
+	if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$T/$name.err"; then
+		not_ok "asan: $name: no sanitizer report"
+		grep -A 20 'ERROR: \|runtime error:' "$T/$name.err" | head -n 40 | sed 's/^/#   /'
+	elif [[ $rc -ne 0 ]]; then
+		not_ok "asan: $name exits 0" "exit status $rc"
+		diag_file "$name stderr" "$T/$name.err"
+	else
+		ok "asan: $name: no sanitizer report"
+	fi
+}
+
+run_san test_unit "$SAN_O/tests/test_unit"
+if [[ $EUID -eq 0 ]]; then
+	run_san test_bpf "$SAN_O/tests/test_bpf"
+	run_san test_regress "$SAN_O/tests/test_regress"
+else
+	skip "asan: test_bpf, test_regress" "need root (BPF_PROG_TEST_RUN); run as root or with sudo"
+fi
+
+done_testing
