@@ -14,6 +14,7 @@
 #include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <curses.h>
@@ -59,7 +60,7 @@ int top_start(struct top *t, FILE *out, FILE *in, bool color, char *err, size_t 
 	set_term(s);
 	/* A hard-copy or "dumb" terminal cannot place text: say so, not garbage. */
 	cup = tigetstr("cup");
-	if (!cup || cup == (char *)-1) {
+	if (!cup || (intptr_t)cup == -1) {	/* (char *)-1: not a string capability */
 		endwin();
 		delscreen(s);
 		t->screen = NULL;
@@ -79,7 +80,7 @@ int top_start(struct top *t, FILE *out, FILE *in, bool color, char *err, size_t 
 	if (t->color) {
 		use_default_colors();
 		for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
-			init_pair(PAIR_CLASS + cls - 1, class_colors[cls], -1);
+			init_pair((short)(PAIR_CLASS + cls - 1), class_colors[cls], -1);
 		init_pair(PAIR_ALERT, COLOR_RED, -1);
 		init_pair(PAIR_ALERT_HOT, COLOR_WHITE, COLOR_RED);
 		init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_CYAN);
