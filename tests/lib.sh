@@ -28,9 +28,6 @@ case $O in
 *) SST_O=$SST_ROOT/$O ;;
 esac
 
-SST_PASS=0
-SST_FAIL=0
-SST_SKIP=0
 SST_NS=()		# full namespace names this suite made
 SST_LINKS=()		# "NS IFNAME" of links this suite made
 SST_PIDS=()		# background processes this suite started
@@ -39,79 +36,8 @@ SST_LAST_PID=""		# set by bg_start
 
 # ---------------------------------------------------------------- results
 
-diag() {
-	local l
-	for l in "$@"; do
-		printf '%s\n' "$l" | sed 's/^/# /'
-	done
-}
-
-# Print a file as diagnostics (at most 40 lines), e.g. a program's stderr.
-diag_file() {
-	local title=$1 f=$2
-	if [[ -s $f ]]; then
-		printf '# %s:\n' "$title"
-		head -n 40 "$f" | sed 's/^/#   /'
-	else
-		printf '# %s: (empty)\n' "$title"
-	fi
-}
-
-ok() {
-	SST_PASS=$((SST_PASS + 1))
-	printf 'ok - %s\n' "$1"
-}
-
-# not_ok NAME [DIAG...]
-not_ok() {
-	SST_FAIL=$((SST_FAIL + 1))
-	printf 'not ok - %s\n' "$1"
-	shift
-	[[ $# -gt 0 ]] && diag "$@"
-	return 0
-}
-
-# skip NAME WHY
-skip() {
-	SST_SKIP=$((SST_SKIP + 1))
-	printf 'skip - %s: %s\n' "$1" "$2"
-}
-
-# check NAME CMD [ARGS...]: ok when CMD succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		ok "$name"
-	else
-		not_ok "$name" "command failed: $*"
-	fi
-}
-
-# check_eq NAME GOT WANT
-check_eq() {
-	if [[ "$2" == "$3" ]]; then
-		ok "$1"
-	else
-		not_ok "$1" "got:  $2" "want: $3"
-	fi
-}
-
-# check_ge NAME GOT MIN (integers)
-check_ge() {
-	if [[ "$2" =~ ^[0-9]+$ ]] && (($2 >= $3)); then
-		ok "$1"
-	else
-		not_ok "$1" "got:  $2" "want: >= $3"
-	fi
-}
-
-# Exit status of the suite: 1 when anything failed.
-done_testing() {
-	diag "$SST_SUITE: $SST_PASS passed, $SST_FAIL failed, $SST_SKIP skipped"
-	[[ $SST_FAIL -eq 0 ]] && exit 0
-	exit 1
-}
+# shellcheck source=tests/tap.sh
+. "$SST_LIB_DIR/tap.sh"
 
 # Without root, the whole suite is one skip line, and exits 0.
 need_root() {

@@ -39,61 +39,9 @@ COUNTS=$ROOT/tests/data/sip-mix.counts
 
 # ------------------------------------------------------------- results
 
-N_PASS=0
-N_FAIL=0
-N_SKIP=0
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 
-diag() {
-	local l
-	for l in "$@"; do
-		printf '%s\n' "$l" | sed 's/^/# /'
-	done
-}
-
-diag_file() {
-	if [[ -s $2 ]]; then
-		printf '# %s:\n' "$1"
-		tail -n 30 "$2" | sed 's/^/#   /'
-	else
-		printf '# %s: (empty)\n' "$1"
-	fi
-}
-
-ok() {
-	N_PASS=$((N_PASS + 1))
-	printf 'ok - %s\n' "$1"
-}
-
-not_ok() {
-	N_FAIL=$((N_FAIL + 1))
-	printf 'not ok - %s\n' "$1"
-	shift
-	[[ $# -gt 0 ]] && diag "$@"
-	return 0
-}
-
-skip() {
-	N_SKIP=$((N_SKIP + 1))
-	printf 'skip - %s: %s\n' "$1" "$2"
-}
-
-check_eq() {
-	if [[ "$2" == "$3" ]]; then
-		ok "$1"
-	else
-		not_ok "$1" "got:  $2" "want: $3"
-	fi
-}
-
-# same_counts NAME GOT_FILE WANT_FILE: files of "code count" lines.
-same_counts() {
-	if diff -u "$3" "$2" >"$TMP/diff" 2>&1; then
-		ok "$1"
-	else
-		not_ok "$1" "per-code counts differ (- want, + got):"
-		sed -n '3,$p' "$TMP/diff" | grep '^[-+]' | sed 's/^/#   /'
-	fi
-}
 
 # --------------------------------------------------------------- guards
 
@@ -361,5 +309,5 @@ if ip -n "$NS" link show rx0 | grep -q xdp; then
 else
 	ok "$SUITE: sipstat detached from rx0 after every run"
 fi
-diag "$SUITE: $N_PASS passed, $N_FAIL failed, $N_SKIP skipped in $SECONDS s"
-[[ $N_FAIL -eq 0 ]]
+diag "$SUITE: $SST_PASS passed, $SST_FAIL failed, $SST_SKIP skipped in $SECONDS s"
+[[ $SST_FAIL -eq 0 ]]

@@ -51,26 +51,11 @@ SOCK=$PREFIX		# private tmux server: never the user's
 SOCK_DIR=${TMUX_TMPDIR:-/tmp}/tmux-$EUID
 TMP=""
 NS_MADE=()
-PASS=0
-FAIL=0
 
 # ------------------------------------------------------------- results
 
-ok() {
-	PASS=$((PASS + 1))
-	printf 'ok - %s\n' "$1"
-}
-
-not_ok() {
-	FAIL=$((FAIL + 1))
-	printf 'not ok - %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do
-		printf '%s\n' "$l" | sed 's/^/# /'
-	done
-	return 0
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 diag_screen() {
 	printf '# screen of %s:\n' "$1"
@@ -490,5 +475,5 @@ else
 fi
 check_detached "text fallback: no XDP program left on $IF_A"
 
-echo "# $SUITE: $PASS passed, $FAIL failed"
-[[ $FAIL -eq 0 ]]
+echo "# $SUITE: $SST_PASS passed, $SST_FAIL failed"
+[[ $SST_FAIL -eq 0 ]]
