@@ -61,27 +61,14 @@ PIDS=()
 SIPSTAT_PID=
 
 cleanup() {
-	local rc=$? p i
+	local rc=$? p
 	trap - EXIT INT TERM HUP
-	if [[ -n $SIPSTAT_PID ]]; then
-		kill -INT "$SIPSTAT_PID" 2>/dev/null
-		for ((i = 0; i < 30; i++)); do
-			kill -0 "$SIPSTAT_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$SIPSTAT_PID" 2>/dev/null
-		wait "$SIPSTAT_PID" 2>/dev/null
-	fi
+	topo_stop_pid "$SIPSTAT_PID" INT 3
 	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null
+		kill -TERM "$p" 2>/dev/null	# all at once, then wait for each
 	done
 	for p in "${PIDS[@]}"; do
-		for ((i = 0; i < 20; i++)); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
+		topo_stop_pid "$p" TERM 2
 	done
 	topo_kamailio_stop
 	topo_destroy "$PREFIX"

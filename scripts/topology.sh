@@ -180,17 +180,25 @@ topo_kamailio_start() {
 	return 1
 }
 
-# topo_kamailio_stop: SIGTERM, then SIGKILL after 5 s.
-topo_kamailio_stop() {
-	local i
-	[[ -n ${TOPO_KAM_PID:-} ]] || return 0
-	kill -TERM "$TOPO_KAM_PID" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$TOPO_KAM_PID" 2>/dev/null || break
+# topo_stop_pid PID SIGNAL SECONDS: send SIGNAL, wait up to SECONDS for the
+# process to end, then SIGKILL.  TOPO_RC gets its exit status.
+topo_stop_pid() {
+	local pid=$1 sig=$2 t=$3 i
+	TOPO_RC=0
+	[[ -n $pid ]] || return 0
+	kill "-$sig" "$pid" 2>/dev/null
+	for ((i = 0; i < t * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -KILL "$TOPO_KAM_PID" 2>/dev/null
-	wait "$TOPO_KAM_PID" 2>/dev/null
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	TOPO_RC=$?
+}
+
+# topo_kamailio_stop: SIGTERM, then SIGKILL after 5 s.
+topo_kamailio_stop() {
+	topo_stop_pid "${TOPO_KAM_PID:-}" TERM 5
 	TOPO_KAM_PID=
 }
 

@@ -84,20 +84,6 @@ start_bg() {
 	PIDS+=("$LAST_PID")
 }
 
-# stop_pid PID SIGNAL TIMEOUT_S: signal, wait, SIGKILL if still there.
-# RC gets its exit status.
-stop_pid() {
-	local pid=$1 sig=$2 t=$3 i
-	kill "-$sig" "$pid" 2>/dev/null
-	for ((i = 0; i < t * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	RC=$?
-}
-
 cleanup() {
 	local rc=$? p
 	trap - EXIT INT TERM
@@ -105,7 +91,7 @@ cleanup() {
 		kill -TERM "$p" 2>/dev/null
 	done
 	for p in "${PIDS[@]}"; do
-		stop_pid "$p" TERM 2
+		topo_stop_pid "$p" TERM 2
 	done
 	topo_kamailio_stop
 	topo_destroy "$PREFIX"
@@ -297,7 +283,7 @@ run_mode() {
 	if ! capture_ready "$RUN/tshark.out"; then
 		not_ok "$T: tshark captures on p-uac and p-uas" "no probe frame seen within 10 s"
 		diag_file "tshark stderr" "$RUN/tshark.err"
-		stop_pid "$pid_tshark" INT 5
+		topo_stop_pid "$pid_tshark" INT 5
 		topo_kamailio_stop
 		topo_destroy "$PREFIX"
 		return
@@ -313,8 +299,8 @@ run_mode() {
 	if ! grep -q '^{' "$RUN/sipstat.json"; then
 		not_ok "$T: sipstat attaches to p-uac and p-uas" "no JSON line from sipstat"
 		diag_file "sipstat stderr" "$RUN/sipstat.err"
-		stop_pid "$pid_sipstat" INT 3
-		stop_pid "$pid_tshark" INT 5
+		topo_stop_pid "$pid_sipstat" INT 3
+		topo_stop_pid "$pid_tshark" INT 5
 		topo_kamailio_stop
 		topo_destroy "$PREFIX"
 		return
@@ -356,14 +342,14 @@ run_mode() {
 			kill -0 "$pid_uas4" 2>/dev/null || kill -0 "$pid_uas6" 2>/dev/null || break
 		sleep 0.1
 	done
-	stop_pid "$pid_uac4" INT 5
-	rc_uac4=$RC
-	stop_pid "$pid_uac6" INT 5
-	rc_uac6=$RC
-	stop_pid "$pid_uas4" INT 5
-	rc_uas4=$RC
-	stop_pid "$pid_uas6" INT 5
-	rc_uas6=$RC
+	topo_stop_pid "$pid_uac4" INT 5
+	rc_uac4=$TOPO_RC
+	topo_stop_pid "$pid_uac6" INT 5
+	rc_uac6=$TOPO_RC
+	topo_stop_pid "$pid_uas4" INT 5
+	rc_uas4=$TOPO_RC
+	topo_stop_pid "$pid_uas6" INT 5
+	rc_uas6=$TOPO_RC
 	sipp_check "$T: sipp IPv4 UAC: $N4 calls, all successful, no retransmission" "$RUN/uac4/out" "$rc_uac4" "$N4"
 	sipp_check "$T: sipp IPv4 UAS: $N4 calls, all successful, no retransmission" "$RUN/uas4/out" "$rc_uas4" "$N4"
 	sipp_check "$T: sipp IPv6 UAC: $N6 calls, all successful, no retransmission" "$RUN/uac6/out" "$rc_uac6" "$N6"
@@ -376,9 +362,9 @@ run_mode() {
 	topo_kamcmd stats.get_statistics all >"$RUN/kam.stats" 2>&1
 	topo_kamcmd tm.stats >"$RUN/tm.stats" 2>&1
 	topo_kamcmd sl.stats >"$RUN/sl.stats" 2>&1
-	stop_pid "$pid_sipstat" INT 5
-	rc_sipstat=$RC
-	stop_pid "$pid_tshark" INT 10
+	topo_stop_pid "$pid_sipstat" INT 5
+	rc_sipstat=$TOPO_RC
+	topo_stop_pid "$pid_tshark" INT 10
 	topo_kamailio_stop
 
 	check_eq "$T: sipstat exits 0 on SIGINT" "$rc_sipstat" 0

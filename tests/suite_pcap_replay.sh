@@ -41,6 +41,8 @@ COUNTS=$ROOT/tests/data/sip-mix.counts
 
 # shellcheck source=tests/tap.sh
 . "$ROOT/tests/tap.sh"
+# shellcheck source=scripts/topology.sh
+. "$ROOT/scripts/topology.sh"	# topo_stop_pid
 
 
 # --------------------------------------------------------------- guards
@@ -75,15 +77,7 @@ SIPSTAT_PID=
 cleanup() {
 	local rc=$? i
 	trap - EXIT INT TERM
-	if [[ -n $SIPSTAT_PID ]]; then
-		kill -INT "$SIPSTAT_PID" 2>/dev/null
-		for ((i = 0; i < 30; i++)); do
-			kill -0 "$SIPSTAT_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$SIPSTAT_PID" 2>/dev/null
-		wait "$SIPSTAT_PID" 2>/dev/null
-	fi
+	topo_stop_pid "$SIPSTAT_PID" INT 3
 	if [[ -e /run/netns/$NS ]]; then
 		for i in $(ip netns pids "$NS" 2>/dev/null); do
 			kill -KILL "$i" 2>/dev/null
@@ -212,14 +206,8 @@ replay() {
 	ip netns exec "$NS" tcpreplay -i tx0 --pps=2000 "$file" >"$RUN/tcpreplay.out" 2>&1
 	REPLAY_RC=$?
 	sleep 0.5
-	kill -INT "$SIPSTAT_PID" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$SIPSTAT_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$SIPSTAT_PID" 2>/dev/null
-	wait "$SIPSTAT_PID"
-	SIPSTAT_RC=$?
+	topo_stop_pid "$SIPSTAT_PID" INT 5
+	SIPSTAT_RC=$TOPO_RC
 	SIPSTAT_PID=
 	grep '^{' "$RUN/sipstat.json" | tail -n 1 >"$RUN/last.json"
 	if [[ $REPLAY_RC != 0 ]] || ! grep -q "Successful packets:[[:space:]]*$FRAMES\$" "$RUN/tcpreplay.out"; then
