@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * CPU time of one sipstat report refresh with all 600 codes counting:
+ * read both per-CPU maps of one interface (user/loader.c, batch
+ * lookups), render the text report and the JSON report (user/report.c)
+ * to /dev/null, line-buffered like sipstat's stdout.
+ *
+ * The skeleton is loaded (not attached) and every code 100..699 gets a
+ * different count, spread over the CPUs, by map updates; the first read
+ * must show exactly those numbers.  Then REFRESHES refreshes are timed with
+ * CLOCK_PROCESS_CPUTIME_ID (and getrusage for the user/system split).
+ *
+ *   bench_report [-n REFRESHES] [-j OUT.json]
+ *
+ * Root.  Exit 0 when measured, 1 on an error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "sipstat.h"
+#include "sipstat.skel.h"
+#include "loader.h"
+#include "report.h"
+
+#define NCODES (SIPSTAT_CODE_MAX - SIPSTAT_CODE_MIN + 1)
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+}
+
+__attribute__((noreturn, format(printf, 1, 2)))
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "bench_report: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+/* A whole decimal number in [min, max] from an option, or exit 2. */
+static long number(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		fprintf(stderr, "%s: %s must be a number from %ld to %ld\n", "bench_report", what, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static double clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static double rusage_us(int user)
+{
+	struct rusage ru;
+	struct timeval *tv = user ? &ru.ru_utime : &ru.ru_stime;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return tv->tv_sec * 1e6 + tv->tv_usec;
+}
+
+/* How many times code is counted, different from code to code. */
+static __u32 times_for(int code)
+{
+	return 1 + (__u32)(code * 7919) % 99991;
+}
+
+/*
+ * Count every code: one map update per code, the count spread over the
+ * CPUs (the reader sums them).  Map updates, not BPF_PROG_TEST_RUN: each
+ * XDP test run re-points the XDP dispatcher, ~30 ms in a VM, 18 s for 600.
+ * That the program counts codes right is test_bpf's job.
+ */
+static void fill_codes(struct sipstat_bpf *skel, int ncpus)
+{
+	int fd = bpf_map__fd(skel->maps.sip_codes), cpu;
+	__u64 *vals = calloc((size_t)ncpus, sizeof(*vals));
+	__u32 code, n;
+
+	if (!vals)
+		die("out of memory");
+	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
+		n = times_for((int)code);
+		for (cpu = 0; cpu < ncpus; cpu++)
+			vals[cpu] = n / (__u32)ncpus + ((__u32)cpu < n % (__u32)ncpus);
+		if (bpf_map_update_elem(fd, &code, vals, BPF_ANY))
+			die("sip_codes update: %s", strerror(errno));
+	}
+	free(vals);
+}
+
+/* Bytes one render writes. */
+static long rendered_bytes(void (*fn)(FILE *, const struct report *), const struct report *r)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	if (!f)
+		die("open_memstream");
+	fn(f, r);
+	fclose(f);
+	free(buf);
+	return (long)n;
+}
+
+struct part {
+	const char *name;
+	double cpu_ns, wall_ns;
+};
+
+int main(int argc, char **argv)
+{
+	static struct snapshot base, prev, cur;
+	const char *json_path = NULL, *names[1] = { "bench0" };
+	struct attachment a;
+	struct sipstat_bpf *skel;
+	struct report r;
+	struct part parts[4] = { { .name = "read maps" }, { .name = "text report" },
+				 { .name = "JSON report" }, { .name = "6xx alert lines" } };
+	double c0, w0, u0, s0, tot_cpu = 0, tot_wall = 0, u, s;
+	long refreshes = 2000, i, text_b, json_b;
+	int opt, code, p, alerts = 0;
+	FILE *devnull, *jf;
+
+	while ((opt = getopt(argc, argv, "n:j:h")) != -1) {
+		switch (opt) {
+		case 'n': refreshes = number(optarg, 1, 10000000, "-n"); break;
+		case 'j': json_path = optarg; break;
+		default:
+			fprintf(stderr, "usage: bench_report [-n REFRESHES] [-j OUT.json]\n");
+			return 2;
+		}
+	}
+	if (refreshes < 1)
+		die("-n must be positive");
+	libbpf_set_print(libbpf_print);
+
+	skel = sipstat_bpf__open_and_load();
+	if (!skel)
+		die("load sipstat: %s (run as root)", strerror(errno));
+	/* What attach_iface() sets up, minus the attachment itself. */
+	memset(&a, 0, sizeof(a));
+	snprintf(a.ifname, sizeof(a.ifname), "%s", names[0]);
+	a.skel = skel;
+	a.link_fd = -1;
+	a.ncpus = libbpf_num_possible_cpus();
+	if (a.ncpus < 1)
+		die("cannot count CPUs");
+	a.percpu_buf = calloc((size_t)a.ncpus * SIPSTAT_CODE_SLOTS, sizeof(__u64));
+	if (!a.percpu_buf)
+		die("out of memory");
+
+	/* base: nothing counted, 2 s ago; prev: half of every code, 1 s ago. */
+	if (attachment_read(&a, &base))
+		die("read maps: %s", strerror(errno));
+	fill_codes(skel, a.ncpus);
+	if (attachment_read(&a, &cur))
+		die("read maps: %s", strerror(errno));
+	for (code = 0; code < SIPSTAT_CODE_SLOTS; code++) {
+		__u64 want = code >= SIPSTAT_CODE_MIN ? times_for(code) : 0;
+
+		if (cur.codes[code] - base.codes[code] != want)
+			die("code %d: counted %llu, want %llu", code,
+			    (unsigned long long)(cur.codes[code] - base.codes[code]),
+			    (unsigned long long)want);
+	}
+	base.mono.tv_sec -= 2;
+	prev = cur;
+	prev.mono.tv_sec -= 1;
+	for (code = 0; code < SIPSTAT_CODE_SLOTS; code++)
+		prev.codes[code] = base.codes[code] + (cur.codes[code] - base.codes[code]) / 2;
+
+	r = (struct report){ .ifnames = names, .nifs = 1, .mode = "native", .base = &base,
+			     .prev = &prev, .cur = &cur, .verbose = 1 };
+	text_b = rendered_bytes(report_text, &r);
+	json_b = rendered_bytes(report_json, &r);
+
+	devnull = fopen("/dev/null", "w");
+	if (!devnull)
+		die("/dev/null: %s", strerror(errno));
+	setvbuf(devnull, NULL, _IOLBF, 0);	/* as sipstat's stdout */
+
+	u0 = rusage_us(1);
+	s0 = rusage_us(0);
+	for (i = 0; i < refreshes; i++) {
+		for (p = 0; p < 4; p++) {
+			c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+			w0 = clock_ns(CLOCK_MONOTONIC);
+			switch (p) {
+			case 0:
+				if (attachment_read(&a, &cur))
+					die("read maps: %s", strerror(errno));
+				break;
+			case 1:
+				report_text(devnull, &r);
+				break;
+			case 2:
+				report_json(devnull, &r);
+				break;
+			case 3:
+				alerts = report_alerts(devnull, a.ifname, &base, &prev, &cur);
+				break;
+			}
+			fflush(devnull);
+			parts[p].cpu_ns += clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
+			parts[p].wall_ns += clock_ns(CLOCK_MONOTONIC) - w0;
+		}
+	}
+	u = (rusage_us(1) - u0) / refreshes;
+	s = (rusage_us(0) - s0) / refreshes;
+
+	printf("Userspace: one report refresh, 1 interface, all %d codes counted, %d CPUs, "
+	       "%ld refreshes\n", NCODES, a.ncpus, refreshes);
+	printf("  %-34s %12s %12s\n", "part", "CPU us", "wall us");
+	for (p = 0; p < 4; p++) {
+		printf("  %-34s %12.1f %12.1f\n", parts[p].name, parts[p].cpu_ns / refreshes / 1e3,
+		       parts[p].wall_ns / refreshes / 1e3);
+		if (p < 3) {
+			tot_cpu += parts[p].cpu_ns;
+			tot_wall += parts[p].wall_ns;
+		}
+	}
+	printf("  %-34s %12.1f %12.1f\n", "refresh = read + text + JSON", tot_cpu / refreshes / 1e3,
+	       tot_wall / refreshes / 1e3);
+	printf("  all four parts: user %.1f us + system %.1f us (getrusage); text %ld B, "
+	       "JSON %ld B, %d alert lines\n", u, s, text_b, json_b, alerts);
+	printf("  at the default 1 s interval: %.4f%% of one core\n",
+	       tot_cpu / refreshes / 1e9 * 100);
+
+	if (json_path) {
+		jf = fopen(json_path, "w");
+		if (!jf)
+			die("%s: %s", json_path, strerror(errno));
+		fprintf(jf, "{\"refreshes\":%ld,\"codes\":%d,\"ncpus\":%d,", refreshes, NCODES,
+			a.ncpus);
+		fprintf(jf, "\"read_us\":%.2f,\"text_us\":%.2f,\"json_us\":%.2f,\"alerts_us\":%.2f,",
+			parts[0].cpu_ns / refreshes / 1e3, parts[1].cpu_ns / refreshes / 1e3,
+			parts[2].cpu_ns / refreshes / 1e3, parts[3].cpu_ns / refreshes / 1e3);
+		fprintf(jf, "\"refresh_cpu_us\":%.2f,\"refresh_wall_us\":%.2f,", tot_cpu / refreshes / 1e3,
+			tot_wall / refreshes / 1e3);
+		fprintf(jf, "\"user_us\":%.2f,\"system_us\":%.2f,\"text_bytes\":%ld,"
+			"\"json_bytes\":%ld,\"alert_lines\":%d}\n", u, s, text_b, json_b, alerts);
+		if (fclose(jf))
+			die("%s: %s", json_path, strerror(errno));
+	}
+	fclose(devnull);
+	detach_iface(&a);
+	return 0;
+}

@@ -1,0 +1,459 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# make bench: one benchmark run on this machine, as root.  Prints a table
+# per part and writes every figure to $O/bench/results.json and .csv.
+#
+#   1. In-kernel cost per packet (BPF_PROG_TEST_RUN): sipstat against an
+#      empty XDP_PASS program on nine kinds of frame        (bench_prog)
+#   2. veth between two namespaces: trafgen sends N SIP responses as fast
+#      as it can; no program / empty program / sipstat, skb and native
+#      mode; rate, NET_RX softirq CPU per packet, and the counts of the
+#      real sipstat binary (-o json) against frames sent and rx_packets
+#   3. tshark -q -z sip,stat on the same traffic: live on the receiving
+#      veth next to sipstat, and offline on a pcap of it
+#   4. one sipstat report refresh with all 600 codes     (bench_report)
+#   and the line rates of 10/25/100 GbE at SIP-sized frames with the
+#   per-packet budget they leave a core.
+#
+# Targets (reported as PASS/MISS, never a failure of make): a SIP response
+# costs <= 1.5x the empty program, a non-SIP frame <= 1.2x, and no
+# counting loss at the highest rate the generator reaches.  Exit status
+# is 0 when everything was measured, 1 when something could not be.
+#
+# Environment: O (build dir, default build), BENCH_PACKETS (frames per
+# veth run, default 1000000), BENCH_ROUNDS (21), BENCH_REPEAT (1000000).
+# Network traffic stays in two namespaces sbn-<pid>-gen/-rx, which the
+# EXIT trap deletes with everything else this script starts or writes.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.." || exit 1
+O=${O:-build}
+case $O in
+/*) ODIR=$O ;;
+*) ODIR=$PWD/$O ;;
+esac
+BDIR=$ODIR/bench
+N=${BENCH_PACKETS:-1000000}
+ROUNDS=${BENCH_ROUNDS:-21}
+REPEAT=${BENCH_REPEAT:-1000000}
+CYCLE=10			# frames in bench_frames' cycle
+N=$(((N + CYCLE - 1) / CYCLE * CYCLE))
+NSTATS=$(((N / 5 + CYCLE - 1) / CYCLE * CYCLE))
+
+say() { printf '%s\n' "$*"; }
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 1
+}
+
+[[ $EUID -eq 0 ]] || die "run as root (BPF, XDP and network namespaces)"
+for f in sipstat sipstat.bpf.o bench/bench_prog bench/bench_report bench/bench_rx \
+	bench/bench_frames bench/empty.bpf.o bench/rxcpu.bpf.o; do
+	[[ -e $ODIR/$f ]] || die "$ODIR/$f missing: run 'make O=$O bench'"
+done
+
+# ------------------------------------------------------------ dependencies
+# trafgen (netsniff-ng) and /usr/bin/time (time) are only needed here;
+# tshark and jq come with 'make deps' but are checked too.
+need=()
+command -v trafgen >/dev/null 2>&1 || need+=(netsniff-ng)
+[[ -x /usr/bin/time ]] || need+=(time)
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
+command -v jq >/dev/null 2>&1 || need+=(jq)
+command -v taskset >/dev/null 2>&1 || need+=(util-linux)
+command -v pgrep >/dev/null 2>&1 || need+=(procps)
+if [[ ${#need[@]} -gt 0 ]]; then
+	say "bench: installing ${need[*]} with apt-get"
+	echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+		debconf-set-selections 2>/dev/null || true
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${need[@]}" >/dev/null || die "apt-get install ${need[*]} failed"
+fi
+
+# ------------------------------------------------------------ cleanup
+NS_GEN=sbn-$$-gen
+NS_RX=sbn-$$-rx
+IF_GEN=sbn-$$-g
+IF_RX=sbn-$$-r
+PIDS=()
+mkdir -p "$BDIR"
+SCRATCH=$(mktemp -d "$BDIR/tmp.XXXXXX")
+
+cleanup() {
+	local p c
+	# sipstat and tshark run under /usr/bin/time, which does not pass
+	# signals on: stop the children first, then the wrappers.
+	for p in "${PIDS[@]}"; do
+		for c in $(pgrep -P "$p" 2>/dev/null || true); do
+			kill -TERM "$c" 2>/dev/null || true
+		done
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	ip netns del "$NS_GEN" 2>/dev/null || true
+	ip netns del "$NS_RX" 2>/dev/null || true
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------ machine
+NCPU=$(nproc)
+CPU_MODEL=$(awk -F': ' '
+	/^model name/ && !m { m = $2 } /^cpu family/ && !f { f = $2 } /^model[ \t]*:/ && !d { d = $2 }
+	/^cpu MHz/ && !z { z = $2 } /^flags/ && / hypervisor/ { h = 1 }
+	END { printf "%s (family %s model %s, %.0f MHz%s)", m, f, d, z, h ? ", virtual machine" : "" }' /proc/cpuinfo)
+KERNEL=$(uname -r)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+if [[ $NCPU -ge 2 ]]; then
+	GEN_CPU=0	# trafgen -P 1 runs here, and so does the receive softirq
+	AUX=(taskset -c 1)	# sipstat, tshark, meters: out of its way
+else
+	GEN_CPU=0
+	AUX=()
+fi
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+BPF_STATS_SYSCTL=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo 0)
+say "sipstat benchmark $STARTED: $CPU_MODEL, $NCPU CPUs, kernel $KERNEL, load $LOAD0"
+say "  build $ODIR, sipstat $(cat VERSION 2>/dev/null || echo '?') $(git rev-parse --short HEAD 2>/dev/null || true)"
+[[ $BPF_STATS_SYSCTL == 0 ]] ||
+	say "  note: kernel.bpf_stats_enabled is on: every XDP run below carries the statistics' clock reads"
+awk '{ if ($1 > 0.5) print "  note: load average " $1 " before the start: other work on this machine skews the figures" }' /proc/loadavg
+say ""
+
+# ------------------------------------------------------------ 1. BPF_PROG_TEST_RUN
+"${AUX[@]}" "$BDIR/bench_prog" -e "$BDIR/empty.bpf.o" -r "$ROUNDS" -n "$REPEAT" -j "$SCRATCH/prog.json" ||
+	die "bench_prog failed"
+say ""
+
+# ------------------------------------------------------------ 2. veth
+"$BDIR/bench_frames" -t "$SCRATCH/sip.trafgen"
+mapfile -t CODES < <("$BDIR/bench_frames" -l)
+
+ip netns add "$NS_GEN"
+ip netns add "$NS_RX"
+for ns in "$NS_GEN" "$NS_RX"; do
+	# No IPv6 autoconfiguration, no addresses: nothing but the test frames on the link.
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+done
+ip link add "$IF_GEN" netns "$NS_GEN" type veth peer name "$IF_RX" netns "$NS_RX"
+ip -n "$NS_GEN" link set "$IF_GEN" up
+ip -n "$NS_RX" link set "$IF_RX" up
+
+RUNS_JSON=$SCRATCH/runs.jsonl
+: >"$RUNS_JSON"
+
+# Wait (up to $2 tenths of a second) until file $1 contains $3.
+wait_for() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		grep -q -- "$3" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Signal the child of a /usr/bin/time wrapper (time itself ignores SIGINT).
+signal_child() {
+	local sig=$1 parent=$2 c
+	for c in $(pgrep -P "$parent" || true); do
+		kill "-$sig" "$c" 2>/dev/null || true
+	done
+}
+
+# Wait for background pid $1, at most $2 seconds, then kill it.
+wait_pid() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		signal_child KILL "$1"
+		kill -KILL "$1" 2>/dev/null || true
+	fi
+	wait "$1" 2>/dev/null || true
+}
+
+SIP_PID=""
+# sipstat_start MODE TAG: the real binary, JSON every second, on IF_RX.
+sipstat_start() {
+	ip netns exec "$NS_RX" "${AUX[@]}" /usr/bin/time -o "$SCRATCH/$2.sipstat.time" \
+		-f '%e %U %S %M' "$ODIR/sipstat" -i "$IF_RX" -m "$1" -o json 1 \
+		>"$SCRATCH/$2.sipstat.json" 2>"$SCRATCH/$2.sipstat.err" &
+	SIP_PID=$!
+	PIDS+=("$SIP_PID")
+	if ! wait_for "$SCRATCH/$2.sipstat.err" 100 'counting on'; then
+		cat "$SCRATCH/$2.sipstat.err" >&2
+		die "sipstat did not attach in $1 mode"
+	fi
+}
+
+# sipstat_stop: SIGINT (its last report covers the rest), wait.
+sipstat_stop() {
+	signal_child INT "$SIP_PID"
+	wait_pid "$SIP_PID" 20
+	SIP_PID=""
+}
+
+# run_traffic TAG PROG MODE CPUS PACKETS [STATS]: one burst, metered.
+# PROG none|empty|sipstat|sipstat+tshark; writes $SCRATCH/TAG.rx.json, appends a run.
+run_traffic() {
+	local tag=$1 prog=$2 mode=$3 cpus=$4 n=$5 stats=${6:-} sent counted=null codes_ok=null
+	local frames=null sip_cpu=null xdp=xdpdrv
+	local rxargs=(-e "$BDIR/rxcpu.bpf.o" -i "$IF_RX" -j "$SCRATCH/$tag.rx.json")
+	[[ -n $stats ]] && rxargs+=(-s)
+	[[ $mode == skb ]] && xdp=xdpgeneric
+
+	case $prog in
+	empty) ip -n "$NS_RX" link set dev "$IF_RX" "$xdp" obj "$BDIR/empty.bpf.o" sec xdp ;;
+	sipstat*) sipstat_start "$mode" "$tag" ;;
+	esac
+
+	# The meter runs pinned out of the way; the generator gets CPUs 0..cpus-1 back.
+	ip netns exec "$NS_RX" "${AUX[@]}" "$BDIR/bench_rx" "${rxargs[@]}" -- \
+		taskset -c "0-$((cpus - 1))" ip netns exec "$NS_GEN" \
+		trafgen --no-sock-mem -o "$IF_GEN" -i "$SCRATCH/sip.trafgen" -n "$n" -P "$cpus" \
+		>"$SCRATCH/$tag.gen.out" 2>&1 ||
+		{ cat "$SCRATCH/$tag.gen.out" >&2; die "$tag: bench_rx failed"; }
+
+	[[ $prog != empty ]] || ip -n "$NS_RX" link set dev "$IF_RX" "$xdp" off
+	if [[ $prog == sipstat+tshark ]]; then
+		tshark_stop
+	fi
+	if [[ $prog == sipstat* ]]; then
+		sipstat_stop
+		local last want
+		last=$(grep '^{' "$SCRATCH/$tag.sipstat.json" | tail -n1)
+		[[ -n $last ]] || die "$tag: no JSON report from sipstat"
+		counted=$(jq '.responses.total' <<<"$last")
+		frames=$(jq '.parser.frames' <<<"$last")
+		# Every code of the cycle: exactly N / CYCLE per occurrence in the cycle.
+		want=$(printf '%s\n' "${CODES[@]}" | sort -n | uniq -c |
+			awk -v k=$((n / CYCLE)) '{ printf "%s{\"code\":%s,\"total\":%d}", (NR > 1 ? "," : ""), $2, $1 * k }')
+		codes_ok=$(jq --argjson want "[$want]" '[.codes[] | {code, total}] == $want' <<<"$last")
+		sip_cpu=$(awk '{ print $2 + $3 }' "$SCRATCH/$tag.sipstat.time")
+	fi
+	sent=$(awk '{ gsub(/\r/, "") } /packets outgoing/ { s += $1 } END { print s + 0 }' "$SCRATCH/$tag.gen.out")
+	jq -c --arg tag "$tag" --arg prog "$prog" --arg mode "$mode" --argjson cpus "$cpus" \
+		--argjson n "$n" --argjson sent "$sent" --argjson counted "$counted" \
+		--argjson frames "$frames" --argjson codes_ok "$codes_ok" --argjson sip_cpu "$sip_cpu" \
+		--argjson stats "$([[ -n $stats ]] && echo true || echo false)" '
+		{tag: $tag, program: $prog, mode: $mode, generator_cpus: $cpus, requested: $n,
+		 sent: $sent, rx_packets, rx_dropped, counted: $counted, frames_seen: $frames,
+		 codes_exact: $codes_ok, bpf_stats: $stats,
+		 rate_pps: (if .gen_wall_s > 0 then $sent / .gen_wall_s else 0 end),
+		 gen_wall_s, gen_cpu_s: (.gen_user_s + .gen_sys_s), gen_status,
+		 softirq_ns_per_pkt: (if .rx_packets > 0 then .softirq_ns / .rx_packets else null end),
+		 prog_ns_per_run: (if .run_cnt > 0 then .run_time_ns / .run_cnt else null end),
+		 prog_runs: .run_cnt, sipstat_cpu_s: $sip_cpu,
+		 lossless: ($sent == $n and .rx_packets == $sent and
+			    ($counted == null or ($counted == $sent and $frames == $sent and $codes_ok)))}' \
+		"$SCRATCH/$tag.rx.json" >>"$RUNS_JSON"
+	[[ $(tail -n1 "$RUNS_JSON" | jq .gen_status) == 0 ]] ||
+		say "  note: $tag: trafgen exited with status $(tail -n1 "$RUNS_JSON" | jq .gen_status)"
+}
+
+TS_PID=""
+tshark_start() {
+	mkdir -p "$SCRATCH/tshark-tmp"
+	ip netns exec "$NS_RX" env TMPDIR="$SCRATCH/tshark-tmp" "${AUX[@]}" /usr/bin/time \
+		-o "$SCRATCH/live.tshark.time" -f '%e %U %S %M' tshark -i "$IF_RX" -q -z sip,stat \
+		>"$SCRATCH/live.tshark.out" 2>"$SCRATCH/live.tshark.err" &
+	TS_PID=$!
+	PIDS+=("$TS_PID")
+	if ! wait_for "$SCRATCH/live.tshark.err" 300 'Capturing on'; then
+		cat "$SCRATCH/live.tshark.err" >&2
+		die "tshark did not start capturing"
+	fi
+}
+
+tshark_stop() {
+	sleep 0.5
+	signal_child INT "$TS_PID"
+	wait_pid "$TS_PID" 300
+	TS_PID=""
+}
+
+say "veth, $N SIP responses of 400 bytes on the wire (396 without FCS) per run, trafgen -P 1 on CPU $GEN_CPU"
+say "  receive CPU: NET_RX softirq ns per frame (rxcpu.bpf.o; the generator's CPU runs it)"
+run_traffic none none - 1 "$N"
+run_traffic empty-skb empty skb 1 "$N"
+run_traffic sipstat-skb sipstat skb 1 "$N"
+run_traffic empty-native empty native 1 "$N"
+run_traffic sipstat-native sipstat native 1 "$N"
+# Program run time from bpf_stats, in runs of their own: the stats add
+# two clock reads per program run, which the runs above must not carry.
+run_traffic empty-skb-stats empty skb 1 "$NSTATS" stats
+run_traffic sipstat-skb-stats sipstat skb 1 "$NSTATS" stats
+run_traffic empty-native-stats empty native 1 "$NSTATS" stats
+run_traffic sipstat-native-stats sipstat native 1 "$NSTATS" stats
+# The highest rate: trafgen on every CPU (skb mode: native XDP on veth
+# drops on the peer's full ring when several CPUs send, before any
+# program sees the frame).
+if [[ $NCPU -ge 2 ]]; then
+	run_traffic sipstat-skb-max sipstat skb "$NCPU" "$N"
+fi
+
+# ------------------------------------------------------------ 3. tshark
+tshark_start
+run_traffic sipstat-tshark sipstat+tshark native 1 "$N"
+
+"$BDIR/bench_frames" -p "$SCRATCH/sip.pcap" -n "$N"
+"$BDIR/bench_frames" -p "$SCRATCH/small.pcap" -n "$CYCLE"
+"${AUX[@]}" /usr/bin/time -o "$SCRATCH/offline.time" -f '%e %U %S %M' \
+	tshark -r "$SCRATCH/sip.pcap" -q -z sip,stat >"$SCRATCH/offline.out" 2>/dev/null ||
+	die "tshark -r failed"
+"${AUX[@]}" /usr/bin/time -o "$SCRATCH/offline0.time" -f '%e %U %S %M' \
+	tshark -r "$SCRATCH/small.pcap" -q -z sip,stat >/dev/null 2>&1 || die "tshark -r failed"
+rm -f "$SCRATCH/sip.pcap"
+
+# "  SIP 200 OK : 400000 Packets" lines: responses tshark dissected.
+tshark_counted() {
+	awk '/^ *SIP [1-6][0-9][0-9] .*: *[0-9]+ Packets/ { sub(/.*: */, ""); s += $1 } END { print s + 0 }' "$1"
+}
+live_run=$(jq -c 'select(.tag == "sipstat-tshark")' "$RUNS_JSON")
+alone_run=$(jq -c 'select(.tag == "sipstat-native")' "$RUNS_JSON")
+jq -n --argjson run "$live_run" --argjson alone "$alone_run" \
+	--argjson resp "$(jq -c '.cases[] | select(.name == "ipv4 SIP response 200")' "$SCRATCH/prog.json")" \
+	--argjson live_counted "$(tshark_counted "$SCRATCH/live.tshark.out")" \
+	--argjson live_captured "$(awk '/packets captured/ { print $1; exit }' "$SCRATCH/live.tshark.err" | grep . || echo null)" \
+	--argjson live_dropped "$(awk '/packets dropped/ { s += $1 } END { print s + 0 }' "$SCRATCH/live.tshark.err")" \
+	--argjson live_time "$(awk '{ printf "{\"wall_s\":%s,\"user_s\":%s,\"sys_s\":%s,\"maxrss_kb\":%s}", $1, $2, $3, $4 }' "$SCRATCH/live.tshark.time")" \
+	--argjson off_counted "$(tshark_counted "$SCRATCH/offline.out")" \
+	--argjson off_time "$(awk '{ printf "{\"wall_s\":%s,\"user_s\":%s,\"sys_s\":%s,\"maxrss_kb\":%s}", $1, $2, $3, $4 }' "$SCRATCH/offline.time")" \
+	--argjson off0_time "$(awk '{ printf "{\"wall_s\":%s,\"user_s\":%s,\"sys_s\":%s,\"maxrss_kb\":%s}", $1, $2, $3, $4 }' "$SCRATCH/offline0.time")" \
+	--argjson n "$N" '
+	{packets: $n,
+	 live: {sent: $run.sent, sipstat_counted: $run.counted, tshark_counted: $live_counted,
+		tshark_captured: $live_captured, tshark_dropped: $live_dropped,
+		tshark_cpu_s: ($live_time.user_s + $live_time.sys_s), tshark_wall_s: $live_time.wall_s,
+		tshark_maxrss_kb: $live_time.maxrss_kb, sipstat_cpu_s: $run.sipstat_cpu_s,
+		rate_pps: $run.rate_pps, softirq_ns_per_pkt: $run.softirq_ns_per_pkt,
+		capture_softirq_ns_per_pkt: ($run.softirq_ns_per_pkt - $alone.softirq_ns_per_pkt),
+		tshark_us_per_pkt: (($live_time.user_s + $live_time.sys_s) / $run.sent * 1e6)},
+	 sipstat_prog_ns_per_pkt: $resp.sipstat_ns,
+	 offline: {packets: $n, tshark_counted: $off_counted,
+		   cpu_s: ($off_time.user_s + $off_time.sys_s), wall_s: $off_time.wall_s,
+		   maxrss_kb: $off_time.maxrss_kb,
+		   startup_cpu_s: ($off0_time.user_s + $off0_time.sys_s),
+		   us_per_pkt: ((($off_time.user_s + $off_time.sys_s) -
+				($off0_time.user_s + $off0_time.sys_s)) / $n * 1e6)}}' \
+	>"$SCRATCH/tshark.json"
+
+# ------------------------------------------------------------ print parts 2 and 3
+# Column helpers for the jq tables: left/right padding, rounding.
+JQDEFS='
+def rp(n): tostring | . + " " * (n - length);
+def lp(n): tostring | " " * (n - length) + .;
+def r(d): if . == null then "-" else . * d | round / d end;'
+
+jq -r "$JQDEFS"'
+	"  \("run" | rp(21)) \("program" | rp(14)) \("mode" | rp(6)) gen \("sent" | lp(8)) \("kpps" | lp(7)) \("rx ns/frame" | lp(11)) \("prog ns/run" | lp(11)) \("rx_packets" | lp(10)) \("sipstat" | lp(8)) codes  loss",
+	(.[] | "  \(.tag | rp(21)) \(.program | rp(14)) \(.mode | rp(6)) \(.generator_cpus | lp(3)) \(.sent | lp(8)) \(.rate_pps / 1000 | r(10) | lp(7)) \(if .bpf_stats then "(stats on)" else (.softirq_ns_per_pkt | r(10)) end | lp(11)) \(.prog_ns_per_run | r(100) | lp(11)) \(.rx_packets | lp(10)) \(.counted // "-" | lp(8)) \(if .codes_exact == null then "-" elif .codes_exact then "exact" else "WRONG" end | rp(5))  \(if .lossless then "0" else "LOSS" end)")
+' < <(jq -s . "$RUNS_JSON")
+jq -r --slurp "$JQDEFS"'
+	(map(select(.bpf_stats | not)) | INDEX(.tag)) as $r | $r.none.softirq_ns_per_pkt as $b |
+	"  receive CPU above no program, ns/frame: empty skb \($r["empty-skb"].softirq_ns_per_pkt - $b | r(10)), sipstat skb \($r["sipstat-skb"].softirq_ns_per_pkt - $b | r(10)), empty native \($r["empty-native"].softirq_ns_per_pkt - $b | r(10)), sipstat native \($r["sipstat-native"].softirq_ns_per_pkt - $b | r(10))"
+' "$RUNS_JSON"
+jq -r --slurp "$JQDEFS"'
+	(map(select(.bpf_stats)) | INDEX(.tag)) as $s |
+	"  program run time (bpf_stats), sipstat minus empty: skb \($s["sipstat-skb-stats"].prog_ns_per_run - $s["empty-skb-stats"].prog_ns_per_run | r(100)) ns, native \($s["sipstat-native-stats"].prog_ns_per_run - $s["empty-native-stats"].prog_ns_per_run | r(100)) ns per frame"
+' "$RUNS_JSON"
+say ""
+jq -r "$JQDEFS"'
+	"tshark -q -z sip,stat on the same traffic (\(.packets) SIP responses)",
+	"  live on the receiving veth, next to sipstat (native): sent \(.live.sent), sipstat counted \(.live.sipstat_counted), tshark counted \(.live.tshark_counted) (\(.live.tshark_captured) captured, \(.live.tshark_dropped) dropped by the kernel)",
+	"    tshark + dumpcap CPU \(.live.tshark_cpu_s | r(100)) s (\(.live.tshark_cpu_s / .live.sent * 1e6 | r(100)) us per frame sent), max RSS \(.live.tshark_maxrss_kb / 1024 | round) MiB; sipstat process CPU \(.live.sipstat_cpu_s) s",
+	"    the capture itself (AF_PACKET, in the kernel) adds \(.live.capture_softirq_ns_per_pkt | r(10)) ns/frame of NET_RX softirq over sipstat alone",
+	"  offline, tshark -r on a pcap of the same frames: counted \(.offline.tshark_counted), CPU \(.offline.cpu_s | r(100)) s (startup \(.offline.startup_cpu_s) s), \(.offline.us_per_pkt | r(100)) us per frame, \(1e6 / .offline.us_per_pkt | round) frames/s per core, max RSS \(.offline.maxrss_kb / 1024 | round) MiB",
+	"  per frame: tshark \(.offline.us_per_pkt * 1000 | round) ns offline, \(.live.tshark_us_per_pkt * 1000 | round) ns live; sipstat program \(.sipstat_prog_ns_per_pkt | r(10)) ns (part 1, SIP response, test-run floor included): \(.offline.us_per_pkt * 1000 / .sipstat_prog_ns_per_pkt | round)x less than tshark offline"
+' "$SCRATCH/tshark.json"
+say ""
+
+ip netns del "$NS_GEN"
+ip netns del "$NS_RX"
+
+# ------------------------------------------------------------ 4. report refresh
+"${AUX[@]}" "$BDIR/bench_report" -j "$SCRATCH/report.json" || die "bench_report failed"
+say ""
+
+# ------------------------------------------------------------ line rates
+# A frame of L bytes with FCS takes L + 20 bytes of line time (7 preamble,
+# 1 SFD, 12 inter-frame gap).  64: the minimum frame; 400: a typical SIP
+# response, the frame the veth runs send.
+jq -n --slurpfile prog "$SCRATCH/prog.json" '
+	[64, 400] as $sizes | [10, 25, 100] as $speeds |
+	($prog[0].cases | map(select(.kind == "response")) | max_by(.extra_ns)) as $worst |
+	{frames: [ $sizes[] as $l | $speeds[] as $g |
+		{gbps: $g, frame_bytes: $l, wire_bytes: ($l + 20),
+		 mpps: ($g * 1e9 / (($l + 20) * 8) / 1e6),
+		 budget_ns: (1e9 / ($g * 1e9 / (($l + 20) * 8))),
+		 sipstat_extra_ns: $worst.extra_ns,
+		 sipstat_share: ($worst.extra_ns / (1e9 / ($g * 1e9 / (($l + 20) * 8))))}]}' \
+	>"$SCRATCH/linerate.json"
+jq -r "$JQDEFS"'
+	"Line rates: frame bytes with FCS + 20 (preamble, SFD, inter-frame gap); time per frame for one core",
+	"  \("link" | rp(7)) \("frame" | lp(7)) \("Mpps" | lp(7)) \("ns/frame" | lp(9))   sipstat extra ns (worst SIP response, part 1), share",
+	(.frames[] | "  \("\(.gbps)GbE" | rp(7)) \("\(.frame_bytes) B" | lp(7)) \(.mpps | r(100) | lp(7)) \(.budget_ns | r(100) | lp(9))   \(.sipstat_extra_ns | r(100)) ns, \(.sipstat_share * 100 | r(10))%")
+' "$SCRATCH/linerate.json"
+say ""
+
+# ------------------------------------------------------------ results + targets
+jq -n --arg started "$STARTED" --arg cpu "$CPU_MODEL" --argjson ncpu "$NCPU" --arg kernel "$KERNEL" \
+	--arg load "$LOAD0" --arg loadend "$(cut -d' ' -f1-3 /proc/loadavg)" \
+	--arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+	--argjson n "$N" --argjson nstats "$NSTATS" \
+	--slurpfile prog "$SCRATCH/prog.json" --slurpfile runs <(jq -s . "$RUNS_JSON") \
+	--slurpfile tshark "$SCRATCH/tshark.json" --slurpfile report "$SCRATCH/report.json" \
+	--slurpfile linerate "$SCRATCH/linerate.json" '
+	($prog[0].cases) as $c | ($runs[0]) as $r |
+	($c | map(select(.kind == "response")) | max_by(.ratio)) as $ws |
+	($c | map(select(.kind == "non-sip")) | max_by(.ratio)) as $wn |
+	($r | map(select(.counted != null))) as $counted_runs |
+	{machine: {started: $started, cpu: $cpu, cpus: $ncpu, kernel: $kernel, load_start: $load,
+		   load_end: $loadend, commit: $commit},
+	 prog_test_run: $prog[0], veth: {packets_per_run: $n, packets_per_stats_run: $nstats, runs: $r},
+	 tshark: $tshark[0], report_refresh: $report[0], line_rates: $linerate[0].frames,
+	 targets: [
+		{target: "SIP response <= 1.5x empty program", result: (if $ws.ratio <= 1.5 then "PASS" else "MISS" end),
+		 worst_ratio: $ws.ratio, worst_case: $ws.name},
+		{target: "non-SIP frame <= 1.2x empty program", result: (if $wn.ratio <= 1.2 then "PASS" else "MISS" end),
+		 worst_ratio: $wn.ratio, worst_case: $wn.name},
+		{target: "zero counting loss at the highest generator rate",
+		 result: (if ($counted_runs | all(.lossless)) and ($r | all(.lossless)) then "PASS" else "MISS" end),
+		 max_rate_pps: ($counted_runs | map(select(.lossless)) | map(.rate_pps) | max),
+		 runs_checked: ($counted_runs | length),
+		 frames_counted: ($counted_runs | map(.counted) | add),
+		 frames_lost: ($counted_runs | map(.sent - .counted) | add)}]}' >"$BDIR/results.json"
+
+# CSV: one measurement a line.
+jq -r '
+	["section", "case", "metric", "value"],
+	(.prog_test_run.cases[] | .name as $n |
+		(["empty_ns", "sipstat_ns", "extra_ns", "ratio", "target_ratio", "result"][] as $k |
+		 ["prog_test_run", $n, $k, .[$k]])),
+	(.veth.runs[] | .tag as $t |
+		(["program", "mode", "generator_cpus", "sent", "rx_packets", "counted", "rate_pps",
+		  "softirq_ns_per_pkt", "prog_ns_per_run", "lossless"][] as $k | ["veth", $t, $k, .[$k]])),
+	(.tshark.live | to_entries[] | ["tshark_live", "-", .key, .value]),
+	(.tshark.offline | to_entries[] | ["tshark_offline", "-", .key, .value]),
+	(.report_refresh | to_entries[] | ["report_refresh", "-", .key, .value]),
+	(.line_rates[] | "\(.gbps)GbE \(.frame_bytes)B" as $n |
+		(["mpps", "budget_ns", "sipstat_extra_ns"][] as $k | ["line_rate", $n, $k, .[$k]])),
+	(.targets[] | ["target", .target, "result", .result])
+	| @csv' "$BDIR/results.json" >"$BDIR/results.csv"
+
+jq -r "$JQDEFS"'
+	"Targets",
+	(.targets[0:2][] | "  \(.target | rp(50)) \(.result) \(.worst_ratio | r(100))x (worst: \(.worst_case))"),
+	(.targets[2] | "  \(.target | rp(50)) \(.result) \(.frames_lost) of \(.frames_counted) frames lost in \(.runs_checked) sipstat runs; highest rate \(.max_rate_pps / 1000 | r(1)) kpps")
+' "$BDIR/results.json"
+say ""
+say "results: $BDIR/results.json, $BDIR/results.csv (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
