@@ -179,6 +179,12 @@ static __always_inline int parse_ipv6(struct cursor *c)
 /* RFC 3261 methods and the extensions seen on IMS and SBC hosts. */
 static __always_inline int is_request(__u64 w, const __u8 *p)
 {
+	__u8 first = w >> 56;
+
+	/* Every method starts with a letter from A to U: most non-SIP payloads
+	 * (STUN, RTP, keepalives) leave here before fourteen comparisons. */
+	if (first < 'A' || first > 'U')
+		return 0;
 	return METHOD(w, 7, 'I', 'N', 'V', 'I', 'T', 'E', ' ', 0) ||
 	       METHOD(w, 4, 'A', 'C', 'K', ' ', 0, 0, 0, 0) ||
 	       METHOD(w, 4, 'B', 'Y', 'E', ' ', 0, 0, 0, 0) ||
