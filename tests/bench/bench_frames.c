@@ -24,6 +24,9 @@
 #include "frames.h"
 #include "sipmsg.h"
 
+#define BENCH_NAME "bench_frames"
+#include "common.h"
+
 static const struct {
 	int code;
 	const char *line;
@@ -40,21 +43,6 @@ static const struct {
 	{ 603, "SIP/2.0 603 Decline" },
 };
 #define CYCLE (sizeof(cycle) / sizeof(cycle[0]))
-
-/* A whole decimal number in [min, max] from an option, or exit 2. */
-static long number(const char *s, long min, long max, const char *what)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		fprintf(stderr, "%s: %s must be a number from %ld to %ld\n", "bench_frames", what, min, max);
-		exit(2);
-	}
-	return v;
-}
 
 static size_t build(unsigned char *buf, size_t cap, size_t i)
 {

@@ -37,6 +37,9 @@
 #include "frames.h"
 #include "sipmsg.h"
 
+#define BENCH_NAME "bench_prog"
+#include "common.h"
+
 #define FRAME_CAP 2048
 #define MAX_ROUNDS 1000
 
@@ -95,39 +98,6 @@ static struct bcase cases[] = {
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
 static int ncpus;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
-}
-
-__attribute__((noreturn, format(printf, 1, 2)))
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "bench_prog: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
-
-/* A whole decimal number in [min, max] from an option, or exit 2. */
-static long number(const char *s, long min, long max, const char *what)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		fprintf(stderr, "%s: %s must be a number from %ld to %ld\n", "bench_prog", what, min, max);
-		exit(2);
-	}
-	return v;
-}
 
 static int cmp_double(const void *a, const void *b)
 {

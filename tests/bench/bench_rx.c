@@ -43,6 +43,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#define BENCH_NAME "bench_rx"
+#include "common.h"
+
 struct rx_cpu {
 	__u64 start, ns, runs;	/* as in rxcpu.bpf.c */
 };
@@ -53,24 +56,6 @@ struct reading {
 	__u64 rx_packets, rx_dropped;
 	__u64 run_time_ns, run_cnt;
 };
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
-}
-
-__attribute__((noreturn, format(printf, 1, 2)))
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "bench_rx: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
 
 static __u64 read_stat(const char *ifname, const char *name)
 {
