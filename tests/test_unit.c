@@ -69,6 +69,7 @@ static void test_code_table_matches_reference(void)
 		CHECK(c->meaning && strlen(c->meaning) > 5, "meaning for %d", c->code);
 		CHECK_STR(sip_code_reason(c->code), reference[i].reason);
 		CHECK_STR(sip_code_group(c->code), reference[i].group);
+		CHECK_STR(sip_code_meaning(c->code), c->meaning);
 	}
 	for (i = 1; i < n; i++)
 		CHECK(t[i - 1].code < t[i].code, "table sorted at %d", t[i].code);
@@ -84,6 +85,10 @@ static void test_unknown_codes_use_class_name(void)
 	CHECK_STR(sip_code_reason(599), "server failure");
 	CHECK_STR(sip_code_reason(699), "global failure");
 	CHECK_STR(sip_code_group(699), "other");
+	CHECK_STR(sip_code_meaning(699), "final everywhere: do not retry elsewhere");
+	CHECK_STR(sip_code_meaning(199), "request received, still in progress (early dialog, alerting)");
+	CHECK(sip_code_meaning(700) == NULL);
+	CHECK(sip_class_meaning(0) == NULL && sip_class_meaning(7) == NULL);
 	CHECK_EQ_U64(sip_code_class(99), 0);
 	CHECK_EQ_U64(sip_code_class(100), 1);
 	CHECK_EQ_U64(sip_code_class(699), 6);
@@ -225,12 +230,14 @@ static void test_json_report(void)
 	CHECK(strstr(j, "\"4xx\":{\"total\":3,\"delta\":0,\"rate\":0.000}"), "%s", j);
 	CHECK(strstr(j, "\"6xx\":{\"total\":6,\"delta\":6,\"rate\":4.000}"), "%s", j);
 	CHECK(strstr(j, "{\"code\":200,\"reason\":\"OK\",\"class\":\"2xx\",\"group\":\"success\","
-			"\"total\":60,\"delta\":30,\"rate\":20.000}"),
+			"\"meaning\":\"request completed\",\"total\":60,\"delta\":30,\"rate\":20.000}"),
 	      "%s", j);
-	CHECK(strstr(j, "{\"code\":299,\"reason\":\"success\",\"class\":\"2xx\",\"group\":\"other\","),
+	CHECK(strstr(j, "{\"code\":299,\"reason\":\"success\",\"class\":\"2xx\",\"group\":\"other\","
+			"\"meaning\":\"request completed\","),
 	      "%s", j);
 	CHECK(strstr(j, "{\"code\":603,\"reason\":\"Decline\",\"class\":\"6xx\","
-			"\"group\":\"global stop\",\"total\":6,\"delta\":6,\"rate\":4.000}"),
+			"\"group\":\"global stop\",\"meaning\":\"actively refused: do not retry "
+			"elsewhere\",\"total\":6,\"delta\":6,\"rate\":4.000}"),
 	      "%s", j);
 	CHECK(strstr(j, "\"code\":486") && !strstr(j, "\"code\":100"), "only codes seen: %s", j);
 	/* ascending order */
@@ -277,6 +284,8 @@ static void test_text_report(void)
 	CHECK(!strstr(t, "parser:"), "parser counters only with -v");
 	free(t);
 	t = render(report_text, 1);
+	CHECK(strstr(t, "        0       0.00  user busy at this destination\n"),
+	      "-v adds the meaning: %s", t);
 	CHECK(strstr(t, "  parser: frames 1000 ipv4 0 ipv6 0 udp_sip 0 requests 0 responses 70 "
 			"malformed 2 "),
 	      "%s", t);

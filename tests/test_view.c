@@ -415,11 +415,11 @@ static void test_collect_alerts(void)
 
 static void test_meaning(void)
 {
-	CHECK_STR(view_meaning(486), "user busy at this destination");
-	CHECK_STR(view_meaning(603), "actively refused: do not retry elsewhere");
-	CHECK_STR(view_meaning(299), "success"); /* unlisted: the class name */
-	CHECK_STR(view_meaning(699), "global failure");
-	CHECK(view_meaning(99) == NULL);
+	CHECK_STR(sip_code_meaning(486), "user busy at this destination");
+	CHECK_STR(sip_code_meaning(603), "actively refused: do not retry elsewhere");
+	CHECK_STR(sip_code_meaning(299), "request completed"); /* unlisted: the class's */
+	CHECK_STR(sip_code_meaning(699), "final everywhere: do not retry elsewhere");
+	CHECK(sip_code_meaning(99) == NULL);
 }
 
 static void test_formatting(void)

@@ -54,6 +54,18 @@ static const char *const class_names[SIP_CLASS_COUNT + 1] = {
 	"request failure", "server failure", "global failure",
 };
 
+/* What each class tells an operator (docs/sip-responses.md). */
+static const char *const class_meanings[SIP_CLASS_COUNT + 1] = {
+	NULL,
+	"request received, still in progress (early dialog, alerting)",
+	"request completed",
+	"try another target or route",
+	"the far side rejected this request: authorization, syntax, policy, capability, "
+	"routing or request state",
+	"internal or temporary network-side trouble",
+	"final everywhere: do not retry elsewhere",
+};
+
 const struct sip_code_info *sip_code_lookup(int code)
 {
 	int lo = 0, hi = TABLE_LEN - 1;
@@ -92,6 +104,18 @@ const char *sip_class_label(int cls)
 const char *sip_class_name(int cls)
 {
 	return cls >= 1 && cls <= SIP_CLASS_COUNT ? class_names[cls] : NULL;
+}
+
+const char *sip_class_meaning(int cls)
+{
+	return cls >= 1 && cls <= SIP_CLASS_COUNT ? class_meanings[cls] : NULL;
+}
+
+const char *sip_code_meaning(int code)
+{
+	const struct sip_code_info *i = sip_code_lookup(code);
+
+	return i ? i->meaning : sip_class_meaning(sip_code_class(code));
 }
 
 const char *sip_code_reason(int code)

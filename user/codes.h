@@ -26,6 +26,11 @@ const char *sip_class_label(int cls);
 /* "provisional", "success", ..., "global failure"; NULL out of range. */
 const char *sip_class_name(int cls);
 
+/* What a class tells an operator; NULL out of range. */
+const char *sip_class_meaning(int cls);
+/* Meaning of a code: the known one, or its class's for others. */
+const char *sip_code_meaning(int code);
+
 /* Reason phrase for a code: the known one, or the class name for others. */
 const char *sip_code_reason(int code);
 /* Diagnostic group for a code: the known one, or "other" for others. */

@@ -97,9 +97,12 @@ void report_text(FILE *f, const struct report *r)
 		fig = code_figure(r, code);
 		if (!fig.total)
 			continue;
-		fprintf(f, "  %-4d %-31.31s %-5s %-15s %12" PRIu64 " %8" PRIu64 " %10.2f\n", code,
+		fprintf(f, "  %-4d %-31.31s %-5s %-15s %12" PRIu64 " %8" PRIu64 " %10.2f", code,
 			sip_code_reason(code), sip_class_label(sip_code_class(code)),
 			sip_code_group(code), fig.total, fig.delta, fig.rate);
+		if (r->verbose > 0)
+			fprintf(f, "  %s", sip_code_meaning(code));
+		fputc('\n', f);
 	}
 
 	if (r->verbose > 0) {
@@ -168,6 +171,8 @@ void report_json(FILE *f, const struct report *r)
 		json_string(f, sip_code_reason(code));
 		fprintf(f, ",\"class\":\"%s\",\"group\":", sip_class_label(sip_code_class(code)));
 		json_string(f, sip_code_group(code));
+		fprintf(f, ",\"meaning\":");
+		json_string(f, sip_code_meaning(code));
 		fputc(',', f);
 		json_figure(f, &fig);
 		fputc('}', f);

@@ -383,7 +383,7 @@ static void draw_table(struct top *t, const struct view *v, int y, int rows)
 		    chg);
 		if (c.meaning_w)
 			put(y + 1 + r, c.meaning_x, c.meaning_w, base | A_DIM, "%s",
-			    view_meaning(row->code));
+			    sip_code_meaning(row->code));
 	}
 }
 
@@ -431,11 +431,12 @@ static void draw_meaning(const struct top *t, const struct view *v, int y)
 	put_line(y, A_NORMAL, "");
 	if (sip_code_lookup(code))
 		put(y, 0, COLS, class_attr(t, sip_code_class(code)) | A_BOLD, " %d %s: %s", code,
-		    sip_code_reason(code), view_meaning(code));
+		    sip_code_reason(code), sip_code_meaning(code));
 	else
 		put(y, 0, COLS, class_attr(t, sip_code_class(code)) | A_BOLD,
-		    " %d (not in the reference list): %s, class %s", code, view_meaning(code),
-		    sip_class_label(sip_code_class(code)));
+		    " %d (not in the reference list), class %s %s: %s", code,
+		    sip_class_label(sip_code_class(code)), sip_code_reason(code),
+		    sip_code_meaning(code));
 }
 
 /* A framed box of text lines in the middle of the screen. */

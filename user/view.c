@@ -166,13 +166,6 @@ int view_group_figures(const struct view_row *rows, int nrows, double secs,
 	return n;
 }
 
-const char *view_meaning(int code)
-{
-	const struct sip_code_info *i = sip_code_lookup(code);
-
-	return i ? i->meaning : sip_class_name(sip_code_class(code));
-}
-
 int view_clamp(int sel, int nrows)
 {
 	if (nrows <= 0 || sel < 0)

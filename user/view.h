@@ -149,8 +149,6 @@ int view_bar_width(uint64_t value, uint64_t max, int width);
 int view_group_figures(const struct view_row *rows, int nrows, double secs,
 		       struct view_group *out, int max);
 
-/* The line shown for a code: its meaning, or its class name when unlisted. */
-const char *view_meaning(int code);
 
 /* Alerts: push one, count, i-th newest (0 = newest), NULL past the end. */
 void view_alert_push(struct view_alerts *r, const struct view_alert *a);
