@@ -61,15 +61,10 @@ PIDS=()
 SIPSTAT_PID=
 
 cleanup() {
-	local rc=$? p
+	local rc=$?
 	trap - EXIT INT TERM HUP
 	topo_stop_pid "$SIPSTAT_PID" INT 3
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null	# all at once, then wait for each
-	done
-	for p in "${PIDS[@]}"; do
-		topo_stop_pid "$p" TERM 2
-	done
+	topo_stop_pids TERM 2 "${PIDS[@]}"
 	topo_kamailio_stop
 	topo_destroy "$PREFIX"
 	rm -rf "$TMP"

@@ -196,6 +196,19 @@ topo_stop_pid() {
 	TOPO_RC=$?
 }
 
+# topo_stop_pids SIGNAL SECONDS PID...: signal them all at once, then
+# topo_stop_pid each, so they wind down together.
+topo_stop_pids() {
+	local sig=$1 t=$2 p
+	shift 2
+	for p in "$@"; do
+		kill "-$sig" "$p" 2>/dev/null
+	done
+	for p in "$@"; do
+		topo_stop_pid "$p" "$sig" "$t"
+	done
+}
+
 # topo_kamailio_stop: SIGTERM, then SIGKILL after 5 s.
 topo_kamailio_stop() {
 	topo_stop_pid "${TOPO_KAM_PID:-}" TERM 5

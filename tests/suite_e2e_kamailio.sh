@@ -85,14 +85,9 @@ start_bg() {
 }
 
 cleanup() {
-	local rc=$? p
+	local rc=$?
 	trap - EXIT INT TERM
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		topo_stop_pid "$p" TERM 2
-	done
+	topo_stop_pids TERM 2 "${PIDS[@]}"
 	topo_kamailio_stop
 	topo_destroy "$PREFIX"
 	if [[ ${SSE_E2E_KEEP:-0} == 1 ]]; then
