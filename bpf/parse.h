@@ -23,13 +23,13 @@ struct cursor {
 	void *end;
 };
 
-/* Outcome of walking the headers down to UDP. */
-enum l4_result {
-	L4_UDP = 0,	/* cursor is at a UDP header */
-	L4_OTHER,	/* not UDP, or not IP: nothing to count beyond the IP family */
-	L4_FRAGMENT,	/* UDP fragment that is not the first one */
-	L4_BAD,		/* frame ends inside a header, or a header is inconsistent */
-	L4_TOO_DEEP,	/* more tags / extension headers than the fixed bounds */
+/* Outcome of one parse_*() step on the way down to UDP. */
+enum parse_result {
+	PARSE_NEXT = 0,	/* go on: the cursor is at the next header (IP, then UDP) */
+	PARSE_OTHER,	/* not UDP, or not IP: nothing to count beyond the IP family */
+	PARSE_FRAGMENT,	/* UDP fragment that is not the first one */
+	PARSE_BAD,		/* frame ends inside a header, or a header is inconsistent */
+	PARSE_TOO_DEEP,	/* more tags / extension headers than the fixed bounds */
 };
 
 struct vlanhdr {
@@ -62,7 +62,7 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto)
 	int i;
 
 	if ((void *)(eth + 1) > c->end)
-		return L4_BAD;
+		return PARSE_BAD;
 	p = eth->h_proto;
 	c->pos = eth + 1;
 
@@ -72,14 +72,14 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto)
 			break;
 		vh = c->pos;
 		if ((void *)(vh + 1) > c->end)
-			return L4_BAD;
+			return PARSE_BAD;
 		p = vh->proto;
 		c->pos = vh + 1;
 	}
 	if (is_vlan(p))
-		return L4_TOO_DEEP;
+		return PARSE_TOO_DEEP;
 	*proto = p;
-	return L4_UDP;
+	return PARSE_NEXT;
 }
 
 static __always_inline int parse_ipv4(struct cursor *c)
@@ -88,21 +88,21 @@ static __always_inline int parse_ipv4(struct cursor *c)
 	__u32 hlen;
 
 	if ((void *)(ip + 1) > c->end)
-		return L4_BAD;
+		return PARSE_BAD;
 	if (ip->version != 4)
-		return L4_BAD;
+		return PARSE_BAD;
 	hlen = (__u32)ip->ihl * 4;
 	if (hlen < sizeof(*ip))
-		return L4_BAD;
+		return PARSE_BAD;
 	if (c->pos + hlen > c->end)
-		return L4_BAD;
+		return PARSE_BAD;
 	if (ip->protocol != IPPROTO_UDP)
-		return L4_OTHER;
+		return PARSE_OTHER;
 	/* A later fragment has no UDP header: its ports are unknowable here. */
 	if (ip->frag_off & bpf_htons(IP4_OFFSET_MASK))
-		return L4_FRAGMENT;
+		return PARSE_FRAGMENT;
 	c->pos += hlen;
-	return L4_UDP;
+	return PARSE_NEXT;
 }
 
 static __always_inline int is_ipv6_ext(__u8 nh)
@@ -121,9 +121,9 @@ static __always_inline int parse_ipv6(struct cursor *c)
 	int i;
 
 	if ((void *)(ip6 + 1) > c->end)
-		return L4_BAD;
+		return PARSE_BAD;
 	if (ip6->version != 6)
-		return L4_BAD;
+		return PARSE_BAD;
 	nh = ip6->nexthdr;
 	c->pos = ip6 + 1;
 
@@ -134,27 +134,27 @@ static __always_inline int parse_ipv6(struct cursor *c)
 		if (nh == IPPROTO_FRAGMENT) {
 			fh = c->pos;
 			if ((void *)(fh + 1) > c->end)
-				return L4_BAD;
+				return PARSE_BAD;
 			if (fh->frag_off & bpf_htons(IP6_OFFSET_MASK))
-				return fh->nexthdr == IPPROTO_UDP ? L4_FRAGMENT : L4_OTHER;
+				return fh->nexthdr == IPPROTO_UDP ? PARSE_FRAGMENT : PARSE_OTHER;
 			nh = fh->nexthdr;
 			c->pos = fh + 1;
 		} else {
 			opt = c->pos;
 			if ((void *)(opt + 1) > c->end)
-				return L4_BAD;
+				return PARSE_BAD;
 			nh = opt->nexthdr;
 			c->pos += ((__u64)opt->hdrlen + 1) * 8;
 			/* Cut inside this header: bad whatever follows (as IPv4 options). */
 			if (c->pos > c->end)
-				return L4_BAD;
+				return PARSE_BAD;
 		}
 	}
 	if (is_ipv6_ext(nh))
-		return L4_TOO_DEEP;
+		return PARSE_TOO_DEEP;
 	if (nh != IPPROTO_UDP)
-		return L4_OTHER;
-	return L4_UDP;
+		return PARSE_OTHER;
+	return PARSE_NEXT;
 }
 
 /*

@@ -106,7 +106,7 @@ int sipstat_xdp(struct xdp_md *ctx)
 	cnt->c[SIPSTAT_C_FRAMES]++;
 
 	r = parse_eth(&c, &proto);
-	if (r != L4_UDP)
+	if (r != PARSE_NEXT)
 		goto out;
 	if (proto == bpf_htons(ETH_P_IP)) {
 		cnt->c[SIPSTAT_C_IPV4]++;
@@ -117,19 +117,19 @@ int sipstat_xdp(struct xdp_md *ctx)
 	} else {
 		return XDP_PASS;
 	}
-	if (r != L4_UDP)
+	if (r != PARSE_NEXT)
 		goto out;
 
 	udp = c.pos;
 	if ((void *)(udp + 1) > c.end) {
-		r = L4_BAD;
+		r = PARSE_BAD;
 		goto out;
 	}
 	if (!port_is_sip(bpf_ntohs(udp->source)) && !port_is_sip(bpf_ntohs(udp->dest)))
 		return XDP_PASS;
 	len = bpf_ntohs(udp->len);
 	if (len < sizeof(*udp)) {
-		r = L4_BAD;
+		r = PARSE_BAD;
 		goto out;
 	}
 	cnt->c[SIPSTAT_C_UDP_SIP]++;
@@ -176,11 +176,11 @@ count:
 	return XDP_PASS;
 
 out:
-	if (r == L4_FRAGMENT)
+	if (r == PARSE_FRAGMENT)
 		cnt->c[SIPSTAT_C_FRAGMENTS]++;
-	else if (r == L4_BAD)
+	else if (r == PARSE_BAD)
 		cnt->c[SIPSTAT_C_BAD_HEADER]++;
-	else if (r == L4_TOO_DEEP)
+	else if (r == PARSE_TOO_DEEP)
 		cnt->c[SIPSTAT_C_TOO_DEEP]++;
 	return XDP_PASS;
 }
