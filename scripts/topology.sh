@@ -43,6 +43,25 @@ topo_mac() {
 	ip -n "$1" link show "$2" | awk '$1 == "link/ether" { print $2; exit }'
 }
 
+# topo_quiet_ns NS: lo up and, before any link exists (default.* applies to
+# new links), no forwarding and no IPv6 chatter of the kernel's own on the
+# wire -- no link-local address (so no DAD and no router solicitation), no
+# RA processing, MLD reports right at link-up instead of up to 10 s later.
+# The links then carry test traffic and nothing else, which lets the tests
+# compare frame counts.
+topo_quiet_ns() {
+	ip -n "$1" link set lo up || return 1
+	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=0 \
+		net.ipv6.conf.all.forwarding=0 \
+		net.ipv6.conf.all.accept_ra=0 \
+		net.ipv6.conf.default.accept_ra=0 \
+		net.ipv6.conf.default.router_solicitations=0 \
+		net.ipv6.conf.default.dad_transmits=0 \
+		net.ipv6.conf.default.addr_gen_mode=1 \
+		net.ipv6.conf.default.mldv1_unsolicited_report_interval=1 \
+		net.ipv6.conf.default.mldv2_unsolicited_report_interval=1
+}
+
 # topo_build: the namespaces, links and addresses (TOPO_NS_* set); stops
 # at the first failure.
 topo_build() {
@@ -51,22 +70,7 @@ topo_build() {
 	ip netns add "$TOPO_NS_PROXY" || return 1
 	ip netns add "$TOPO_NS_UAS" || return 1
 	for ns in "$TOPO_NS_UAC" "$TOPO_NS_PROXY" "$TOPO_NS_UAS"; do
-		ip -n "$ns" link set lo up || return 1
-		# Before any link exists (default.* applies to new links): no
-		# forwarding in the proxy, and no IPv6 chatter of the kernel's own
-		# on the wire -- no link-local address (so no DAD and no router
-		# solicitation), no RA processing, MLD reports right at link-up
-		# instead of up to 10 s later.  The links then carry SIP and
-		# nothing else, which lets the tests compare frame counts.
-		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=0 \
-			net.ipv6.conf.all.forwarding=0 \
-			net.ipv6.conf.all.accept_ra=0 \
-			net.ipv6.conf.default.accept_ra=0 \
-			net.ipv6.conf.default.router_solicitations=0 \
-			net.ipv6.conf.default.dad_transmits=0 \
-			net.ipv6.conf.default.addr_gen_mode=1 \
-			net.ipv6.conf.default.mldv1_unsolicited_report_interval=1 \
-			net.ipv6.conf.default.mldv2_unsolicited_report_interval=1 || return 1
+		topo_quiet_ns "$ns" || return 1
 	done
 	# Both ends of each pair are made directly inside the namespaces.
 	ip -n "$TOPO_NS_PROXY" link add p-uac type veth peer name uac0 netns "$TOPO_NS_UAC" || return 1

@@ -42,7 +42,7 @@ COUNTS=$ROOT/tests/data/sip-mix.counts
 # shellcheck source=tests/tap.sh
 . "$ROOT/tests/tap.sh"
 # shellcheck source=scripts/topology.sh
-. "$ROOT/scripts/topology.sh"	# topo_stop_pid
+. "$ROOT/scripts/topology.sh"	# topo_stop_pid, topo_quiet_ns
 
 
 # --------------------------------------------------------------- guards
@@ -104,14 +104,7 @@ trap 'diag "$SUITE: terminated"; exit 143' TERM
 
 setup_wire() {
 	ip netns add "$NS" || return 1
-	ip -n "$NS" link set lo up || return 1
-	ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.accept_ra=0 \
-		net.ipv6.conf.default.accept_ra=0 \
-		net.ipv6.conf.default.router_solicitations=0 \
-		net.ipv6.conf.default.dad_transmits=0 \
-		net.ipv6.conf.default.addr_gen_mode=1 \
-		net.ipv6.conf.default.mldv1_unsolicited_report_interval=1 \
-		net.ipv6.conf.default.mldv2_unsolicited_report_interval=1 || return 1
+	topo_quiet_ns "$NS" || return 1
 	ip -n "$NS" link add tx0 type veth peer name rx0 || return 1
 	ip -n "$NS" link set tx0 up || return 1
 	ip -n "$NS" link set rx0 up || return 1
