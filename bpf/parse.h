@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * BPF-only parsing helpers for sipstat: a cursor over the frame and one
- * parse_*() helper per layer.  Each helper checks its own bounds and
- * never writes to the packet.
+ * BPF-only parsing helpers: a cursor over the frame and one parse_*()
+ * helper per layer, from Ethernet down to the UDP payload.  Each helper
+ * checks its own bounds, never writes to the packet and returns a value;
+ * the caller decides what to count.
  */
 #ifndef SIPSTAT_BPF_PARSE_H
 #define SIPSTAT_BPF_PARSE_H
@@ -23,12 +24,12 @@ struct cursor {
 	void *end;
 };
 
-/* Outcome of one parse_*() step on the way down to UDP. */
+/* Outcome of one parse_*() step on the way down to the UDP payload. */
 enum parse_result {
-	PARSE_NEXT = 0,	/* go on: the cursor is at the next header (IP, then UDP) */
-	PARSE_OTHER,	/* not UDP, or not IP: nothing to count beyond the IP family */
+	PARSE_NEXT = 0,	/* go on: the cursor is at the next header */
+	PARSE_OTHER,	/* not IP, not UDP: nothing to count */
 	PARSE_FRAGMENT,	/* UDP fragment that is not the first one */
-	PARSE_BAD,		/* frame ends inside a header, or a header is inconsistent */
+	PARSE_BAD,	/* frame ends inside a header, or a header is inconsistent */
 	PARSE_TOO_DEEP,	/* more tags / extension headers than the fixed bounds */
 };
 
@@ -82,10 +83,15 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto)
 	return PARSE_NEXT;
 }
 
-static __always_inline int parse_ipv4(struct cursor *c)
+/*
+ * IPv4 with any IHL.  On PARSE_NEXT the cursor is at the UDP header and
+ * *ip_end is where the IP packet ends by its total length (RFC 791): the
+ * bytes after it (Ethernet padding, a trailer) are not part of it.
+ */
+static __always_inline int parse_ipv4(struct cursor *c, void **ip_end)
 {
 	struct iphdr *ip = c->pos;
-	__u32 hlen;
+	__u32 hlen, tot;
 
 	if ((void *)(ip + 1) > c->end)
 		return PARSE_BAD;
@@ -101,6 +107,10 @@ static __always_inline int parse_ipv4(struct cursor *c)
 	/* A later fragment has no UDP header: its ports are unknowable here. */
 	if (ip->frag_off & bpf_htons(IP4_OFFSET_MASK))
 		return PARSE_FRAGMENT;
+	tot = bpf_ntohs(ip->tot_len);
+	if (tot < hlen)
+		return PARSE_BAD;
+	*ip_end = c->pos + tot;
 	c->pos += hlen;
 	return PARSE_NEXT;
 }
@@ -111,8 +121,12 @@ static __always_inline int is_ipv6_ext(__u8 nh)
 	       nh == IPPROTO_DSTOPTS || nh == IPPROTO_FRAGMENT;
 }
 
-/* IPv6 and up to SIPSTAT_MAX_IPV6_EXT extension headers. */
-static __always_inline int parse_ipv6(struct cursor *c)
+/*
+ * IPv6 and up to SIPSTAT_MAX_IPV6_EXT extension headers.  *ip_end is the
+ * end of the packet by its payload length (RFC 8200); a jumbogram
+ * (payload length 0) cannot cross an Ethernet link and ends right there.
+ */
+static __always_inline int parse_ipv6(struct cursor *c, void **ip_end)
 {
 	struct ipv6hdr *ip6 = c->pos;
 	struct ipv6_opt_hdr *opt;
@@ -126,6 +140,7 @@ static __always_inline int parse_ipv6(struct cursor *c)
 		return PARSE_BAD;
 	nh = ip6->nexthdr;
 	c->pos = ip6 + 1;
+	*ip_end = c->pos + bpf_ntohs(ip6->payload_len);
 
 #pragma unroll
 	for (i = 0; i < SIPSTAT_MAX_IPV6_EXT; i++) {
@@ -157,49 +172,36 @@ static __always_inline int parse_ipv6(struct cursor *c)
 	return PARSE_NEXT;
 }
 
+/* A UDP datagram as the data path needs it. */
+struct datagram {
+	struct udphdr *udp;
+	void *ip_end;		/* end of the IP packet by its own length field */
+};
+
 /*
- * Byte strings as big-endian 64-bit words: the payload head is loaded once
- * and byte-swapped to this order, so constants read left to right and a
- * prefix of n bytes is the top n bytes.
+ * Ethernet, VLAN tags, IPv4 or IPv6, to a UDP header that lies whole in
+ * the frame.  PARSE_OTHER for anything that is not IP carrying UDP.
  */
-#define W8(a, b, c, d, e, f, g, h)                                             \
-	(((__u64)(a) << 56) | ((__u64)(b) << 48) | ((__u64)(c) << 40) |        \
-	 ((__u64)(d) << 32) | ((__u64)(e) << 24) | ((__u64)(f) << 16) |        \
-	 ((__u64)(g) << 8) | (__u64)(h))
-#define PREFIX_MASK(n) ((n) >= 8 ? ~0ULL : ~(~0ULL >> (8 * (n))))
-
-#define SIP20_SP W8('S', 'I', 'P', '/', '2', '.', '0', ' ')
-/* "sip/" with the case bit forced on the three letters: a status-like start. */
-#define SIP_SLASH_LC W8('s', 'i', 'p', '/', 0, 0, 0, 0)
-#define CASE_BITS_3 W8(0x20, 0x20, 0x20, 0, 0, 0, 0, 0)
-
-#define METHOD(w, n, a, b, c, d, e, f, g, h)                                   \
-	(((w) & PREFIX_MASK(n)) == W8(a, b, c, d, e, f, g, h))
-
-/* RFC 3261 methods and the extensions seen on IMS and SBC hosts. */
-static __always_inline int is_request(__u64 w, const __u8 *p)
+static __always_inline int parse_to_udp(struct cursor *c, struct datagram *d)
 {
-	__u8 first = w >> 56;
+	__be16 proto;
+	int r;
 
-	/* Every method starts with a letter from A to U: most non-SIP payloads
-	 * (STUN, RTP, keepalives) leave here before fourteen comparisons. */
-	if (first < 'A' || first > 'U')
-		return 0;
-	return METHOD(w, 7, 'I', 'N', 'V', 'I', 'T', 'E', ' ', 0) ||
-	       METHOD(w, 4, 'A', 'C', 'K', ' ', 0, 0, 0, 0) ||
-	       METHOD(w, 4, 'B', 'Y', 'E', ' ', 0, 0, 0, 0) ||
-	       METHOD(w, 7, 'C', 'A', 'N', 'C', 'E', 'L', ' ', 0) ||
-	       METHOD(w, 8, 'O', 'P', 'T', 'I', 'O', 'N', 'S', ' ') ||
-	       METHOD(w, 6, 'P', 'R', 'A', 'C', 'K', ' ', 0, 0) ||
-	       METHOD(w, 7, 'N', 'O', 'T', 'I', 'F', 'Y', ' ', 0) ||
-	       METHOD(w, 8, 'P', 'U', 'B', 'L', 'I', 'S', 'H', ' ') ||
-	       METHOD(w, 5, 'I', 'N', 'F', 'O', ' ', 0, 0, 0) ||
-	       METHOD(w, 6, 'R', 'E', 'F', 'E', 'R', ' ', 0, 0) ||
-	       METHOD(w, 8, 'M', 'E', 'S', 'S', 'A', 'G', 'E', ' ') ||
-	       METHOD(w, 7, 'U', 'P', 'D', 'A', 'T', 'E', ' ', 0) ||
-	       (w == W8('R', 'E', 'G', 'I', 'S', 'T', 'E', 'R') && p[8] == ' ') ||
-	       (w == W8('S', 'U', 'B', 'S', 'C', 'R', 'I', 'B') && p[8] == 'E' &&
-		p[9] == ' ');
+	r = parse_eth(c, &proto);
+	if (r != PARSE_NEXT)
+		return r;
+	if (proto == bpf_htons(ETH_P_IP))
+		r = parse_ipv4(c, &d->ip_end);
+	else if (proto == bpf_htons(ETH_P_IPV6))
+		r = parse_ipv6(c, &d->ip_end);
+	else
+		return PARSE_OTHER;
+	if (r != PARSE_NEXT)
+		return r;
+	d->udp = c->pos;
+	if ((void *)(d->udp + 1) > c->end)
+		return PARSE_BAD;
+	return PARSE_NEXT;
 }
 
 #endif /* SIPSTAT_BPF_PARSE_H */

@@ -1,13 +1,38 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * What the XDP program and the sipstat command share: map sizes, the
- * parser counter indices and the layout of the port set.  No includes of
- * its own: the BPF side gets __u64 from <linux/types.h>, userspace too.
+ * What the BPF programs and the sipstat command share: the counter layout,
+ * the port set and the record of what is pinned.  No includes of its own:
+ * the BPF side gets __u32/__u64 from <linux/types.h>, userspace too.
+ *
+ * Counter layout.  One per-CPU array, "sip_counts", of __u64, indexed by
+ *
+ *     key = SIPSTAT_KEY(direction, method, slot)
+ *         = (direction * SIPSTAT_M_MAX + method) * SIPSTAT_ROW_SLOTS + slot
+ *
+ * A row is one (direction, method) pair; its slots are
+ *
+ *     0 .. SIPSTAT_O_MAX-1       parser outcomes (enum sipstat_outcome)
+ *     100 .. 699                 SIP responses by status code
+ *
+ * A SIP response costs one lookup and one increment: its code slot in the
+ * row of its direction and of the method of its CSeq (SIPSTAT_M_UNKNOWN
+ * while the CSeq is not read).  A request is counted in the REQUESTS slot
+ * of its method's row.  Every other outcome goes to the SIPSTAT_M_UNKNOWN
+ * row of its direction.  Frames that are not UDP on a SIP port touch no
+ * map at all (the rare fragment, bad-header and too-deep outcomes do);
+ * frame totals come from the interface's own statistics.
+ *
+ * Totals that are not stored are sums, each written once in userspace:
+ *     responses = sum of code slots 100..699 over methods
+ *     udp_sip   = requests + responses + malformed + truncated + other
  */
 #ifndef SIPSTAT_H
 #define SIPSTAT_H
 
-/* Status codes are counted at index == code; 0..99 stay zero. */
+/* Bumped whenever anything below that a pinned map depends on changes. */
+#define SIPSTAT_LAYOUT_VERSION 2
+
+/* Status codes are counted at slot == code. */
 #define SIPSTAT_CODE_MIN 100
 #define SIPSTAT_CODE_MAX 699
 #define SIPSTAT_CODE_SLOTS (SIPSTAT_CODE_MAX + 1)
@@ -22,42 +47,89 @@
 /* Default SIP port when userspace sets none. */
 #define SIPSTAT_DEFAULT_PORT 5060
 
+/* Direction of a frame relative to the interface it was counted on. */
+enum sipstat_dir {
+	SIPSTAT_DIR_IN = 0,	/* received: XDP, or TC ingress */
+	SIPSTAT_DIR_OUT,	/* sent: TC egress */
+	SIPSTAT_DIR_MAX,
+};
+
 /*
- * The SIP port set: one bit per UDP port, 65536 bits.  Kept in the
- * program's .bss so userspace can rewrite it through the mmap'ed skeleton
- * while the program is attached, and the data path tests it with two
- * plain loads instead of two map lookups.
+ * Method of a request line, or of the CSeq header of a response.  The
+ * order is the ABI; names live in userspace.
+ */
+enum sipstat_method {
+	SIPSTAT_M_UNKNOWN = 0,	/* response whose CSeq was not read; outcomes without a method */
+	SIPSTAT_M_INVITE,
+	SIPSTAT_M_ACK,
+	SIPSTAT_M_BYE,
+	SIPSTAT_M_CANCEL,
+	SIPSTAT_M_REGISTER,
+	SIPSTAT_M_OPTIONS,
+	SIPSTAT_M_PRACK,
+	SIPSTAT_M_UPDATE,
+	SIPSTAT_M_SUBSCRIBE,
+	SIPSTAT_M_NOTIFY,
+	SIPSTAT_M_REFER,
+	SIPSTAT_M_MESSAGE,
+	SIPSTAT_M_INFO,
+	SIPSTAT_M_PUBLISH,
+	SIPSTAT_M_OTHER,	/* an extension method (RFC 3261 25.1: any token) */
+	SIPSTAT_M_MAX,
+};
+
+/*
+ * Parser outcomes, the low slots of a row.  For every UDP datagram on a
+ * SIP port exactly one of requests, a code slot, malformed, truncated or
+ * other is counted.
+ */
+enum sipstat_outcome {
+	SIPSTAT_O_REQUESTS = 0,	/* payload starts with a request line (row: its method) */
+	SIPSTAT_O_MALFORMED,	/* starts like a status line ("SIP/" any case) but is not one */
+	SIPSTAT_O_TRUNCATED,	/* payload ends before a status line could be read */
+	SIPSTAT_O_OTHER,	/* other payload on a SIP port (keepalive, STUN, junk) */
+	SIPSTAT_O_FRAGMENTS,	/* UDP IP fragments that are not the first: never parsed */
+	SIPSTAT_O_BAD_HEADER,	/* frame cut short or inconsistent inside Ethernet/IP/UDP */
+	SIPSTAT_O_TOO_DEEP,	/* more VLAN tags or IPv6 extension headers than the bounds */
+	SIPSTAT_O_MAX,
+};
+
+/* Slots per row: outcomes below SIPSTAT_CODE_MIN, then the codes. */
+#define SIPSTAT_ROW_SLOTS SIPSTAT_CODE_SLOTS
+#define SIPSTAT_KEY(dir, method, slot)                                         \
+	(((__u32)(dir) * SIPSTAT_M_MAX + (__u32)(method)) * SIPSTAT_ROW_SLOTS + (__u32)(slot))
+#define SIPSTAT_COUNT_KEYS (SIPSTAT_DIR_MAX * SIPSTAT_M_MAX * SIPSTAT_ROW_SLOTS)
+
+/*
+ * The SIP port set: one bit per UDP port, 65536 bits, in a map of its own
+ * (an mmapable array with one value) that userspace rewrites word by word
+ * while the programs run, and that several programs and processes share
+ * through its pin.
  */
 #define SIPSTAT_PORT_WORDS (65536 / 64)
+struct sipstat_ports {
+	__u64 w[SIPSTAT_PORT_WORDS];
+};
 
 /*
- * Parser counters, one per-CPU slot each.  For every frame exactly one
- * outcome past "udp_sip" is counted, so
- *   udp_sip == requests + responses + malformed + truncated + other
- * and the per-code counters add up to "responses".
+ * What userspace records about an attachment in the "sip_meta" map (one
+ * value, never read by the data path): the layout the pinned maps were
+ * made for, when counting started and how.
  */
-enum sipstat_counter {
-	SIPSTAT_C_FRAMES = 0,	/* every frame the program saw */
-	SIPSTAT_C_IPV4,		/* IPv4 frames (after VLAN tags) */
-	SIPSTAT_C_IPV6,		/* IPv6 frames (after VLAN tags) */
-	SIPSTAT_C_UDP_SIP,	/* UDP datagrams with a SIP port as source or destination */
-	SIPSTAT_C_REQUESTS,	/* payload starts with a SIP request line */
-	SIPSTAT_C_RESPONSES,	/* valid status line, counted under its code */
-	SIPSTAT_C_MALFORMED,	/* starts like a status line ("SIP/" any case) but is not one */
-	SIPSTAT_C_TRUNCATED,	/* payload ends before a status line could be read */
-	SIPSTAT_C_OTHER,	/* other payload on a SIP port (keepalive, STUN, TCP-less junk) */
-	SIPSTAT_C_FRAGMENTS,	/* UDP IP fragments that are not the first: never parsed */
-	SIPSTAT_C_BAD_HEADER,	/* frame cut short or inconsistent inside Ethernet/IP/UDP */
-	SIPSTAT_C_TOO_DEEP,	/* more VLAN tags or IPv6 extension headers than the bounds */
-	SIPSTAT_C_MAX,
+struct sipstat_meta {
+	__u32 layout;		/* SIPSTAT_LAYOUT_VERSION of the sipstat that made the maps */
+	__u32 flags;		/* SIPSTAT_META_* */
+	__u64 created_ns;	/* CLOCK_REALTIME when the maps were made */
+	__u64 attached_ns;	/* CLOCK_REALTIME of the last attach */
+	__u32 dirs;		/* bit per enum sipstat_dir being counted */
+	__u32 mode;		/* userspace's attach mode of the ingress program */
+	__u64 reserved[4];
 };
 
-struct sipstat_counters {
-	__u64 c[SIPSTAT_C_MAX];
-};
-
-_Static_assert(sizeof(struct sipstat_counters) == SIPSTAT_C_MAX * sizeof(__u64),
-	       "counter block has no padding");
-_Static_assert(SIPSTAT_PORT_WORDS * 64 == 65536, "one bit per port");
+_Static_assert(SIPSTAT_O_MAX <= SIPSTAT_CODE_MIN, "outcomes fit below the first code");
+_Static_assert(SIPSTAT_M_MAX == 16, "method rows are part of the map layout");
+_Static_assert(SIPSTAT_COUNT_KEYS == 22400, "counter map size is part of the layout");
+_Static_assert(sizeof(struct sipstat_ports) == 8192, "one bit per port");
+_Static_assert(sizeof(struct sipstat_meta) == 64, "meta record has no padding");
 
 #endif /* SIPSTAT_H */

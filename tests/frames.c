@@ -182,6 +182,8 @@ static size_t put_ipv4(uint8_t *p, size_t room, const struct frame_spec *s)
 		else
 			memset(p + IP4_HLEN, 1, s->ip4_opt_len);	/* NOP */
 	}
+	if (s->ip_len_set)
+		put16(p + 2, s->ip_len);
 	put16(p + 10, frame_csum(p, hlen));
 
 	memcpy(pseudo, src, 4);
@@ -249,6 +251,8 @@ static size_t put_ipv6(uint8_t *p, size_t room, const struct frame_spec *s)
 	pseudo[36] = pseudo[37] = pseudo[38] = 0;
 	pseudo[39] = proto;
 	put_l4(p + off, s, csum_add(0, pseudo, sizeof(pseudo)));
+	if (s->ip_len_set)
+		put16(p + 4, s->ip_len);
 	return IP6_HLEN + plen;
 }
 

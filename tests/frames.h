@@ -87,6 +87,8 @@ struct frame_spec {
 	uint16_t sport, dport;
 	bool udp_len_set;		/* write udp_len instead of the real length */
 	uint16_t udp_len;
+	bool ip_len_set;		/* write ip_len as the IPv4 total length or the */
+	uint16_t ip_len;		/* IPv6 payload length (the bytes stay as built) */
 
 	const void *payload;
 	size_t payload_len;

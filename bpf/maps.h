@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The maps every sipstat program shares.  Userspace finds them by name,
+ * pins them per interface and reuses the pins when it attaches again, so
+ * counts outlive the process that loaded them.
+ */
+#ifndef SIPSTAT_BPF_MAPS_H
+#define SIPSTAT_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <linux/types.h>
+#include <bpf/bpf_helpers.h>
+
+#include "sipstat.h"
+
+/*
+ * Every counter, laid out as include/sipstat.h describes.  Per-CPU with
+ * plain increments: an XDP or TC program runs to completion on one CPU
+ * with preemption off, so no other writer touches the same slot.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SIPSTAT_COUNT_KEYS);
+	__type(key, __u32);
+	__type(value, __u64);
+} sip_counts SEC(".maps");
+
+/* Userspace's record of the attachment (struct sipstat_meta); never read here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sipstat_meta);
+} sip_meta SEC(".maps");
+
+/*
+ * The SIP port set.  A global in a section of its own: libbpf makes it a
+ * map of its own (".data.sip_ports", an mmapable array with one value)
+ * that can be pinned and shared, and the data path reads it by address
+ * with no lookup.  Userspace rewrites it word by word while attached.
+ */
+struct sipstat_ports sip_ports SEC(".data.sip_ports") = {
+	.w = { [SIPSTAT_DEFAULT_PORT / 64] = 1ULL << (SIPSTAT_DEFAULT_PORT % 64) },
+};
+
+static __always_inline int port_is_sip(__u16 port)
+{
+	return (int)((sip_ports.w[port >> 6] >> (port & 63)) & 1);
+}
+
+static __always_inline void count_key(__u32 key)
+{
+	__u64 *v = bpf_map_lookup_elem(&sip_counts, &key);
+
+	if (v)
+		(*v)++;
+}
+
+#endif /* SIPSTAT_BPF_MAPS_H */

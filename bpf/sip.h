@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Classify the start of a UDP payload on a SIP port: a status line (the
+ * code), a request line (its method), something that starts like a
+ * status line but is not one, too short to tell, or anything else.  Pure
+ * functions of the bytes; the counting core decides what to count.
+ */
+#ifndef SIPSTAT_BPF_SIP_H
+#define SIPSTAT_BPF_SIP_H
+
+#include <linux/types.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "sipstat.h"
+
+/*
+ * Byte strings as big-endian 64-bit words: the payload head is loaded once
+ * and byte-swapped to this order, so constants read left to right and a
+ * prefix of n bytes is the top n bytes.
+ */
+#define W8(a, b, c, d, e, f, g, h)                                             \
+	(((__u64)(a) << 56) | ((__u64)(b) << 48) | ((__u64)(c) << 40) |        \
+	 ((__u64)(d) << 32) | ((__u64)(e) << 24) | ((__u64)(f) << 16) |        \
+	 ((__u64)(g) << 8) | (__u64)(h))
+/* n from 1 to 8 */
+#define PREFIX_MASK(n) (~0ULL << (64 - 8 * (n)))
+
+#define SIP20_SP W8('S', 'I', 'P', '/', '2', '.', '0', ' ')
+/* "sip/" with the case bit forced on the three letters: a status-like start. */
+#define SIP_SLASH_LC W8('s', 'i', 'p', '/', 0, 0, 0, 0)
+#define CASE_BITS_3 W8(0x20, 0x20, 0x20, 0, 0, 0, 0, 0)
+
+#define METHOD_IS(w, n, a, b, c, d, e, f, g, h)                                \
+	(((w) & PREFIX_MASK(n)) == W8(a, b, c, d, e, f, g, h))
+
+/* Longest extension method recognised (RFC 3261 25.1: a token). */
+#define SIP_EXT_METHOD_MAX 10
+
+/* RFC 3261 25.1 token characters: alphanumerics and -.!%*_+`'~ */
+static __always_inline int is_token_char(__u8 ch)
+{
+	__u8 lc = ch | 0x20;
+
+	return (lc >= 'a' && lc <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+	       ch == '.' || ch == '!' || ch == '%' || ch == '*' || ch == '_' || ch == '+' ||
+	       ch == '`' || ch == '\'' || ch == '~';
+}
+
+/* "sip:", "sips:", "tel:" or "urn:" (schemes are case-insensitive, RFC 3986). */
+static __always_inline int is_uri_scheme(const __u8 *q)
+{
+	__u32 s = ((__u32)(q[0] | 0x20) << 24) | ((__u32)(q[1] | 0x20) << 16) |
+		  ((__u32)(q[2] | 0x20) << 8) | q[3];
+
+	return s == 0x7369703a /* sip: */ || s == 0x74656c3a /* tel: */ ||
+	       s == 0x75726e3a /* urn: */ || (s == 0x73697073 /* sips */ && q[4] == ':');
+}
+
+/*
+ * A request line of a method that is not in the list: a token of 1 to
+ * SIP_EXT_METHOD_MAX characters starting with a letter, one SP, then a
+ * URI scheme.  Reached only by payloads that are neither a status line
+ * nor a known method, so the short scan costs SIP traffic nothing.
+ */
+static __always_inline int is_extension_request(const __u8 *p, const void *end, __u32 len)
+{
+	__u8 ch;
+	int i;
+
+	if (((p[0] | 0x20) < 'a') || ((p[0] | 0x20) > 'z'))
+		return 0;
+#pragma unroll
+	for (i = 1; i <= SIP_EXT_METHOD_MAX; i++) {
+		/* p[i], then five bytes of scheme at most. */
+		if ((const void *)(p + i + 6) > end || (__u32)i + 6 > len)
+			return 0;
+		ch = p[i];
+		if (ch == ' ')
+			return is_uri_scheme(p + i + 1);
+		if (!is_token_char(ch))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Method of a request line from its first 12 bytes (w: the first 8, big
+ * endian), or SIPSTAT_M_UNKNOWN when the payload is not a request line.
+ */
+static __always_inline __u32 request_method(__u64 w, const __u8 *p, const void *end, __u32 len)
+{
+	__u8 first = w >> 56;
+
+	/* Every listed method starts with a letter from A to U: most non-SIP
+	 * payloads (STUN, RTP) leave here, before any comparison. */
+	if (first >= 'A' && first <= 'U') {
+		if (METHOD_IS(w, 7, 'I', 'N', 'V', 'I', 'T', 'E', ' ', 0))
+			return SIPSTAT_M_INVITE;
+		if (METHOD_IS(w, 4, 'A', 'C', 'K', ' ', 0, 0, 0, 0))
+			return SIPSTAT_M_ACK;
+		if (METHOD_IS(w, 4, 'B', 'Y', 'E', ' ', 0, 0, 0, 0))
+			return SIPSTAT_M_BYE;
+		if (METHOD_IS(w, 7, 'C', 'A', 'N', 'C', 'E', 'L', ' ', 0))
+			return SIPSTAT_M_CANCEL;
+		if (w == W8('R', 'E', 'G', 'I', 'S', 'T', 'E', 'R') && p[8] == ' ')
+			return SIPSTAT_M_REGISTER;
+		if (METHOD_IS(w, 8, 'O', 'P', 'T', 'I', 'O', 'N', 'S', ' '))
+			return SIPSTAT_M_OPTIONS;
+		if (METHOD_IS(w, 6, 'P', 'R', 'A', 'C', 'K', ' ', 0, 0))
+			return SIPSTAT_M_PRACK;
+		if (METHOD_IS(w, 7, 'U', 'P', 'D', 'A', 'T', 'E', ' ', 0))
+			return SIPSTAT_M_UPDATE;
+		if (w == W8('S', 'U', 'B', 'S', 'C', 'R', 'I', 'B') && p[8] == 'E' && p[9] == ' ')
+			return SIPSTAT_M_SUBSCRIBE;
+		if (METHOD_IS(w, 7, 'N', 'O', 'T', 'I', 'F', 'Y', ' ', 0))
+			return SIPSTAT_M_NOTIFY;
+		if (METHOD_IS(w, 6, 'R', 'E', 'F', 'E', 'R', ' ', 0, 0))
+			return SIPSTAT_M_REFER;
+		if (METHOD_IS(w, 8, 'M', 'E', 'S', 'S', 'A', 'G', 'E', ' '))
+			return SIPSTAT_M_MESSAGE;
+		if (METHOD_IS(w, 5, 'I', 'N', 'F', 'O', ' ', 0, 0, 0))
+			return SIPSTAT_M_INFO;
+		if (METHOD_IS(w, 8, 'P', 'U', 'B', 'L', 'I', 'S', 'H', ' '))
+			return SIPSTAT_M_PUBLISH;
+	}
+	return is_extension_request(p, end, len) ? SIPSTAT_M_OTHER : SIPSTAT_M_UNKNOWN;
+}
+
+/*
+ * Fewer than SIPSTAT_STATUS_PREFIX_LEN bytes.  Not status-like (the bytes
+ * there do not start "SIP/" in any case): other.  Status-like and every
+ * byte there fits "SIP/2.0 DDD" with D0 in 1..6: truncated.  Otherwise
+ * malformed.
+ */
+static __always_inline __u32 classify_short(const __u8 *p, const void *end, __u32 len)
+{
+	const char upper[] = "SIP/2.0 ";
+	int bad = 0, i;
+	__u8 ch;
+
+	if (len == 0)
+		return SIPSTAT_O_OTHER;
+#pragma unroll
+	for (i = 0; i < SIPSTAT_STATUS_PREFIX_LEN - 1; i++) {
+		if ((__u32)i >= len || (const void *)(p + i + 1) > end)
+			return bad ? SIPSTAT_O_MALFORMED : SIPSTAT_O_TRUNCATED;
+		ch = p[i];
+		if (i < 4) {
+			/* The letters in any case, the slash exactly. */
+			if ((ch | (i < 3 ? 0x20 : 0)) != (upper[i] | (i < 3 ? 0x20 : 0)))
+				return SIPSTAT_O_OTHER;
+			bad |= ch != upper[i];
+		} else if (bad || (i < 8 && ch != upper[i]) ||
+			   (i == 8 && (ch < '1' || ch > '6')) ||
+			   (i > 8 && (ch < '0' || ch > '9'))) {
+			return SIPSTAT_O_MALFORMED;
+		}
+	}
+	/* Eleven bytes, all fitting: one short of a status line. */
+	return SIPSTAT_O_TRUNCATED;
+}
+
+/*
+ * The payload p of len bytes (len already bounded by the UDP length, the
+ * IP length and the frame end; end is the frame end for the verifier).
+ * Returns the slot to count (a code 100..699 or an outcome) and sets
+ * *method to the row.
+ */
+static __always_inline __u32 sip_classify(const __u8 *p, const void *end, __u32 len,
+					  __u32 *method)
+{
+	__u8 d0, d1, d2;
+	__u64 w;
+	__u32 m;
+
+	*method = SIPSTAT_M_UNKNOWN;
+	if (len < SIPSTAT_STATUS_PREFIX_LEN || (const void *)(p + SIPSTAT_STATUS_PREFIX_LEN) > end)
+		return classify_short(p, end, len);
+
+	w = bpf_be64_to_cpu(*(const __u64 *)p);
+	if (w == SIP20_SP) {
+		d0 = p[8] - '0';
+		d1 = p[9] - '0';
+		d2 = p[10] - '0';
+		/* First digit 1..6 is exactly the range 100..699. */
+		if (d0 >= 1 && d0 <= 6 && d1 <= 9 && d2 <= 9 && p[11] == ' ')
+			return (__u32)d0 * 100 + (__u32)d1 * 10 + d2;
+		return SIPSTAT_O_MALFORMED;
+	}
+	if (((w | CASE_BITS_3) & PREFIX_MASK(4)) == SIP_SLASH_LC)
+		return SIPSTAT_O_MALFORMED;
+	m = request_method(w, p, end, len);
+	if (m == SIPSTAT_M_UNKNOWN)
+		return SIPSTAT_O_OTHER;
+	*method = m;
+	return SIPSTAT_O_REQUESTS;
+}
+
+#endif /* SIPSTAT_BPF_SIP_H */
