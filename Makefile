@@ -41,7 +41,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit deps demo bench bench-view install clean help
+.PHONY: all test unit deps demo bench bench-quick bench-view install clean help
 
 USER_LIB_SRCS := user/codes.c user/snapshot.c user/report.c user/args.c user/view.c
 USER_SRCS := $(USER_LIB_SRCS) user/top.c user/loader.c user/main.c
@@ -132,6 +132,7 @@ help:
 	@echo 'make unit       userspace unit tests only (no root)'
 	@echo 'make bench-view CPU time per refresh of sipstat --top (600 codes, no root)'
 	@echo 'make bench      per-packet cost, veth rate and loss, tshark side by side (root; BENCHMARKS.md)'
+	@echo 'make bench-quick per-frame cost of empty, minimal and sipstat in a few seconds (root)'
 	@echo 'make demo       sipp -> Kamailio -> sipp in namespaces, sipstat attached (root, Ctrl-C ends)'
 	@echo 'make check      clang-tidy and cppcheck over user/, tests/, bpf/ (issue 6)'
 	@echo 'make asan       unit tests built with ASan+UBSan in $(O)-asan'
@@ -145,12 +146,16 @@ help:
 # Programs in tests/bench/, built into $(O)/bench/; tests/bench/run.sh runs
 # them and writes $(O)/bench/results.{json,csv}.  Root; see BENCHMARKS.md.
 BENCH_DIR := $(O)/bench
-BENCH_BPF := $(BENCH_DIR)/empty.bpf.o $(BENCH_DIR)/rxcpu.bpf.o
+BENCH_BPF := $(BENCH_DIR)/empty.bpf.o $(BENCH_DIR)/minimal.bpf.o $(BENCH_DIR)/rxcpu.bpf.o
 BENCH_BINS := $(BENCH_DIR)/bench_prog $(BENCH_DIR)/bench_report \
 	$(BENCH_DIR)/bench_rx $(BENCH_DIR)/bench_frames
 
 bench: all $(BENCH_BPF) $(BENCH_BINS)
 	$(Q)O=$(O) tests/bench/run.sh
+
+# A few seconds: empty, minimal and sipstat per frame, interleaved (root).
+bench-quick: $(BENCH_BPF) $(BENCH_DIR)/bench_prog
+	$(Q)$(BENCH_DIR)/bench_prog --quick -j $(BENCH_DIR)/prog.json -c $(BENCH_DIR)/prog.csv
 
 $(BENCH_BPF): $(BENCH_DIR)/%.bpf.o: tests/bench/%.bpf.c | $(BENCH_DIR)
 	$(call msg,BPF,$@)
@@ -160,7 +165,11 @@ $(BENCH_BINS:=.o): $(BENCH_DIR)/%.o: tests/bench/%.c $(O)/sipstat.skel.h | $(BEN
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(LIBBPF_CFLAGS) -c $< -o $@
 
-$(BENCH_DIR)/bench_prog: $(BENCH_DIR)/bench_prog.o $(O)/tests/frames.o
+$(BENCH_DIR)/bench_prog.o: SIPSTAT_CFLAGS += -Ilib
+$(BENCH_DIR)/reader.o: lib/reader.c | $(BENCH_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
+$(BENCH_DIR)/bench_prog: $(BENCH_DIR)/bench_prog.o $(O)/tests/frames.o $(BENCH_DIR)/reader.o
 $(BENCH_DIR)/bench_frames: $(BENCH_DIR)/bench_frames.o $(O)/tests/frames.o
 $(BENCH_DIR)/bench_rx: $(BENCH_DIR)/bench_rx.o
 $(BENCH_DIR)/bench_report: $(BENCH_DIR)/bench_report.o \
