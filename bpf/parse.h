@@ -8,6 +8,7 @@
 #ifndef SIPSTAT_BPF_PARSE_H
 #define SIPSTAT_BPF_PARSE_H
 
+#include <stddef.h>
 #include <linux/types.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -64,7 +65,8 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto)
 
 	if ((void *)(eth + 1) > c->end)
 		return PARSE_BAD;
-	p = eth->h_proto;
+	/* struct ethhdr is packed: read the EtherType as one 16-bit load. */
+	p = *(__be16 *)((void *)eth + offsetof(struct ethhdr, h_proto));
 	c->pos = eth + 1;
 
 #pragma unroll
@@ -86,12 +88,14 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto)
 /*
  * IPv4 with any IHL.  On PARSE_NEXT the cursor is at the UDP header and
  * *ip_end is where the IP packet ends by its total length (RFC 791): the
- * bytes after it (Ethernet padding, a trailer) are not part of it.
+ * bytes after it (Ethernet padding, a trailer) are not part of it.  A
+ * total length too small for the UDP header is judged with the UDP
+ * header, on a SIP port only.
  */
 static __always_inline int parse_ipv4(struct cursor *c, void **ip_end)
 {
 	struct iphdr *ip = c->pos;
-	__u32 hlen, tot;
+	__u32 hlen;
 
 	if ((void *)(ip + 1) > c->end)
 		return PARSE_BAD;
@@ -107,10 +111,7 @@ static __always_inline int parse_ipv4(struct cursor *c, void **ip_end)
 	/* A later fragment has no UDP header: its ports are unknowable here. */
 	if (ip->frag_off & bpf_htons(IP4_OFFSET_MASK))
 		return PARSE_FRAGMENT;
-	tot = bpf_ntohs(ip->tot_len);
-	if (tot < hlen)
-		return PARSE_BAD;
-	*ip_end = c->pos + tot;
+	*ip_end = c->pos + bpf_ntohs(ip->tot_len);
 	c->pos += hlen;
 	return PARSE_NEXT;
 }
