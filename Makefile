@@ -119,8 +119,85 @@ deps:
 demo: all
 	$(Q)O=$(O) scripts/demo.sh
 
+# ---- Installation: make install|uninstall [PREFIX=/usr/local] [DESTDIR=] ----
+# Debian's places, each directory overridable.  The BPF object is not
+# installed: the skeleton embeds it in the binary.  systemd also reads
+# units from /usr/local/lib/systemd/system; with PREFIX=/usr the unit goes
+# where systemd.pc says (/lib/systemd/system on Debian 12).
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/sipstat
+PKGDATADIR ?= $(DATADIR)/sipstat
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),$(or $(shell $(PKG_CONFIG) \
+	--variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system),$(PREFIX)/lib/systemd/system)
+COMPLETIONDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(DATADIR) \
+	--variable=completionsdir bash-completion 2>/dev/null),$(DATADIR)/bash-completion/completions)
+
+# Files for users besides the command, man page, unit and completion: add
+# to a list and both install and uninstall follow.
+#   INSTALL_SCRIPTS  programs (exporters, hooks), to $(PKGDATADIR), 0755
+#   INSTALL_DOCS     to $(DOCDIR), 0644 (the licences must ship with the binary)
+INSTALL_SCRIPTS :=
+INSTALL_DOCS := README.md LICENSE LICENSE.GPL-2.0-only LICENSE.BSD-2-Clause \
+	docs/sip-responses.md
+INSTALLED := $(BINDIR)/sipstat $(MANDIR)/man8/sipstat.8.gz $(UNITDIR)/sipstat@.service \
+	$(COMPLETIONDIR)/sipstat $(addprefix $(PKGDATADIR)/,$(notdir $(INSTALL_SCRIPTS))) \
+	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS)))
+# The operator's options file: installed only when absent, removed only
+# when still the example (an edited one is kept, and said so).
+DEFAULTS := $(SYSCONFDIR)/default/sipstat
+
+# $(call install_file,MODE,SOURCE,DEST)
+define install_file
+	$(call msg,INSTALL,$(3))
+	$(Q)install -D -m $(1) $(2) $(3)
+
+endef
+
+# $(call remove_file,PATH)
+define remove_file
+	$(call msg,REMOVE,$(1))
+	$(Q)rm -f $(1)
+
+endef
+
+.PHONY: uninstall
 install: all
-	install -D -m 0755 $(O)/sipstat $(DESTDIR)$(BINDIR)/sipstat
+	$(call install_file,0755,$(O)/sipstat,$(DESTDIR)$(BINDIR)/sipstat)
+	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/sipstat.8.gz)
+	$(Q)install -d $(DESTDIR)$(MANDIR)/man8
+	$(Q)gzip -9 -n -c docs/sipstat.8 >$(DESTDIR)$(MANDIR)/man8/sipstat.8.gz
+	$(Q)chmod 0644 $(DESTDIR)$(MANDIR)/man8/sipstat.8.gz
+	$(call msg,INSTALL,$(DESTDIR)$(UNITDIR)/sipstat@.service)
+	$(Q)install -d $(DESTDIR)$(UNITDIR)
+	$(Q)sed -e 's|/usr/local/sbin/sipstat|$(BINDIR)/sipstat|g' \
+		-e 's|/etc/default/sipstat|$(DEFAULTS)|g' \
+		scripts/systemd/sipstat@.service >$(DESTDIR)$(UNITDIR)/sipstat@.service
+	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/sipstat@.service
+	$(call install_file,0644,scripts/completion/sipstat,$(DESTDIR)$(COMPLETIONDIR)/sipstat)
+	$(foreach f,$(INSTALL_SCRIPTS),$(call install_file,0755,$(f),$(DESTDIR)$(PKGDATADIR)/$(notdir $(f))))
+	$(foreach f,$(INSTALL_DOCS),$(call install_file,0644,$(f),$(DESTDIR)$(DOCDIR)/$(notdir $(f))))
+	$(Q)if [ -e $(DESTDIR)$(DEFAULTS) ]; then \
+		printf '  %-8s %s\n' KEEP "$(DESTDIR)$(DEFAULTS) (exists)"; \
+	else \
+		printf '  %-8s %s\n' INSTALL "$(DESTDIR)$(DEFAULTS)"; \
+		install -D -m 0644 scripts/systemd/sipstat.default $(DESTDIR)$(DEFAULTS); \
+	fi
+
+uninstall:
+	$(foreach f,$(INSTALLED),$(call remove_file,$(DESTDIR)$(f)))
+	$(Q)if cmp -s scripts/systemd/sipstat.default $(DESTDIR)$(DEFAULTS); then \
+		printf '  %-8s %s\n' REMOVE "$(DESTDIR)$(DEFAULTS)"; rm -f $(DESTDIR)$(DEFAULTS); \
+	elif [ -e $(DESTDIR)$(DEFAULTS) ]; then \
+		printf '  %-8s %s\n' KEEP "$(DESTDIR)$(DEFAULTS) (edited: remove it by hand)"; \
+	fi
+	$(Q)rmdir $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	$(Q)for w in $(DESTDIR)$(SYSCONFDIR)/systemd/system/*.wants/sipstat@*.service; do \
+		[ -e "$$w" ] || [ -L "$$w" ] || continue; \
+		printf '  %-8s %s\n' NOTE "$$w: still enabled (systemctl disable it)"; \
+	done
+# ---- end of installation ----------------------------------------------------
 
 clean:
 	$(call msg,CLEAN,$(O))
@@ -138,7 +215,8 @@ help:
 	@echo 'make asan       unit tests built with ASan+UBSan in $(O)-asan'
 	@echo 'make fuzz       differential fuzzer of the XDP program, FUZZ_SECONDS=300 (root)'
 	@echo 'make deps       install build and test dependencies with apt-get'
-	@echo 'make install    install sipstat into $$(DESTDIR)$$(BINDIR)'
+	@echo 'make install    command, man page, systemd unit, completion into $$(DESTDIR)$$(PREFIX)'
+	@echo 'make uninstall  remove what make install put there (same PREFIX and DESTDIR)'
 	@echo 'make clean      remove $(O)'
 	@echo 'V=1 shows full commands; O=DIR builds elsewhere'
 
