@@ -2,8 +2,16 @@
 /*
  * sipstat's BPF programs: thin entry points around the one counting core
  * (count.h).  Every frame is passed on untouched and only ever read.
+ *
+ *   sipstat_xdp        XDP, receive path
+ *   sipstat_xdp_frags  XDP for multi-buffer (jumbo) frames: reads the
+ *                      first buffer, where the headers and status line are
+ *   sipstat_tc_in      TC ingress (clsact or tcx), beside an XDP program
+ *                      that owns the XDP hook
+ *   sipstat_tc_out     TC egress: what the host sends
  */
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
 #include "count.h"
@@ -13,6 +21,54 @@ int sipstat_xdp(struct xdp_md *ctx)
 {
 	count_frame((void *)(long)ctx->data, (void *)(long)ctx->data_end, SIPSTAT_DIR_IN);
 	return XDP_PASS;
+}
+
+SEC("xdp.frags")
+int sipstat_xdp_frags(struct xdp_md *ctx)
+{
+	/* data_end is the end of the first buffer: the rest is never read. */
+	count_frame((void *)(long)ctx->data, (void *)(long)ctx->data_end, SIPSTAT_DIR_IN);
+	return XDP_PASS;
+}
+
+/*
+ * Bytes of a frame a TC program wants in the skb's linear part: room for
+ * two VLAN tags, IPv6 with extension headers, UDP and a status line.
+ */
+#define TC_LINEAR_WANT 256
+
+/*
+ * An skb may hold only the first bytes of a frame in its linear part
+ * (egress datagrams built from page fragments, ingress after header
+ * split).  When the frame goes on past a short linear part, pull the
+ * first bytes in: the bytes stay the same, only where the kernel keeps
+ * them changes.  If the pull fails, count from what is linear.
+ */
+static __always_inline void count_skb(struct __sk_buff *skb, __u32 dir)
+{
+	__u32 linear = skb->data_end - skb->data;
+
+	if (linear < skb->len && linear < TC_LINEAR_WANT)
+		bpf_skb_pull_data(skb, skb->len < TC_LINEAR_WANT ? skb->len : TC_LINEAR_WANT);
+	count_frame((void *)(long)skb->data, (void *)(long)skb->data_end, dir);
+}
+
+/*
+ * TC_ACT_UNSPEC: this program takes no decision, so the filters after it
+ * on the same hook (other tools') still run, and the frame goes on.
+ */
+SEC("tc")
+int sipstat_tc_in(struct __sk_buff *skb)
+{
+	count_skb(skb, SIPSTAT_DIR_IN);
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int sipstat_tc_out(struct __sk_buff *skb)
+{
+	count_skb(skb, SIPSTAT_DIR_OUT);
+	return TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
