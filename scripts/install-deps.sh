@@ -14,7 +14,7 @@ set -euo pipefail
 BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
 	gcc libc6-dev iproute2 libncurses-dev)
 TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq clang-tidy cppcheck
-	libclang-rt-14-dev netsniff-ng time util-linux)
+	libclang-rt-14-dev netsniff-ng time util-linux systemd man-db groff-base bash-completion)
 
 build_only=0
 for arg in "$@"; do

@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# make install / make uninstall, and what they install:
+#  - DESTDIR install with the default PREFIX puts each listed file where
+#    Debian looks for it, with its mode, and nothing else (the BPF object
+#    is inside the binary); uninstall removes every file again;
+#  - /etc/default/sipstat: installed only when absent, kept when edited;
+#  - PREFIX=/usr: the unit goes where systemd.pc says, the completion where
+#    bash-completion.pc says;
+#  - the unit, installed with a real PREFIX, passes systemd-analyze verify
+#    (which also finds the man page and the binary it names);
+#  - the man page renders with man -l, and groff -ww reports nothing;
+#  - the completion sources in bash, is found by bash-completion's loader
+#    in the installed place, and completes subcommands, options,
+#    interfaces, modes and formats;
+#  - the man page and the completion name every option and subcommand
+#    sipstat --help lists.
+# Everything goes to a scratch directory.  No root needed.
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+need_cmd make install gzip cmp
+
+BIN=$SST_O/sipstat
+if [[ ! -x $BIN ]]; then
+	not_ok "install: $BIN exists" "build it with make O=$O"
+	done_testing
+fi
+
+sst_tmpdir
+T=$SST_TMP
+cd "$SST_ROOT" || exit 1
+
+mk() {
+	make --no-print-directory O="$SST_O" "$@"
+}
+
+# --- DESTDIR install, default PREFIX ------------------------------------
+D=$T/dest
+# Path (below DESTDIR) and mode of everything make install puts there.
+EXPECTED=(
+	"usr/local/sbin/sipstat 755"
+	"usr/local/share/man/man8/sipstat.8.gz 644"
+	"usr/local/lib/systemd/system/sipstat@.service 644"
+	"usr/local/share/bash-completion/completions/sipstat 644"
+	"usr/local/share/doc/sipstat/README.md 644"
+	"usr/local/share/doc/sipstat/LICENSE 644"
+	"usr/local/share/doc/sipstat/LICENSE.GPL-2.0-only 644"
+	"usr/local/share/doc/sipstat/LICENSE.BSD-2-Clause 644"
+	"usr/local/share/doc/sipstat/sip-responses.md 644"
+	"etc/default/sipstat 644"
+)
+
+if mk install DESTDIR="$D" >"$T/install.out" 2>&1; then
+	ok "install: make install DESTDIR=... succeeds"
+else
+	not_ok "install: make install DESTDIR=... succeeds"
+	diag_file "make install" "$T/install.out"
+fi
+
+for e in "${EXPECTED[@]}"; do
+	read -r path mode <<<"$e"
+	if [[ -f $D/$path ]]; then
+		check_eq "install: $path, mode $mode" "$(stat -c %a "$D/$path")" "$mode"
+	else
+		not_ok "install: $path, mode $mode" "not installed"
+	fi
+done
+
+# Nothing else, except the programs of the PKGDATADIR list (executable).
+unexpected=()
+while IFS= read -r f; do
+	f=${f#"$D"/}
+	known=0
+	for e in "${EXPECTED[@]}"; do
+		[[ ${e% *} == "$f" ]] && known=1
+	done
+	if [[ $known -eq 0 ]]; then
+		[[ $f == usr/local/share/sipstat/* && -x $D/$f ]] || unexpected+=("$f")
+	fi
+done < <(find "$D" -type f -o -type l)
+check_eq "install: nothing installed beyond the list" "${unexpected[*]}" ""
+check_eq "install: no BPF object installed (the binary embeds it)" \
+	"$(find "$D" -name '*.bpf.o' | wc -l)" 0
+
+check "install: the binary is the one make built" cmp -s "$BIN" "$D/usr/local/sbin/sipstat"
+check "install: the installed binary runs (--version)" \
+	bash -c "'$D/usr/local/sbin/sipstat' --version >/dev/null"
+check "install: the man page is docs/sipstat.8, gzipped" \
+	bash -c "gzip -dc '$D/usr/local/share/man/man8/sipstat.8.gz' | cmp -s - docs/sipstat.8"
+UNIT=$D/usr/local/lib/systemd/system/sipstat@.service
+# shellcheck disable=SC2016 # $SIPSTAT_OPTS is systemd's, not ours
+check_eq "install: the unit runs the installed binary" \
+	"$(grep '^ExecStart=' "$UNIT" 2>/dev/null)" \
+	'ExecStart=/usr/local/sbin/sipstat serve -i %I $SIPSTAT_OPTS'
+check_eq "install: the unit reads /etc/default/sipstat" \
+	"$(grep '^EnvironmentFile=' "$UNIT" 2>/dev/null)" 'EnvironmentFile=-/etc/default/sipstat'
+check "install: the completion is scripts/completion/sipstat" \
+	cmp -s scripts/completion/sipstat "$D/usr/local/share/bash-completion/completions/sipstat"
+
+# An options file the operator already has is left alone.
+printf 'SIPSTAT_OPTS="--port 5080"\n' >"$D/etc/default/sipstat"
+mk install DESTDIR="$D" >"$T/install2.out" 2>&1
+check_eq "install: a second install keeps an existing /etc/default/sipstat" \
+	"$(cat "$D/etc/default/sipstat")" 'SIPSTAT_OPTS="--port 5080"'
+
+# --- uninstall ----------------------------------------------------------
+if mk uninstall DESTDIR="$D" >"$T/uninstall.out" 2>&1; then
+	ok "uninstall: make uninstall DESTDIR=... succeeds"
+else
+	not_ok "uninstall: make uninstall DESTDIR=... succeeds"
+	diag_file "make uninstall" "$T/uninstall.out"
+fi
+left=$(find "$D" -type f -o -type l | sed "s|^$D/||" | sort | tr '\n' ' ')
+check_eq "uninstall: an edited /etc/default/sipstat is kept, everything else removed" \
+	"$left" "etc/default/sipstat "
+check "uninstall: says the edited options file is kept" grep -q 'KEEP.*etc/default/sipstat' \
+	"$T/uninstall.out"
+rm -f "$D/etc/default/sipstat"
+
+mk install DESTDIR="$D" >"$T/install3.out" 2>&1
+mk uninstall DESTDIR="$D" >"$T/uninstall3.out" 2>&1
+check_eq "uninstall: after a fresh install, no file is left" \
+	"$(find "$D" -type f -o -type l | sed "s|^$D/||" | tr '\n' ' ')" ""
+check_eq "uninstall: sipstat's own directories are gone" \
+	"$(find "$D" -path '*/doc/sipstat' -o -path '*/share/sipstat' | wc -l)" 0
+
+# --- PREFIX=/usr: the directories the .pc files name -----------------------
+P=$T/usr
+mk install DESTDIR="$P" PREFIX=/usr >"$T/install-usr.out" 2>&1
+unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null)
+unitdir=${unitdir:-/lib/systemd/system}
+compdir=$(pkg-config --variable=completionsdir bash-completion 2>/dev/null)
+compdir=${compdir:-/usr/share/bash-completion/completions}
+check "install PREFIX=/usr: binary in /usr/sbin" test -x "$P/usr/sbin/sipstat"
+check "install PREFIX=/usr: unit in $unitdir (systemd.pc)" test -f "$P$unitdir/sipstat@.service"
+check "install PREFIX=/usr: completion in $compdir (bash-completion.pc)" \
+	test -f "$P$compdir/sipstat"
+check "install PREFIX=/usr: man page in /usr/share/man/man8" \
+	test -f "$P/usr/share/man/man8/sipstat.8.gz"
+# shellcheck disable=SC2016
+check_eq "install PREFIX=/usr: the unit runs /usr/sbin/sipstat" \
+	"$(grep '^ExecStart=' "$P$unitdir/sipstat@.service" 2>/dev/null)" \
+	'ExecStart=/usr/sbin/sipstat serve -i %I $SIPSTAT_OPTS'
+mk uninstall DESTDIR="$P" PREFIX=/usr >/dev/null 2>&1
+check_eq "uninstall PREFIX=/usr: no file is left" "$(find "$P" -type f | wc -l)" 0
+
+# --- the unit: systemd-analyze verify on a real installation ---------------
+# verify resolves ExecStart= and Documentation=man: on this machine, so
+# install for real into a prefix of our own, where they exist.
+R=$T/root
+if mk install PREFIX="$R/usr" SYSCONFDIR="$R/etc" >"$T/install-root.out" 2>&1; then
+	ok "install PREFIX=\$tmp: succeeds without DESTDIR"
+else
+	not_ok "install PREFIX=\$tmp: succeeds without DESTDIR"
+	diag_file "make install" "$T/install-root.out"
+fi
+RUNITS=$R/usr/lib/systemd/system
+if command -v systemd-analyze >/dev/null 2>&1; then
+	SYSTEMD_UNIT_PATH=$RUNITS: MANPATH=$R/usr/share/man \
+		systemd-analyze verify sipstat@eth0.service >"$T/verify.out" 2>&1
+	rc=$?
+	if [[ $rc -eq 0 ]] && ! grep -q 'sipstat' "$T/verify.out"; then
+		ok "unit: systemd-analyze verify sipstat@eth0.service"
+	else
+		not_ok "unit: systemd-analyze verify sipstat@eth0.service" "status $rc"
+		diag_file "systemd-analyze verify" "$T/verify.out"
+	fi
+	# The same check fails on a unit whose binary is missing: it checks.
+	mkdir -p "$T/broken"
+	sed 's|^ExecStart=[^ ]*|ExecStart=/nonexistent/sipstat|' "$RUNITS/sipstat@.service" \
+		>"$T/broken/sipstat@.service"
+	if SYSTEMD_UNIT_PATH=$T/broken: MANPATH=$R/usr/share/man \
+		systemd-analyze verify sipstat@eth0.service >"$T/verify-broken.out" 2>&1; then
+		not_ok "unit: verify rejects a unit whose ExecStart binary is missing"
+		diag_file "systemd-analyze verify" "$T/verify-broken.out"
+	else
+		ok "unit: verify rejects a unit whose ExecStart binary is missing"
+	fi
+	# systemd's own score of the sandbox: "OK" or better is below 5.0.
+	exposure=$(SYSTEMD_UNIT_PATH=$RUNITS: systemd-analyze security --offline=yes \
+		"$RUNITS/sipstat@.service" 2>/dev/null | sed -n 's/.*Overall exposure level[^:]*: \([0-9.]*\).*/\1/p')
+	if [[ $exposure =~ ^[0-9]+\.[0-9]+$ ]] && awk -v e="$exposure" 'BEGIN { exit !(e < 5.0) }'; then
+		ok "unit: systemd-analyze security exposure $exposure (below 5.0)"
+	elif [[ -z $exposure ]]; then
+		skip "unit: systemd-analyze security exposure" "this systemd-analyze has no --offline"
+	else
+		not_ok "unit: systemd-analyze security exposure $exposure (below 5.0)"
+	fi
+else
+	skip "unit: systemd-analyze verify" "systemd-analyze missing (apt-get install systemd)"
+fi
+check "unit: the service binds to the interface's device" \
+	grep -qx 'BindsTo=sys-subsystem-net-devices-%i.device' "$RUNITS/sipstat@.service"
+check "unit: restarts on failure, no detach on stop" \
+	bash -c "grep -qx 'Restart=on-failure' '$RUNITS/sipstat@.service' &&
+		! grep -q '^ExecStop' '$RUNITS/sipstat@.service'"
+check "unit: /sys/fs/bpf writable under ProtectSystem=strict" \
+	bash -c "grep -qx 'ProtectSystem=strict' '$RUNITS/sipstat@.service' &&
+		grep -qx 'ReadWritePaths=/sys/fs/bpf' '$RUNITS/sipstat@.service'"
+
+# --- the man page ------------------------------------------------------------
+if command -v man >/dev/null 2>&1 && command -v groff >/dev/null 2>&1; then
+	groff -ww -z -man docs/sipstat.8 >"$T/groff.out" 2>&1
+	check_eq "man: groff -ww -z -man reports no warning" "$(cat "$T/groff.out")" ""
+	MANWIDTH=80 man --warnings -l "$R/usr/share/man/man8/sipstat.8.gz" \
+		>"$T/man.txt" 2>"$T/man.err"
+	rc=$?
+	if [[ $rc -eq 0 && ! -s $T/man.err ]]; then
+		ok "man: man -l renders the installed page without a warning"
+	else
+		not_ok "man: man -l renders the installed page without a warning" "status $rc"
+		diag_file "man stderr" "$T/man.err"
+	fi
+	missing=()
+	for s in NAME SYNOPSIS DESCRIPTION SUBCOMMANDS OPTIONS OUTPUT FILES "EXIT STATUS" \
+		EXAMPLES "SEE ALSO"; do
+		grep -qx "$s" "$T/man.txt" || missing+=("$s")
+	done
+	check_eq "man: every section is there" "${missing[*]}" ""
+	check_eq "man: man finds sipstat(8) under the installed MANPATH" \
+		"$(MANPATH=$R/usr/share/man man -w 8 sipstat 2>/dev/null)" \
+		"$R/usr/share/man/man8/sipstat.8.gz"
+else
+	skip "man: man -l and groff" "man or groff missing (apt-get install man-db groff-base)"
+fi
+
+# --- the completion ------------------------------------------------------------
+COMP=$R/usr/share/bash-completion/completions/sipstat
+# complete_words WORD...: what the completion offers for the last word.
+cat >"$T/complete.sh" <<'EOF'
+complete_words() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	"$fn" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	[[ ${#COMPREPLY[@]} -eq 0 ]] || printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+}
+EOF
+# shellcheck disable=SC2016
+probe='fn=$(complete -p sipstat | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
+	. "$T/complete.sh"
+	echo "spec: $(complete -p sipstat)"
+	echo "sub: $(complete_words sipstat "")"
+	echo "opt: $(complete_words sipstat attach --re)"
+	echo "if: $(complete_words sipstat -i "")"
+	echo "mode: $(complete_words sipstat serve --mode "")"
+	echo "fmt: $(complete_words sipstat status -o "")"
+	echo "num: $(complete_words sipstat 1 "")"'
+if T=$T bash --norc --noprofile -c ". '$COMP'; $probe" >"$T/comp.out" 2>&1; then
+	ok "completion: sources in a plain bash"
+else
+	not_ok "completion: sources in a plain bash"
+	diag_file "bash" "$T/comp.out"
+fi
+line() { sed -n "s/^$1: //p" "$T/comp.out"; }
+check_eq "completion: complete -p names it for sipstat" "$(line spec)" "complete -F _sipstat sipstat"
+check_eq "completion: subcommands" "$(line sub)" "attach detach serve show status "
+check_eq "completion: options of a subcommand (attach --re)" "$(line opt)" "--replace --reset "
+ifaces=$(find /sys/class/net -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
+check_eq "completion: interfaces from /sys/class/net" "$(line if)" "$ifaces"
+check_eq "completion: XDP modes" "$(line mode)" "auto native skb "
+check_eq "completion: output formats" "$(line fmt)" "json text "
+check_eq "completion: nothing after INTERVAL" "$(line num)" ""
+
+# bash-completion loads it on demand from the installed place.
+BC=/usr/share/bash-completion/bash_completion
+if [[ -r $BC ]]; then
+	XDG_DATA_DIRS=$R/usr/share T=$T bash --norc --noprofile -c \
+		". '$BC'; __load_completion sipstat; $probe" >"$T/comp.out" 2>&1
+	check_eq "completion: bash-completion's loader finds it under \$PREFIX/share" \
+		"$(line spec)" "complete -F _sipstat sipstat"
+	check_eq "completion: subcommands, with bash-completion loaded" "$(line sub)" \
+		"attach detach serve show status "
+else
+	skip "completion: bash-completion's loader" "bash-completion missing (apt-get install bash-completion)"
+fi
+
+# --- the docs name what the command has ------------------------------------
+"$BIN" --help >"$T/help.txt" 2>&1
+mapfile -t helpopts < <(grep -oE -- '--[a-z][a-z-]+' "$T/help.txt" | sort -u)
+missing_man=()
+missing_comp=()
+for o in "${helpopts[@]}"; do
+	# roff writes a hyphen as \-.
+	grep -qF -- "$(printf '%s' "$o" | sed 's/-/\\-/g')" docs/sipstat.8 || missing_man+=("$o")
+	grep -qw -- "$o" scripts/completion/sipstat || missing_comp+=("$o")
+done
+check_ge "docs: sipstat --help lists long options" "${#helpopts[@]}" 5
+check_eq "docs: the man page names every option of sipstat --help" "${missing_man[*]}" ""
+check_eq "docs: the completion offers every option of sipstat --help" "${missing_comp[*]}" ""
+missing_help=()
+for s in attach detach status show serve; do
+	grep -qw "$s" "$T/help.txt" || missing_help+=("$s")
+done
+check_eq "docs: sipstat --help names every subcommand the man page and completion know" \
+	"${missing_help[*]}" ""
+
+mk uninstall PREFIX="$R/usr" SYSCONFDIR="$R/etc" >/dev/null 2>&1
+check_eq "uninstall PREFIX=\$tmp: no file is left" "$(find "$R" -type f | wc -l)" 0
+
+done_testing
