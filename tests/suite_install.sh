@@ -247,6 +247,8 @@ probe='fn=$(complete -p sipstat | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
 	echo "spec: $(complete -p sipstat)"
 	echo "sub: $(complete_words sipstat "")"
 	echo "opt: $(complete_words sipstat attach --re)"
+	echo "serve: $(complete_words sipstat serve --re)"
+	echo "status: $(complete_words sipstat status -)"
 	echo "if: $(complete_words sipstat -i "")"
 	echo "mode: $(complete_words sipstat serve --mode "")"
 	echo "fmt: $(complete_words sipstat status -o "")"
@@ -261,6 +263,9 @@ line() { sed -n "s/^$1: //p" "$T/comp.out"; }
 check_eq "completion: complete -p names it for sipstat" "$(line spec)" "complete -F _sipstat sipstat"
 check_eq "completion: subcommands" "$(line sub)" "attach detach serve show status "
 check_eq "completion: options of a subcommand (attach --re)" "$(line opt)" "--replace --reset "
+check_eq "completion: serve has no --reset" "$(line serve)" "--replace "
+check_eq "completion: the options status takes" "$(line status)" \
+	"--help --interface --output --verbose --version -V -h -i -o -v "
 ifaces=$(find /sys/class/net -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
 check_eq "completion: interfaces from /sys/class/net" "$(line if)" "$ifaces"
 check_eq "completion: XDP modes" "$(line mode)" "auto native skb "
@@ -299,6 +304,39 @@ for s in attach detach status show serve; do
 done
 check_eq "docs: sipstat --help names every subcommand the man page and completion know" \
 	"${missing_help[*]}" ""
+
+# Every option the completion offers a subcommand is one that subcommand
+# takes.  A bad option after it makes each run a usage error, so nothing
+# is attached, detached or read.
+if [[ ${#missing_help[@]} -eq 0 ]]; then
+	refused=()
+	for sub in attach detach status show serve watch; do
+		offered=$(bash --norc --noprofile -c ". '$COMP'
+			fn=_sipstat; . '$T/complete.sh'
+			if [[ $sub == watch ]]; then complete_words sipstat -; else complete_words sipstat $sub -; fi")
+		for o in $offered; do
+			case $o in
+			-h | --help | -V | --version) continue ;;
+			-i | --interface) arg=(lo) ;;
+			-m | --mode) arg=(skb) ;;
+			-p | --port) arg=(5060) ;;
+			-o | --output) arg=(json) ;;
+			*) arg=() ;;
+			esac
+			if [[ $sub == watch ]]; then set --; else set -- "$sub"; fi
+			timeout 10 "$BIN" "$@" "$o" "${arg[@]}" --no-such-option >"$T/opt.out" 2>&1
+			rc=$?
+			if [[ $rc -ne 2 ]] || grep -q 'does not apply' "$T/opt.out"; then
+				refused+=("$sub $o (status $rc)")
+			fi
+		done
+	done
+	check_eq "docs: each subcommand takes every option the completion offers it" \
+		"${refused[*]}" ""
+else
+	skip "docs: each subcommand takes every option the completion offers it" \
+		"this sipstat has no subcommands"
+fi
 
 mk uninstall PREFIX="$R/usr" SYSCONFDIR="$R/etc" >/dev/null 2>&1
 check_eq "uninstall PREFIX=\$tmp: no file is left" "$(find "$R" -type f | wc -l)" 0
