@@ -20,6 +20,11 @@
  *   gen_wall_s                 generator run time, CLOCK_MONOTONIC
  *   gen_user_s, gen_sys_s      generator CPU time (getrusage of children)
  *   gen_status                 its exit status (-1: killed by a signal)
+ *   counter_map                "sip_counts" (sipstat), "min_codes" (the minimal
+ *                              counter) or null: the program's counter map
+ *   responses, codes           SIP responses it counted, in all and by code
+ *                              ({"200": n, ...}, codes that grew only)
+ *   udp_sip                    sipstat only: every datagram on a SIP port
  *
  * Exit status: 0 when measured (whatever the generator's status), 1 on an
  * error of its own.
@@ -45,6 +50,12 @@
 
 #define BENCH_NAME "bench_rx"
 #include "common.h"
+#include "counters.h"
+#include "reader.h"
+
+#define MIN_CODES 700		/* minimal.bpf.c's min_codes: index = code */
+
+enum counter_kind { CK_NONE, CK_SIPSTAT, CK_MINIMAL };
 
 struct rx_cpu {
 	__u64 start, ns, runs;	/* as in rxcpu.bpf.c */
@@ -55,7 +66,63 @@ struct reading {
 	__u64 ns, runs;
 	__u64 rx_packets, rx_dropped;
 	__u64 run_time_ns, run_cnt;
+	uint64_t code[SIPSTAT_CODE_SLOTS];	/* responses by code */
+	uint64_t udp_sip;
 };
+
+static struct reader rd;
+static struct counters *ctr;	/* scratch of one sip_counts reading */
+
+/* The counter map of the program prog_fd: sipstat's or the minimal counter's. */
+static int counter_map(int prog_fd, enum counter_kind *kind)
+{
+	struct bpf_prog_info info;
+	struct bpf_map_info minfo;
+	__u32 ids[16], len = sizeof(info), mlen, i;
+	int fd;
+
+	*kind = CK_NONE;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		die("prog info: %s", strerror(errno));
+	for (i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++) {
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			die("map id %u: %s", ids[i], strerror(errno));
+		memset(&minfo, 0, sizeof(minfo));
+		mlen = sizeof(minfo);
+		if (bpf_obj_get_info_by_fd(fd, &minfo, &mlen))
+			die("map info: %s", strerror(errno));
+		if (!strcmp(minfo.name, "sip_counts"))
+			*kind = CK_SIPSTAT;
+		else if (!strcmp(minfo.name, "min_codes"))
+			*kind = CK_MINIMAL;
+		if (*kind != CK_NONE)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+static void read_counter_map(struct reading *r, int fd, enum counter_kind kind)
+{
+	int e, code;
+
+	if (kind == CK_SIPSTAT) {
+		e = counters_read(&rd, fd, ctr);
+		if (e)
+			die("read sip_counts: %s", strerror(-e));
+		for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++)
+			r->code[code] = counters_code(ctr, SIPSTAT_DIR_IN, code);
+		r->udp_sip = counters_outcome(ctr, SIPSTAT_DIR_IN, COUNTERS_UDP_SIP);
+	} else if (kind == CK_MINIMAL) {
+		e = reader_percpu_u64(&rd, fd, MIN_CODES, r->code);
+		if (e)
+			die("read min_codes: %s", strerror(-e));
+	}
+}
 
 static __u64 read_stat(const char *ifname, const char *name)
 {
@@ -93,7 +160,8 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void take(struct reading *r, int map_fd, int ncpus, const char *ifname, int prog_fd)
+static void take(struct reading *r, int map_fd, int ncpus, const char *ifname, int prog_fd,
+		 int counts_fd, enum counter_kind kind)
 {
 	struct rx_cpu *v = calloc((size_t)ncpus, sizeof(*v));
 	struct bpf_prog_info info;
@@ -117,6 +185,7 @@ static void take(struct reading *r, int map_fd, int ncpus, const char *ifname, i
 		r->run_time_ns = info.run_time_ns;
 		r->run_cnt = info.run_cnt;
 	}
+	read_counter_map(r, counts_fd, kind);
 	r->mono = mono_s();
 }
 
@@ -126,7 +195,10 @@ int main(int argc, char **argv)
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct bpf_object *obj;
 	struct bpf_program *p;
-	struct reading a, b;
+	static struct reading a, b;
+	enum counter_kind kind = CK_NONE;
+	uint64_t responses = 0;
+	int counts_fd = -1, code, n;
 	struct rusage ru;
 	int opt, stats = 0, stats_fd = -1, prog_fd = -1, map_fd, ncpus, ifindex, status;
 	int gen_status, stable;
@@ -172,10 +244,14 @@ int main(int argc, char **argv)
 	prog_id = q.prog_id ? q.prog_id : q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
 	if (prog_id && (prog_fd = bpf_prog_get_fd_by_id(prog_id)) < 0)
 		die("program id %u: %s", prog_id, strerror(errno));
+	if (prog_fd >= 0)
+		counts_fd = counter_map(prog_fd, &kind);
+	if (reader_init(&rd) || !(ctr = calloc(1, sizeof(*ctr))))
+		die("cannot count CPUs, or out of memory");
 	if (stats && (stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME)) < 0)
 		die("BPF_ENABLE_STATS: %s", strerror(errno));
 
-	take(&a, map_fd, ncpus, ifname, prog_fd);
+	take(&a, map_fd, ncpus, ifname, prog_fd, counts_fd, kind);
 	t0 = mono_s();
 	pid = fork();
 	if (pid < 0)
@@ -202,7 +278,7 @@ int main(int argc, char **argv)
 		stable = now == last ? stable + 1 : 0;
 		last = now;
 	}
-	take(&b, map_fd, ncpus, ifname, prog_fd);
+	take(&b, map_fd, ncpus, ifname, prog_fd, counts_fd, kind);
 
 	jf = fopen(json_path, "w");
 	if (!jf)
@@ -211,7 +287,7 @@ int main(int argc, char **argv)
 		"{\"softirq_ns\":%llu,\"softirq_runs\":%llu,\"rx_packets\":%llu,"
 		"\"rx_dropped\":%llu,\"prog_id\":%u,\"bpf_stats\":%s,\"run_time_ns\":%llu,"
 		"\"run_cnt\":%llu,\"gen_wall_s\":%.6f,\"gen_user_s\":%.6f,\"gen_sys_s\":%.6f,"
-		"\"gen_status\":%d}\n",
+		"\"gen_status\":%d",
 		(unsigned long long)(b.ns - a.ns), (unsigned long long)(b.runs - a.runs),
 		(unsigned long long)(b.rx_packets - a.rx_packets),
 		(unsigned long long)(b.rx_dropped - a.rx_dropped), prog_id,
@@ -219,12 +295,36 @@ int main(int argc, char **argv)
 		(unsigned long long)(b.run_cnt - a.run_cnt), gen_wall,
 		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, gen_status);
+	if (kind == CK_NONE) {
+		fprintf(jf, ",\"counter_map\":null,\"responses\":null,\"codes\":null,"
+			"\"udp_sip\":null}\n");
+	} else {
+		fprintf(jf, ",\"counter_map\":\"%s\",\"codes\":{",
+			kind == CK_SIPSTAT ? "sip_counts" : "min_codes");
+		for (code = SIPSTAT_CODE_MIN, n = 0; code <= SIPSTAT_CODE_MAX; code++) {
+			uint64_t d = b.code[code] - a.code[code];
+
+			responses += d;
+			if (d)
+				fprintf(jf, "%s\"%d\":%llu", n++ ? "," : "", code,
+					(unsigned long long)d);
+		}
+		fprintf(jf, "},\"responses\":%llu", (unsigned long long)responses);
+		if (kind == CK_SIPSTAT)
+			fprintf(jf, ",\"udp_sip\":%llu}\n", (unsigned long long)(b.udp_sip - a.udp_sip));
+		else
+			fprintf(jf, ",\"udp_sip\":null}\n");
+	}
 	if (fclose(jf))
 		die("%s: %s", json_path, strerror(errno));
 	if (stats_fd >= 0)
 		close(stats_fd);
+	if (counts_fd >= 0)
+		close(counts_fd);
 	if (prog_fd >= 0)
 		close(prog_fd);
+	reader_free(&rd);
+	free(ctr);
 	bpf_object__close(obj);
 	return 0;
 }
