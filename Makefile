@@ -304,9 +304,12 @@ $(O)/tests/fuzz/%.o: tests/fuzz/%.c | $(O)/tests/fuzz
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests -c $< -o $@
 $(TEST_REGRESS): $(O)/tests/test_regress.o $(O)/tests/xdprun.o $(O)/tests/frames.o \
-		 $(O)/tests/fuzz/ref_decoder.o
+		 $(O)/tests/fuzz/ref_decoder.o $(O)/tests/fuzz/reader.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
+$(O)/tests/fuzz/reader.o: lib/reader.c | $(O)/tests/fuzz
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
 $(O)/tests/fuzz:
 	$(Q)mkdir -p $@
 
@@ -318,8 +321,10 @@ FUZZ_SECONDS ?= 300
 FUZZ_JOBS ?= 1
 FUZZ_DIR := $(O)/fuzz
 FUZZ_BIN := $(FUZZ_DIR)/fuzz_xdp
-FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/ref_decoder.c tests/xdprun.c tests/frames.c
-FUZZ_HDRS := tests/fuzz/ref_decoder.h tests/xdprun.h tests/frames.h include/sipstat.h
+FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/ref_decoder.c tests/fuzz/structured.c \
+	tests/xdprun.c tests/frames.c lib/reader.c
+FUZZ_HDRS := tests/fuzz/ref_decoder.h tests/fuzz/structured.h tests/xdprun.h tests/frames.h \
+	include/sipstat.h lib/reader.h
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Itests -Itests/fuzz -I$(O)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * BPF_PROG_TEST_RUN of single frames, and counter reads with one batch
- * lookup per map (700 code slots in one system call, not 700).
+ * BPF_PROG_TEST_RUN of single frames, and reads of sip_counts through
+ * the one per-CPU reader (lib/reader.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,8 +13,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "xdprun.h"	/* sipstat.h first: the skeleton names its struct sipstat_ports */
 #include "sipstat.skel.h"
-#include "xdprun.h"
 
 #define ETH_HLEN 14
 
@@ -29,30 +29,31 @@ static void errf(char *err, size_t len, const char *fmt, ...)
 
 int xdprun_open(struct xdprun *x, char *err, size_t errlen)
 {
+	int e;
+
 	memset(x, 0, sizeof(*x));
-	x->ncpus = libbpf_num_possible_cpus();
-	if (x->ncpus < 1) {
-		errf(err, errlen, "libbpf_num_possible_cpus: %s", strerror(-x->ncpus));
+	e = reader_init(&x->rd);
+	if (e) {
+		errf(err, errlen, "cannot count the possible CPUs: %s", strerror(-e));
 		return -1;
 	}
-	x->percpu_buf = calloc((size_t)x->ncpus * SIPSTAT_CODE_SLOTS, sizeof(__u64));
-	if (!x->percpu_buf) {
+	x->key_vals = calloc((size_t)x->rd.ncpus, sizeof(__u64));
+	if (!x->key_vals) {
 		errf(err, errlen, "out of memory");
 		return -1;
 	}
 	x->skel = sipstat_bpf__open_and_load();
 	if (!x->skel) {
-		int e = errno;
-
+		e = errno;
 		errf(err, errlen, "load sipstat.bpf.o: %s (errno %d)%s", strerror(e), e,
 		     e == EPERM ? "; run as root" : "");
-		free(x->percpu_buf);
-		x->percpu_buf = NULL;
+		reader_free(&x->rd);
+		free(x->key_vals);
+		x->key_vals = NULL;
 		return -1;
 	}
 	x->prog_fd = bpf_program__fd(x->skel->progs.sipstat_xdp);
-	x->parser_fd = bpf_map__fd(x->skel->maps.sip_parser);
-	x->codes_fd = bpf_map__fd(x->skel->maps.sip_codes);
+	x->counts_fd = bpf_map__fd(x->skel->maps.sip_counts);
 	return 0;
 }
 
@@ -60,84 +61,32 @@ void xdprun_close(struct xdprun *x)
 {
 	sipstat_bpf__destroy(x->skel);
 	x->skel = NULL;
-	free(x->percpu_buf);
-	x->percpu_buf = NULL;
+	reader_free(&x->rd);
+	free(x->key_vals);
+	x->key_vals = NULL;
 }
 
 void xdprun_set_ports(struct xdprun *x, bool all, const uint16_t *list, size_t n)
 {
-	__u64 *bits = x->skel->data->sip_ports;
+	__u64 *bits = x->skel->data_sip_ports->sip_ports.w;
 	size_t i;
 
-	memset(bits, all ? 0xff : 0, sizeof(x->skel->data->sip_ports));
+	memset(bits, all ? 0xff : 0, sizeof(x->skel->data_sip_ports->sip_ports));
 	for (i = 0; !all && i < n; i++)
 		bits[list[i] / 64] |= 1ULL << (list[i] % 64);
 }
 
-static int read_codes(struct xdprun *x, __u64 *out)
-{
-	static __u32 keys[SIPSTAT_CODE_SLOTS];
-	const __u64 *v = x->percpu_buf;
-	__u32 next = 0, count = SIPSTAT_CODE_SLOTS, k;
-	int cpu, e;
-
-	if (!x->no_batch) {
-		e = bpf_map_lookup_batch(x->codes_fd, NULL, &next, keys, x->percpu_buf, &count,
-					 NULL);
-		if ((e == 0 || e == -ENOENT) && count == SIPSTAT_CODE_SLOTS) {
-			for (k = 0; k < SIPSTAT_CODE_SLOTS; k++) {
-				out[keys[k]] = 0;
-				for (cpu = 0; cpu < x->ncpus; cpu++)
-					out[keys[k]] += v[(size_t)k * x->ncpus + cpu];
-			}
-			return 0;
-		}
-		x->no_batch = true;
-	}
-	for (k = 0; k < SIPSTAT_CODE_SLOTS; k++) {
-		if (bpf_map_lookup_elem(x->codes_fd, &k, x->percpu_buf))
-			return -errno;
-		out[k] = 0;
-		for (cpu = 0; cpu < x->ncpus; cpu++)
-			out[k] += v[cpu];
-	}
-	return 0;
-}
-
-int xdprun_read_parser(struct xdprun *x, __u64 c[SIPSTAT_C_MAX])
-{
-	const struct sipstat_counters *pc = x->percpu_buf;
-	__u32 key = 0;
-	int cpu, i;
-
-	if (bpf_map_lookup_elem(x->parser_fd, &key, x->percpu_buf))
-		return -errno;
-	for (i = 0; i < SIPSTAT_C_MAX; i++) {
-		c[i] = 0;
-		for (cpu = 0; cpu < x->ncpus; cpu++)
-			c[i] += pc[cpu].c[i];
-	}
-	return 0;
-}
-
-int xdprun_read_code(struct xdprun *x, __u32 code, __u64 *total)
-{
-	const __u64 *v = x->percpu_buf;
-	int cpu;
-
-	if (bpf_map_lookup_elem(x->codes_fd, &code, x->percpu_buf))
-		return -errno;
-	*total = 0;
-	for (cpu = 0; cpu < x->ncpus; cpu++)
-		*total += v[cpu];
-	return 0;
-}
-
 int xdprun_read(struct xdprun *x, struct xdprun_counts *out)
 {
-	int e = xdprun_read_parser(x, out->c);
+	return reader_percpu_u64(&x->rd, x->counts_fd, SIPSTAT_COUNT_KEYS, (uint64_t *)out->v);
+}
 
-	return e ? e : read_codes(x, out->code);
+int xdprun_read_key(struct xdprun *x, __u32 key, __u64 *total)
+{
+	if (bpf_map_lookup_elem(x->counts_fd, &key, x->key_vals))
+		return -errno;
+	*total = reader_sum(x->key_vals, x->rd.ncpus, sizeof(__u64));
+	return 0;
 }
 
 /*

@@ -2,8 +2,9 @@
 /*
  * Run single frames through the XDP program with BPF_PROG_TEST_RUN and
  * read what it counted: the engine of the differential fuzzer
- * (tests/fuzz/fuzz_xdp.c) and of the regression tests (test_regress.c).
- * Needs root (CAP_BPF + CAP_NET_ADMIN).
+ * (tests/fuzz/fuzz_xdp.c), of the regression tests (test_regress.c) and
+ * of the tshark oracle (tests/fuzz/oracle_tshark.c).  Needs root
+ * (CAP_BPF + CAP_NET_ADMIN).
  */
 #ifndef SIPSTAT_TEST_XDPRUN_H
 #define SIPSTAT_TEST_XDPRUN_H
@@ -14,6 +15,7 @@
 #include <stdint.h>
 
 #include "sipstat.h"
+#include "../lib/reader.h"
 
 #define XDPRUN_FRAME_MAX 3072	/* fits the linear part of a test-run buffer */
 
@@ -21,17 +23,18 @@ struct sipstat_bpf;
 
 struct xdprun {
 	struct sipstat_bpf *skel;
-	int prog_fd, parser_fd, codes_fd;
-	int ncpus;
-	void *percpu_buf;	/* ncpus * SIPSTAT_CODE_SLOTS values */
+	int prog_fd, counts_fd;
+	struct reader rd;
+	__u64 *key_vals;	/* one key's per-CPU values */
 	bool short_meta;	/* frames < 14 bytes go in as metadata + data */
-	bool no_batch;		/* the kernel has no batch lookup for per-CPU arrays */
 };
 
+/* Every counter of sip_counts summed over CPUs, as include/sipstat.h lays it out. */
 struct xdprun_counts {
-	__u64 c[SIPSTAT_C_MAX];
-	__u64 code[SIPSTAT_CODE_SLOTS];
+	__u64 v[SIPSTAT_DIR_MAX][SIPSTAT_M_MAX][SIPSTAT_ROW_SLOTS];
 };
+_Static_assert(sizeof(struct xdprun_counts) == SIPSTAT_COUNT_KEYS * sizeof(__u64),
+	       "xdprun_counts is sip_counts, key by key");
 
 /* What one BPF_PROG_TEST_RUN of one frame gave. */
 struct xdprun_result {
@@ -48,11 +51,16 @@ void xdprun_close(struct xdprun *x);
 /* The SIP port set: all ports, or the n ports in list. */
 void xdprun_set_ports(struct xdprun *x, bool all, const uint16_t *list, size_t n);
 
-/* Totals of both per-CPU maps, summed over CPUs.  0 or -errno. */
+/* Every key of sip_counts, summed over CPUs (batch lookups).  0 or -errno. */
 int xdprun_read(struct xdprun *x, struct xdprun_counts *out);
-/* Only the parser counters (one lookup), or one code slot: cheap. */
-int xdprun_read_parser(struct xdprun *x, __u64 c[SIPSTAT_C_MAX]);
-int xdprun_read_code(struct xdprun *x, __u32 code, __u64 *total);
+/* One key, SIPSTAT_KEY(dir, method, slot): one lookup, cheap.  0 or -errno. */
+int xdprun_read_key(struct xdprun *x, __u32 key, __u64 *total);
+
+/* The value of key in a full read. */
+static inline __u64 xdprun_at(const struct xdprun_counts *c, __u32 key)
+{
+	return ((const __u64 *)c->v)[key];
+}
 
 /*
  * One frame of len bytes (0 < len <= XDPRUN_FRAME_MAX) through the

@@ -6,20 +6,15 @@
  * (ref_decoder.c), and the two must agree exactly:
  *
  *   - verdict XDP_PASS, the frame handed back unchanged (length and bytes);
- *   - each of the 12 parser counters went up by what the decoder says
- *     (0 or 1) and the status code slot it names by one, every other
- *     slot by nothing.
+ *   - the one counter of sip_counts the decoder names (direction, method
+ *     row, slot) went up by one, or none when it names none, and every
+ *     other counter by nothing.
  *
  * Anything else prints the frame and both sides, and abort()s, so that
  * libFuzzer saves the input as a crash-* file.
  *
- * Input format, first byte = mode:
- *   bit 0     0: raw, the rest of the input is the whole frame
- *             1: structured, 12 header bytes choose the frame's layers
- *                (frames.c builds it) and the rest is the UDP payload
- *   bits 1-2  SIP port set: 0 {5060}, 1 {5060,5062,15060},
- *             2 {0,1,63,64,5060,65534,65535}, 3 every port
- * Structured header (missing bytes read as 0), see build_structured().
+ * Input format: a mode byte (raw frame or structured header, and the SIP
+ * port set), see structured.h.
  *
  * Needs root; loads the program once per process.  Run as
  *   make fuzz [FUZZ_SECONDS=300]          or
@@ -36,22 +31,21 @@
 
 #include "frames.h"
 #include "ref_decoder.h"
+#include "structured.h"
 #include "xdprun.h"
-
-#define STRUCT_HDR 12
 
 static struct xdprun X;
 static int port_set = -1;
 
 /*
- * Counter checks.  The 12 parser counters and the expected code slot are
- * read after every frame (two cheap lookups).  Reading all 700 code slots
- * costs ~180 us (a batch lookup of a per-CPU array), so that is done
- * every RING frames: the totals must equal the sum of what the decoder
- * said.  If not, the last RING inputs are replayed one by one with a full
- * read each, which names the frame that bumped a wrong slot.
+ * Counter checks.  After every frame the one key the decoder names is
+ * read (one lookup).  Reading all 22400 keys is a batch lookup of a
+ * per-CPU array, far dearer, so it is done every RING frames: the totals
+ * must equal what the decoder said, key by key.  If not, the last RING
+ * inputs are replayed one by one with a full read each, which names the
+ * frame that bumped a wrong key.
  */
-#define RING 128
+#define RING 512
 #define RING_INPUT_MAX (XDPRUN_FRAME_MAX + 64)
 
 static struct xdprun_counts expect;	/* totals if the program is right */
@@ -64,17 +58,6 @@ static bool replaying;
 static const uint8_t *cur_input;
 static size_t cur_size;
 static char artifact_prefix[1024] = "./";
-
-static const uint16_t set1[] = { 5060, 5062, 15060 };
-static const uint16_t set2[] = { 0, 1, 63, 64, 5060, 65534, 65535 };
-static const uint16_t set0[] = { 5060 };
-
-static const struct ref_ports port_sets[4] = {
-	{ .list = set0, .n = 1 },
-	{ .list = set1, .n = sizeof(set1) / sizeof(set1[0]) },
-	{ .list = set2, .n = sizeof(set2) / sizeof(set2[0]) },
-	{ .all = true },
-};
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -111,134 +94,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) // NOLINT(readability-non-cons
 	return 0;
 }
 
-/* Byte i of the structured header, 0 past the end of the input. */
-static uint8_t hb(const uint8_t *h, size_t n, size_t i)
-{
-	return i < n ? h[i] : 0;
-}
-
-/* 16 interesting ports, plus a small offset from the high nibble. */
-static uint16_t pick_port(uint8_t s)
-{
-	static const uint16_t table[16] = {
-		5060, 5062, 15060, 0, 65520, 40000, 53, 5061,
-		63, 64, 1, 5059, 5070, 65535, 128, 443,
-	};
-
-	return (uint16_t)(table[s & 15] + (s >> 4));
-}
-
-/*
- * Structured input: header bytes h[0..11], then the payload.
- *   h0  bits 0-1 L3 (IPv4, IPv6, ARP, raw EtherType), 2-3 VLAN tags (0..3),
- *       4-6 802.1ad TPID for tag 0..2, 7: also cut the frame to h8 bytes
- *   h1  IPv4: bits 0-3 option words (0..10), 4 IHL override (h2), 5-7 fragment
- *       IPv6: bits 0-2 extension headers (0..7)
- *   h2  IPv4: IHL override value; IPv6: types of headers 0-3 (2 bits each);
- *       raw L3: EtherType (low 3 bits)
- *   h3  IPv4: fragment offset for modes 5/6; IPv6: types of headers 4-7
- *   h4  IPv6: bit i: header i is 24 bytes (Hdr Ext Len 2) instead of 8;
- *       fragment header: offset = h4 >> 4, M = bit 3
- *   h5  source port, h6 destination port (pick_port)
- *   h7  UDP length: bits 6-7 mode (exact, h7&63, exact+(h7&63), exact-(h7&63))
- *   h8  bits 6-7: 0 nothing, 1 cut to h8&63 bytes, 2 cut (h8&63) bytes off
- *       the end, 3 pad to 60+(h8&63)
- *   h9  XOR mask applied to byte h10 (mod length) of the final frame
- *   h11 bits 0-1 L4 (UDP, TCP, raw, UDP), bits 2-7 IP protocol override
- */
-static size_t build_structured(const uint8_t *h, size_t n, uint8_t *buf, size_t cap)
-{
-	static const uint16_t ethertypes[8] = {
-		0x0800, 0x86dd, 0x8100, 0x88a8, 0x0806, 0x88b5, 0x0000, 0xffff,
-	};
-	static const uint8_t ext_types[4] = {
-		FR_EXT6_HOPOPTS, FR_EXT6_ROUTING, FR_EXT6_FRAGMENT, FR_EXT6_DSTOPTS,
-	};
-	struct frame_spec s;
-	uint8_t h0 = hb(h, n, 0), h1 = hb(h, n, 1), h7 = hb(h, n, 7), h8 = hb(h, n, 8);
-	size_t len, payload_len = n > STRUCT_HDR ? n - STRUCT_HDR : 0;
-	int i;
-
-	frame_spec_init(&s);
-	s.l3 = (enum frame_l3)(h0 & 3);
-	s.n_vlan = (h0 >> 2) & 3;
-	for (i = 0; i < s.n_vlan; i++)
-		s.vlan_tpid[i] = (h0 >> (4 + i)) & 1 ? FR_TPID_8021AD : FR_TPID_8021Q;
-	s.payload = payload_len ? h + STRUCT_HDR : NULL;
-	s.payload_len = payload_len;
-	s.sport = pick_port(hb(h, n, 5));
-	s.dport = pick_port(hb(h, n, 6));
-	s.l4 = (hb(h, n, 11) & 3) == 3 ? FR_L4_UDP : (enum frame_l4)(hb(h, n, 11) & 3);
-	s.ip_proto = hb(h, n, 11) >> 2;
-
-	switch (s.l3) {
-	case FR_L3_IPV4:
-		s.ip4_opt_len = (size_t)((h1 & 15) > 10 ? 10 : h1 & 15) * 4;
-		if (h1 & 0x10)
-			s.ip4_ihl = hb(h, n, 2) & 0x1f;
-		switch (h1 >> 5) {
-		case 1: s.ip4_frag = FR_IP4_DF; break;
-		case 2: s.ip4_frag = FR_IP4_MF; break;
-		case 3: s.ip4_frag = FR_IP4_OFF(1); break;
-		case 4: s.ip4_frag = FR_IP4_MF | FR_IP4_OFF(185); break;
-		case 5: s.ip4_frag = FR_IP4_OFF(hb(h, n, 3)); break;
-		case 6: s.ip4_frag = FR_IP4_MF | FR_IP4_OFF(hb(h, n, 3)); break;
-		case 7: s.ip4_frag = FR_IP4_DF | FR_IP4_OFF(8191); break;
-		default: break;
-		}
-		break;
-	case FR_L3_IPV6:
-		s.n_ext6 = h1 & 7;
-		for (i = 0; i < s.n_ext6; i++) {
-			uint8_t t = hb(h, n, 2 + i / 4), h4 = hb(h, n, 4);
-
-			s.ext6[i].type = ext_types[(t >> (2 * (i % 4))) & 3];
-			s.ext6[i].hdrlen = (h4 >> i) & 1 ? 2 : 0;
-			s.ext6[i].frag_off = h4 >> 4;
-			s.ext6[i].more = (h4 >> 3) & 1;
-			s.ext6[i].frag_id = 0x5151;
-		}
-		break;
-	case FR_L3_RAW:
-		s.ethertype = ethertypes[hb(h, n, 2) & 7];
-		break;
-	default:
-		break;
-	}
-
-	switch (h7 >> 6) {
-	case 1:
-		s.udp_len_set = true;
-		s.udp_len = h7 & 63;
-		break;
-	case 2:
-		s.udp_len_set = true;
-		s.udp_len = (uint16_t)(8 + payload_len + (h7 & 63));
-		break;
-	case 3:
-		s.udp_len_set = true;
-		s.udp_len = (uint16_t)(8 + payload_len > (h7 & 63u) ? 8 + payload_len - (h7 & 63) : 0);
-		break;
-	default:
-		break;
-	}
-	if (h8 >> 6 == 3)
-		s.pad_to = 60 + (h8 & 63);
-
-	len = frame_build(buf, cap, &s);
-	if (!len)
-		return 0;
-	if (h8 >> 6 == 1 && (h8 & 63) && (size_t)(h8 & 63) < len)
-		len = h8 & 63;
-	else if (h8 >> 6 == 2 && (size_t)(h8 & 63) < len)
-		len -= h8 & 63;
-	if ((h0 & 0x80) && (size_t)h8 < len && h8)
-		len = h8;
-	if (hb(h, n, 9) && len)
-		buf[hb(h, n, 10) % len] ^= hb(h, n, 9);
-	return len;
-}
-
 static void hexdump(const uint8_t *p, size_t len)
 {
 	size_t i;
@@ -261,26 +116,28 @@ static void save_input(void)
 				"a later input)\n", path);
 }
 
+/* got: the keys that changed (at most a few), n of them; -1: not known yet. */
 static void fail(const char *what, const uint8_t *frame, size_t len, int set,
-		 const struct ref_result *want, const __u64 *got_c, int got_code)
+		 const struct ref_result *want, const uint32_t *got, int n)
 {
-	char w[160], g[160];
-	uint32_t got = 0;
+	char w[200], g[64];
 	int i;
 
-	for (i = 0; i < SIPSTAT_C_MAX; i++)
-		if (got_c[i])
-			got |= 1u << i;
-	ref_counters_string(want->counters, w, sizeof(w));
-	ref_counters_string(got, g, sizeof(g));
+	ref_result_string(want, w, sizeof(w));
 	fprintf(stderr, "\nfuzz_xdp: MISMATCH: %s\n", what);
 	fprintf(stderr, "  port set %d, frame of %zu bytes:\n", set, len);
 	hexdump(frame, len);
-	fprintf(stderr, "  reference decoder: %s code %d\n", w, want->code);
-	fprintf(stderr, "  XDP program:       %s code %d (deltas:", g, got_code);
-	for (i = 0; i < SIPSTAT_C_MAX; i++)
-		fprintf(stderr, " %llu", (unsigned long long)got_c[i]);
-	fprintf(stderr, ")\n");
+	fprintf(stderr, "  reference decoder: %s\n", w);
+	fprintf(stderr, "  XDP program:      ");
+	if (n < 0)
+		fprintf(stderr, " (keys not read)");
+	else if (n == 0)
+		fprintf(stderr, " nothing");
+	for (i = 0; i < n; i++) {
+		ref_key_string(true, got[i], g, sizeof(g));
+		fprintf(stderr, " [%s]", g);
+	}
+	fputc('\n', stderr);
 	if (replaying)
 		save_input();
 	abort();
@@ -292,71 +149,78 @@ static void die(const char *what, int e)
 	abort();
 }
 
+#define GOT_MAX 8
+
 /* The one check: program and decoder agree on this frame. */
 static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
 {
 	static struct xdprun_counts now;
-	__u64 got_c[SIPSTAT_C_MAX], slot;
 	struct ref_result want;
 	struct xdprun_result res;
-	int e, i, got_code = -1;
+	uint32_t got[GOT_MAX], k, key = 0;
+	const __u64 *nv = (const __u64 *)now.v;
+	__u64 *ev = (__u64 *)expect.v, v;
+	int e, n = -1;
 	bool bad = false;
 
 	if (len == 0 || len > XDPRUN_FRAME_MAX)
 		return;
 	if (set != port_set) {
-		xdprun_set_ports(&X, port_sets[set].all, port_sets[set].list, port_sets[set].n);
+		xdprun_set_ports(&X, fuzz_port_sets[set].all, fuzz_port_sets[set].list, fuzz_port_sets[set].n);
 		port_set = set;
 	}
-	ref_decode(frame, len, &port_sets[set], &want);
+	ref_decode(frame, len, &fuzz_port_sets[set], &want);
+	if (want.counted)
+		key = ref_key(&want);
 
 	e = xdprun_frame(&X, frame, len, &res);
 	if (e)
 		die("BPF_PROG_TEST_RUN", e);
-	e = full ? xdprun_read(&X, &now) : xdprun_read_parser(&X, now.c);
-	if (e)
-		die("reading the counters", e);
-	for (i = 0; i < SIPSTAT_C_MAX; i++) {
-		got_c[i] = now.c[i] - expect.c[i];
-		if (got_c[i] != ((want.counters >> i) & 1))
-			bad = true;
-		expect.c[i] = now.c[i];
-	}
 	if (full) {
-		for (i = 0; i < SIPSTAT_CODE_SLOTS; i++) {
-			__u64 d = now.code[i] - expect.code[i];
-
-			if (d)
-				got_code = i;
-			if (d != (uint64_t)(want.code != 0 && i == want.code))
+		e = xdprun_read(&X, &now);
+		if (e)
+			die("reading the counters", e);
+		n = 0;
+		for (k = 0; k < SIPSTAT_COUNT_KEYS; k++) {
+			if (nv[k] == ev[k])
+				continue;
+			if (n < GOT_MAX)
+				got[n++] = k;
+			if (nv[k] - ev[k] != (__u64)(want.counted && k == key))
 				bad = true;
 		}
-		if (got_code < 0)
-			got_code = 0;
-	} else if (want.code) {
-		e = xdprun_read_code(&X, (__u32)want.code, &slot);
-		if (e)
-			die("reading a code slot", e);
-		if (slot != expect.code[want.code] + 1)
+		if (want.counted && nv[key] == ev[key])
 			bad = true;
-		got_code = slot == expect.code[want.code] + 1 ? want.code : -1;
-	} else {
-		got_code = 0;	/* checked with the next full read */
+	} else if (want.counted) {
+		e = xdprun_read_key(&X, key, &v);
+		if (e)
+			die("reading a counter", e);
+		if (v != ev[key] + 1)
+			bad = true;
+	}
+	if (bad && !full) {
+		/* Name what the program counted: every key that moved since the last full read. */
+		e = xdprun_read(&X, &now);
+		if (e)
+			die("reading the counters", e);
+		n = 0;
+		for (k = 0; k < SIPSTAT_COUNT_KEYS && n < GOT_MAX; k++)
+			if (nv[k] != ev[k])
+				got[n++] = k;
 	}
 
 	if (res.retval != XDP_PASS)
-		fail("verdict is not XDP_PASS", frame, len, set, &want, got_c, got_code);
+		fail("verdict is not XDP_PASS", frame, len, set, &want, got, n);
 	if (!res.unchanged)
-		fail("frame handed back changed", frame, len, set, &want, got_c, got_code);
+		fail("frame handed back changed", frame, len, set, &want, got, n);
 	if (res.seen_len != len)
-		fail("the program did not see the frame's length", frame, len, set, &want,
-		     got_c, got_code);
+		fail("the program did not see the frame's length", frame, len, set, &want, got, n);
 	if (bad)
-		fail("counters differ", frame, len, set, &want, got_c, got_code);
+		fail("counters differ", frame, len, set, &want, got, n);
 	if (full)
-		memcpy(expect.code, now.code, sizeof(expect.code));
-	else if (want.code)
-		expect.code[want.code]++;
+		memcpy(&expect, &now, sizeof(expect));
+	else if (want.counted)
+		ev[key]++;
 }
 
 static void run_input(const uint8_t *data, size_t size, bool full)
@@ -369,36 +233,38 @@ static void run_input(const uint8_t *data, size_t size, bool full)
 		return;
 	cur_input = data;
 	cur_size = size;
-	set = (data[0] >> 1) & 3;
+	/* Raw frames are checked in libFuzzer's own buffer, so ASan sees any over-read. */
 	if (!(data[0] & 1)) {
-		check_frame(data + 1, size - 1, set, full);
+		check_frame(data + 1, size - 1, (data[0] >> 1) & 3, full);
 		return;
 	}
-	len = build_structured(data + 1, size - 1, buf, sizeof(buf));
+	len = fuzz_input_frame(data, size, buf, sizeof(buf), &set);
 	check_frame(buf, len, set, full);
 }
 
-/* Every RING inputs: all 700 slots against the decoder's totals. */
+/* Every RING inputs: every key against the decoder's totals. */
 static void full_compare(void)
 {
 	static struct xdprun_counts now;
+	const __u64 *nv = (const __u64 *)now.v, *ev = (const __u64 *)expect.v;
 	size_t i;
-	int e, k, diffs = 0;
+	int e, diffs = 0;
+	uint32_t k;
 
 	e = xdprun_read(&X, &now);
 	if (e)
 		die("reading the counters", e);
-	for (k = 0; k < SIPSTAT_CODE_SLOTS; k++)
-		if (now.code[k] != expect.code[k])
+	for (k = 0; k < SIPSTAT_COUNT_KEYS; k++)
+		if (nv[k] != ev[k])
 			diffs++;
 	if (diffs) {
-		fprintf(stderr, "fuzz_xdp: %d code slots differ from the decoder's totals "
+		fprintf(stderr, "fuzz_xdp: %d counters differ from the decoder's totals "
 				"after the last %zu inputs: replaying them\n", diffs, ring_n);
 		expect = now;
 		replaying = true;
 		for (i = 0; i < ring_n; i++)
 			run_input(ring[i].data, ring[i].size, true);
-		fprintf(stderr, "fuzz_xdp: MISMATCH: code slots went wrong within the last %zu "
+		fprintf(stderr, "fuzz_xdp: MISMATCH: counters went wrong within the last %zu "
 				"inputs but no single input reproduces it\n", ring_n);
 		abort();
 	}

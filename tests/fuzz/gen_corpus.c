@@ -215,22 +215,85 @@ static void seed_layers(void)
 
 static void seed_structured(void)
 {
-	static const uint8_t hdrs[][13] = {
-		/* mode, h0..h11 */
-		{ 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },	/* IPv4 5060 */
-		{ 0x01, 0x01, 0x04, 0xb4, 0, 0x0f, 0, 0, 0, 0, 0, 0, 0 }, /* IPv6, 4 ext */
-		{ 0x03, 0x08, 0x0a, 0, 0, 0, 0x02, 0x05, 0, 0, 0, 0, 0 }, /* 2 VLAN, opts */
-		{ 0x07, 0x01, 0x05, 0x2c, 0x3c, 0x18, 0x31, 0x22, 0x47, 0x9f, 0, 0, 0 },
+	static const uint8_t hdrs[][15] = {
+		/* mode, h0..h13 */
+		{ 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },	/* IPv4 5060 */
+		{ 0x01, 0x01, 0x04, 0xb4, 0, 0x0f, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, /* IPv6, 4 ext */
+		{ 0x03, 0x08, 0x0a, 0, 0, 0, 0x02, 0x05, 0, 0, 0, 0, 0, 0, 0 }, /* 2 VLAN, opts */
+		{ 0x07, 0x01, 0x05, 0x2c, 0x3c, 0x18, 0x31, 0x22, 0x47, 0x9f, 0, 0, 0, 0, 0 },
+		/* IP length 21 short of the packet: the status line lies after it */
+		{ 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xd5, 0 },
+		{ 0x01, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xd5, 0 },
+		/* IP length 4 short: the packet ends inside the status line */
+		{ 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc4, 0 },
+		/* IP length 10 beyond the frame; absolute IP length 30 */
+		{ 0x01, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x8a, 0 },
+		{ 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 30 },
 	};
 	static const char ok[] = "SIP/2.0 180 Ringing\r\n";
 	uint8_t buf[64];
 	size_t i;
 
 	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
-		memcpy(buf, hdrs[i] + 1, 12);
-		memcpy(buf + 12, ok, sizeof(ok) - 1);
-		write_seed(hdrs[i][0], buf, 12 + sizeof(ok) - 1);
+		memcpy(buf, hdrs[i] + 1, 14);
+		memcpy(buf + 14, ok, sizeof(ok) - 1);
+		write_seed(hdrs[i][0], buf, 14 + sizeof(ok) - 1);
 	}
+}
+
+/*
+ * The IP packet's own length against the UDP length and the frame end:
+ * a status line in bytes after the IP packet (padding, a trailer) reached
+ * through a UDP length that runs past it; IP lengths that end inside the
+ * UDP header, inside the status line, beyond the frame, below the header.
+ */
+static void seed_ip_length(void)
+{
+	static const char ok[] = "SIP/2.0 200 OK\r\n\r\n";
+	static const int cut[] = { 0, 1, 4, 8, 12, 19, 20, 24, 27, 28, 40 };
+	struct frame_spec s;
+	size_t i;
+	int v6;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+			if ((size_t)cut[i] > (v6 ? 8 : 28) + sizeof(ok) - 1)
+				continue;
+			frame_spec_init(&s);
+			s.l3 = v6 ? FR_L3_IPV6 : FR_L3_IPV4;
+			s.payload = ok;
+			s.payload_len = sizeof(ok) - 1;
+			s.ip_len_set = true;
+			s.ip_len = (uint16_t)((v6 ? 8 : 28) + sizeof(ok) - 1 - (size_t)cut[i]);
+			seed_spec(&s, 0);
+		}
+		frame_spec_init(&s);
+		s.l3 = v6 ? FR_L3_IPV6 : FR_L3_IPV4;
+		s.payload = ok;
+		s.payload_len = sizeof(ok) - 1;
+		s.ip_len_set = true;
+		s.ip_len = 1400;
+		seed_spec(&s, 0);
+		s.ip_len = 0;
+		seed_spec(&s, 0);
+	}
+}
+
+/* Extension methods (RFC 3261 25.1), the bound of 10 characters, each scheme. */
+static const char *const ext_requests[] = {
+	"FOO sip:x SIP/2.0\r\n", "X sips:x SIP/2.0\r\n", "DO tel:+1 SIP/2.0\r\n",
+	"ABCDEFGHIJ urn:x SIP/2.0\r\n", "ABCDEFGHIJK sip:x SIP/2.0\r\n", "A-B.C!%*_+ sip:",
+	"9FOO sip:x SIP/2.0\r\n", "FOO http://x SIP/2.0\r\n", "FOO SIP:x SIP/2.0\r\n",
+	"FOO  sip:x SIP/2.0\r\n", "FOO\tsip:x SIP/2.0\r\n", "ABCDEFG sip:", "ABCDEFG sips:",
+	"ABCDEFGHIJ sip:", "ABCDEFGHIJ sip:x", "\r\nSIP/2.0 200 OK\r\n", "\r\nINVITE sip:x",
+};
+
+static void seed_ext_methods(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ext_requests) / sizeof(ext_requests[0]); i++)
+		seed_payload(ext_requests[i], strlen(ext_requests[i]), (int)(i & 1));
 }
 
 int main(int argc, char **argv)
@@ -243,6 +306,8 @@ int main(int argc, char **argv)
 	seed_payloads();
 	seed_layers();
 	seed_structured();
+	seed_ip_length();
+	seed_ext_methods();
 	printf("%d\n", nseeds);
 	return 0;
 }
