@@ -414,7 +414,7 @@ static void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-e EMPTY.bpf.o]\n"
 		"                  [-m MINIMAL.bpf.o] [-j OUT.json] [-c OUT.csv] [-d DIR]\n"
-		"  --quick      7 rounds of 200000 runs (a few seconds) instead of 21 of 1000000\n"
+		"  --quick      15 rounds of 100000 runs (a few seconds) instead of 21 of 1000000\n"
 		"  -r ROUNDS    interleaved rounds (1-%d)\n"
 		"  -n REPEAT    runs per BPF_PROG_TEST_RUN call\n"
 		"  -e, -m       the empty and minimal objects (default: next to bench_prog)\n"
@@ -472,9 +472,9 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		usage(stderr, 2);
 	if (rounds < 0)
-		rounds = quick ? 7 : 21;
+		rounds = quick ? 15 : 21;
 	if (repeat < 0)
-		repeat = quick ? 200000 : 1000000;
+		repeat = quick ? 100000 : 1000000;
 	if (!empty_path)
 		empty_path = beside_exe("empty.bpf.o");
 	if (!min_path)
