@@ -53,11 +53,8 @@ int minimal_xdp(struct xdp_md *ctx)
 
 	if ((const void *)(p + STATUS_LEN) > end)
 		return XDP_PASS;
-	if (*(const __be16 *)(d + OFF_PROTO) != bpf_htons(0x0800))
-		return XDP_PASS;
-	/* Version 4 and IHL 5; the total length reaches past the status line. */
-	if (d[OFF_IP] != 0x45 ||
-	    bpf_ntohs(*(const __be16 *)(d + OFF_IP + 2)) < OFF_PAYLOAD - OFF_IP + STATUS_LEN)
+	/* EtherType IPv4, then version 4 and IHL 5: one word (the TOS byte masked). */
+	if ((*(const __u32 *)(d + OFF_PROTO) & bpf_htonl(0xffffff00)) != bpf_htonl(0x08004500))
 		return XDP_PASS;
 	/* Fragment offset 0 and protocol UDP in one word (flags, offset, TTL, protocol). */
 	if ((*(const __u32 *)(d + OFF_IP + 6) & bpf_htonl(0x1fff00ff)) != bpf_htonl(17))
@@ -65,7 +62,9 @@ int minimal_xdp(struct xdp_md *ctx)
 	ports = *(const __u32 *)(d + OFF_UDP);
 	if ((__u16)ports != bpf_htons(MIN_PORT) && (__u16)(ports >> 16) != bpf_htons(MIN_PORT))
 		return XDP_PASS;
-	if (bpf_ntohs(*(const __be16 *)(d + OFF_UDP + 4)) < 8 + STATUS_LEN)
+	/* The status line lies inside the IP packet and inside the UDP datagram. */
+	if (bpf_ntohs(*(const __be16 *)(d + OFF_IP + 2)) < OFF_PAYLOAD - OFF_IP + STATUS_LEN ||
+	    bpf_ntohs(*(const __be16 *)(d + OFF_UDP + 4)) < 8 + STATUS_LEN)
 		return XDP_PASS;
 
 	if (*(const __u64 *)p != bpf_cpu_to_be64(SIP20_SP) || p[11] != ' ')
