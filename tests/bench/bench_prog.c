@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -281,13 +282,60 @@ static void check_path(const struct bcase *c)
 		    c->group == G_V4_RESPONSE ? "one at code 200" : "nothing");
 }
 
+/* "   1f:\t48 89 e5 \tmov %rsp,%rbp": a line of objdump that is one instruction. */
+static bool is_insn_line(const char *line)
+{
+	const char *s = line;
+	char *end;
+
+	while (*s == ' ')
+		s++;
+	errno = 0;
+	(void)strtoul(s, &end, 16);
+	return !errno && end != s && end[0] == ':' && end[1] == '\t' && strchr(end + 2, '\t');
+}
+
+/*
+ * objdump's disassembly of the x86-64 code in bin, into a temporary file
+ * opened for reading (no shell: the path goes straight to exec).  NULL
+ * when objdump is missing or fails.
+ */
+static FILE *objdump(const char *bin)
+{
+	FILE *f = tmpfile();
+	int status;
+	pid_t pid;
+
+	if (!f)
+		die("tmpfile: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (dup2(fileno(f), STDOUT_FILENO) < 0)
+			_exit(127);
+		execlp("objdump", "objdump", "-D", "-b", "binary", "-m", "i386:x86-64",
+		       "--insn-width=16", bin, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fclose(f);
+		return NULL;
+	}
+	rewind(f);
+	return f;
+}
+
 /* Instructions in the JIT image, by objdump; the disassembly to dir if set. */
 static int jited_insns(int fd, __u32 len, const char *name, const char *dir)
 {
 #if defined(__x86_64__)
 	struct bpf_prog_info info;
 	__u32 ilen = sizeof(info);
-	char bin[] = "/tmp/bench_prog.XXXXXX", cmd[PATH_MAX + 128], line[512];
+	char bin[] = "/tmp/bench_prog.XXXXXX", path[PATH_MAX], line[512];
 	unsigned char *img;
 	FILE *f, *out = NULL;
 	int tmp, n = 0;
@@ -309,35 +357,27 @@ static int jited_insns(int fd, __u32 len, const char *name, const char *dir)
 		die("write %s: %s", bin, strerror(errno));
 	close(tmp);
 	free(img);
-	snprintf(cmd, sizeof(cmd),
-		 "objdump -D -b binary -m i386:x86-64 --insn-width=16 %s 2>/dev/null", bin);
-	f = popen(cmd, "r");
-	if (!f) {
-		unlink(bin);
+	f = objdump(bin);
+	unlink(bin);
+	if (!f)
 		return -1;
-	}
 	if (dir) {
-		snprintf(cmd, sizeof(cmd), "%s/%s.jited.txt", dir, name);
-		out = fopen(cmd, "w");
+		snprintf(path, sizeof(path), "%s/%s.jited.txt", dir, name);
+		out = fopen(path, "w");
 		if (!out)
-			die("%s: %s", cmd, strerror(errno));
+			die("%s: %s", path, strerror(errno));
+		fprintf(out, "JIT image of the %s XDP program (%u bytes), objdump -D:\n", name,
+			len);
 	}
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long addr;
-		char tab;
-
-		/* "   1f:\t48 89 e5 \tmov %rsp,%rbp": one instruction. */
-		if (sscanf(line, " %lx:%c", &addr, &tab) == 2 && tab == '\t' &&
-		    strchr(strchr(line, '\t') + 1, '\t'))
+		if (is_insn_line(line))
 			n++;
 		if (out)
 			fputs(line, out);
 	}
 	if (out && fclose(out))
-		die("%s/%s.jited.txt: %s", dir, name, strerror(errno));
-	if (pclose(f))
-		n = -1;
-	unlink(bin);
+		die("%s: %s", path, strerror(errno));
+	fclose(f);
 	return n > 0 ? n : -1;
 #else
 	return -1;

@@ -45,8 +45,9 @@ struct {
 SEC("xdp")
 int minimal_xdp(struct xdp_md *ctx)
 {
-	const __u8 *d = (const __u8 *)(long)ctx->data;
-	const void *end = (const void *)(long)ctx->data_end;
+	/* XDP's context holds the packet bounds as integers: the casts are the API. */
+	const __u8 *d = (const __u8 *)(long)ctx->data;	/* NOLINT(performance-no-int-to-ptr) */
+	const void *end = (const void *)(long)ctx->data_end; /* NOLINT(performance-no-int-to-ptr) */
 	const __u8 *p = d + OFF_PAYLOAD;
 	__u32 ports, d0, d1, d2, code;
 	__u64 *v;
