@@ -18,7 +18,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 # in the separate SIPSTAT_* variables so an override cannot drop them.
 CFLAGS ?= -O2 -g
 SIPSTAT_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror \
-	-Iinclude -Iuser -I$(O) -DSIPSTAT_VERSION='"$(VERSION)"' -MMD -MP
+	-Iinclude -Ilib -Icli -I$(O) -DSIPSTAT_VERSION='"$(VERSION)"' -MMD -MP
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 # The live view (--top): ncursesw when available, else ncurses (libncurses-dev).
@@ -43,10 +43,13 @@ endif
 .DELETE_ON_ERROR:
 .PHONY: all test unit deps demo bench bench-quick bench-view install clean help
 
-USER_LIB_SRCS := user/codes.c user/snapshot.c user/report.c user/args.c user/view.c
-USER_SRCS := $(USER_LIB_SRCS) user/top.c user/loader.c user/main.c
-USER_LIB_OBJS := $(USER_LIB_SRCS:user/%.c=$(O)/user/%.o)
-USER_OBJS := $(USER_SRCS:user/%.c=$(O)/user/%.o)
+# lib/: the library (no main, no curses, no printing), libsipstat.a.
+# cli/: the command.  Tests and benchmarks link the library.
+LIB_OBJS := $(patsubst lib/%.c,$(O)/lib/%.o,$(wildcard lib/*.c))
+CLI_OBJS := $(patsubst cli/%.c,$(O)/cli/%.o,$(wildcard cli/*.c))
+LIBSIPSTAT := $(O)/libsipstat.a
+# The parts of cli/ that the unit tests exercise: arguments and the outputs.
+CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o out_text.o out_json.o)
 
 TEST_UNIT := $(O)/tests/test_unit
 TEST_BPF := $(O)/tests/test_bpf
@@ -65,16 +68,24 @@ $(O)/sipstat.skel.h: $(O)/sipstat.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # Everything that includes the skeleton must wait for it.
-$(USER_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
+$(LIB_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
 
 # Only the curses code sees the curses feature macros (-D_XOPEN_SOURCE=600).
-$(O)/user/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
+$(O)/cli/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
 
-$(O)/user/%.o: user/%.c | $(O)/user
+$(O)/lib/%.o: lib/%.c | $(O)/lib
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
 
-$(O)/sipstat: $(USER_OBJS)
+$(O)/cli/%.o: cli/%.c | $(O)/cli
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(LIBSIPSTAT): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/sipstat: $(CLI_OBJS) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
 
@@ -82,23 +93,23 @@ $(O)/tests/%.o: tests/%.c | $(O)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(LIBBPF_CFLAGS) -c $< -o $@
 
-$(TEST_UNIT): $(O)/tests/test_unit.o $(USER_LIB_OBJS)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
-
-$(TEST_VIEW): $(O)/tests/test_view.o $(USER_LIB_OBJS)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
-
-$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/user/top.o $(USER_LIB_OBJS)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(NCURSES_LIBS) -o $@
-
-$(TEST_BPF): $(O)/tests/test_bpf.o $(O)/tests/frames.o $(O)/user/snapshot.o
+$(TEST_UNIT): $(O)/tests/test_unit.o $(CLI_TESTED_OBJS) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
-$(O) $(O)/user $(O)/tests:
+$(TEST_VIEW): $(O)/tests/test_view.o $(O)/cli/view.o $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
+
+$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(O)/cli/view.o $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
+
+$(TEST_BPF): $(O)/tests/test_bpf.o $(O)/tests/frames.o $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
+
+$(O) $(O)/lib $(O)/cli $(O)/tests:
 	$(Q)mkdir -p $@
 
 # The README's test command: everything, one summary line at the end.
@@ -211,7 +222,7 @@ help:
 	@echo 'make bench      per-packet cost, veth rate and loss, tshark side by side (root; BENCHMARKS.md)'
 	@echo 'make bench-quick per-frame cost of empty, minimal and sipstat in a few seconds (root)'
 	@echo 'make demo       sipp -> Kamailio -> sipp in namespaces, sipstat attached (root, Ctrl-C ends)'
-	@echo 'make check      clang-tidy and cppcheck over user/, tests/, bpf/ (issue 6)'
+	@echo 'make check      clang-tidy and cppcheck over lib/, cli/, tests/, bpf/'
 	@echo 'make asan       unit tests built with ASan+UBSan in $(O)-asan'
 	@echo 'make fuzz       differential fuzzer of the XDP program, FUZZ_SECONDS=300 (root)'
 	@echo 'make deps       install build and test dependencies with apt-get'
@@ -220,7 +231,7 @@ help:
 	@echo 'make clean      remove $(O)'
 	@echo 'V=1 shows full commands; O=DIR builds elsewhere'
 
-# ---- Benchmarks (issue 5): make bench --------------------------------------
+# ---- Benchmarks: make bench ------------------------------------------------
 # Programs in tests/bench/, built into $(O)/bench/; tests/bench/run.sh runs
 # them and writes $(O)/bench/results.{json,csv}.  Root; see BENCHMARKS.md.
 BENCH_DIR := $(O)/bench
@@ -249,12 +260,11 @@ $(BENCH_DIR)/lib/%.o: lib/%.c | $(BENCH_DIR)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
-$(BENCH_DIR)/bench_prog: $(BENCH_DIR)/bench_prog.o $(O)/tests/frames.o $(BENCH_DIR)/lib/reader.o
+$(BENCH_DIR)/bench_prog: $(BENCH_DIR)/bench_prog.o $(O)/tests/frames.o $(LIBSIPSTAT)
 $(BENCH_DIR)/bench_frames: $(BENCH_DIR)/bench_frames.o $(O)/tests/frames.o
-$(BENCH_DIR)/bench_rx: $(BENCH_DIR)/bench_rx.o $(addprefix $(BENCH_DIR)/lib/,\
-	reader.o counters.o codes.o ifstats.o)
-$(BENCH_DIR)/bench_report: $(BENCH_DIR)/bench_report.o \
-	$(O)/user/loader.o $(O)/user/report.o $(O)/user/snapshot.o $(O)/user/codes.o
+$(BENCH_DIR)/bench_rx: $(BENCH_DIR)/bench_rx.o $(LIBSIPSTAT)
+$(BENCH_DIR)/bench_report: $(BENCH_DIR)/bench_report.o $(O)/cli/out_text.o $(O)/cli/out_json.o \
+	$(LIBSIPSTAT)
 $(BENCH_BINS):
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
@@ -265,7 +275,7 @@ $(BENCH_DIR):
 -include $(wildcard $(BENCH_DIR)/*.d)
 # ---- end of benchmarks -----------------------------------------------------
 
-# ---- Reliability and security of the data path (issue 6) -------------------
+# ---- Reliability and security of the data path -----------------------------
 # Hardened build flags, the sanitizer build (make asan), static analysis
 # (make check), the differential fuzzer (make fuzz) and its regression
 # cases ($(O)/tests/test_regress).  Suites: tests/suite_{hardening,
@@ -304,7 +314,7 @@ $(O)/tests/fuzz/%.o: tests/fuzz/%.c | $(O)/tests/fuzz
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests -c $< -o $@
 $(TEST_REGRESS): $(O)/tests/test_regress.o $(O)/tests/xdprun.o $(O)/tests/frames.o \
-		 $(O)/tests/fuzz/ref_decoder.o $(O)/tests/fuzz/reader.o
+		 $(O)/tests/fuzz/ref_decoder.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 $(O)/tests/fuzz/reader.o: lib/reader.c | $(O)/tests/fuzz
@@ -358,27 +368,27 @@ TIDY ?= clang-tidy
 CPPCHECK ?= cppcheck
 CHECK_PENDING ?=
 CHECK_C := $(filter-out $(CHECK_PENDING) %.bpf.c,\
-	$(wildcard user/*.c tests/*.c tests/fuzz/*.c tests/bench/*.c))
+	$(wildcard lib/*.c cli/*.c tests/*.c tests/fuzz/*.c tests/bench/*.c))
 CHECK_BPF := $(filter-out $(CHECK_PENDING),$(wildcard bpf/*.bpf.c tests/bench/*.bpf.c))
 CHECK_PENDING_C := $(filter-out %.bpf.c,$(CHECK_PENDING))
 # analyzer_model.h: libbpf frees the skeleton in destroy (see the file).
-TIDY_CFLAGS := -std=gnu11 -Iinclude -Iuser -Itests -I$(O) -DSIPSTAT_VERSION='"check"' \
+TIDY_CFLAGS := -std=gnu11 -Iinclude -Ilib -Icli -Itests -I$(O) -DSIPSTAT_VERSION='"check"' \
 	$(LIBBPF_CFLAGS) -include tests/lint/analyzer_model.h
 TIDY_BPF_CFLAGS := -target bpf -mcpu=v3 -O2 -D__TARGET_ARCH_$(ARCH) \
 	-I/usr/include/$(MULTIARCH) -Iinclude -Ibpf
 CPPCHECK_FLAGS := --enable=warning,style,performance,portability --std=c11 --inline-suppr \
 	--quiet --library=tests/lint/cppcheck.cfg \
 	--suppressions-list=tests/lint/cppcheck-suppressions.txt \
-	-Iinclude -Iuser -Itests -Ibpf -I$(O) -D__x86_64__ -D__linux__
+	-Iinclude -Ilib -Icli -Itests -Ibpf -I$(O) -D__x86_64__ -D__linux__
 
 check: $(O)/sipstat.skel.h
 	$(call msg,TIDY,$(words $(CHECK_C)) C files)
 	$(Q)$(TIDY) --quiet $(CHECK_C) -- $(TIDY_CFLAGS)
 	$(call msg,TIDY,$(words $(CHECK_BPF)) BPF files (-target bpf))
 	$(Q)$(TIDY) --quiet $(CHECK_BPF) -- $(TIDY_BPF_CFLAGS)
-	$(call msg,CPPCHECK,user tests bpf)
+	$(call msg,CPPCHECK,lib cli tests bpf)
 	$(Q)$(CPPCHECK) $(CPPCHECK_FLAGS) --error-exitcode=1 $(addprefix -i,$(CHECK_PENDING)) \
-		user tests bpf
+		lib cli tests bpf
 	$(if $(CHECK_PENDING_C),$(call msg,PENDING,$(CHECK_PENDING_C)))
 	$(if $(CHECK_PENDING_C),$(Q)-{ $(TIDY) --quiet --warnings-as-errors=-* $(CHECK_PENDING_C) \
 		-- $(TIDY_CFLAGS) $(NCURSES_CFLAGS) 2>/dev/null; \
@@ -389,6 +399,6 @@ check: $(O)/sipstat.skel.h
 test: $(TEST_REGRESS)
 
 -include $(wildcard $(O)/tests/fuzz/*.d)
-# ---- end of issue 6 ---------------------------------------------------------
+# ---- end of reliability and security -----------------------------------------
 
--include $(wildcard $(O)/*.d $(O)/user/*.d $(O)/tests/*.d)
+-include $(wildcard $(O)/*.d $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

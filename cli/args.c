@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Command line of sipstat: getopt_long, strict number parsing, exit 2 on misuse. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <linux/types.h>
@@ -8,7 +9,7 @@
 #include <string.h>
 
 #include "args.h"
-#include "sipstat.h"
+#include "ports.h"
 
 #ifndef SIPSTAT_VERSION
 #define SIPSTAT_VERSION "0.0.0"
@@ -17,123 +18,82 @@
 #define INTERVAL_MIN 0.1
 #define INTERVAL_MAX 86400.0
 
+static const char *const command_names[CMD_MAX] = {
+	[CMD_WATCH] = "watch",	 [CMD_ATTACH] = "attach", [CMD_DETACH] = "detach",
+	[CMD_STATUS] = "status", [CMD_SHOW] = "show",	  [CMD_SERVE] = "serve",
+};
+
+const char *command_name(enum command c)
+{
+	return (unsigned int)c < CMD_MAX ? command_names[c] : "?";
+}
+
 void print_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: sipstat -i IFACE [-i IFACE ...] [options] [INTERVAL [COUNT]]\n"
+		"       sipstat attach -i IFACE [-i ...] [--mode MODE] [--port LIST] [--reset]\n"
+		"                      [--replace] [--force]\n"
+		"       sipstat detach -i IFACE [-i ...] | --all\n"
+		"       sipstat status [-i IFACE ...] [-o text|json]\n"
+		"       sipstat show [-i IFACE ...] [-o text|json] [--per-interface] [-v]\n"
+		"       sipstat serve -i IFACE [-i ...] [--mode MODE] [--port LIST] [--replace]\n"
 		"\n"
 		"Count SIP responses by status code on each IFACE with an XDP program and\n"
 		"report every INTERVAL seconds (default 1), COUNT times (default: until\n"
-		"Ctrl-C). Traffic is never dropped or changed; the program detaches on exit.\n"
+		"Ctrl-C). Traffic is never dropped or changed. When IFACE has counters\n"
+		"pinned by 'sipstat attach' (or the sipstat@IFACE service), they are read;\n"
+		"otherwise the program is attached for the life of the command.\n"
+		"\n"
+		"Subcommands:\n"
+		"  attach   load, attach and pin under /sys/fs/bpf/sipstat/IFACE/, then return;\n"
+		"           counting goes on without any sipstat running. Attaching again\n"
+		"           keeps the counts (--reset zeroes them); --port changes the port set\n"
+		"  detach   detach and remove every pin sipstat made for IFACE (or --all)\n"
+		"  status   what is attached where: mode, ids, since when, ports, totals,\n"
+		"           and anything half-done\n"
+		"  show     the pinned totals once, for scripts\n"
+		"  serve    attach like 'attach', then stay in the foreground until SIGTERM,\n"
+		"           re-attaching when an interface comes back (the systemd unit)\n"
 		"\n"
 		"Options:\n"
-		"  -i, --interface IFACE  interface to count on; repeat for several (max %d)\n"
+		"  -i, --interface IFACE  interface; repeat for several (max %d)\n"
 		"  -m, --mode MODE        XDP mode: native, skb or auto (default auto:\n"
 		"                         native, falling back to skb with a notice)\n"
-		"  -p, --port LIST        UDP ports that carry SIP, e.g. 5060,5062,15060 or\n"
-		"                         5060-5069 (default %d)\n"
+		"  -p, --port LIST        UDP ports that carry SIP: numbers, ranges, service\n"
+		"                         names, e.g. sip,5062,15060-15069; repeat to add\n"
+		"                         (default %d). On pinned counters: changed live\n"
 		"  -o, --output FORMAT    text (default) or json (one object per line)\n"
 		"  -t, --top              full-screen live view, refreshed every INTERVAL\n"
 		"                         (keys: q quit, s sort, j/k select, r reset,\n"
 		"                         p pause, c parser counters, h help); NO_COLOR\n"
-		"                         is honoured; without a terminal on stdout the\n"
-		"                         text report is printed instead\n"
-		"  -f, --force            replace an XDP program already attached to IFACE\n"
-		"  -v, --verbose          parser counters and meanings in text reports;\n"
-		"                         twice: libbpf messages and the verifier log\n"
+		"                         is honoured; needs a terminal on stdout\n"
+		"  -f, --force            replace an XDP program of another tool on IFACE\n"
+		"      --per-interface    text: a block per interface after the sum\n"
+		"      --reset            attach: zero the pinned counters\n"
+		"      --replace          attach, serve: swap in this sipstat's program; pinned\n"
+		"                         maps of another layout are replaced, their counts\n"
+		"                         carried over where the layouts allow\n"
+		"      --all              detach: every interface sipstat pinned\n"
+		"  -v, --verbose          meanings, requests by method and parser outcomes\n"
+		"                         in text reports; twice: libbpf messages and the\n"
+		"                         verifier log\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
 		"\n"
 		"Examples:\n"
 		"  sipstat -i eth0                      report every second until Ctrl-C\n"
 		"  sipstat -i eth0 -i eth1 5 12         two NICs, 5 s reports for a minute\n"
-		"  sipstat -i eth0 -p 5060,5080 -o json 10 | jq .classes\n"
-		"  sipstat -i eth0 --mode skb -v        generic XDP, with parser counters\n"
+		"  sipstat -i eth0 -p sip -p 5080 -o json 10 | jq .classes\n"
 		"  sipstat -i eth0 --top                live view for the NOC screen\n"
+		"  sipstat attach -i eth0               count from now on, unattended\n"
+		"  sipstat show -o json | jq .responses.total\n"
+		"  systemctl enable --now sipstat@eth0  the same, as a service\n"
 		"\n"
 		"6xx global failures raise one ALERT line per code on stderr (with --top:\n"
 		"in the view's alert pane instead).\n"
 		"Exit status: 0 done, 1 runtime failure, 2 usage error.\n",
 		MAX_IFACES, SIPSTAT_DEFAULT_PORT);
-}
-
-const char *mode_name(enum xdp_mode_opt m)
-{
-	switch (m) {
-	case MODE_NATIVE:
-		return "native";
-	case MODE_SKB:
-		return "skb";
-	default:
-		return "auto";
-	}
-}
-
-static int parse_port(const char *s, char **end, long *out)
-{
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, end, 10);
-	if (errno || v < 1 || v > 65535)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int cmp_u16(const void *a, const void *b)
-{
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
-int parse_port_list(const char *s, uint16_t *ports, int max, int *n, char *why,
-		    size_t whylen)
-{
-	const char *p = s;
-	char *end;
-	long lo, hi, v;
-	int cnt = 0, i, j;
-
-	if (!*s) {
-		snprintf(why, whylen, "empty port list");
-		return -1;
-	}
-	for (;;) {
-		if (parse_port(p, &end, &lo)) {
-			snprintf(why, whylen, "'%s': ports are numbers from 1 to 65535", s);
-			return -1;
-		}
-		hi = lo;
-		if (*end == '-') {
-			if (parse_port(end + 1, &end, &hi) || hi < lo) {
-				snprintf(why, whylen, "'%s': a range is LOW-HIGH with LOW <= HIGH", s);
-				return -1;
-			}
-		}
-		if (*end != ',' && *end != '\0') {
-			snprintf(why, whylen, "'%s': expected a comma-separated list of ports or ranges",
-				 s);
-			return -1;
-		}
-		for (v = lo; v <= hi; v++) {
-			if (cnt == max) {
-				snprintf(why, whylen, "'%s': more than %d ports", s, max);
-				return -1;
-			}
-			ports[cnt++] = (uint16_t)v;
-		}
-		if (*end == '\0')
-			break;
-		p = end + 1;
-	}
-	qsort(ports, cnt, sizeof(*ports), cmp_u16);
-	for (i = 0, j = 0; i < cnt; i++)
-		if (!j || ports[j - 1] != ports[i])
-			ports[j++] = ports[i];
-	*n = j;
-	return 0;
 }
 
 static int usage_error(FILE *err, const char *fmt, const char *arg)
@@ -142,6 +102,46 @@ static int usage_error(FILE *err, const char *fmt, const char *arg)
 	fprintf(err, fmt, arg);
 	fprintf(err, "\nTry 'sipstat --help' for more information.\n");
 	return ARGS_USAGE;
+}
+
+/* "eth0" where a number was expected: the user meant -i eth0. */
+static bool looks_like_iface(const char *a)
+{
+	return *a && !isdigit((unsigned char)*a) && *a != '.' && *a != '-' &&
+	       strlen(a) < IF_NAMESIZE;
+}
+
+enum {
+	OPT_RESET = 256,
+	OPT_REPLACE,
+	OPT_ALL,
+	OPT_PER_IFACE,
+};
+
+/* Options each command takes, besides -h, -V and -v. */
+static const char *const allowed[CMD_MAX] = {
+	[CMD_WATCH] = "impotf" "P",
+	[CMD_ATTACH] = "impfRX",
+	[CMD_DETACH] = "iA",
+	[CMD_STATUS] = "io",
+	[CMD_SHOW] = "ioP",
+	[CMD_SERVE] = "impfX",
+};
+
+static char opt_letter(int opt)
+{
+	switch (opt) {
+	case OPT_RESET:
+		return 'R';
+	case OPT_REPLACE:
+		return 'X';
+	case OPT_ALL:
+		return 'A';
+	case OPT_PER_IFACE:
+		return 'P';
+	default:
+		return (char)opt;
+	}
 }
 
 int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
@@ -156,26 +156,45 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "replace", no_argument, NULL, OPT_REPLACE },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "per-interface", no_argument, NULL, OPT_PER_IFACE },
 		{ NULL, 0, NULL, 0 },
 	};
 	char why[160], *end;
-	int opt, i;
+	int opt, i, c, first = 1;
 
 	memset(o, 0, sizeof(*o));
-	o->mode = MODE_AUTO;
+	o->mode = ATTACH_AUTO;
 	o->output = OUT_TEXT;
 	o->interval = 1.0;
-	o->ports[0] = SIPSTAT_DEFAULT_PORT;
-	o->nports = 1;
+	ports_default(&o->ports);
+
+	if (argc > 1) {
+		for (c = 1; c < CMD_MAX; c++) {
+			if (!strcmp(argv[1], command_names[c])) {
+				o->cmd = (enum command)c;
+				first = 2;
+				break;
+			}
+		}
+	}
+	argc -= first - 1;
+	argv += first - 1;
 
 	optind = 0;	/* full re-initialisation: parse_args may run more than once */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":i:m:p:o:ftvhV", longopts, NULL)) != -1) {
+		if (opt != 'h' && opt != 'V' && opt != 'v' && opt != ':' && opt != '?' &&
+		    !strchr(allowed[o->cmd], opt_letter(opt)))
+			return usage_error(err, "option '%s' does not apply here",
+					   argv[optind - 1]);
 		switch (opt) {
 		case 'i':
 			if (o->nifs == MAX_IFACES)
 				return usage_error(err, "too many interfaces (at most 16): %s", optarg);
-			if (!*optarg || strlen(optarg) >= IF_NAMESIZE)
+			if (!*optarg || strlen(optarg) >= IF_NAMESIZE || strchr(optarg, '/'))
 				return usage_error(err, "'%s' is not a valid interface name", optarg);
 			for (i = 0; i < o->nifs; i++)
 				if (!strcmp(o->ifnames[i], optarg))
@@ -184,20 +203,17 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			o->nifs++;
 			break;
 		case 'm':
-			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
-				o->mode = MODE_NATIVE;
-			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
-				o->mode = MODE_SKB;
-			else if (!strcmp(optarg, "auto"))
-				o->mode = MODE_AUTO;
-			else
+			if (attach_mode_parse(optarg, &o->mode))
 				return usage_error(err, "unknown mode '%s': use native, skb or auto",
 						   optarg);
+			o->mode_given = true;
 			break;
 		case 'p':
-			if (parse_port_list(optarg, o->ports, MAX_PORTS, &o->nports, why,
-					    sizeof(why)))
+			if (!o->ports_given)
+				ports_clear(&o->ports);	/* the first -p replaces the default */
+			if (ports_parse(optarg, &o->ports, why, sizeof(why)))
 				return usage_error(err, "bad --port %s", why);
+			o->ports_given = true;
 			break;
 		case 'o':
 			if (!strcmp(optarg, "text"))
@@ -217,6 +233,18 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		case 'v':
 			o->verbose++;
 			break;
+		case OPT_RESET:
+			o->reset = true;
+			break;
+		case OPT_REPLACE:
+			o->replace = true;
+			break;
+		case OPT_ALL:
+			o->all = true;
+			break;
+		case OPT_PER_IFACE:
+			o->per_interface = true;
+			break;
 		case 'h':
 			print_usage(out);
 			return ARGS_EXIT_OK;
@@ -230,18 +258,27 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		}
 	}
 
-	if (optind < argc) {
+	if (o->cmd == CMD_WATCH && optind < argc) {
 		const char *a = argv[optind++];
 
 		errno = 0;
 		o->interval = strtod(a, &end);
 		if (errno || end == a || *end || !isfinite(o->interval) ||
-		    o->interval < INTERVAL_MIN || o->interval > INTERVAL_MAX)
+		    o->interval < INTERVAL_MIN || o->interval > INTERVAL_MAX) {
+			if (looks_like_iface(a) && end == a) {
+				fprintf(err,
+					"sipstat: '%s' is not an interval in seconds; to count on "
+					"interface %s, use: sipstat -i %s\n"
+					"Try 'sipstat --help' for more information.\n",
+					a, a, a);
+				return ARGS_USAGE;
+			}
 			return usage_error(err,
 					   "interval '%s' must be a number of seconds from 0.1 to 86400",
 					   a);
+		}
 	}
-	if (optind < argc) {
+	if (o->cmd == CMD_WATCH && optind < argc) {
 		const char *a = argv[optind++];
 
 		errno = 0;
@@ -251,7 +288,25 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
-	if (!o->nifs)
-		return usage_error(err, "%sno interface given: use -i IFACE", "");
+
+	switch (o->cmd) {
+	case CMD_WATCH:
+	case CMD_ATTACH:
+	case CMD_SERVE:
+		if (!o->nifs)
+			return usage_error(err, "%sno interface given: use -i IFACE", "");
+		break;
+	case CMD_DETACH:
+		if (!o->nifs && !o->all)
+			return usage_error(err, "%sdetach what? use -i IFACE or --all", "");
+		if (o->nifs && o->all)
+			return usage_error(err, "%suse either -i IFACE or --all, not both", "");
+		break;
+	default:
+		break;
+	}
+	if (o->top && o->output == OUT_JSON)
+		return usage_error(err, "%s--top draws a screen; it cannot be combined with -o json",
+				   "");
 	return ARGS_OK;
 }

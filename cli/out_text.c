@@ -1,209 +1,184 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Render snapshots: the text block, JSON lines and 6xx alert lines. */
+/* Reports as text: the vmstat-like block of one interval, and 6xx alert lines. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "codes.h"
+#include "fmt.h"
 #include "report.h"
 
-void format_time(char *buf, size_t len, const struct timespec *ts)
-{
-	struct tm tm;
-	time_t t = ts->tv_sec;
-
-	gmtime_r(&t, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 ts->tv_nsec / 1000000);
-}
-
-/* Totals since base, deltas since prev, for one counter. */
-struct figure {
-	uint64_t total;
-	uint64_t delta;
-	double rate;
+struct span {
+	const struct counters *b, *p, *c;
+	double secs;
 };
 
-static struct figure figure_of(const struct report *r, uint64_t base, uint64_t prev,
-			       uint64_t cur)
+static struct figure fig_code(const struct span *s, int dir, int code)
 {
-	struct figure f;
-
-	f.total = counter_delta(base, cur);
-	f.delta = counter_delta(prev, cur);
-	f.rate = counter_rate(f.delta, snapshot_elapsed(r->prev, r->cur));
-	return f;
+	return figure_of(counters_code(s->b, dir, code), counters_code(s->p, dir, code),
+			 counters_code(s->c, dir, code), s->secs);
 }
 
-static struct figure code_figure(const struct report *r, int code)
+static struct figure fig_class(const struct span *s, int dir, int cls)
 {
-	return figure_of(r, r->base->codes[code], r->prev->codes[code], r->cur->codes[code]);
+	return figure_of(counters_class(s->b, dir, cls), counters_class(s->p, dir, cls),
+			 counters_class(s->c, dir, cls), s->secs);
 }
 
-static struct figure class_figure(const struct report *r, int cls)
+static struct figure fig_outcome(const struct span *s, int dir, int o)
 {
-	struct figure f = { 0, 0, 0 };
-	struct figure c;
-	int code;
-
-	for (code = cls * 100; code < cls * 100 + 100; code++) {
-		c = code_figure(r, code);
-		f.total += c.total;
-		f.delta += c.delta;
-	}
-	f.rate = counter_rate(f.delta, snapshot_elapsed(r->prev, r->cur));
-	return f;
+	return figure_of(counters_outcome(s->b, dir, o), counters_outcome(s->p, dir, o),
+			 counters_outcome(s->c, dir, o), s->secs);
 }
 
-static struct figure parser_figure(const struct report *r, int idx)
+static uint64_t total_requests(const struct span *s, int dir, int m)
 {
-	return figure_of(r, r->base->parser[idx], r->prev->parser[idx], r->cur->parser[idx]);
+	return counters_delta(counters_requests(s->b, dir, m), counters_requests(s->c, dir, m));
 }
 
-static void join_ifnames(char *buf, size_t len, const struct report *r)
+/* Classes, then one row per code and direction. */
+static void tables(FILE *f, const struct span *s, unsigned int dirs, int verbose)
 {
-	size_t off = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < r->nifs && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i ? "," : "", r->ifnames[i]);
-}
-
-void report_text(FILE *f, const struct report *r)
-{
-	char when[32], ifs[256];
-	struct figure fig, resp;
-	int cls, code, i;
-
-	format_time(when, sizeof(when), &r->cur->real);
-	join_ifnames(ifs, sizeof(ifs), r);
-	resp = parser_figure(r, SIPSTAT_C_RESPONSES);
-	fprintf(f, "%s  %s (%s)  interval %.2fs  responses %" PRIu64 " total, %.2f/s\n",
-		when, ifs, r->mode ? r->mode : "-", snapshot_elapsed(r->prev, r->cur),
-		resp.total, resp.rate);
+	struct figure fig;
+	int cls, code, d;
 
 	fprintf(f, "  %-22s %12s %8s %10s\n", "class", "total", "delta", "rate/s");
 	for (cls = 1; cls <= SIP_CLASS_COUNT; cls++) {
-		fig = class_figure(r, cls);
+		fig = fig_class(s, COUNTERS_DIR_ALL, cls);
 		fprintf(f, "  %s %-18s %12" PRIu64 " %8" PRIu64 " %10.2f\n", sip_class_label(cls),
 			sip_class_name(cls), fig.total, fig.delta, fig.rate);
 	}
 
-	fprintf(f, "  %-4s %-31s %-5s %-15s %12s %8s %10s\n", "code", "reason", "class", "group",
-		"total", "delta", "rate/s");
+	fprintf(f, "  %-4s %-31s %-5s %-15s %-3s %12s %8s %10s\n", "code", "reason", "class",
+		"group", "dir", "total", "delta", "rate/s");
 	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
-		fig = code_figure(r, code);
-		if (!fig.total)
+		for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+			fig = fig_code(s, d, code);
+			if (!fig.total)
+				continue;
+			fprintf(f, "  %-4d %-31.31s %-5s %-15s %-3s %12" PRIu64 " %8" PRIu64
+				   " %10.2f",
+				code, sip_code_reason(code), sip_class_label(sip_code_class(code)),
+				sip_code_group(code), counters_dir_name(d), fig.total, fig.delta,
+				fig.rate);
+			if (verbose > 0)
+				fprintf(f, "  %s", sip_code_meaning(code));
+			fputc('\n', f);
+		}
+	}
+	if (verbose <= 0)
+		return;
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		int m, o;
+
+		if (!(dirs & (1U << d)))
 			continue;
-		fprintf(f, "  %-4d %-31.31s %-5s %-15s %12" PRIu64 " %8" PRIu64 " %10.2f", code,
-			sip_code_reason(code), sip_class_label(sip_code_class(code)),
-			sip_code_group(code), fig.total, fig.delta, fig.rate);
-		if (r->verbose > 0)
-			fprintf(f, "  %s", sip_code_meaning(code));
+		fprintf(f, "  requests %s:", counters_dir_name(d));
+		for (m = 0; m < SIPSTAT_M_MAX; m++)
+			if (total_requests(s, d, m))
+				fprintf(f, " %s %" PRIu64, counters_method_name(m),
+					total_requests(s, d, m));
+		if (!fig_outcome(s, d, COUNTERS_REQUESTS).total)
+			fprintf(f, " none");
+		fputc('\n', f);
+		fprintf(f, "  parser %s:", counters_dir_name(d));
+		for (o = 0; o < COUNTERS_OUTCOMES; o++)
+			fprintf(f, " %s %" PRIu64, counters_outcome_name(o),
+				fig_outcome(s, d, o).total);
 		fputc('\n', f);
 	}
+	fprintf(f, "  frames (interface statistics): in %" PRIu64 " out %" PRIu64 "\n",
+		counters_delta(counters_frames(s->b, SIPSTAT_DIR_IN),
+			       counters_frames(s->c, SIPSTAT_DIR_IN)),
+		counters_delta(counters_frames(s->b, SIPSTAT_DIR_OUT),
+			       counters_frames(s->c, SIPSTAT_DIR_OUT)));
+}
 
-	if (r->verbose > 0) {
-		fprintf(f, "  parser:");
-		for (i = 0; i < SIPSTAT_C_MAX; i++)
-			fprintf(f, " %s %" PRIu64, parser_counter_name(i), parser_figure(r, i).total);
-		fputc('\n', f);
+void out_text_report(FILE *f, const struct report *r)
+{
+	struct span s = { r->base, r->prev, r->cur, counters_elapsed(r->prev, r->cur) };
+	const char *names[64];
+	char when[32], ifs[256];
+	struct figure resp;
+	int i, n = r->nifs < 64 ? r->nifs : 64;
+
+	for (i = 0; i < n; i++)
+		names[i] = r->ifs[i].name;
+	fmt_time(when, sizeof(when), &r->cur->real);
+	fmt_join(ifs, sizeof(ifs), names, n, ",");
+	resp = fig_outcome(&s, COUNTERS_DIR_ALL, COUNTERS_RESPONSES);
+	fprintf(f, "%s  %s (%s)  interval %.2fs  responses %" PRIu64 " total, %.2f/s\n", when, ifs,
+		r->mode ? r->mode : "-", s.secs, resp.total, resp.rate);
+	tables(f, &s, r->dirs, r->verbose);
+
+	for (i = 0; r->per_interface && i < r->nifs; i++) {
+		const struct report_iface *x = &r->ifs[i];
+		struct span xs = { x->base, x->prev, x->cur, counters_elapsed(x->prev, x->cur) };
+
+		resp = fig_outcome(&xs, COUNTERS_DIR_ALL, COUNTERS_RESPONSES);
+		fprintf(f, "  -- %s (%s, %s%s%s)  responses %" PRIu64 " total, %.2f/s\n", x->name,
+			x->mode ? x->mode : "-", x->source ? x->source : "-",
+			x->state && strcmp(x->state, "counting") ? ", " : "",
+			x->state && strcmp(x->state, "counting") ? x->state : "", resp.total,
+			resp.rate);
+		tables(f, &xs, r->dirs, r->verbose);
 	}
 	fputc('\n', f);
 }
 
-static void json_string(FILE *f, const char *s)
+int out_text_alerts(FILE *f, const char *ifname, const struct counters *base,
+		    const struct counters *prev, const struct counters *cur)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
-static void json_figure(FILE *f, const struct figure *fig)
-{
-	fprintf(f, "\"total\":%" PRIu64 ",\"delta\":%" PRIu64 ",\"rate\":%.3f", fig->total,
-		fig->delta, fig->rate);
-}
-
-void report_json(FILE *f, const struct report *r)
-{
-	struct figure fig;
+	struct counters_alert a[2 * 100];
 	char when[32];
-	int cls, code, i, first;
+	int i, n;
 
-	format_time(when, sizeof(when), &r->cur->real);
-	fprintf(f, "{\"time\":\"%s\",\"interfaces\":[", when);
-	for (i = 0; i < r->nifs; i++) {
-		if (i)
-			fputc(',', f);
-		json_string(f, r->ifnames[i]);
-	}
-	fprintf(f, "],\"mode\":");
-	json_string(f, r->mode ? r->mode : "");
-	fprintf(f, ",\"interval_s\":%.3f,\"responses\":{", snapshot_elapsed(r->prev, r->cur));
-	fig = parser_figure(r, SIPSTAT_C_RESPONSES);
-	json_figure(f, &fig);
-	fprintf(f, "},\"classes\":{");
-	for (cls = 1; cls <= SIP_CLASS_COUNT; cls++) {
-		fig = class_figure(r, cls);
-		fprintf(f, "%s\"%s\":{", cls > 1 ? "," : "", sip_class_label(cls));
-		json_figure(f, &fig);
-		fputc('}', f);
-	}
-	fprintf(f, "},\"codes\":[");
-	first = 1;
-	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
-		fig = code_figure(r, code);
-		if (!fig.total)
-			continue;
-		fprintf(f, "%s{\"code\":%d,\"reason\":", first ? "" : ",", code);
-		json_string(f, sip_code_reason(code));
-		fprintf(f, ",\"class\":\"%s\",\"group\":", sip_class_label(sip_code_class(code)));
-		json_string(f, sip_code_group(code));
-		fprintf(f, ",\"meaning\":");
-		json_string(f, sip_code_meaning(code));
-		fputc(',', f);
-		json_figure(f, &fig);
-		fputc('}', f);
-		first = 0;
-	}
-	fprintf(f, "],\"parser\":{");
-	for (i = 0; i < SIPSTAT_C_MAX; i++)
-		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", parser_counter_name(i),
-			parser_figure(r, i).total);
-	fprintf(f, "}}\n");
-}
-
-int report_alerts(FILE *f, const char *ifname, const struct snapshot *base,
-		  const struct snapshot *prev, const struct snapshot *cur)
-{
-	double secs = snapshot_elapsed(prev, cur);
-	uint64_t delta;
-	char when[32];
-	int code, n = 0;
-
-	format_time(when, sizeof(when), &cur->real);
-	for (code = 600; code <= SIPSTAT_CODE_MAX; code++) {
-		delta = counter_delta(prev->codes[code], cur->codes[code]);
-		if (!delta)
-			continue;
-		fprintf(f, "ALERT %s %s %d %s: %" PRIu64 " in %.2fs, %" PRIu64 " total\n", when,
-			ifname, code, sip_code_reason(code), delta, secs,
-			counter_delta(base->codes[code], cur->codes[code]));
-		n++;
-	}
+	n = counters_alerts(base, prev, cur, a, (int)(sizeof(a) / sizeof(a[0])));
+	fmt_time(when, sizeof(when), &cur->real);
+	for (i = 0; i < n; i++)
+		fprintf(f, "ALERT %s %s %d %s: %" PRIu64 " in %.2fs, %" PRIu64 " total%s%s\n", when,
+			ifname, a[i].code, sip_code_reason(a[i].code), a[i].delta, a[i].secs,
+			a[i].total, a[i].dir == SIPSTAT_DIR_IN ? "" : " ",
+			a[i].dir == SIPSTAT_DIR_IN ? "" : counters_dir_name(a[i].dir));
 	if (n)
 		fflush(f);
 	return n;
+}
+
+void out_text_status(FILE *f, const struct status_row *rows, int n)
+{
+	int i, cls;
+
+	if (!n) {
+		fprintf(f, "nothing attached: no pins under %s\n", PIN_ROOT);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct status_row *r = &rows[i];
+		const struct pin_status *st = &r->st;
+
+		fprintf(f, "%s: %s", st->ifname, pin_state_name(st->state));
+		if (st->iface_prog_id)
+			fprintf(f, ", %s mode", attach_mode_name(st->mode));
+		fputc('\n', f);
+		fprintf(f, "  prog id %u, link id %u", st->prog_id, st->link_id);
+		if (st->iface_prog_id && st->iface_prog_id != st->prog_id)
+			fprintf(f, ", XDP program on the interface: id %u", st->iface_prog_id);
+		fprintf(f, "\n  counting since %s, attached %s\n", r->since[0] ? r->since : "-",
+			r->attached[0] ? r->attached : "-");
+		fprintf(f, "  ports %s; %s\n", r->ports[0] ? r->ports : "-", st->layout);
+		fprintf(f, "  pins:");
+		for (cls = 0; cls < PIN_OBJS; cls++)
+			fprintf(f, " %s%s", pin_obj_name(cls), st->has[cls] ? "" : " (missing)");
+		fputc('\n', f);
+		if (r->has_counts) {
+			fprintf(f, "  responses %" PRIu64 " (",
+				counters_outcome(r->c, COUNTERS_DIR_ALL, COUNTERS_RESPONSES));
+			for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
+				fprintf(f, "%s%s %" PRIu64, cls > 1 ? " " : "", sip_class_label(cls),
+					counters_class(r->c, COUNTERS_DIR_ALL, cls));
+			fprintf(f, "), requests %" PRIu64 "\n",
+				counters_outcome(r->c, COUNTERS_DIR_ALL, COUNTERS_REQUESTS));
+		}
+	}
 }

@@ -19,7 +19,7 @@
 
 #include <curses.h>
 
-#include "report.h"
+#include "fmt.h"
 #include "top.h"
 
 #define MID_ROWS 8		/* title + 6 classes + final */
@@ -32,7 +32,7 @@ enum {
 	PAIR_TITLE = 9,
 };
 
-static const short class_colors[SIP_CLASS_SLOTS] = {
+static const short class_colors[COUNTERS_CLASSES] = {
 	COLOR_WHITE, COLOR_CYAN, COLOR_GREEN, COLOR_BLUE, COLOR_YELLOW, COLOR_MAGENTA, COLOR_RED,
 };
 
@@ -170,12 +170,12 @@ static void put_bar(const struct top *t, int y, int x, int cells, int cls)
 	}
 }
 
-/* "06:20:01Z" from the ISO time report.c formats. */
+/* "06:20:01Z" from the ISO time of the reports. */
 static void clock_of(char *buf, size_t len, const struct timespec *real)
 {
 	char iso[32];
 
-	format_time(iso, sizeof(iso), real);
+	fmt_time(iso, sizeof(iso), real);
 	snprintf(buf, len, "%.8sZ", iso + 11);
 }
 
@@ -204,7 +204,7 @@ static void draw_header(const struct top *t, const struct view *v, const struct 
 	view_fmt_count(n1, sizeof(n1), v->responses.total, 10);
 	view_fmt_rate(r1, sizeof(r1), v->responses.rate, 9);
 	view_fmt_rate(r2, sizeof(r2), v->requests.rate, 9);
-	view_fmt_duration(over, sizeof(over), snapshot_elapsed(&v->baseline, &v->cur));
+	view_fmt_duration(over, sizeof(over), counters_elapsed(&v->baseline, &v->cur));
 	snprintf(line, sizeof(line), " responses %s total  %s/s   requests %s/s   %s %s", n1, r1,
 		 r2, v->reset_done ? "since reset" : "over", over);
 	put(1, 0, COLS, A_BOLD, "%s", line);
@@ -256,7 +256,7 @@ static void draw_classes(const struct top *t, const struct view *v, int y, int w
 			finals_delta += c->f.delta;
 	}
 	view_fmt_count(tot, sizeof(tot), v->finals_total, 7);
-	view_fmt_rate(rate, sizeof(rate), counter_rate(finals_delta, v->secs), 7);
+	view_fmt_rate(rate, sizeof(rate), counters_rate(finals_delta, v->secs), 7);
 	put(y + 7, 0, w, A_DIM, "%s", names ? "2-6xx final" : "fin");
 	put(y + 7, total_x, 7, A_DIM, "%7s", tot);
 	put(y + 7, rate_x, 7, A_DIM, "%7s", rate);
@@ -498,23 +498,23 @@ static void draw_help(void)
 
 static void draw_counters(const struct view *v)
 {
-	static char text[SIPSTAT_C_MAX + 2][64];
-	const char *lines[SIPSTAT_C_MAX + 2];
+	static char text[COUNTERS_OUTCOMES + 2][64];
+	const char *lines[COUNTERS_OUTCOMES + 2];
 	char tot[16], rate[16];
 	int i;
 
 	snprintf(text[0], sizeof(text[0]), "parser counters %s",
 		 v->reset_done ? "(since reset)" : "(since start)");
 	snprintf(text[1], sizeof(text[1]), "%-20s %17s %10s", "counter", "total", "rate/s");
-	for (i = 0; i < SIPSTAT_C_MAX; i++) {
+	for (i = 0; i < COUNTERS_OUTCOMES; i++) {
 		view_fmt_count(tot, sizeof(tot), v->parser[i].total, 17);
 		view_fmt_rate(rate, sizeof(rate), v->parser[i].rate, 10);
-		snprintf(text[i + 2], sizeof(text[i + 2]), "%-20s %17s %10s", parser_counter_name(i),
+		snprintf(text[i + 2], sizeof(text[i + 2]), "%-20s %17s %10s", counters_outcome_name(i),
 			 tot, rate);
 	}
-	for (i = 0; i < SIPSTAT_C_MAX + 2; i++)
+	for (i = 0; i < COUNTERS_OUTCOMES + 2; i++)
 		lines[i] = text[i];
-	draw_box(lines, SIPSTAT_C_MAX + 2);
+	draw_box(lines, COUNTERS_OUTCOMES + 2);
 }
 
 void top_draw(struct top *t, const struct view *v, const struct top_info *info)

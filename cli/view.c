@@ -34,16 +34,6 @@ static const struct {
 #define NGROUPS ((int)(sizeof(group_order) / sizeof(group_order[0])))
 _Static_assert(NGROUPS <= VIEW_GROUPS_MAX, "room for every group");
 
-struct view_figure view_figure_of(uint64_t base, uint64_t prev, uint64_t cur, double secs)
-{
-	struct view_figure f;
-
-	f.total = counter_delta(base, cur);
-	f.delta = counter_delta(prev, cur);
-	f.rate = counter_rate(f.delta, secs);
-	return f;
-}
-
 double view_share(uint64_t part, uint64_t whole)
 {
 	return whole ? (double)part / (double)whole : 0;
@@ -63,15 +53,17 @@ int view_bar_width(uint64_t value, uint64_t max, int width)
 	return w > width ? width : w;
 }
 
-int view_build_rows(const struct snapshot *base, const struct snapshot *prev,
-		    const struct snapshot *cur, struct view_row *rows)
+int view_build_rows(const struct counters *base, const struct counters *prev,
+		    const struct counters *cur, struct view_row *rows)
 {
-	double secs = snapshot_elapsed(prev, cur);
-	struct view_figure f;
+	double secs = counters_elapsed(prev, cur);
+	struct figure f;
 	int code, n = 0;
 
 	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
-		f = view_figure_of(base->codes[code], prev->codes[code], cur->codes[code], secs);
+		f = figure_of(counters_code(base, COUNTERS_DIR_ALL, code),
+			      counters_code(prev, COUNTERS_DIR_ALL, code),
+			      counters_code(cur, COUNTERS_DIR_ALL, code), secs);
 		if (!f.total && !f.delta)
 			continue;
 		rows[n].code = code;
@@ -140,7 +132,7 @@ const char *view_sort_name(enum view_sort s)
 int view_group_figures(const struct view_row *rows, int nrows, double secs,
 		       struct view_group *out, int max)
 {
-	struct view_figure sum[NGROUPS];
+	struct figure sum[NGROUPS];
 	const char *g;
 	int i, j, n = 0;
 
@@ -160,7 +152,7 @@ int view_group_figures(const struct view_row *rows, int nrows, double secs,
 		out[n].name = group_order[j].name;
 		out[n].always = group_order[j].always;
 		out[n].f = sum[j];
-		out[n].f.rate = counter_rate(sum[j].delta, secs);
+		out[n].f.rate = counters_rate(sum[j].delta, secs);
 		n++;
 	}
 	return n;
@@ -238,7 +230,7 @@ void view_recompute(struct view *v)
 {
 	int cls, i;
 
-	v->secs = snapshot_elapsed(&v->prev, &v->cur);
+	v->secs = counters_elapsed(&v->prev, &v->cur);
 	v->nrows = view_build_rows(&v->baseline, &v->prev, &v->cur, v->rows);
 	view_sort_rows(v->rows, v->nrows, v->sort);
 	keep_selection(v);
@@ -253,7 +245,7 @@ void view_recompute(struct view *v)
 	v->finals_total = 0;
 	v->class_max_total = 0;
 	for (cls = 1; cls <= SIP_CLASS_COUNT; cls++) {
-		v->classes[cls].f.rate = counter_rate(v->classes[cls].f.delta, v->secs);
+		v->classes[cls].f.rate = counters_rate(v->classes[cls].f.delta, v->secs);
 		if (cls >= 2)
 			v->finals_total += v->classes[cls].f.total;
 		if (v->classes[cls].f.total > v->class_max_total)
@@ -267,14 +259,15 @@ void view_recompute(struct view *v)
 
 	v->ngroups = view_group_figures(v->rows, v->nrows, v->secs, v->groups, VIEW_GROUPS_MAX);
 
-	for (i = 0; i < SIPSTAT_C_MAX; i++)
-		v->parser[i] = view_figure_of(v->baseline.parser[i], v->prev.parser[i],
-					      v->cur.parser[i], v->secs);
-	v->responses = v->parser[SIPSTAT_C_RESPONSES];
-	v->requests = v->parser[SIPSTAT_C_REQUESTS];
+	for (i = 0; i < COUNTERS_OUTCOMES; i++)
+		v->parser[i] = figure_of(counters_outcome(&v->baseline, COUNTERS_DIR_ALL, i),
+					 counters_outcome(&v->prev, COUNTERS_DIR_ALL, i),
+					 counters_outcome(&v->cur, COUNTERS_DIR_ALL, i), v->secs);
+	v->responses = v->parser[COUNTERS_RESPONSES];
+	v->requests = v->parser[COUNTERS_REQUESTS];
 }
 
-void view_init(struct view *v, const struct snapshot *first)
+void view_init(struct view *v, const struct counters *first)
 {
 	memset(v, 0, sizeof(*v));
 	v->start = first->mono;
@@ -285,7 +278,7 @@ void view_init(struct view *v, const struct snapshot *first)
 	view_recompute(v);
 }
 
-void view_update(struct view *v, const struct snapshot *prev, const struct snapshot *cur)
+void view_update(struct view *v, const struct counters *prev, const struct counters *cur)
 {
 	v->prev = *prev;
 	v->cur = *cur;
@@ -337,26 +330,23 @@ const struct view_alert *view_alert_get(const struct view_alerts *r, int i)
 	return &r->a[(r->next + VIEW_ALERTS_MAX - 1 - (unsigned int)i) % VIEW_ALERTS_MAX];
 }
 
-int view_collect_alerts(struct view_alerts *r, const char *ifname, const struct snapshot *base,
-			const struct snapshot *prev, const struct snapshot *cur)
+int view_collect_alerts(struct view_alerts *r, const char *ifname, const struct counters *base,
+			const struct counters *prev, const struct counters *cur)
 {
+	struct counters_alert found[2 * 100];
 	struct view_alert a;
-	uint64_t delta;
-	int code, n = 0;
+	int i, n;
 
-	for (code = 600; code <= SIPSTAT_CODE_MAX; code++) {
-		delta = counter_delta(prev->codes[code], cur->codes[code]);
-		if (!delta)
-			continue;
+	n = counters_alerts(base, prev, cur, found, (int)(sizeof(found) / sizeof(found[0])));
+	for (i = 0; i < n; i++) {
 		memset(&a, 0, sizeof(a));
 		a.real = cur->real;
 		snprintf(a.ifname, sizeof(a.ifname), "%s", ifname);
-		a.code = code;
-		a.count = delta;
-		a.total = counter_delta(base->codes[code], cur->codes[code]);
-		a.secs = snapshot_elapsed(prev, cur);
+		a.code = found[i].code;
+		a.count = found[i].delta;
+		a.total = found[i].total;
+		a.secs = found[i].secs;
 		view_alert_push(r, &a);
-		n++;
 	}
 	return n;
 }

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "codes.h"
-#include "snapshot.h"
+#include "counters.h"
 
 #define VIEW_ROWS_MAX (SIPSTAT_CODE_MAX - SIPSTAT_CODE_MIN + 1)
 #define VIEW_ALERTS_MAX 32	/* 6xx alerts kept for the alert pane */
@@ -29,20 +29,13 @@ enum view_sort {
 	VIEW_SORT_COUNT,
 };
 
-/* One counter as the view shows it. */
-struct view_figure {
-	uint64_t total;		/* since the view's baseline */
-	uint64_t delta;		/* this interval */
-	double rate;		/* delta per second */
-};
-
 struct view_row {
 	int code;
-	struct view_figure f;
+	struct figure f;
 };
 
 struct view_class {
-	struct view_figure f;
+	struct figure f;
 	bool has_share;		/* false for 1xx: provisional, not a final response */
 	double share;		/* fraction of the final (2xx-6xx) totals, 0..1 */
 };
@@ -50,7 +43,7 @@ struct view_class {
 struct view_group {
 	const char *name;	/* as sip_code_group() spells it */
 	bool always;		/* shown even when zero (the 4xx-6xx diagnosis groups) */
-	struct view_figure f;
+	struct figure f;
 };
 
 /* One 6xx global-failure alert: a code that grew on an interface. */
@@ -73,8 +66,8 @@ struct view_alerts {
 
 struct view {
 	struct timespec start;		/* CLOCK_MONOTONIC of the first reading */
-	struct snapshot baseline;	/* totals are since this reading */
-	struct snapshot prev, cur;	/* the latest interval fed in */
+	struct counters baseline;	/* totals are since this reading */
+	struct counters prev, cur;	/* the latest interval fed in */
 	bool reset_done;		/* baseline moved by view_reset() */
 	bool paused;			/* figures frozen; readings and alerts still arrive */
 	enum view_sort sort;
@@ -88,21 +81,21 @@ struct view {
 	double secs;			/* length of the interval shown */
 	struct view_row rows[VIEW_ROWS_MAX];	/* codes seen since the baseline, sorted */
 	int nrows;
-	struct view_class classes[SIP_CLASS_SLOTS];	/* index 1..6 */
+	struct view_class classes[COUNTERS_CLASSES];	/* index 1..6 */
 	uint64_t finals_total;		/* 2xx..6xx totals: the base of the shares */
 	uint64_t class_max_total;	/* largest class total: full bar */
 	struct view_group groups[VIEW_GROUPS_MAX];
 	int ngroups;
-	struct view_figure responses, requests;
-	struct view_figure parser[SIPSTAT_C_MAX];
+	struct figure responses, requests;
+	struct figure parser[COUNTERS_OUTCOMES];
 
 	struct view_alerts alerts;
 };
 
 /* Start a view: baseline, prev and cur are all the first reading. */
-void view_init(struct view *v, const struct snapshot *first);
+void view_init(struct view *v, const struct counters *first);
 /* Feed the latest interval; the figures follow unless paused. */
-void view_update(struct view *v, const struct snapshot *prev, const struct snapshot *cur);
+void view_update(struct view *v, const struct counters *prev, const struct counters *cur);
 /* Recompute every figure from baseline, prev and cur (and keep the selection). */
 void view_recompute(struct view *v);
 /* Totals restart from the latest reading; kernel counters are untouched. */
@@ -118,8 +111,8 @@ void view_sort_rows(struct view_row *rows, int n, enum view_sort s);
  * Rows for the codes with a non-zero total or delta, ascending by code;
  * returns how many.  rows must hold VIEW_ROWS_MAX.
  */
-int view_build_rows(const struct snapshot *base, const struct snapshot *prev,
-		    const struct snapshot *cur, struct view_row *rows);
+int view_build_rows(const struct counters *base, const struct counters *prev,
+		    const struct counters *cur, struct view_row *rows);
 
 /*
  * Selection: move by delta rows (clamped) or to the last row; from then on
@@ -136,8 +129,7 @@ int view_selected_code(const struct view *v);
 /* First visible row of a table of `visible` rows so that sel is visible. */
 int view_scroll(int sel, int top, int visible, int nrows);
 
-/* Figures. */
-struct view_figure view_figure_of(uint64_t base, uint64_t prev, uint64_t cur, double secs);
+/* Figures: totals, deltas and rates are lib/counters' figure_of(). */
 /* part / whole, 0 when whole is 0. */
 double view_share(uint64_t part, uint64_t whole);
 /* Cells of a bar of at most width for value out of max; >= 1 for any value > 0. */
@@ -158,8 +150,8 @@ const struct view_alert *view_alert_get(const struct view_alerts *r, int i);
  * Push one alert per 6xx code that grew between prev and cur on ifname
  * (the same rule as report_alerts()); returns how many.
  */
-int view_collect_alerts(struct view_alerts *r, const char *ifname, const struct snapshot *base,
-			const struct snapshot *prev, const struct snapshot *cur);
+int view_collect_alerts(struct view_alerts *r, const char *ifname, const struct counters *base,
+			const struct counters *prev, const struct counters *cur);
 
 /* Formatting for narrow columns. */
 /* v in at most width characters: exact when it fits, else 12.3k/45.6M/7.8G/... */

@@ -1,39 +1,62 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Load the XDP program for one interface, attach, set ports, read counters. */
-#ifndef SIPSTAT_LOADER_H
-#define SIPSTAT_LOADER_H
+/*
+ * XDP attachment through BPF links: attach in native, skb or auto mode,
+ * see what is attached to an interface, and remove another program when
+ * asked (--force).  A link closed by its last holder detaches, so a
+ * process that dies takes its program with it unless the link is pinned.
+ */
+#ifndef SIPSTAT_LIB_ATTACH_H
+#define SIPSTAT_LIB_ATTACH_H
 
-#include <net/if.h>
+#include <linux/types.h>
 #include <stdbool.h>
-#include <stdint.h>
+#include <stddef.h>
 
-#include "args.h"
-#include "snapshot.h"
+enum attach_mode { ATTACH_AUTO = 0, ATTACH_NATIVE, ATTACH_SKB };
 
-struct sipstat_bpf;	/* generated skeleton (bpftool gen skeleton) */
+/* "auto", "native", "skb". */
+const char *attach_mode_name(enum attach_mode m);
+/* native (or drv), skb (or generic), auto.  0 or -EINVAL. */
+int attach_mode_parse(const char *s, enum attach_mode *m);
 
-struct attachment {
-	char ifname[IF_NAMESIZE];
-	int ifindex;
-	enum xdp_mode_opt mode;		/* mode in use once attached */
-	struct sipstat_bpf *skel;
-	int link_fd;			/* XDP link: closing it detaches */
-	int ncpus;
-	void *percpu_buf;		/* scratch for per-CPU reads */
+/* The XDP program on an interface, if any. */
+struct attach_state {
+	__u32 prog_id;			/* 0: none */
+	enum attach_mode mode;		/* of prog_id */
+	char prog_name[16];		/* BPF_OBJ_NAME_LEN */
+	int link_fd;			/* its BPF link, -1 when attached without one */
+	__u32 link_id;
 };
 
+/* 0 or -errno with msg. */
+int attach_query(int ifindex, const char *ifname, struct attach_state *st, char *msg,
+		 size_t msglen);
+void attach_state_free(struct attach_state *st);
+
 /*
- * Load and attach.  Returns 0, or -1 with one line in err saying what went
- * wrong and what to do.
+ * Remove what attach_query found (another tool's program, --force):
+ * detach its link or the legacy attachment.  0 or -errno with msg.
  */
-int attach_iface(struct attachment *a, const char *ifname, enum xdp_mode_opt mode,
-		 bool force, int verbose, char *err, size_t errlen);
-int attachment_set_ports(struct attachment *a, const uint16_t *ports, int n);
-int attachment_read(struct attachment *a, struct snapshot *s);
-/* 1 while the link is still attached to the interface, 0 once it is gone. */
-int attachment_alive(struct attachment *a);
-/* 1 while the interface is still there under its name and index. */
-int attachment_iface_present(const struct attachment *a);
-void detach_iface(struct attachment *a);
+int attach_remove(int ifindex, const char *ifname, const struct attach_state *st, char *msg,
+		  size_t msglen);
+
+/*
+ * Attach prog_fd to ifindex with a new BPF link.  In auto mode native is
+ * tried first and skb taken when the driver refuses; *fell_back says so.
+ * Returns the link fd, or -errno with one line in msg.
+ */
+int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode want,
+	       enum attach_mode *got, bool *fell_back, char *msg, size_t msglen);
+
+/* Facts about a link: the interface it is on (0 once detached) and its ids. */
+struct attach_link_info {
+	__u32 id;
+	__u32 prog_id;
+	int ifindex;
+};
+int attach_link_info(int link_fd, struct attach_link_info *li);
+
+/* 1 while the interface is there under that name and index. */
+int attach_iface_present(const char *ifname, int ifindex);
 
 #endif

@@ -1,56 +1,133 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "codes.h"
-#include "snapshot.h"
+#include "counters.h"
+#include "ifstats.h"
+#include "reader.h"
 
-static const char *const counter_names[SIPSTAT_C_MAX] = {
-	[SIPSTAT_C_FRAMES] = "frames",
-	[SIPSTAT_C_IPV4] = "ipv4",
-	[SIPSTAT_C_IPV6] = "ipv6",
-	[SIPSTAT_C_UDP_SIP] = "udp_sip",
-	[SIPSTAT_C_REQUESTS] = "requests",
-	[SIPSTAT_C_RESPONSES] = "responses",
-	[SIPSTAT_C_MALFORMED] = "malformed",
-	[SIPSTAT_C_TRUNCATED] = "truncated",
-	[SIPSTAT_C_OTHER] = "other",
-	[SIPSTAT_C_FRAGMENTS] = "fragments",
-	[SIPSTAT_C_BAD_HEADER] = "bad_header",
-	[SIPSTAT_C_TOO_DEEP] = "too_deep",
+static const char *const dir_names[SIPSTAT_DIR_MAX] = {
+	[SIPSTAT_DIR_IN] = "in",
+	[SIPSTAT_DIR_OUT] = "out",
 };
 
-const char *parser_counter_name(int idx)
+static const char *const method_names[SIPSTAT_M_MAX] = {
+	[SIPSTAT_M_UNKNOWN] = "unknown",   [SIPSTAT_M_INVITE] = "INVITE",
+	[SIPSTAT_M_ACK] = "ACK",	   [SIPSTAT_M_BYE] = "BYE",
+	[SIPSTAT_M_CANCEL] = "CANCEL",	   [SIPSTAT_M_REGISTER] = "REGISTER",
+	[SIPSTAT_M_OPTIONS] = "OPTIONS",   [SIPSTAT_M_PRACK] = "PRACK",
+	[SIPSTAT_M_UPDATE] = "UPDATE",	   [SIPSTAT_M_SUBSCRIBE] = "SUBSCRIBE",
+	[SIPSTAT_M_NOTIFY] = "NOTIFY",	   [SIPSTAT_M_REFER] = "REFER",
+	[SIPSTAT_M_MESSAGE] = "MESSAGE",   [SIPSTAT_M_INFO] = "INFO",
+	[SIPSTAT_M_PUBLISH] = "PUBLISH",   [SIPSTAT_M_OTHER] = "other",
+};
+
+static const char *const outcome_names[COUNTERS_OUTCOMES] = {
+	[COUNTERS_UDP_SIP] = "udp_sip",	      [COUNTERS_REQUESTS] = "requests",
+	[COUNTERS_RESPONSES] = "responses",   [COUNTERS_MALFORMED] = "malformed",
+	[COUNTERS_TRUNCATED] = "truncated",   [COUNTERS_OTHER] = "other",
+	[COUNTERS_FRAGMENTS] = "fragments",   [COUNTERS_BAD_HEADER] = "bad_header",
+	[COUNTERS_TOO_DEEP] = "too_deep",
+};
+
+/* Kernel slot of each derived outcome that is stored, -1 for the sums. */
+static const int outcome_slot[COUNTERS_OUTCOMES] = {
+	[COUNTERS_UDP_SIP] = -1,
+	[COUNTERS_REQUESTS] = SIPSTAT_O_REQUESTS,
+	[COUNTERS_RESPONSES] = -1,
+	[COUNTERS_MALFORMED] = SIPSTAT_O_MALFORMED,
+	[COUNTERS_TRUNCATED] = SIPSTAT_O_TRUNCATED,
+	[COUNTERS_OTHER] = SIPSTAT_O_OTHER,
+	[COUNTERS_FRAGMENTS] = SIPSTAT_O_FRAGMENTS,
+	[COUNTERS_BAD_HEADER] = SIPSTAT_O_BAD_HEADER,
+	[COUNTERS_TOO_DEEP] = SIPSTAT_O_TOO_DEEP,
+};
+
+const char *counters_dir_name(int dir)
 {
-	if (idx < 0 || idx >= SIPSTAT_C_MAX)
-		return NULL;
-	return counter_names[idx];
+	return dir >= 0 && dir < SIPSTAT_DIR_MAX ? dir_names[dir] : NULL;
 }
 
-uint64_t percpu_sum(const void *vals, int ncpus, size_t stride)
+const char *counters_method_name(int method)
 {
-	const unsigned char *p = vals;
-	uint64_t sum = 0, v;
-	int i;
+	return method >= 0 && method < SIPSTAT_M_MAX ? method_names[method] : NULL;
+}
 
-	for (i = 0; i < ncpus; i++) {
-		memcpy(&v, p + (size_t)i * stride, sizeof(v));
-		sum += v;
+const char *counters_outcome_name(int o)
+{
+	return o >= 0 && o < COUNTERS_OUTCOMES ? outcome_names[o] : NULL;
+}
+
+void counters_derive(struct counters *c)
+{
+	int d, m, s, o;
+
+	memset(c->code, 0, sizeof(c->code));
+	memset(c->outcome, 0, sizeof(c->outcome));
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		uint64_t *code = c->code[d], *out = c->outcome[d];
+
+		for (m = 0; m < SIPSTAT_M_MAX; m++) {
+			const uint64_t *row = &c->keys[SIPSTAT_KEY(d, m, 0)];
+
+			for (s = SIPSTAT_CODE_MIN; s <= SIPSTAT_CODE_MAX; s++)
+				code[s] += row[s];
+			for (o = 0; o < COUNTERS_OUTCOMES; o++)
+				if (outcome_slot[o] >= 0)
+					out[o] += row[outcome_slot[o]];
+		}
+		for (s = SIPSTAT_CODE_MIN; s <= SIPSTAT_CODE_MAX; s++)
+			out[COUNTERS_RESPONSES] += code[s];
+		out[COUNTERS_UDP_SIP] = out[COUNTERS_REQUESTS] + out[COUNTERS_RESPONSES] +
+					out[COUNTERS_MALFORMED] + out[COUNTERS_TRUNCATED] +
+					out[COUNTERS_OTHER];
 	}
-	return sum;
 }
 
-void snapshot_add(struct snapshot *dst, const struct snapshot *src)
+int counters_read(struct reader *r, int counts_fd, struct counters *c)
 {
-	int i;
+	int e;
 
-	for (i = 0; i < SIPSTAT_CODE_SLOTS; i++)
-		dst->codes[i] += src->codes[i];
-	for (i = 0; i < SIPSTAT_C_MAX; i++)
-		dst->parser[i] += src->parser[i];
+	clock_gettime(CLOCK_MONOTONIC, &c->mono);
+	clock_gettime(CLOCK_REALTIME, &c->real);
+	e = reader_percpu_u64(r, counts_fd, SIPSTAT_COUNT_KEYS, c->keys);
+	if (e)
+		return e;
+	counters_derive(c);
+	return 0;
 }
 
-double snapshot_elapsed(const struct snapshot *a, const struct snapshot *b)
+int counters_read_frames(int ifindex, struct counters *c)
+{
+	struct ifstats st;
+	int e = ifstats_read(ifindex, &st);
+
+	if (e)
+		return e;
+	c->frames[SIPSTAT_DIR_IN] = st.rx_packets;
+	c->frames[SIPSTAT_DIR_OUT] = st.tx_packets;
+	return 0;
+}
+
+void counters_add(struct counters *dst, const struct counters *src)
+{
+	size_t i;
+	int d, o;
+
+	for (i = 0; i < SIPSTAT_COUNT_KEYS; i++)
+		dst->keys[i] += src->keys[i];
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		for (i = 0; i < SIPSTAT_CODE_SLOTS; i++)
+			dst->code[d][i] += src->code[d][i];
+		for (o = 0; o < COUNTERS_OUTCOMES; o++)
+			dst->outcome[d][o] += src->outcome[d][o];
+		dst->frames[d] += src->frames[d];
+	}
+}
+
+double counters_elapsed(const struct counters *a, const struct counters *b)
 {
 	double s = (double)(b->mono.tv_sec - a->mono.tv_sec) +
 		   (double)(b->mono.tv_nsec - a->mono.tv_nsec) / 1e9;
@@ -58,21 +135,115 @@ double snapshot_elapsed(const struct snapshot *a, const struct snapshot *b)
 	return s > 0 ? s : 0;
 }
 
-uint64_t counter_delta(uint64_t before, uint64_t after)
+uint64_t counters_delta(uint64_t before, uint64_t after)
 {
 	return after >= before ? after - before : after;
 }
 
-double counter_rate(uint64_t delta, double seconds)
+double counters_rate(uint64_t delta, double seconds)
 {
 	return seconds > 0 ? (double)delta / seconds : 0;
 }
 
-void snapshot_class_totals(const struct snapshot *s, uint64_t out[SIP_CLASS_SLOTS])
+struct figure figure_of(uint64_t base, uint64_t prev, uint64_t cur, double secs)
 {
+	struct figure f;
+
+	f.total = counters_delta(base, cur);
+	f.delta = counters_delta(prev, cur);
+	f.rate = counters_rate(f.delta, secs);
+	return f;
+}
+
+void figure_add(struct figure *a, const struct figure *b, double secs)
+{
+	a->total += b->total;
+	a->delta += b->delta;
+	a->rate = counters_rate(a->delta, secs);
+}
+
+static bool dir_ok(int dir)
+{
+	return dir == COUNTERS_DIR_ALL || (dir >= 0 && dir < SIPSTAT_DIR_MAX);
+}
+
+uint64_t counters_code(const struct counters *c, int dir, int code)
+{
+	if (code < SIPSTAT_CODE_MIN || code > SIPSTAT_CODE_MAX || !dir_ok(dir))
+		return 0;
+	if (dir == COUNTERS_DIR_ALL)
+		return c->code[SIPSTAT_DIR_IN][code] + c->code[SIPSTAT_DIR_OUT][code];
+	return c->code[dir][code];
+}
+
+uint64_t counters_class(const struct counters *c, int dir, int cls)
+{
+	uint64_t sum = 0;
 	int code;
 
-	memset(out, 0, sizeof(uint64_t) * SIP_CLASS_SLOTS);
-	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++)
-		out[code / 100] += s->codes[code];
+	if (cls < 1 || cls > SIP_CLASS_COUNT)
+		return 0;
+	for (code = cls * 100; code < cls * 100 + 100; code++)
+		sum += counters_code(c, dir, code);
+	return sum;
+}
+
+uint64_t counters_outcome(const struct counters *c, int dir, int o)
+{
+	if (o < 0 || o >= COUNTERS_OUTCOMES || !dir_ok(dir))
+		return 0;
+	if (dir == COUNTERS_DIR_ALL)
+		return c->outcome[SIPSTAT_DIR_IN][o] + c->outcome[SIPSTAT_DIR_OUT][o];
+	return c->outcome[dir][o];
+}
+
+uint64_t counters_code_method(const struct counters *c, int dir, int method, int code)
+{
+	int d;
+	uint64_t sum = 0;
+
+	if (method < 0 || method >= SIPSTAT_M_MAX || code < 0 || code > SIPSTAT_CODE_MAX ||
+	    !dir_ok(dir))
+		return 0;
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++)
+		if (dir == COUNTERS_DIR_ALL || dir == d)
+			sum += c->keys[SIPSTAT_KEY(d, method, code)];
+	return sum;
+}
+
+uint64_t counters_requests(const struct counters *c, int dir, int method)
+{
+	return counters_code_method(c, dir, method, SIPSTAT_O_REQUESTS);
+}
+
+uint64_t counters_frames(const struct counters *c, int dir)
+{
+	if (!dir_ok(dir))
+		return 0;
+	if (dir == COUNTERS_DIR_ALL)
+		return c->frames[SIPSTAT_DIR_IN] + c->frames[SIPSTAT_DIR_OUT];
+	return c->frames[dir];
+}
+
+int counters_alerts(const struct counters *base, const struct counters *prev,
+		    const struct counters *cur, struct counters_alert *out, int max)
+{
+	double secs = counters_elapsed(prev, cur);
+	uint64_t delta;
+	int d, code, n = 0;
+
+	for (code = 600; code <= SIPSTAT_CODE_MAX; code++) {
+		for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+			delta = counters_delta(prev->code[d][code], cur->code[d][code]);
+			if (!delta || n >= max)
+				continue;
+			out[n].dir = d;
+			out[n].code = code;
+			out[n].delta = delta;
+			out[n].total = counters_delta(base->code[d][code], cur->code[d][code]);
+			out[n].secs = secs;
+			n++;
+		}
+	}
+	return n;
 }

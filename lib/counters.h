@@ -1,50 +1,123 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * One reading of the counters of one interface, summed over CPUs, and the
- * arithmetic between two readings.  Every output (text, JSON, alerts,
- * live view, exporters) renders from these; none of them reads maps.
+ * arithmetic between readings: totals, deltas, rates, class totals and the
+ * 6xx alert rule.  Every output (text, JSON, live view, exporters) renders
+ * from these; none of them reads maps or repeats a rule.
  */
-#ifndef SIPSTAT_SNAPSHOT_H
-#define SIPSTAT_SNAPSHOT_H
+#ifndef SIPSTAT_LIB_COUNTERS_H
+#define SIPSTAT_LIB_COUNTERS_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "sipstat.h"
 
-#define SIP_CLASS_SLOTS 7	/* index 1..6 for 1xx..6xx */
+struct reader;
 
-struct snapshot {
-	struct timespec mono;	/* CLOCK_MONOTONIC at reading: for rates */
-	struct timespec real;	/* CLOCK_REALTIME at reading: for timestamps */
-	uint64_t codes[SIPSTAT_CODE_SLOTS];
-	uint64_t parser[SIPSTAT_C_MAX];
+#define COUNTERS_CLASSES 7	/* index 1..6 for 1xx..6xx */
+#define COUNTERS_DIR_ALL (-1)	/* every direction added up */
+
+/*
+ * Derived outcomes: what the kernel counts (enum sipstat_outcome) plus the
+ * sums userspace makes of it.  The order is the order of every report.
+ */
+enum counters_outcome {
+	COUNTERS_UDP_SIP = 0,	/* requests + responses + malformed + truncated + other */
+	COUNTERS_REQUESTS,
+	COUNTERS_RESPONSES,	/* sum of the code slots */
+	COUNTERS_MALFORMED,
+	COUNTERS_TRUNCATED,
+	COUNTERS_OTHER,
+	COUNTERS_FRAGMENTS,
+	COUNTERS_BAD_HEADER,
+	COUNTERS_TOO_DEEP,
+	COUNTERS_OUTCOMES,
 };
 
-/* Name of a parser counter as shown in reports and JSON ("frames", ...). */
-const char *parser_counter_name(int idx);
+struct counters {
+	struct timespec mono;	/* CLOCK_MONOTONIC at reading: for rates */
+	struct timespec real;	/* CLOCK_REALTIME at reading: for timestamps */
+	/* Kernel counters as laid out in include/sipstat.h, summed over CPUs. */
+	uint64_t keys[SIPSTAT_COUNT_KEYS];
+	/* Summed over methods by counters_derive(). */
+	uint64_t code[SIPSTAT_DIR_MAX][SIPSTAT_CODE_SLOTS];
+	uint64_t outcome[SIPSTAT_DIR_MAX][COUNTERS_OUTCOMES];
+	/* The interface's own statistics: frames received (in) and sent (out). */
+	uint64_t frames[SIPSTAT_DIR_MAX];
+};
 
-/* Sum per-CPU values: vals holds ncpus consecutive values of stride bytes. */
-uint64_t percpu_sum(const void *vals, int ncpus, size_t stride);
+/* Totals since a base reading, change since the previous one, and its rate. */
+struct figure {
+	uint64_t total;
+	uint64_t delta;
+	double rate;
+};
 
-/* dst += src, counter by counter (several interfaces into one view). */
-void snapshot_add(struct snapshot *dst, const struct snapshot *src);
+/* One 6xx code that grew in an interval: the global-failure alert rule. */
+struct counters_alert {
+	int dir;
+	int code;
+	uint64_t delta;		/* growth this interval */
+	uint64_t total;		/* since the base reading */
+	double secs;		/* length of the interval */
+};
+
+/* "in", "out"; NULL out of range. */
+const char *counters_dir_name(int dir);
+/* "INVITE", ..., "other", "unknown"; NULL out of range. */
+const char *counters_method_name(int method);
+/* "udp_sip", "requests", ...; NULL out of range. */
+const char *counters_outcome_name(int o);
+
+/* Fill code[][], outcome[][] from keys[] (after a read or a change of keys). */
+void counters_derive(struct counters *c);
+
+/*
+ * Read the counter map counts_fd into c (keys and derived sums) with the
+ * clocks of the reading; frames stay as they are (counters_read_frames).
+ * 0 or -errno.
+ */
+int counters_read(struct reader *r, int counts_fd, struct counters *c);
+/* The interface's rx/tx packet statistics into c->frames (netlink). 0 or -errno. */
+int counters_read_frames(int ifindex, struct counters *c);
+
+/* dst += src, counter by counter (several interfaces into one). */
+void counters_add(struct counters *dst, const struct counters *src);
 
 /* Seconds from a to b on the monotonic clock (0 when b is not later). */
-double snapshot_elapsed(const struct snapshot *a, const struct snapshot *b);
+double counters_elapsed(const struct counters *a, const struct counters *b);
 
 /*
  * Growth of a counter between two readings.  Kernel counters never go
- * back; a smaller value means the program was reloaded, so the new value
- * is all growth since then.
+ * back; a smaller value means the counters were reset or reloaded, so the
+ * new value is all growth since then.
  */
-uint64_t counter_delta(uint64_t before, uint64_t after);
-
+uint64_t counters_delta(uint64_t before, uint64_t after);
 /* delta / seconds, 0 for a zero-length interval. */
-double counter_rate(uint64_t delta, double seconds);
+double counters_rate(uint64_t delta, double seconds);
+/* The one figure rule: total since base, delta since prev, rate over secs. */
+struct figure figure_of(uint64_t base, uint64_t prev, uint64_t cur, double secs);
+/* a += b (totals and deltas; the rate is recomputed over secs). */
+void figure_add(struct figure *a, const struct figure *b, double secs);
 
-/* Totals per class 1..6 (index 0 unused) from the per-code counters. */
-void snapshot_class_totals(const struct snapshot *s, uint64_t out[SIP_CLASS_SLOTS]);
+/* Values of one reading; dir is a direction or COUNTERS_DIR_ALL. */
+uint64_t counters_code(const struct counters *c, int dir, int code);
+uint64_t counters_class(const struct counters *c, int dir, int cls);
+uint64_t counters_outcome(const struct counters *c, int dir, int o);
+/* Requests of one method (enum sipstat_method). */
+uint64_t counters_requests(const struct counters *c, int dir, int method);
+/* Responses of one code whose CSeq carried method. */
+uint64_t counters_code_method(const struct counters *c, int dir, int method, int code);
+uint64_t counters_frames(const struct counters *c, int dir);
+
+/*
+ * The 6xx rule: one alert per direction and 6xx code that grew between
+ * prev and cur, at most max; returns how many.
+ */
+int counters_alerts(const struct counters *base, const struct counters *prev,
+		    const struct counters *cur, struct counters_alert *out, int max);
 
 #endif

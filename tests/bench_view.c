@@ -18,13 +18,17 @@
 #include "top.h"
 #include "view.h"
 
+/* The view reads the per-direction sums that counters_derive() makes: set those. */
+#define CODE(s, c) ((s).code[SIPSTAT_DIR_IN][c])
+#define OUTCOME(s, o) ((s).outcome[SIPSTAT_DIR_IN][o])
+
 static double tv_us(const struct timeval *t)
 {
 	return (double)t->tv_sec * 1e6 + (double)t->tv_usec;
 }
 
 /* The next reading: every code grows by a different amount, 1 s later. */
-static void tick(struct snapshot *cur, const struct snapshot *prev, int round)
+static void tick(struct counters *cur, const struct counters *prev, int round)
 {
 	int code;
 
@@ -34,18 +38,18 @@ static void tick(struct snapshot *cur, const struct snapshot *prev, int round)
 	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
 		uint64_t d = 1 + (uint64_t)((code * 7919 + round * 104729) % 997);
 
-		cur->codes[code] += d;
-		cur->parser[SIPSTAT_C_RESPONSES] += d;
+		CODE(*cur, code) += d;
+		OUTCOME(*cur, COUNTERS_RESPONSES) += d;
 	}
-	cur->parser[SIPSTAT_C_FRAMES] += 250000;
-	cur->parser[SIPSTAT_C_REQUESTS] += 120000;
+	cur->frames[SIPSTAT_DIR_IN] += 250000;
+	OUTCOME(*cur, COUNTERS_REQUESTS) += 120000;
 }
 
 static int bench(int lines, int cols, bool color, int n)
 {
 	static const char *const ifs[] = { "eth0", "eth1" };
 	static struct view v;
-	static struct snapshot prev, cur;
+	static struct counters prev, cur;
 	struct top_info info = { .ifnames = ifs, .nifs = 2, .mode = "native", .interval = 1.0 };
 	struct rusage r0, r1;
 	char err[128];

@@ -243,10 +243,21 @@ traffic_case() {
 	check_eq "$tag: parser counters" \
 		"$(jq_last "$f" '.parser | {udp_sip, requests, responses, malformed, truncated, other, fragments, bad_header, too_deep}')" \
 		"{\"udp_sip\":$WANT_UDP_SIP,\"requests\":2,\"responses\":$WANT_TOTAL,\"malformed\":0,\"truncated\":0,\"other\":1,\"fragments\":0,\"bad_header\":0,\"too_deep\":0}"
-	# Other traffic (IPv6 MLD/RS from b0) may add frames: lower bounds.
-	check_ge "$tag: parser ipv4 >= 18" "$(jq_last "$f" .parser.ipv4)" 18
-	check_ge "$tag: parser ipv6 >= 9" "$(jq_last "$f" .parser.ipv6)" 9
-	check_ge "$tag: parser frames >= 27" "$(jq_last "$f" .parser.frames)" 27
+	# Responses and parser outcomes by direction: all of it received.
+	check_eq "$tag: direction in carries every response" \
+		"$(jq_last "$f" '[.directions.in.counted, .directions.in.responses.total, .directions.in.parser.udp_sip, .directions.out.counted, .directions.out.responses.total]')" \
+		"[true,$WANT_TOTAL,$WANT_UDP_SIP,false,0]"
+	check_eq "$tag: requests by method" \
+		"$(jq_last "$f" '.directions.in.requests.methods | map_values(.total)')" '{"INVITE":2}'
+	check_eq "$tag: responses by method (unknown until CSeq is read)" \
+		"$(jq_last "$f" '[.directions.in.codes[] | .methods | keys[]] | unique')" '["unknown"]'
+	check_eq "$tag: per-interface figures" \
+		"$(jq_last "$f" '[.per_interface[] | [.interface, .source, .responses.total]]')" \
+		"[[\"a0\",\"own\",$WANT_TOTAL]]"
+	check_eq "$tag: schema and host" "$(jq_last "$f" '[.schema, (.host | length > 0)]')" '[2,true]'
+	# Frames from a0's own statistics; other traffic (IPv6 MLD/RS from b0)
+	# may add frames: a lower bound.
+	check_ge "$tag: frames in >= 27 (interface statistics)" "$(jq_last "$f" .frames.in)" 27
 
 	# 6xx alerts on stderr: one or more lines for 603 ending at 2 total,
 	# none for any other code.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Unit tests of the userspace logic: no root, no BPF. */
 #include <linux/types.h>
+#include <stdbool.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +11,10 @@
 #include "args.h"
 #include "codes.h"
 #include "harness.h"
+#include "counters.h"
+#include "fmt.h"
+#include "ports.h"
 #include "report.h"
-#include "snapshot.h"
 
 /* Every code of docs sip-responses.md with its reason, class and group. */
 static const struct {
@@ -100,7 +104,7 @@ static void test_unknown_codes_use_class_name(void)
 
 static void test_rate_arithmetic(void)
 {
-	struct snapshot a, b;
+	static struct counters a, b;
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
@@ -108,60 +112,107 @@ static void test_rate_arithmetic(void)
 	a.mono.tv_nsec = 900000000;
 	b.mono.tv_sec = 12;
 	b.mono.tv_nsec = 400000000;
-	CHECK(snapshot_elapsed(&a, &b) > 1.4999 && snapshot_elapsed(&a, &b) < 1.5001);
-	CHECK(snapshot_elapsed(&b, &a) == 0, "time never runs backwards in a report");
-	CHECK_EQ_U64(counter_delta(100, 250), 150);
-	CHECK_EQ_U64(counter_delta(250, 250), 0);
-	CHECK_EQ_U64(counter_delta(250, 40), 40, "a reset counter: all of it is new");
-	CHECK_EQ_U64(counter_delta(0, UINT64_MAX), UINT64_MAX);
-	CHECK(counter_rate(150, 1.5) == 100.0);
-	CHECK(counter_rate(150, 0) == 0.0, "zero-length interval has no rate");
+	CHECK(counters_elapsed(&a, &b) > 1.4999 && counters_elapsed(&a, &b) < 1.5001);
+	CHECK(counters_elapsed(&b, &a) == 0, "time never runs backwards in a report");
+	CHECK_EQ_U64(counters_delta(100, 250), 150);
+	CHECK_EQ_U64(counters_delta(250, 250), 0);
+	CHECK_EQ_U64(counters_delta(250, 40), 40, "a reset counter: all of it is new");
+	CHECK_EQ_U64(counters_delta(0, UINT64_MAX), UINT64_MAX);
+	CHECK(counters_rate(150, 1.5) == 100.0);
+	CHECK(counters_rate(150, 0) == 0.0, "zero-length interval has no rate");
 }
 
-static void test_percpu_sum_and_add(void)
+/* The figure rule: total since base, delta since prev, rate over the interval. */
+static void test_figure_arithmetic(void)
 {
-	uint64_t vals[4] = { 1, 2, 3, 4 };
-	struct { uint64_t v, pad; } strided[3] = { { 5, 99 }, { 6, 99 }, { 7, 99 } };
-	struct snapshot a, b;
-	uint64_t cls[SIP_CLASS_SLOTS];
+	struct figure f, g;
 
-	CHECK_EQ_U64(percpu_sum(vals, 4, 8), 10);
-	CHECK_EQ_U64(percpu_sum(strided, 3, 16), 18);
+	f = figure_of(10, 40, 70, 1.5);
+	CHECK_EQ_U64(f.total, 60);
+	CHECK_EQ_U64(f.delta, 30);
+	CHECK(f.rate == 20.0, "rate %f", f.rate);
+	f = figure_of(100, 120, 5, 2.0);
+	CHECK_EQ_U64(f.total, 5, "reset since base: the new value is all growth");
+	CHECK_EQ_U64(f.delta, 5);
+	CHECK(f.rate == 2.5);
+	f = figure_of(0, 0, 0, 0);
+	CHECK(f.total == 0 && f.delta == 0 && f.rate == 0);
+	f = figure_of(0, 10, 30, 2.0);
+	g = figure_of(5, 5, 15, 2.0);
+	figure_add(&f, &g, 2.0);
+	CHECK_EQ_U64(f.total, 40);
+	CHECK_EQ_U64(f.delta, 30);
+	CHECK(f.rate == 15.0, "sum rate %f", f.rate);
+}
+
+static void set_key(struct counters *c, int dir, int method, int slot, uint64_t v)
+{
+	c->keys[SIPSTAT_KEY(dir, method, slot)] = v;
+}
+
+static void test_derive_and_add(void)
+{
+	static struct counters a, b;
+
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	a.codes[200] = 5;
-	b.codes[200] = 7;
-	b.codes[603] = 1;
-	b.parser[SIPSTAT_C_RESPONSES] = 8;
-	snapshot_add(&a, &b);
-	CHECK_EQ_U64(a.codes[200], 12);
-	CHECK_EQ_U64(a.codes[603], 1);
-	CHECK_EQ_U64(a.parser[SIPSTAT_C_RESPONSES], 8);
-	a.codes[100] = 2;
-	a.codes[199] = 3;
-	a.codes[699] = 4;
-	snapshot_class_totals(&a, cls);
-	CHECK_EQ_U64(cls[1], 5);
-	CHECK_EQ_U64(cls[2], 12);
-	CHECK_EQ_U64(cls[6], 5);
-	CHECK_EQ_U64(cls[3] + cls[4] + cls[5], 0);
+	set_key(&a, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 200, 5);
+	set_key(&b, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 200, 4);
+	set_key(&b, SIPSTAT_DIR_IN, SIPSTAT_M_INVITE, 200, 3);
+	set_key(&b, SIPSTAT_DIR_OUT, SIPSTAT_M_UNKNOWN, 603, 1);
+	set_key(&b, SIPSTAT_DIR_IN, SIPSTAT_M_INVITE, SIPSTAT_O_REQUESTS, 2);
+	set_key(&b, SIPSTAT_DIR_IN, SIPSTAT_M_REGISTER, SIPSTAT_O_REQUESTS, 1);
+	set_key(&b, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, SIPSTAT_O_OTHER, 6);
+	set_key(&b, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, SIPSTAT_O_MALFORMED, 1);
+	set_key(&b, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, SIPSTAT_O_TRUNCATED, 1);
+	set_key(&b, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, SIPSTAT_O_FRAGMENTS, 9);
+	b.frames[SIPSTAT_DIR_IN] = 100;
+	counters_derive(&a);
+	counters_derive(&b);
+	CHECK_EQ_U64(counters_code(&b, SIPSTAT_DIR_IN, 200), 7, "summed over methods");
+	CHECK_EQ_U64(counters_code(&b, COUNTERS_DIR_ALL, 603), 1);
+	CHECK_EQ_U64(counters_code(&b, SIPSTAT_DIR_IN, 603), 0);
+	CHECK_EQ_U64(counters_code_method(&b, SIPSTAT_DIR_IN, SIPSTAT_M_INVITE, 200), 3);
+	CHECK_EQ_U64(counters_outcome(&b, SIPSTAT_DIR_IN, COUNTERS_RESPONSES), 7);
+	CHECK_EQ_U64(counters_outcome(&b, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 8);
+	CHECK_EQ_U64(counters_outcome(&b, SIPSTAT_DIR_IN, COUNTERS_REQUESTS), 3);
+	CHECK_EQ_U64(counters_requests(&b, SIPSTAT_DIR_IN, SIPSTAT_M_INVITE), 2);
+	CHECK_EQ_U64(counters_outcome(&b, SIPSTAT_DIR_IN, COUNTERS_UDP_SIP), 7 + 3 + 6 + 1 + 1,
+		     "udp_sip = requests + responses + malformed + truncated + other");
+	CHECK_EQ_U64(counters_outcome(&b, SIPSTAT_DIR_IN, COUNTERS_FRAGMENTS), 9,
+		     "fragments are not part of udp_sip");
+	CHECK_EQ_U64(counters_class(&b, COUNTERS_DIR_ALL, 2), 7);
+	CHECK_EQ_U64(counters_class(&b, COUNTERS_DIR_ALL, 6), 1);
+	CHECK_EQ_U64(counters_class(&b, COUNTERS_DIR_ALL, 7), 0);
+	counters_add(&a, &b);
+	CHECK_EQ_U64(counters_code(&a, SIPSTAT_DIR_IN, 200), 12);
+	CHECK_EQ_U64(counters_outcome(&a, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 13);
+	CHECK_EQ_U64(counters_frames(&a, SIPSTAT_DIR_IN), 100);
+	CHECK_EQ_U64(counters_code(&a, 5, 200), 0, "no such direction");
 }
 
-static void test_parser_counter_names(void)
+static void test_names(void)
 {
 	int i;
 
-	for (i = 0; i < SIPSTAT_C_MAX; i++)
-		CHECK(parser_counter_name(i) != NULL, "name for counter %d", i);
-	CHECK_STR(parser_counter_name(SIPSTAT_C_FRAMES), "frames");
-	CHECK_STR(parser_counter_name(SIPSTAT_C_FRAGMENTS), "fragments");
-	CHECK(parser_counter_name(SIPSTAT_C_MAX) == NULL);
-	CHECK(parser_counter_name(-1) == NULL);
+	for (i = 0; i < COUNTERS_OUTCOMES; i++)
+		CHECK(counters_outcome_name(i) != NULL, "name for outcome %d", i);
+	CHECK_STR(counters_outcome_name(COUNTERS_UDP_SIP), "udp_sip");
+	CHECK_STR(counters_outcome_name(COUNTERS_FRAGMENTS), "fragments");
+	CHECK(counters_outcome_name(COUNTERS_OUTCOMES) == NULL);
+	CHECK(counters_outcome_name(-1) == NULL);
+	for (i = 0; i < SIPSTAT_M_MAX; i++)
+		CHECK(counters_method_name(i) != NULL, "name for method %d", i);
+	CHECK_STR(counters_method_name(SIPSTAT_M_INVITE), "INVITE");
+	CHECK_STR(counters_method_name(SIPSTAT_M_UNKNOWN), "unknown");
+	CHECK(counters_method_name(SIPSTAT_M_MAX) == NULL);
+	CHECK_STR(counters_dir_name(SIPSTAT_DIR_IN), "in");
+	CHECK_STR(counters_dir_name(SIPSTAT_DIR_OUT), "out");
+	CHECK(counters_dir_name(SIPSTAT_DIR_MAX) == NULL);
 }
 
 /* Three readings: base (start), prev (1 s later), cur (1.5 s after that). */
-static struct snapshot s_base, s_prev, s_cur;
-static const char *s_ifs[] = { "eth0", "eth1" };
+static struct counters s_base, s_prev, s_cur;
 
 static void fill_readings(void)
 {
@@ -174,25 +225,35 @@ static void fill_readings(void)
 	s_cur.mono.tv_nsec = 500000000;
 	s_cur.real.tv_sec = 1795673001;	/* 2026-11-26T06:03:21Z */
 	s_cur.real.tv_nsec = 123456789;
-	s_base.codes[200] = 10;	/* counted before start: not in totals */
-	s_prev.codes[200] = 40;
-	s_cur.codes[200] = 70;
-	s_prev.codes[486] = 3;
-	s_cur.codes[486] = 3;
-	s_cur.codes[603] = 6;
-	s_cur.codes[299] = 1;
-	s_cur.parser[SIPSTAT_C_RESPONSES] = 80;
-	s_base.parser[SIPSTAT_C_RESPONSES] = 10;
-	s_prev.parser[SIPSTAT_C_RESPONSES] = 43;
-	s_cur.parser[SIPSTAT_C_FRAMES] = 1000;
-	s_cur.parser[SIPSTAT_C_MALFORMED] = 2;
+	set_key(&s_base, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 200, 10);	/* before start */
+	set_key(&s_prev, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 200, 40);
+	set_key(&s_cur, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 200, 70);
+	set_key(&s_prev, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 486, 3);
+	set_key(&s_cur, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 486, 3);
+	set_key(&s_cur, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 603, 6);
+	set_key(&s_cur, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 299, 1);
+	set_key(&s_cur, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, SIPSTAT_O_MALFORMED, 2);
+	set_key(&s_cur, SIPSTAT_DIR_IN, SIPSTAT_M_INVITE, SIPSTAT_O_REQUESTS, 4);
+	s_cur.frames[SIPSTAT_DIR_IN] = 1000;
+	s_cur.frames[SIPSTAT_DIR_OUT] = 20;
+	counters_derive(&s_base);
+	counters_derive(&s_prev);
+	counters_derive(&s_cur);
 }
 
-static char *render(void (*fn)(FILE *, const struct report *), int verbose)
+static struct report_iface s_rif[2] = {
+	{ .name = "eth0", .mode = "native", .source = "own", .state = "counting",
+	  .base = &s_base, .prev = &s_prev, .cur = &s_cur },
+	{ .name = "eth1", .mode = "native", .source = "pinned", .state = "gone",
+	  .base = &s_base, .prev = &s_base, .cur = &s_base },
+};
+
+static char *render(void (*fn)(FILE *, const struct report *), int verbose, bool per_iface)
 {
 	struct report r = {
-		.ifnames = s_ifs, .nifs = 2, .mode = "native",
+		.host = "h1", .ifs = s_rif, .nifs = 2, .mode = "native",
 		.base = &s_base, .prev = &s_prev, .cur = &s_cur, .verbose = verbose,
+		.dirs = 1U << SIPSTAT_DIR_IN, .per_interface = per_iface,
 	};
 	char *buf = NULL;
 	size_t len = 0;
@@ -208,8 +269,21 @@ static void test_format_time(void)
 	char buf[32];
 	struct timespec ts = { .tv_sec = 1795673001, .tv_nsec = 123456789 };
 
-	format_time(buf, sizeof(buf), &ts);
+	fmt_time(buf, sizeof(buf), &ts);
 	CHECK_STR(buf, "2026-11-26T06:03:21.123Z");
+	fmt_time_ns(buf, sizeof(buf), 1795673001123456789ULL);
+	CHECK_STR(buf, "2026-11-26T06:03:21.123Z");
+}
+
+static void test_fmt_join(void)
+{
+	const char *items[] = { "eth0", "eth1", "bond0" };
+	char buf[64];
+
+	CHECK_STR(fmt_join(buf, sizeof(buf), items, 3, ","), "eth0,eth1,bond0");
+	CHECK_STR(fmt_join(buf, sizeof(buf), items, 0, ","), "");
+	CHECK_STR(fmt_join(buf, 13, items, 3, ","), "eth0,eth1...");
+	CHECK_STR(fmt_join(buf, sizeof(buf), items, 2, ", "), "eth0, eth1");
 }
 
 static void test_json_report(void)
@@ -217,14 +291,16 @@ static void test_json_report(void)
 	char *j;
 
 	fill_readings();
-	j = render(report_json, 0);
+	j = render(out_json_report, 0, false);
 	CHECK(strchr(j, '\n') == j + strlen(j) - 1, "exactly one line: %s", j);
-	CHECK(strncmp(j, "{\"time\":\"2026-11-26T06:03:21.123Z\",\"interfaces\":[\"eth0\",\"eth1\"],"
+	CHECK(strncmp(j, "{\"schema\":2,\"type\":\"report\",\"time\":\"2026-11-26T06:03:21.123Z\","
+			 "\"host\":\"h1\",\"interfaces\":[\"eth0\",\"eth1\"],"
 			 "\"mode\":\"native\",\"interval_s\":1.500,",
-		      strlen("{\"time\":\"2026-11-26T06:03:21.123Z\",\"interfaces\":[\"eth0\",\"eth1\"],"
+		      strlen("{\"schema\":2,\"type\":\"report\",\"time\":\"2026-11-26T06:03:21.123Z\","
+			     "\"host\":\"h1\",\"interfaces\":[\"eth0\",\"eth1\"],"
 			     "\"mode\":\"native\",\"interval_s\":1.500,")) == 0,
 	      "%s", j);
-	/* responses: 80-10 since start, 80-43 in 1.5 s */
+	/* responses: 70 since start (80-10), 37 in 1.5 s (80-43) */
 	CHECK(strstr(j, "\"responses\":{\"total\":70,\"delta\":37,\"rate\":24.667}"), "%s", j);
 	CHECK(strstr(j, "\"2xx\":{\"total\":61,\"delta\":31,\"rate\":20.667}"), "%s", j);
 	CHECK(strstr(j, "\"4xx\":{\"total\":3,\"delta\":0,\"rate\":0.000}"), "%s", j);
@@ -244,25 +320,47 @@ static void test_json_report(void)
 	CHECK(strstr(j, "\"code\":200") < strstr(j, "\"code\":299") &&
 	      strstr(j, "\"code\":299") < strstr(j, "\"code\":486") &&
 	      strstr(j, "\"code\":486") < strstr(j, "\"code\":603"));
-	CHECK(strstr(j, "\"parser\":{\"frames\":1000,\"ipv4\":0,") &&
-	      strstr(j, "\"malformed\":2,") && strstr(j, "\"too_deep\":0}}\n"),
+	CHECK(strstr(j, "\"parser\":{\"udp_sip\":76,\"requests\":4,\"responses\":70,"
+			"\"malformed\":2,\"truncated\":0,\"other\":0,\"fragments\":0,"
+			"\"bad_header\":0,\"too_deep\":0}"),
 	      "%s", j);
+	CHECK(strstr(j, "\"frames\":{\"in\":1000,\"out\":20}"), "frames from the interface: %s", j);
+	/* directions: in counted, out not (yet) */
+	CHECK(strstr(j, "\"directions\":{\"in\":{\"counted\":true,\"responses\":{\"total\":70,"), "%s",
+	      j);
+	CHECK(strstr(j, "\"out\":{\"counted\":false,\"responses\":{\"total\":0,"), "%s", j);
+	CHECK(strstr(j, "{\"code\":200,\"total\":60,\"delta\":30,\"rate\":20.000,"
+			"\"methods\":{\"unknown\":60}}"),
+	      "codes by direction carry methods: %s", j);
+	CHECK(strstr(j, "\"requests\":{\"total\":4,\"delta\":4,\"rate\":2.667,\"methods\":"
+			"{\"INVITE\":{\"total\":4,\"delta\":4,\"rate\":2.667}}}"),
+	      "requests by method: %s", j);
+	/* per interface, always */
+	CHECK(strstr(j, "\"per_interface\":[{\"interface\":\"eth0\",\"mode\":\"native\","
+			"\"source\":\"own\",\"state\":\"counting\",\"responses\":{\"total\":70,"),
+	      "%s", j);
+	CHECK(strstr(j, "{\"interface\":\"eth1\",\"mode\":\"native\",\"source\":\"pinned\","
+			"\"state\":\"gone\",\"responses\":{\"total\":0,"),
+	      "%s", j);
+	CHECK(!strncmp(j + strlen(j) - 4, "}]}\n", 4), "%s", j);
 	free(j);
 }
 
 static void test_json_escapes_names(void)
 {
-	const char *odd[] = { "we\"ird\\" };
-	struct report r = { .ifnames = odd, .nifs = 1, .mode = "skb",
+	struct report_iface odd = { .name = "we\"ird\\", .base = &s_base, .prev = &s_prev,
+				    .cur = &s_cur };
+	struct report r = { .ifs = &odd, .nifs = 1, .mode = "skb", .host = "a\tb",
 			    .base = &s_base, .prev = &s_prev, .cur = &s_cur };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	fill_readings();
-	report_json(f, &r);
+	out_json_report(f, &r);
 	fclose(f);
 	CHECK(strstr(buf, "\"interfaces\":[\"we\\\"ird\\\\\"]"), "%s", buf);
+	CHECK(strstr(buf, "\"host\":\"a\\u0009b\""), "%s", buf);
 	free(buf);
 }
 
@@ -271,24 +369,30 @@ static void test_text_report(void)
 	char *t;
 
 	fill_readings();
-	t = render(report_text, 0);
+	t = render(out_text_report, 0, false);
 	CHECK(strstr(t, "2026-11-26T06:03:21.123Z  eth0,eth1 (native)  interval 1.50s  "
 			"responses 70 total, 24.67/s\n"),
 	      "%s", t);
 	CHECK(strstr(t, "  2xx success                      61       31      20.67\n"), "%s", t);
 	CHECK(strstr(t, "  6xx global failure                6        6       4.00\n"), "%s", t);
-	CHECK(strstr(t, "  486  Busy Here                       4xx   reachability               3"
-			"        0       0.00\n"),
+	CHECK(strstr(t, "  486  Busy Here                       4xx   reachability    in  "
+			"           3        0       0.00\n"),
 	      "%s", t);
-	CHECK(strstr(t, "  299  success                         2xx   other"), "%s", t);
-	CHECK(!strstr(t, "parser:"), "parser counters only with -v");
+	CHECK(strstr(t, "  299  success                         2xx   other           in "), "%s",
+	      t);
+	CHECK(!strstr(t, "parser in:"), "parser outcomes only with -v");
+	CHECK(!strstr(t, "-- eth0"), "per-interface blocks only when asked");
 	free(t);
-	t = render(report_text, 1);
+	t = render(out_text_report, 1, false);
 	CHECK(strstr(t, "        0       0.00  user busy at this destination\n"),
 	      "-v adds the meaning: %s", t);
-	CHECK(strstr(t, "  parser: frames 1000 ipv4 0 ipv6 0 udp_sip 0 requests 0 responses 70 "
-			"malformed 2 "),
-	      "%s", t);
+	CHECK(strstr(t, "  requests in: INVITE 4\n"), "%s", t);
+	CHECK(strstr(t, "  parser in: udp_sip 76 requests 4 responses 70 malformed 2 "), "%s", t);
+	CHECK(strstr(t, "  frames (interface statistics): in 1000 out 20\n"), "%s", t);
+	free(t);
+	t = render(out_text_report, 0, true);
+	CHECK(strstr(t, "  -- eth0 (native, own)  responses 70 total, 24.67/s\n"), "%s", t);
+	CHECK(strstr(t, "  -- eth1 (native, pinned, gone)  responses 0 total, 0.00/s\n"), "%s", t);
 	free(t);
 }
 
@@ -300,22 +404,28 @@ static void test_alert_lines(void)
 	int n;
 
 	fill_readings();
-	s_prev.codes[608] = 2;
-	s_cur.codes[608] = 2;	/* no growth: no alert */
+	set_key(&s_prev, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 608, 2);
+	set_key(&s_cur, SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 608, 2);	/* no growth: no alert */
+	counters_derive(&s_prev);
+	counters_derive(&s_cur);
 	f = open_memstream(&buf, &len);
-	n = report_alerts(f, "eth0", &s_base, &s_prev, &s_cur);
+	n = out_text_alerts(f, "eth0", &s_base, &s_prev, &s_cur);
 	fclose(f);
 	CHECK_EQ_U64(n, 1);
 	CHECK_STR(buf, "ALERT 2026-11-26T06:03:21.123Z eth0 603 Decline: 6 in 1.50s, 6 total\n");
 	free(buf);
 
-	s_cur.codes[699] = 1;
+	set_key(&s_cur, SIPSTAT_DIR_IN, SIPSTAT_M_INVITE, 699, 1);
+	set_key(&s_cur, SIPSTAT_DIR_OUT, SIPSTAT_M_UNKNOWN, 600, 2);
+	counters_derive(&s_cur);
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	n = report_alerts(f, "eth1", &s_base, &s_prev, &s_cur);
+	n = out_text_alerts(f, "eth1", &s_base, &s_prev, &s_cur);
 	fclose(f);
-	CHECK_EQ_U64(n, 2);
+	CHECK_EQ_U64(n, 3);
 	CHECK(strstr(buf, "eth1 699 global failure: 1 in 1.50s, 1 total\n"), "%s", buf);
+	CHECK(strstr(buf, "eth1 600 Busy Everywhere: 2 in 1.50s, 2 total out\n"),
+	      "egress alerts say so: %s", buf);
 	free(buf);
 }
 
@@ -351,8 +461,9 @@ static void test_args_defaults_and_full(void)
 	CHECK_EQ_U64(args("-i eth0", &o, NULL), ARGS_OK);
 	CHECK_EQ_U64(o.nifs, 1);
 	CHECK_STR(o.ifnames[0], "eth0");
-	CHECK(o.mode == MODE_AUTO && o.output == OUT_TEXT && o.interval == 1.0 && o.count == 0);
-	CHECK(o.nports == 1 && o.ports[0] == 5060);
+	CHECK(o.cmd == CMD_WATCH);
+	CHECK(o.mode == ATTACH_AUTO && o.output == OUT_TEXT && o.interval == 1.0 && o.count == 0);
+	CHECK(ports_count(&o.ports) == 1 && ports_has(&o.ports, 5060) && !o.ports_given);
 	CHECK(!o.top);
 	CHECK_EQ_U64(args("-i eth0 --top 0.5", &o, NULL), ARGS_OK);
 	CHECK(o.top && o.interval == 0.5);
@@ -365,13 +476,44 @@ static void test_args_defaults_and_full(void)
 		     ARGS_OK);
 	CHECK_EQ_U64(o.nifs, 2);
 	CHECK_STR(o.ifnames[1], "eth1");
-	CHECK(o.mode == MODE_SKB && o.output == OUT_JSON && o.verbose == 2 && o.force);
+	CHECK(o.mode == ATTACH_SKB && o.output == OUT_JSON && o.verbose == 2 && o.force);
 	CHECK(o.interval == 2.5 && o.count == 7);
-	CHECK(o.nports == 3 && o.ports[0] == 5060 && o.ports[1] == 5062 && o.ports[2] == 15060);
+	CHECK(ports_count(&o.ports) == 3 && ports_has(&o.ports, 5060) &&
+	      ports_has(&o.ports, 5062) && ports_has(&o.ports, 15060));
 	CHECK_EQ_U64(args("--mode=native -i eth0", &o, NULL), ARGS_OK);
-	CHECK(o.mode == MODE_NATIVE);
+	CHECK(o.mode == ATTACH_NATIVE && o.mode_given);
 	CHECK_EQ_U64(args("-i eth0 -m auto 0.1", &o, NULL), ARGS_OK);
-	CHECK(o.mode == MODE_AUTO && o.interval == 0.1);
+	CHECK(o.mode == ATTACH_AUTO && o.interval == 0.1);
+	CHECK_EQ_U64(args("-i eth0 -p 5060 -p 5080", &o, NULL), ARGS_OK);
+	CHECK(ports_count(&o.ports) == 2 && ports_has(&o.ports, 5060) && ports_has(&o.ports, 5080),
+	      "-p repeated accumulates");
+	CHECK_EQ_U64(args("-i eth0 -p 5080", &o, NULL), ARGS_OK);
+	CHECK(ports_count(&o.ports) == 1 && ports_has(&o.ports, 5080), "-p replaces the default");
+	CHECK_EQ_U64(args("-i eth0 --per-interface", &o, NULL), ARGS_OK);
+	CHECK(o.per_interface);
+}
+
+static void test_args_subcommands(void)
+{
+	struct options o;
+
+	CHECK_EQ_U64(args("attach -i eth0 -i eth1 --mode skb -p 5060,5080 --reset --replace", &o,
+			  NULL),
+		     ARGS_OK);
+	CHECK(o.cmd == CMD_ATTACH && o.nifs == 2 && o.reset && o.replace && o.ports_given);
+	CHECK_EQ_U64(args("detach --all", &o, NULL), ARGS_OK);
+	CHECK(o.cmd == CMD_DETACH && o.all);
+	CHECK_EQ_U64(args("detach -i eth0", &o, NULL), ARGS_OK);
+	CHECK(o.cmd == CMD_DETACH && o.nifs == 1);
+	CHECK_EQ_U64(args("status", &o, NULL), ARGS_OK);
+	CHECK(o.cmd == CMD_STATUS);
+	CHECK_EQ_U64(args("status -o json", &o, NULL), ARGS_OK);
+	CHECK(o.cmd == CMD_STATUS && o.output == OUT_JSON);
+	CHECK_EQ_U64(args("show -i eth0 -o json --per-interface", &o, NULL), ARGS_OK);
+	CHECK(o.cmd == CMD_SHOW && o.nifs == 1 && o.per_interface);
+	CHECK_EQ_U64(args("serve -i eth0 --mode native --replace", &o, NULL), ARGS_OK);
+	CHECK(o.cmd == CMD_SERVE && o.mode == ATTACH_NATIVE && o.replace);
+	CHECK_STR(command_name(CMD_SERVE), "serve");
 }
 
 static void test_args_help_version(void)
@@ -399,10 +541,20 @@ static void test_args_errors(void)
 		{ "-i eth0 --port ,5060", "ports are numbers" },
 		{ "-i eth0 --port 5070-5060", "LOW <= HIGH" },
 		{ "-i eth0 --port -5", "ports are numbers" },
-		{ "-i eth0 --port 1-65535", "more than 1024 ports" },
+		{ "-i eth0 --port nosuchservicename", "no UDP service of that name" },
+		{ "-i eth0 --top -o json", "--top draws a screen" },
+		{ "-i eth0 --reset", "does not apply here" },
+		{ "attach -i eth0 5", "unexpected argument '5'" },
+		{ "attach", "no interface given" },
+		{ "detach", "use -i IFACE or --all" },
+		{ "detach --all -i eth0", "not both" },
+		{ "status --reset", "does not apply here" },
+		{ "show --top", "does not apply here" },
+		{ "serve", "no interface given" },
+		{ "eth0", "to count on interface eth0, use: sipstat -i eth0" },
 		{ "-i eth0 0", "interval '0'" },
 		{ "-i eth0 0.05", "interval '0.05'" },
-		{ "-i eth0 abc", "interval 'abc'" },
+		{ "-i eth0 abc", "'abc' is not an interval in seconds" },
 		{ "-i eth0 1s", "interval '1s'" },
 		{ "-i eth0 nan", "interval 'nan'" },
 		{ "-i eth0 1 0", "count '0'" },
@@ -429,20 +581,74 @@ static void test_args_errors(void)
 	}
 }
 
-static void test_port_list(void)
+static void test_ports(void)
 {
-	uint16_t p[MAX_PORTS];
-	char why[128];
-	int n = 0;
+	struct sipstat_ports set;
+	char why[128], buf[128];
 
-	CHECK_EQ_U64(parse_port_list("5060-5063,5061,15060", p, MAX_PORTS, &n, why, sizeof(why)),
-		     0);
-	CHECK_EQ_U64(n, 5, "duplicates folded");
-	CHECK(p[0] == 5060 && p[3] == 5063 && p[4] == 15060);
-	CHECK_EQ_U64(parse_port_list("1,65535", p, MAX_PORTS, &n, why, sizeof(why)), 0);
-	CHECK(n == 2 && p[0] == 1 && p[1] == 65535);
-	CHECK_EQ_U64(parse_port_list("", p, MAX_PORTS, &n, why, sizeof(why)), (uint64_t)-1);
-	CHECK_EQ_U64(parse_port_list("1-3", p, 2, &n, why, sizeof(why)), (uint64_t)-1);
+	ports_clear(&set);
+	CHECK_EQ_U64(ports_parse("5060-5063,5061,15060", &set, why, sizeof(why)), 0);
+	CHECK_EQ_U64(ports_count(&set), 5, "duplicates folded");
+	CHECK(ports_has(&set, 5060) && ports_has(&set, 5063) && ports_has(&set, 15060));
+	CHECK(!ports_has(&set, 5064));
+	CHECK_EQ_U64(ports_format(&set, buf, sizeof(buf)), 5);
+	CHECK_STR(buf, "5060-5063,15060");
+	CHECK_EQ_U64(ports_parse("5080", &set, why, sizeof(why)), 0);
+	CHECK_EQ_U64(ports_count(&set), 6, "a second list adds to the first");
+	ports_format(&set, buf, sizeof(buf));
+	CHECK_STR(buf, "5060-5063,5080,15060");
+
+	ports_clear(&set);
+	CHECK_EQ_U64(ports_parse("1,65535", &set, why, sizeof(why)), 0);
+	ports_format(&set, buf, sizeof(buf));
+	CHECK_STR(buf, "1,65535");
+	ports_clear(&set);
+	CHECK_EQ_U64(ports_parse("1-65535", &set, why, sizeof(why)), 0);
+	CHECK_EQ_U64(ports_count(&set), 65535, "every port fits in the set");
+	ports_format(&set, buf, sizeof(buf));
+	CHECK_STR(buf, "1-65535");
+	ports_clear(&set);
+	ports_format(&set, buf, sizeof(buf));
+	CHECK_STR(buf, "none");
+
+	/* Service names from /etc/services (netbase): sip is 5060, sip-tls 5061. */
+	ports_clear(&set);
+	if (ports_parse("sip", &set, why, sizeof(why)) == 0) {
+		CHECK(ports_has(&set, 5060) && ports_count(&set) == 1, "sip is 5060");
+		CHECK_EQ_U64(ports_parse("sip-tls", &set, why, sizeof(why)), 0);
+		CHECK(ports_has(&set, 5061), "sip-tls is 5061");
+		CHECK_EQ_U64(ports_parse("sip-5070", &set, why, sizeof(why)), 0);
+		CHECK(ports_has(&set, 5065) && ports_has(&set, 5070), "a range from a name");
+	} else {
+		printf("skip - service names: no 'sip' in /etc/services (install netbase)\n");
+	}
+
+	/* Errors leave the set as it was. */
+	ports_default(&set);
+	CHECK_EQ_U64(ports_parse("", &set, why, sizeof(why)), (uint64_t)-EINVAL);
+	CHECK(strstr(why, "empty"), "%s", why);
+	CHECK_EQ_U64(ports_parse("5070,5060-5050", &set, why, sizeof(why)), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(ports_parse("5070,nosuchservicename", &set, why, sizeof(why)),
+		     (uint64_t)-EINVAL);
+	CHECK(ports_count(&set) == 1 && ports_has(&set, 5060), "unchanged after an error");
+
+	/* A small buffer: cut with ",...", the count still whole. */
+	ports_clear(&set);
+	ports_parse("1,3,5,7,9,11,13,15,17,19", &set, why, sizeof(why));
+	CHECK_EQ_U64(ports_format(&set, buf, 16), 10);
+	CHECK(strlen(buf) < 16 && strstr(buf, ",..."), "%s", buf);
+}
+
+static void test_ports_apply(void)
+{
+	struct sipstat_ports live, want;
+	char why[64];
+
+	ports_default(&live);
+	ports_clear(&want);
+	ports_parse("5062,15060-15069", &want, why, sizeof(why));
+	ports_apply(live.w, &want);
+	CHECK(!memcmp(&live, &want, sizeof(live)), "the live set equals the wanted one");
 }
 
 int main(void)
@@ -450,16 +656,20 @@ int main(void)
 	RUN(test_code_table_matches_reference);
 	RUN(test_unknown_codes_use_class_name);
 	RUN(test_rate_arithmetic);
-	RUN(test_percpu_sum_and_add);
-	RUN(test_parser_counter_names);
+	RUN(test_figure_arithmetic);
+	RUN(test_derive_and_add);
+	RUN(test_names);
 	RUN(test_format_time);
+	RUN(test_fmt_join);
 	RUN(test_json_report);
 	RUN(test_json_escapes_names);
 	RUN(test_text_report);
 	RUN(test_alert_lines);
 	RUN(test_args_defaults_and_full);
+	RUN(test_args_subcommands);
 	RUN(test_args_help_version);
 	RUN(test_args_errors);
-	RUN(test_port_list);
+	RUN(test_ports);
+	RUN(test_ports_apply);
 	return h_exit();
 }

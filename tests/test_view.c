@@ -10,8 +10,12 @@
 #include "harness.h"
 #include "view.h"
 
+/* The view reads the per-direction sums that counters_derive() makes: set those. */
+#define CODE(s, c) ((s).code[SIPSTAT_DIR_IN][c])
+#define OUTCOME(s, o) ((s).outcome[SIPSTAT_DIR_IN][o])
+
 static struct view v;
-static struct snapshot s0, s1, s2;
+static struct counters s0, s1, s2;
 
 /* s0 at t=100 s, s1 one second later, s2 half a second after that. */
 static void readings(void)
@@ -19,8 +23,8 @@ static void readings(void)
 	memset(&s0, 0, sizeof(s0));
 	s0.mono.tv_sec = 100;
 	s0.real.tv_sec = 1795673000;
-	s0.codes[200] = 5;	/* before the view started: never in its totals */
-	s0.parser[SIPSTAT_C_RESPONSES] = 5;
+	CODE(s0, 200) = 5;	/* before the view started: never in its totals */
+	OUTCOME(s0, COUNTERS_RESPONSES) = 5;
 	s1 = s0;
 	s1.mono.tv_sec = 101;
 	s1.real.tv_sec = 1795673001;
@@ -28,20 +32,20 @@ static void readings(void)
 	s2.mono.tv_nsec = 500000000;
 	s2.real.tv_nsec = 500000000;
 
-	s1.codes[200] += 10;
-	s1.codes[486] += 7;
-	s1.codes[180] += 4;
-	s2.codes[200] = s1.codes[200] + 1;	/* 2/s in the last interval */
-	s2.codes[486] = s1.codes[486];
-	s2.codes[180] = s1.codes[180];
-	s2.codes[404] = 3;			/* 6/s */
-	s2.codes[603] = 2;			/* 4/s */
-	s2.codes[299] = 1;			/* unlisted */
-	s1.parser[SIPSTAT_C_RESPONSES] = 5 + 21;
-	s2.parser[SIPSTAT_C_RESPONSES] = 5 + 21 + 7;
-	s1.parser[SIPSTAT_C_REQUESTS] = 20;
-	s2.parser[SIPSTAT_C_REQUESTS] = 26;
-	s2.parser[SIPSTAT_C_MALFORMED] = 2;
+	CODE(s1, 200) += 10;
+	CODE(s1, 486) += 7;
+	CODE(s1, 180) += 4;
+	CODE(s2, 200) = CODE(s1, 200) + 1;	/* 2/s in the last interval */
+	CODE(s2, 486) = CODE(s1, 486);
+	CODE(s2, 180) = CODE(s1, 180);
+	CODE(s2, 404) = 3;			/* 6/s */
+	CODE(s2, 603) = 2;			/* 4/s */
+	CODE(s2, 299) = 1;			/* unlisted */
+	OUTCOME(s1, COUNTERS_RESPONSES) = 5 + 21;
+	OUTCOME(s2, COUNTERS_RESPONSES) = 5 + 21 + 7;
+	OUTCOME(s1, COUNTERS_REQUESTS) = 20;
+	OUTCOME(s2, COUNTERS_REQUESTS) = 26;
+	OUTCOME(s2, COUNTERS_MALFORMED) = 2;
 }
 
 static int row_index(const struct view *w, int code)
@@ -86,7 +90,7 @@ static void test_all_600_codes(void)
 
 	readings();
 	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++)
-		s2.codes[code] = s1.codes[code] + (uint64_t)code;
+		CODE(s2, code) = CODE(s1, code) + (uint64_t)code;
 	n = view_build_rows(&s0, &s1, &s2, rows);
 	CHECK_EQ_U64(n, VIEW_ROWS_MAX);
 	view_sort_rows(rows, n, VIEW_SORT_RATE);
@@ -217,7 +221,7 @@ static void test_groups_cover_code_table(void)
 	t = sip_code_table(&n);
 	for (i = 0; i < n; i++) {
 		rows[0].code = t[i].code;
-		rows[0].f = (struct view_figure){ 1, 1, 1.0 };
+		rows[0].f = (struct figure){ 1, 1, 1.0 };
 		ng = view_group_figures(rows, 1, 1.0, out, VIEW_GROUPS_MAX);
 		for (j = 0; j < ng; j++)
 			if (out[j].f.total)
@@ -260,7 +264,7 @@ static void test_selection_follows_code(void)
 /* Until a key picks a code, and again after g/Home, the top row stays selected. */
 static void test_selection_pinned_to_top(void)
 {
-	struct snapshot s3;
+	struct counters s3;
 
 	readings();
 	view_init(&v, &s0);
@@ -277,7 +281,7 @@ static void test_selection_pinned_to_top(void)
 	CHECK_EQ_U64(view_selected_code(&v), 404);
 	s3 = s2;
 	s3.mono.tv_sec += 1;
-	s3.codes[500] = 50;
+	CODE(s3, 500) = 50;
 	view_update(&v, &s2, &s3);
 	CHECK_EQ_U64(view_selected_code(&v), 500, "the new leader, on the top row");
 	CHECK_EQ_U64(v.sel, 0);
@@ -308,7 +312,7 @@ static void test_scroll(void)
 
 static void test_reset_keeps_kernel_readings(void)
 {
-	struct snapshot s3;
+	struct counters s3;
 
 	fed_view();
 	view_reset(&v);
@@ -321,30 +325,30 @@ static void test_reset_keeps_kernel_readings(void)
 
 	s3 = s2;
 	s3.mono.tv_sec += 1;
-	s3.codes[486] += 4;
-	s3.parser[SIPSTAT_C_RESPONSES] += 4;
+	CODE(s3, 486) += 4;
+	OUTCOME(s3, COUNTERS_RESPONSES) += 4;
 	view_update(&v, &s2, &s3);
 	CHECK_EQ_U64(v.nrows, 1);
 	CHECK_EQ_U64(v.rows[0].code, 486);
 	CHECK_EQ_U64(v.rows[0].f.total, 4, "only what came after the reset");
 	CHECK_EQ_U64(v.responses.total, 4);
 	CHECK(v.classes[4].share == 1.0);
-	CHECK(s3.codes[486] == 11, "the readings themselves are untouched");
+	CHECK(CODE(s3, 486) == 11, "the readings themselves are untouched");
 }
 
 static void test_pause_freezes_figures(void)
 {
-	struct snapshot s3;
+	struct counters s3;
 
 	fed_view();
 	view_toggle_pause(&v);
 	CHECK(v.paused);
 	s3 = s2;
 	s3.mono.tv_sec += 1;
-	s3.codes[500] = 9;
+	CODE(s3, 500) = 9;
 	view_update(&v, &s2, &s3);
 	CHECK_EQ_U64(row_index(&v, 500), (uint64_t)-1, "paused: rows frozen");
-	CHECK(v.cur.codes[500] == 9, "but the reading is kept");
+	CHECK(CODE(v.cur, 500) == 9, "but the reading is kept");
 	view_toggle_pause(&v);
 	CHECK(!v.paused);
 	CHECK(row_index(&v, 500) >= 0, "resumed: the latest reading shows at once");
@@ -357,7 +361,7 @@ static void test_parser_figures(void)
 	CHECK_EQ_U64(v.responses.delta, 7);
 	CHECK(v.responses.rate == 14.0, "%f", v.responses.rate);
 	CHECK(v.requests.rate == 12.0, "%f", v.requests.rate);
-	CHECK_EQ_U64(v.parser[SIPSTAT_C_MALFORMED].total, 2);
+	CHECK_EQ_U64(v.parser[COUNTERS_MALFORMED].total, 2);
 	CHECK(v.secs == 0.5);
 }
 
@@ -392,9 +396,9 @@ static void test_collect_alerts(void)
 
 	readings();
 	memset(&r, 0, sizeof(r));
-	s1.codes[608] = 2;
-	s2.codes[608] = 2;	/* no growth: no alert */
-	s2.codes[699] = 1;
+	CODE(s1, 608) = 2;
+	CODE(s2, 608) = 2;	/* no growth: no alert */
+	CODE(s2, 699) = 1;
 	n = view_collect_alerts(&r, "eth0", &s0, &s1, &s2);
 	CHECK_EQ_U64(n, 2, "603 and 699");
 	a = view_alert_get(&r, 1);

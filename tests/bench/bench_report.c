@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * CPU time of one sipstat report refresh with all 600 codes counting:
- * read both per-CPU maps of one interface (user/loader.c, batch
- * lookups), render the text report and the JSON report (user/report.c)
- * to /dev/null, line-buffered like sipstat's stdout.
+ * read the per-CPU counter map of one interface (lib/reader.c, batch
+ * lookups, through lib/counters.c), render the text report and the JSON
+ * report (cli/out_text.c, cli/out_json.c) to /dev/null, line-buffered
+ * like sipstat's stdout.
  *
  * The skeleton is loaded (not attached) and every code 100..699 gets a
  * different count, spread over the CPUs, by map updates; the first read
@@ -30,7 +31,9 @@
 
 #include "sipstat.h"
 #include "sipstat.skel.h"
-#include "loader.h"
+#include "counters.h"
+#include "obj.h"
+#include "reader.h"
 #include "report.h"
 
 #define BENCH_NAME "bench_report"
@@ -69,9 +72,9 @@ static __u32 times_for(int code)
  */
 static void fill_codes(struct sipstat_bpf *skel, int ncpus)
 {
-	int fd = bpf_map__fd(skel->maps.sip_codes), cpu;
+	int fd = obj_counts_fd(skel), cpu;
 	__u64 *vals = calloc((size_t)ncpus, sizeof(*vals));
-	__u32 code, n;
+	__u32 code, n, key;
 
 	if (!vals)
 		die("out of memory");
@@ -79,8 +82,9 @@ static void fill_codes(struct sipstat_bpf *skel, int ncpus)
 		n = times_for((int)code);
 		for (cpu = 0; cpu < ncpus; cpu++)
 			vals[cpu] = n / (__u32)ncpus + ((__u32)cpu < n % (__u32)ncpus);
-		if (bpf_map_update_elem(fd, &code, vals, BPF_ANY))
-			die("sip_codes update: %s", strerror(errno));
+		key = SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, code);
+		if (bpf_map_update_elem(fd, &key, vals, BPF_ANY))
+			die("sip_counts update: %s", strerror(errno));
 	}
 	free(vals);
 }
@@ -107,16 +111,19 @@ struct part {
 
 int main(int argc, char **argv)
 {
-	static struct snapshot base, prev, cur;
-	const char *json_path = NULL, *names[1] = { "bench0" };
-	struct attachment a;
-	struct sipstat_bpf *skel;
+	static struct counters base, prev, cur;
+	const char *json_path = NULL;
+	struct sipstat_bpf *skel = NULL;
+	struct reader reader;
+	struct report_iface rif = { .name = "bench0", .mode = "native", .source = "own",
+				    .state = "counting", .base = &base, .prev = &prev, .cur = &cur };
 	struct report r;
 	struct part parts[4] = { { .name = "read maps" }, { .name = "text report" },
 				 { .name = "JSON report" }, { .name = "6xx alert lines" } };
 	double c0, w0, u0, s0, tot_cpu = 0, tot_wall = 0, u, s;
 	long refreshes = 2000, i, text_b, json_b;
-	int opt, code, p, alerts = 0;
+	int opt, code, p, alerts = 0, counts_fd;
+	char msg[256];
 	FILE *devnull, *jf;
 
 	while ((opt = getopt(argc, argv, "n:j:h")) != -1) {
@@ -132,45 +139,40 @@ int main(int argc, char **argv)
 		die("-n must be positive");
 	libbpf_set_print(libbpf_print);
 
-	skel = sipstat_bpf__open_and_load();
-	if (!skel)
-		die("load sipstat: %s (run as root)", strerror(errno));
-	/* What attach_iface() sets up, minus the attachment itself. */
-	memset(&a, 0, sizeof(a));
-	snprintf(a.ifname, sizeof(a.ifname), "%s", names[0]);
-	a.skel = skel;
-	a.link_fd = -1;
-	a.ncpus = libbpf_num_possible_cpus();
-	if (a.ncpus < 1)
+	/* What sipstat loads, minus the attachment itself. */
+	if (obj_load(&skel, NULL, NULL, 0, msg, sizeof(msg)))
+		die("load sipstat: %s (run as root)", msg);
+	counts_fd = obj_counts_fd(skel);
+	if (reader_init(&reader))
 		die("cannot count CPUs");
-	a.percpu_buf = calloc((size_t)a.ncpus * SIPSTAT_CODE_SLOTS, sizeof(__u64));
-	if (!a.percpu_buf)
-		die("out of memory");
 
 	/* base: nothing counted, 2 s ago; prev: half of every code, 1 s ago. */
-	if (attachment_read(&a, &base))
+	if (counters_read(&reader, counts_fd, &base))
 		die("read maps: %s", strerror(errno));
-	fill_codes(skel, a.ncpus);
-	if (attachment_read(&a, &cur))
+	fill_codes(skel, reader.ncpus);
+	if (counters_read(&reader, counts_fd, &cur))
 		die("read maps: %s", strerror(errno));
-	for (code = 0; code < SIPSTAT_CODE_SLOTS; code++) {
-		__u64 want = code >= SIPSTAT_CODE_MIN ? times_for(code) : 0;
+	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
+		__u64 want = times_for(code);
+		__u64 got = counters_code(&cur, SIPSTAT_DIR_IN, code) -
+			    counters_code(&base, SIPSTAT_DIR_IN, code);
 
-		if (cur.codes[code] - base.codes[code] != want)
-			die("code %d: counted %llu, want %llu", code,
-			    (unsigned long long)(cur.codes[code] - base.codes[code]),
+		if (got != want)
+			die("code %d: counted %llu, want %llu", code, (unsigned long long)got,
 			    (unsigned long long)want);
 	}
 	base.mono.tv_sec -= 2;
 	prev = cur;
 	prev.mono.tv_sec -= 1;
-	for (code = 0; code < SIPSTAT_CODE_SLOTS; code++)
-		prev.codes[code] = base.codes[code] + (cur.codes[code] - base.codes[code]) / 2;
+	for (code = 0; code < SIPSTAT_COUNT_KEYS; code++)
+		prev.keys[code] = base.keys[code] + (cur.keys[code] - base.keys[code]) / 2;
+	counters_derive(&prev);
 
-	r = (struct report){ .ifnames = names, .nifs = 1, .mode = "native", .base = &base,
-			     .prev = &prev, .cur = &cur, .verbose = 1 };
-	text_b = rendered_bytes(report_text, &r);
-	json_b = rendered_bytes(report_json, &r);
+	r = (struct report){ .host = "bench", .ifs = &rif, .nifs = 1, .mode = "native",
+			     .base = &base, .prev = &prev, .cur = &cur, .verbose = 1,
+			     .dirs = 1U << SIPSTAT_DIR_IN };
+	text_b = rendered_bytes(out_text_report, &r);
+	json_b = rendered_bytes(out_json_report, &r);
 
 	devnull = fopen("/dev/null", "w");
 	if (!devnull)
@@ -185,17 +187,17 @@ int main(int argc, char **argv)
 			w0 = clock_ns(CLOCK_MONOTONIC);
 			switch (p) {
 			case 0:
-				if (attachment_read(&a, &cur))
+				if (counters_read(&reader, counts_fd, &cur))
 					die("read maps: %s", strerror(errno));
 				break;
 			case 1:
-				report_text(devnull, &r);
+				out_text_report(devnull, &r);
 				break;
 			case 2:
-				report_json(devnull, &r);
+				out_json_report(devnull, &r);
 				break;
 			case 3:
-				alerts = report_alerts(devnull, a.ifname, &base, &prev, &cur);
+				alerts = out_text_alerts(devnull, rif.name, &base, &prev, &cur);
 				break;
 			}
 			fflush(devnull);
@@ -207,7 +209,7 @@ int main(int argc, char **argv)
 	s = (rusage_us(0) - s0) / refreshes;
 
 	printf("Userspace: one report refresh, 1 interface, all %d codes counted, %d CPUs, "
-	       "%ld refreshes\n", NCODES, a.ncpus, refreshes);
+	       "%ld refreshes\n", NCODES, reader.ncpus, refreshes);
 	printf("  %-34s %12s %12s\n", "part", "CPU us", "wall us");
 	for (p = 0; p < 4; p++) {
 		printf("  %-34s %12.1f %12.1f\n", parts[p].name, parts[p].cpu_ns / refreshes / 1e3,
@@ -229,7 +231,7 @@ int main(int argc, char **argv)
 		if (!jf)
 			die("%s: %s", json_path, strerror(errno));
 		fprintf(jf, "{\"refreshes\":%ld,\"codes\":%d,\"ncpus\":%d,", refreshes, NCODES,
-			a.ncpus);
+			reader.ncpus);
 		fprintf(jf, "\"read_us\":%.2f,\"text_us\":%.2f,\"json_us\":%.2f,\"alerts_us\":%.2f,",
 			parts[0].cpu_ns / refreshes / 1e3, parts[1].cpu_ns / refreshes / 1e3,
 			parts[2].cpu_ns / refreshes / 1e3, parts[3].cpu_ns / refreshes / 1e3);
@@ -241,6 +243,7 @@ int main(int argc, char **argv)
 			die("%s: %s", json_path, strerror(errno));
 	}
 	fclose(devnull);
-	detach_iface(&a);
+	reader_free(&reader);
+	obj_free(skel);
 	return 0;
 }

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* What the subcommands of sipstat share. */
+#ifndef SIPSTAT_CLI_CLI_H
+#define SIPSTAT_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "args.h"
+
+/* Each subcommand: the exit status (0, 1 runtime failure). */
+int cmd_watch(const struct options *o);
+int cmd_attach(const struct options *o);
+int cmd_detach(const struct options *o);
+int cmd_status(const struct options *o);
+int cmd_show(const struct options *o);
+int cmd_serve(const struct options *o);
+
+/* attach (and serve): one interface as o asks, saying what happened.  0 or -errno. */
+int attach_one(const char *ifname, const struct options *o, bool quiet);
+
+/* "sipstat: " + message + newline on stderr. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last lines of a verifier log on stderr, when there is one. */
+void cli_print_log_tail(const char *log);
+/* This host's name, for reports. */
+const char *cli_hostname(void);
+
+/* Size of a verifier log buffer (-v). */
+#define CLI_LOG_SIZE (1 << 20)
+
+#endif

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* sipstat attach: load, attach and pin, then return; counting goes on. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "pin.h"
+#include "ports.h"
+
+/* Attach one interface as o asks and say what happened; 0 or -errno. */
+int attach_one(const char *ifname, const struct options *o, bool quiet)
+{
+	struct pin_attach_opts ao = {
+		.mode = o->mode,
+		.mode_given = o->mode_given,
+		.ports = o->ports_given ? &o->ports : NULL,
+		.reset = o->reset,
+		.replace = o->replace,
+		.force = o->force,
+	};
+	struct pin_attach_result res;
+	char msg[512], ports[128];
+	int e;
+
+	if (o->verbose > 0) {
+		ao.log = calloc(1, CLI_LOG_SIZE);
+		ao.loglen = ao.log ? CLI_LOG_SIZE : 0;
+	}
+	e = pin_attach(ifname, &ao, &res, msg, sizeof(msg));
+	if (e) {
+		if (ao.log && ao.log[0])
+			cli_print_log_tail(ao.log);
+		free(ao.log);
+		cli_err("%s", msg);
+		return e;
+	}
+	free(ao.log);
+	if (res.removed_prog_id)
+		cli_err("%s: replaced XDP program id %u%s%s (--force)", ifname, res.removed_prog_id,
+			res.removed_name[0] ? " " : "", res.removed_name);
+	if (res.fell_back)
+		cli_err("%s: native XDP not supported by the driver, using skb mode", ifname);
+	if (res.carried[0])
+		cli_err("%s: carried over from the old layout: %s", ifname, res.carried);
+	if (res.not_carried[0])
+		cli_err("%s: not carried over: %s", ifname, res.not_carried);
+	if (quiet)
+		return 0;
+	if (o->ports_given)
+		ports_format(&o->ports, ports, sizeof(ports));
+	cli_err("%s: %s (%s mode, prog id %u, link id %u)%s%s%s", ifname,
+		res.replaced ? "program replaced, counts kept" :
+		res.kept     ? "already attached, counts kept" :
+		res.new_maps ? "attached and pinned, counting from zero" :
+			       "attached again, pinned counts kept",
+		attach_mode_name(res.mode), res.prog_id, res.link_id,
+		o->ports_given ? "; SIP ports now " : "", o->ports_given ? ports : "",
+		o->reset ? "; counters reset" : "");
+	return 0;
+}
+
+int cmd_attach(const struct options *o)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < o->nifs; i++)
+		if (attach_one(o->ifnames[i], o, false))
+			ret = 1;
+	return ret;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * sipstat serve: what the systemd unit runs.  Attach and pin like
+ * 'attach', then stay in the foreground, watching each interface: one
+ * stderr line per change of state, a new attach when an interface comes
+ * back or its link was removed.  SIGTERM and SIGINT end it; nothing is
+ * detached on exit (sipstat detach does that).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "loop.h"
+#include "pin.h"
+
+#define SERVE_CHECK_SECS 1.0
+
+struct serve {
+	const struct options *o;
+	enum pin_state state[MAX_IFACES];
+	bool known[MAX_IFACES];
+};
+
+static void check_one(struct serve *s, int i)
+{
+	const char *ifname = s->o->ifnames[i];
+	struct pin_status st;
+	char msg[512];
+	int e;
+
+	e = pin_status(ifname, &st, msg, sizeof(msg));
+	if (e == -ENOENT) {
+		st.state = PIN_NO_LINK;	/* pins gone too (sipstat detach): attach anew */
+	} else if (e) {
+		if (!s->known[i] || s->state[i] != PIN_INCOMPLETE)
+			cli_err("%s", msg);
+		s->state[i] = PIN_INCOMPLETE;
+		s->known[i] = true;
+		return;
+	}
+	if (st.state == PIN_NO_LINK || st.state == PIN_LINK_DETACHED ||
+	    st.state == PIN_INCOMPLETE) {
+		if (!attach_one(ifname, s->o, true)) {
+			cli_err("%s: attached again (%s), counting goes on with the pinned totals",
+				ifname, pin_state_name(st.state));
+			st.state = PIN_ATTACHED;
+		}
+	}
+	if (s->known[i] && s->state[i] == st.state)
+		return;
+	switch (st.state) {
+	case PIN_ATTACHED:
+		if (s->known[i])
+			cli_err("%s: attached, counting", ifname);
+		break;
+	case PIN_IFACE_GONE:
+		cli_err("%s: interface gone; its totals stay pinned, attaching again when it is back",
+			ifname);
+		break;
+	case PIN_REPLACED:
+		cli_err("%s: another XDP program (id %u) is on the interface now; not counting "
+			"until it is removed",
+			ifname, st.iface_prog_id);
+		break;
+	default:
+		cli_err("%s: %s", ifname, pin_state_name(st.state));
+		break;
+	}
+	s->state[i] = st.state;
+	s->known[i] = true;
+}
+
+static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct serve *s = ctx;
+	int i;
+
+	loop_timer_expirations(fd);
+	for (i = 0; i < s->o->nifs; i++)
+		check_one(s, i);
+	return 0;
+}
+
+static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	int sig = loop_signal_read(fd);
+
+	cli_err("%s: stopping; the interfaces stay attached and counting "
+		"(sipstat detach -i IFACE removes them)",
+		sig ? strsignal(sig) : "signal");
+	return 2;
+}
+
+int cmd_serve(const struct options *o)
+{
+	static struct serve s;
+	struct loop l;
+	sigset_t sigs;
+	int i, e;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	for (i = 0; i < o->nifs; i++) {
+		e = attach_one(o->ifnames[i], o, false);
+		if (e == -ENODEV) {
+			cli_err("%s: waiting for the interface to appear", o->ifnames[i]);
+			s.state[i] = PIN_IFACE_GONE;
+			s.known[i] = true;
+			continue;
+		}
+		if (e)
+			return 1;
+		s.state[i] = PIN_ATTACHED;
+		s.known[i] = true;
+	}
+	e = loop_init(&l);
+	if (!e) {
+		sigemptyset(&sigs);
+		sigaddset(&sigs, SIGINT);
+		sigaddset(&sigs, SIGTERM);
+		e = loop_add_signals(&l, &sigs, on_signal, &s);
+	}
+	if (e >= 0)
+		e = loop_add_timer(&l, SERVE_CHECK_SECS, on_timer, &s);
+	if (e < 0) {
+		cli_err("cannot set up the event loop: %s", strerror(-e));
+		loop_free(&l);
+		return 1;
+	}
+	cli_err("serving %d interface(s); SIGTERM ends, the counting goes on", o->nifs);
+	e = loop_run(&l);
+	loop_free(&l);
+	return e == 2 ? 0 : 1;
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* sipstat show: the pinned totals once, for scripts. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "pin.h"
+#include "ports.h"
+#include "reader.h"
+#include "report.h"
+
+#define SHOW_MAX 64
+
+struct shown {
+	struct counters zero, cur;
+	char since[32], ports[128];
+};
+
+int cmd_show(const struct options *o)
+{
+	static char names[SHOW_MAX][IF_NAMESIZE];
+	static struct report_iface rif[SHOW_MAX];
+	struct counters *sum_base = NULL, *sum_cur = NULL;
+	struct shown *sh = NULL;
+	struct sipstat_ports set;
+	struct reader reader = { 0 };
+	struct pinned p;
+	char msg[512], modes[32] = "";
+	bool native = false, skb = false;
+	int i, n, k = 0, e, ret = 0;
+
+	if (o->nifs) {
+		for (n = 0; n < o->nifs; n++)
+			snprintf(names[n], IF_NAMESIZE, "%s", o->ifnames[n]);
+	} else {
+		n = pin_list(names, SHOW_MAX, msg, sizeof(msg));
+		if (n < 0) {
+			cli_err("%s", msg);
+			return 1;
+		}
+		if (!n) {
+			cli_err("nothing to show: no interface is attached (sipstat attach -i IFACE)");
+			return 1;
+		}
+	}
+	sh = calloc((size_t)n, sizeof(*sh));
+	sum_base = calloc(1, sizeof(*sum_base));
+	sum_cur = calloc(1, sizeof(*sum_cur));
+	if (!sh || !sum_base || !sum_cur || reader_init(&reader)) {
+		cli_err("cannot set up the counter reader");
+		ret = 1;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct shown *s = &sh[k];
+		int idx;
+
+		e = pin_open(names[i], &p, msg, sizeof(msg));
+		if (e) {
+			if (e == -ENOENT && o->nifs)
+				cli_err("%s: no pinned counters; attach first: sipstat attach -i %s",
+					names[i], names[i]);
+			else
+				cli_err("%s", msg);
+			ret = 1;
+			continue;
+		}
+		e = counters_read(&reader, p.fd[PIN_COUNTS], &s->cur);
+		idx = (int)if_nametoindex(names[i]);
+		if (!e && idx)
+			counters_read_frames(idx, &s->cur);
+		if (!pin_read_ports(&p, &set))
+			ports_format(&set, s->ports, sizeof(s->ports));
+		if (p.has_meta && p.meta.created_ns)
+			fmt_time_ns(s->since, sizeof(s->since), p.meta.created_ns);
+		rif[k].mode = p.has_meta ? attach_mode_name((enum attach_mode)p.meta.mode) : "";
+		if (p.has_meta && p.meta.mode == ATTACH_SKB)
+			skb = true;
+		else
+			native = true;
+		pin_close(&p);
+		if (e) {
+			cli_err("cannot read counters of %s: %s", names[i], strerror(-e));
+			ret = 1;
+			continue;
+		}
+		/* Totals since counting started; no interval. */
+		s->zero.mono = s->cur.mono;
+		s->zero.real = s->cur.real;
+		rif[k].name = names[i];
+		rif[k].source = "pinned";
+		rif[k].state = idx ? "counting" : "gone";
+		rif[k].since = s->since[0] ? s->since : NULL;
+		rif[k].ports = s->ports;
+		rif[k].base = &s->zero;
+		rif[k].prev = &s->cur;
+		rif[k].cur = &s->cur;
+		counters_add(sum_cur, &s->cur);
+		sum_cur->mono = s->cur.mono;
+		sum_cur->real = s->cur.real;
+		k++;
+	}
+	if (k) {
+		struct report r = {
+			.type = "show",
+			.host = cli_hostname(),
+			.ifs = rif,
+			.nifs = k,
+			.mode = modes,
+			.base = sum_base,
+			.prev = sum_cur,
+			.cur = sum_cur,
+			.dirs = 1U << SIPSTAT_DIR_IN,
+			.verbose = o->verbose,
+			.per_interface = o->per_interface,
+		};
+
+		snprintf(modes, sizeof(modes), "%s%s%s", native ? "native" : "",
+			 native && skb ? "," : "", skb ? "skb" : "");
+		sum_base->mono = sum_cur->mono;
+		sum_base->real = sum_cur->real;
+		if (o->output == OUT_JSON)
+			out_json_report(stdout, &r);
+		else
+			out_text_report(stdout, &r);
+		fflush(stdout);
+	}
+out:
+	free(sh);
+	free(sum_base);
+	free(sum_cur);
+	reader_free(&reader);
+	return ret;
+}

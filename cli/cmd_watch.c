@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The plain form, sipstat -i IFACE [INTERVAL [COUNT]], and --top: a report
+ * (or a redraw) every interval from one event loop.  Pinned counters are
+ * read where there are any; otherwise the program is attached for the
+ * life of the command.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "loop.h"
+#include "ports.h"
+#include "reader.h"
+#include "report.h"
+#include "source.h"
+#include "top.h"
+#include "view.h"
+
+struct watch {
+	const struct options *o;
+	struct source src[MAX_IFACES];
+	int n;
+	struct reader reader;
+	struct counters *base, *prev, *cur;	/* [n] each */
+	struct counters *sum_base, *sum_prev, *sum_cur;
+	struct report_iface rif[MAX_IFACES];
+	char modes[32];
+	char err[512];
+	long done;		/* reports printed or screens drawn */
+	/* --top */
+	bool top;
+	struct top t;
+	struct view *v;
+	struct top_info info;
+	const char *names[MAX_IFACES];
+};
+
+/* "native", or "native,skb" when interfaces are in different modes. */
+static void modes_string(struct watch *w)
+{
+	bool native = false, skb = false;
+	int i;
+
+	for (i = 0; i < w->n; i++) {
+		if (w->src[i].mode == ATTACH_SKB)
+			skb = true;
+		else
+			native = true;
+	}
+	snprintf(w->modes, sizeof(w->modes), "%s%s%s", native ? "native" : "",
+		 native && skb ? "," : "", skb ? "skb" : "");
+}
+
+/* Read every interface into cur[] and their sum into sum_cur. */
+static int read_all(struct watch *w, struct counters *each, struct counters *sum)
+{
+	int i, e;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < w->n; i++) {
+		e = source_read(&w->src[i], &w->reader, &each[i]);
+		if (e) {
+			snprintf(w->err, sizeof(w->err), "cannot read counters of %s: %s",
+				 w->src[i].ifname, strerror(-e));
+			return -1;
+		}
+		counters_add(sum, &each[i]);
+	}
+	sum->mono = each[0].mono;
+	sum->real = each[0].real;
+	return 0;
+}
+
+static void advance(struct watch *w)
+{
+	memcpy(w->prev, w->cur, sizeof(*w->cur) * (size_t)w->n);
+	memcpy(w->sum_prev, w->sum_cur, sizeof(*w->sum_cur));
+}
+
+/*
+ * State changes of the interfaces, one stderr line each.  -1 with w->err
+ * when nothing is left counting.
+ */
+static int check_sources(struct watch *w)
+{
+	char msg[256];
+	int i, alive = 0;
+	bool changed = false;
+
+	for (i = 0; i < w->n; i++) {
+		if (source_check(&w->src[i], msg, sizeof(msg))) {
+			changed = true;
+			if (!w->top)
+				cli_err("%s", msg);
+		}
+		if (w->src[i].state == SOURCE_COUNTING || w->src[i].pinned)
+			alive++;
+		w->rif[i].state = source_state_name(w->src[i].state);
+	}
+	if (!alive) {
+		if (w->n == 1 && w->src[0].state == SOURCE_GONE)
+			snprintf(w->err, sizeof(w->err),
+				 "%s went away (removed or renamed); counting stopped, restart sipstat "
+				 "when it is back",
+				 w->src[0].ifname);
+		else if (w->n == 1)
+			snprintf(w->err, sizeof(w->err),
+				 "%s: the XDP program was detached or replaced by another (sipstat "
+				 "--force?); counting stopped",
+				 w->src[0].ifname);
+		else
+			snprintf(w->err, sizeof(w->err),
+				 "no interface is left counting; totals above are final");
+		return -1;
+	}
+	if (changed && w->n > 1 && !w->top)
+		cli_err("counting goes on on the %d other interface(s)", alive);
+	return 0;
+}
+
+static int report_once(struct watch *w)
+{
+	const struct options *o = w->o;
+	struct report r = {
+		.host = cli_hostname(),
+		.ifs = w->rif,
+		.nifs = w->n,
+		.mode = w->modes,
+		.base = w->sum_base,
+		.prev = w->sum_prev,
+		.cur = w->sum_cur,
+		.dirs = 1U << SIPSTAT_DIR_IN,
+		.verbose = o->verbose,
+		.per_interface = o->per_interface,
+	};
+	int i;
+
+	if (read_all(w, w->cur, w->sum_cur))
+		return 1;
+	if (w->top) {
+		for (i = 0; i < w->n; i++)
+			view_collect_alerts(&w->v->alerts, w->src[i].ifname, &w->base[i],
+					    &w->prev[i], &w->cur[i]);
+		view_update(w->v, w->sum_prev, w->sum_cur);
+		top_draw(&w->t, w->v, &w->info);
+	} else {
+		/* A partial last interval after a signal is still reported: nothing is lost. */
+		if (o->output == OUT_JSON)
+			out_json_report(stdout, &r);
+		else
+			out_text_report(stdout, &r);
+		for (i = 0; i < w->n; i++)
+			out_text_alerts(stderr, w->src[i].ifname, &w->base[i], &w->prev[i],
+					&w->cur[i]);
+		fflush(stdout);
+		if (ferror(stdout)) {
+			if (errno == EPIPE)
+				return 2;	/* reader gone: done */
+			snprintf(w->err, sizeof(w->err), "cannot write the report: %s",
+				 strerror(errno));
+			return 1;
+		}
+	}
+	advance(w);
+	w->done++;
+	return 0;
+}
+
+/* Loop results: 1 runtime failure, 2 done. */
+static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct watch *w = ctx;
+	int e;
+
+	loop_timer_expirations(fd);
+	e = report_once(w);
+	if (e)
+		return e;
+	if (w->o->count && w->done >= w->o->count)
+		return 2;
+	return check_sources(w) ? 1 : 0;
+}
+
+static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct watch *w = ctx;
+	int e;
+
+	loop_signal_read(fd);
+	if (w->top)
+		return 2;
+	e = report_once(w);
+	return e == 1 ? 1 : 2;
+}
+
+static int on_key(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct watch *w = ctx;
+	enum top_action act;
+
+	if (events & (EPOLLERR | EPOLLHUP)) {
+		loop_del(l, fd);	/* terminal gone: SIGHUP follows */
+		return 0;
+	}
+	act = top_input(&w->t, w->v);
+	if (act == TOP_QUIT)
+		return 2;
+	if (act == TOP_REDRAW)
+		top_draw(&w->t, w->v, &w->info);
+	return 0;
+}
+
+static int alloc_readings(struct watch *w)
+{
+	size_t n = (size_t)w->n;
+
+	w->base = calloc(n, sizeof(struct counters));
+	w->prev = calloc(n, sizeof(struct counters));
+	w->cur = calloc(n, sizeof(struct counters));
+	w->sum_base = calloc(1, sizeof(struct counters));
+	w->sum_prev = calloc(1, sizeof(struct counters));
+	w->sum_cur = calloc(1, sizeof(struct counters));
+	return w->base && w->prev && w->cur && w->sum_base && w->sum_prev && w->sum_cur ? 0
+											  : -ENOMEM;
+}
+
+static void free_readings(struct watch *w)
+{
+	free(w->base);
+	free(w->prev);
+	free(w->cur);
+	free(w->sum_base);
+	free(w->sum_prev);
+	free(w->sum_cur);
+}
+
+static int run(struct watch *w)
+{
+	const struct options *o = w->o;
+	struct loop l;
+	sigset_t sigs;
+	int e, r;
+
+	e = loop_init(&l);
+	if (!e) {
+		sigemptyset(&sigs);
+		sigaddset(&sigs, SIGINT);
+		sigaddset(&sigs, SIGTERM);
+		sigaddset(&sigs, SIGHUP);
+		e = loop_add_signals(&l, &sigs, on_signal, w);
+	}
+	if (e >= 0)
+		e = loop_add_timer(&l, o->interval, on_timer, w);
+	if (e >= 0 && w->top && isatty(STDIN_FILENO))
+		e = loop_add(&l, STDIN_FILENO, EPOLLIN, on_key, w);
+	if (e < 0) {
+		snprintf(w->err, sizeof(w->err), "cannot set up the event loop: %s", strerror(-e));
+		loop_free(&l);
+		return 1;
+	}
+	for (;;) {
+		r = loop_once(&l, -1);
+		if (r)
+			break;
+		/* A resize (SIGWINCH) interrupts the wait: let the view see KEY_RESIZE. */
+		if (w->top && top_input(&w->t, w->v) == TOP_REDRAW)
+			top_draw(&w->t, w->v, &w->info);
+	}
+	loop_free(&l);
+	return r == 2 ? 0 : r < 0 ? (snprintf(w->err, sizeof(w->err), "event loop: %s",
+					      strerror(-r)),
+				     1)
+				  : r;
+}
+
+int cmd_watch(const struct options *o)
+{
+	static struct watch w;
+	char notice[256], ports[128];
+	int i, e, ret = 1, pinned = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.top = o->top;
+	if (w.top && !isatty(STDOUT_FILENO)) {
+		cli_err("--top needs a terminal on stdout; printing the text report instead");
+		w.top = false;
+	}
+	signal(SIGPIPE, SIG_IGN);	/* a closed pipe ends the loop through ferror() */
+	e = reader_init(&w.reader);
+	if (e) {
+		cli_err("cannot count possible CPUs: %s", strerror(-e));
+		return 1;
+	}
+
+	for (w.n = 0; w.n < o->nifs; w.n++) {
+		struct source *s = &w.src[w.n];
+
+		if (source_open(s, o->ifnames[w.n], o, notice, sizeof(notice), w.err,
+				sizeof(w.err))) {
+			cli_err("%s", w.err);
+			source_close(s);
+			goto out;
+		}
+		if (notice[0])
+			cli_err("%s", notice);
+		pinned += s->pinned;
+		w.names[w.n] = s->ifname;
+		w.rif[w.n].name = s->ifname;
+		w.rif[w.n].mode = attach_mode_name(s->mode);
+		w.rif[w.n].source = s->pinned ? "pinned" : "own";
+		w.rif[w.n].state = source_state_name(s->state);
+	}
+	if (alloc_readings(&w)) {
+		cli_err("out of memory");
+		goto out;
+	}
+	for (i = 0; i < w.n; i++) {
+		w.rif[i].base = &w.base[i];
+		w.rif[i].prev = &w.prev[i];
+		w.rif[i].cur = &w.cur[i];
+	}
+	if (read_all(&w, w.base, w.sum_base)) {
+		cli_err("%s", w.err);
+		goto out;
+	}
+	memcpy(w.prev, w.base, sizeof(*w.base) * (size_t)w.n);
+	memcpy(w.cur, w.base, sizeof(*w.base) * (size_t)w.n);
+	*w.sum_prev = *w.sum_base;
+	*w.sum_cur = *w.sum_base;
+
+	modes_string(&w);
+	ports_format(&o->ports, ports, sizeof(ports));
+	if (pinned == w.n)
+		cli_err("reading the pinned counters of %s (%s mode); %s to stop, counting goes on",
+			o->nifs == 1 ? w.names[0] : "several interfaces", w.modes,
+			w.top ? "q or Ctrl-C" : "Ctrl-C");
+	else
+		cli_err("counting on %s (%s mode), SIP ports %s; %s to stop",
+			o->nifs == 1 ? w.names[0] : "several interfaces", w.modes, ports,
+			w.top ? "q or Ctrl-C" : "Ctrl-C");
+	if (o->nifs > 1)
+		for (i = 0; i < w.n; i++)
+			cli_err("  %s (%s%s)", w.names[i], attach_mode_name(w.src[i].mode),
+				w.src[i].pinned ? ", pinned" : "");
+
+	if (w.top) {
+		char why[128];
+
+		w.v = calloc(1, sizeof(*w.v));
+		if (!w.v) {
+			cli_err("out of memory");
+			goto out;
+		}
+		w.info.ifnames = w.names;
+		w.info.nifs = w.n;
+		w.info.mode = w.modes;
+		w.info.interval = o->interval;
+		if (top_start(&w.t, stdout, stdin, view_color_allowed(getenv("NO_COLOR")), why,
+			      sizeof(why))) {
+			cli_err("cannot start the live view: %s; printing the text report instead",
+				why);
+			w.top = false;
+		} else {
+			view_init(w.v, w.sum_base);
+			top_draw(&w.t, w.v, &w.info);
+		}
+	}
+	ret = run(&w);
+	if (w.top)
+		top_end(&w.t);
+	if (ret)
+		cli_err("%s", w.err);
+out:
+	for (i = 0; i < w.n; i++)
+		source_close(&w.src[i]);
+	free(w.v);
+	free_readings(&w);
+	reader_free(&w.reader);
+	return ret;
+}

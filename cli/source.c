@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "obj.h"
+#include "ports.h"
+#include "source.h"
+
+const char *source_state_name(enum source_state st)
+{
+	switch (st) {
+	case SOURCE_COUNTING:
+		return "counting";
+	case SOURCE_GONE:
+		return "gone";
+	default:
+		return "detached";
+	}
+}
+
+static int open_pinned(struct source *s, const struct options *o, char *notice, size_t nlen,
+		       char *msg, size_t msglen)
+{
+	char list[128];
+	int e;
+
+	e = pin_open(s->ifname, &s->pin, msg, msglen);
+	if (e)
+		return e;
+	s->pinned = true;
+	s->counts_fd = s->pin.fd[PIN_COUNTS];
+	s->mode = s->pin.has_meta ? (enum attach_mode)s->pin.meta.mode : ATTACH_AUTO;
+	if (o->ports_given) {
+		e = pin_map_ports(&s->pin, msg, msglen);
+		if (e)
+			return e;
+		ports_apply(s->pin.ports, &o->ports);
+		ports_format(&o->ports, list, sizeof(list));
+		snprintf(notice, nlen, "%s: SIP ports of the pinned program set to %s (for every "
+				       "reader, and after this one exits)", s->ifname, list);
+	}
+	return 0;
+}
+
+static int open_own(struct source *s, const struct options *o, char *notice, size_t nlen,
+		    char *msg, size_t msglen)
+{
+	struct attach_state st;
+	char *log = NULL;
+	bool fell_back;
+	int e;
+
+	s->ifindex = (int)if_nametoindex(s->ifname);
+	if (!s->ifindex) {
+		snprintf(msg, msglen, "no such interface: %s (see 'ip link' for the names here)",
+			 s->ifname);
+		return -ENODEV;
+	}
+	e = attach_query(s->ifindex, s->ifname, &st, msg, msglen);
+	if (e)
+		return e;
+	if (st.prog_id) {
+		if (!o->force) {
+			snprintf(msg, msglen,
+				 "cannot attach to %s: another XDP program (id %u%s%s) is attached; "
+				 "use --force to replace it",
+				 s->ifname, st.prog_id, st.prog_name[0] ? ", " : "", st.prog_name);
+			attach_state_free(&st);
+			return -EBUSY;
+		}
+		e = attach_remove(s->ifindex, s->ifname, &st, msg, msglen);
+		if (e) {
+			attach_state_free(&st);
+			return e;
+		}
+		snprintf(notice, nlen, "%s: replaced XDP program id %u%s%s (--force)", s->ifname,
+			 st.prog_id, st.prog_name[0] ? " " : "", st.prog_name);
+		attach_state_free(&st);
+	}
+	if (o->verbose > 0)
+		log = calloc(1, CLI_LOG_SIZE);
+	e = obj_load(&s->skel, NULL, log, log ? CLI_LOG_SIZE : 0, msg, msglen);
+	if (e) {
+		cli_print_log_tail(log);
+		free(log);
+		return e;
+	}
+	free(log);
+	ports_apply(obj_ports(s->skel), &o->ports);
+	s->link_fd = attach_xdp(obj_prog_fd(s->skel), s->ifindex, s->ifname, o->mode, &s->mode,
+				&fell_back, msg, msglen);
+	if (s->link_fd < 0)
+		return s->link_fd;
+	if (fell_back && !notice[0])
+		snprintf(notice, nlen, "%s: native XDP not supported by the driver, using skb mode",
+			 s->ifname);
+	s->counts_fd = obj_counts_fd(s->skel);
+	return 0;
+}
+
+int source_open(struct source *s, const char *ifname, const struct options *o, char *notice,
+		size_t nlen, char *msg, size_t msglen)
+{
+	int e;
+
+	memset(s, 0, sizeof(*s));
+	s->link_fd = -1;
+	s->counts_fd = -1;
+	for (e = 0; e < PIN_OBJS; e++)
+		s->pin.fd[e] = -1;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
+	notice[0] = '\0';
+
+	e = pin_exists(ifname);
+	if (e < 0) {
+		snprintf(msg, msglen, "cannot look for pinned counters of %s in %s: %s; pinned "
+				      "counters are readable by root only: run as root",
+			 ifname, PIN_ROOT, strerror(-e));
+		return e;
+	}
+	if (e == 1) {
+		s->ifindex = (int)if_nametoindex(ifname);
+		e = open_pinned(s, o, notice, nlen, msg, msglen);
+		if (e != -ENOENT)
+			return e;
+		/* A directory without counters: count on our own. */
+	}
+	return open_own(s, o, notice, nlen, msg, msglen);
+}
+
+void source_close(struct source *s)
+{
+	if (s->pinned)
+		pin_close(&s->pin);
+	if (s->link_fd >= 0)
+		close(s->link_fd);
+	s->link_fd = -1;
+	obj_free(s->skel);
+	s->skel = NULL;
+}
+
+int source_read(struct source *s, struct reader *r, struct counters *c)
+{
+	uint64_t frames[SIPSTAT_DIR_MAX];
+	int e;
+
+	memcpy(frames, c->frames, sizeof(frames));
+	e = counters_read(r, s->counts_fd, c);
+	if (e)
+		return e;
+	/* A gone interface has no statistics: keep the last ones. */
+	if (s->state == SOURCE_GONE || !s->ifindex || counters_read_frames(s->ifindex, c))
+		memcpy(c->frames, frames, sizeof(frames));
+	return 0;
+}
+
+int source_check(struct source *s, char *msg, size_t msglen)
+{
+	struct attach_link_info li;
+	bool fell_back;
+	int idx, fd;
+
+	idx = (int)if_nametoindex(s->ifname);
+	if (s->pinned) {
+		if (s->state == SOURCE_COUNTING && idx != s->ifindex) {
+			s->state = SOURCE_GONE;
+			snprintf(msg, msglen, "%s went away (removed or renamed); its pinned totals "
+					      "are kept, counting again when it is back and attached",
+				 s->ifname);
+			return 1;
+		}
+		if (s->state == SOURCE_GONE && idx) {
+			s->ifindex = idx;
+			s->state = SOURCE_COUNTING;
+			snprintf(msg, msglen, "%s is back", s->ifname);
+			return 1;
+		}
+		return 0;
+	}
+	switch (s->state) {
+	case SOURCE_COUNTING:
+		if (!attach_link_info(s->link_fd, &li) && li.ifindex)
+			return 0;
+		if (attach_iface_present(s->ifname, s->ifindex)) {
+			s->state = SOURCE_DETACHED;
+			snprintf(msg, msglen,
+				 "%s: the XDP program was detached or replaced by another "
+				 "(sipstat --force?); counting stopped",
+				 s->ifname);
+		} else {
+			s->state = SOURCE_GONE;
+			snprintf(msg, msglen, "%s went away (removed or renamed); counting stopped",
+				 s->ifname);
+		}
+		return 1;
+	case SOURCE_GONE:
+		if (!idx)
+			return 0;
+		/* Back: the same program and maps on the new interface, totals go on. */
+		fd = attach_xdp(obj_prog_fd(s->skel), idx, s->ifname, s->mode, &s->mode, &fell_back,
+				msg, msglen);
+		if (fd < 0)
+			return 0;	/* not ready yet (still coming up): next time */
+		close(s->link_fd);
+		s->link_fd = fd;
+		s->ifindex = idx;
+		s->state = SOURCE_COUNTING;
+		snprintf(msg, msglen, "%s is back; counting again (%s mode)", s->ifname,
+			 attach_mode_name(s->mode));
+		return 1;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,814 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <dirent.h>
+#include <errno.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "obj.h"
+#include "pin.h"
+#include "ports.h"
+
+static const char *const obj_names[PIN_OBJS] = {
+	[PIN_COUNTS] = "counts",
+	[PIN_PORTS] = "ports",
+	[PIN_META] = "meta",
+	[PIN_LINK] = "link",
+};
+
+const char *pin_obj_name(int obj)
+{
+	return obj >= 0 && obj < PIN_OBJS ? obj_names[obj] : NULL;
+}
+
+int pin_path(char *buf, size_t len, const char *ifname, int obj)
+{
+	int n = obj >= 0 ? snprintf(buf, len, "%s/%s/%s", PIN_ROOT, ifname, obj_names[obj])
+			 : snprintf(buf, len, "%s/%s", PIN_ROOT, ifname);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static const char *root_hint(int e)
+{
+	return e == -EACCES || e == -EPERM ?
+		       "; pinned counters are readable by root only: run as root" :
+		       "";
+}
+
+/* ------------------------------------------------------------ layout */
+
+struct map_geom {
+	__u32 type, key_size, value_size, max_entries, flags;
+};
+
+static int map_geom(int fd, struct map_geom *g)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	memset(g, 0, sizeof(*g));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	g->type = info.type;
+	g->key_size = info.key_size;
+	g->value_size = info.value_size;
+	g->max_entries = info.max_entries;
+	g->flags = info.map_flags;
+	return 0;
+}
+
+static bool counts_ok(int fd)
+{
+	struct map_geom g;
+
+	return !map_geom(fd, &g) && g.type == BPF_MAP_TYPE_PERCPU_ARRAY && g.key_size == 4 &&
+	       g.value_size == 8 && g.max_entries == SIPSTAT_COUNT_KEYS;
+}
+
+static bool ports_ok(int fd)
+{
+	struct map_geom g;
+
+	return !map_geom(fd, &g) && g.type == BPF_MAP_TYPE_ARRAY && g.key_size == 4 &&
+	       g.value_size == sizeof(struct sipstat_ports) && g.max_entries == 1 &&
+	       (g.flags & BPF_F_MMAPABLE);
+}
+
+static bool meta_ok(int fd)
+{
+	struct map_geom g;
+
+	return !map_geom(fd, &g) && g.type == BPF_MAP_TYPE_ARRAY && g.key_size == 4 &&
+	       g.value_size == sizeof(struct sipstat_meta) && g.max_entries == 1;
+}
+
+static bool layout_ok(const struct pinned *p)
+{
+	return p->fd[PIN_COUNTS] >= 0 && counts_ok(p->fd[PIN_COUNTS]) &&
+	       (p->fd[PIN_PORTS] < 0 || ports_ok(p->fd[PIN_PORTS])) &&
+	       (p->fd[PIN_META] < 0 || meta_ok(p->fd[PIN_META])) &&
+	       (!p->has_meta || p->meta.layout == SIPSTAT_LAYOUT_VERSION);
+}
+
+void pin_layout_describe(const struct pinned *p, char *buf, size_t len)
+{
+	struct map_geom g = { 0 };
+	char lay[32];
+
+	if (!p) {
+		snprintf(buf, len, "layout %u (sip_counts of %u keys)", SIPSTAT_LAYOUT_VERSION,
+			 (unsigned int)SIPSTAT_COUNT_KEYS);
+		return;
+	}
+	if (p->has_meta)
+		snprintf(lay, sizeof(lay), "layout %u", p->meta.layout);
+	else
+		snprintf(lay, sizeof(lay), "an unknown layout");
+	if (p->fd[PIN_COUNTS] >= 0 && !map_geom(p->fd[PIN_COUNTS], &g))
+		snprintf(buf, len, "%s (sip_counts of %u keys of %u bytes)", lay, g.max_entries,
+			 g.value_size);
+	else
+		snprintf(buf, len, "%s (no counter map)", lay);
+}
+
+/* ------------------------------------------------------------ open */
+
+static void pinned_init(struct pinned *p, const char *ifname)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	for (i = 0; i < PIN_OBJS; i++)
+		p->fd[i] = -1;
+}
+
+/* Open every pin there is; -EACCES is reported, a missing pin is not. */
+static int open_all(const char *ifname, struct pinned *p, char *msg, size_t msglen)
+{
+	char path[128];
+	__u32 key = 0;
+	int i, e;
+
+	pinned_init(p, ifname);
+	for (i = 0; i < PIN_OBJS; i++) {
+		e = pin_path(path, sizeof(path), ifname, i);
+		if (e) {
+			snprintf(msg, msglen, "interface name too long for a pin path: %s", ifname);
+			return e;
+		}
+		p->fd[i] = bpf_obj_get(path);
+		if (p->fd[i] < 0) {
+			e = -errno;
+			p->fd[i] = -1;
+			if (e == -ENOENT)
+				continue;
+			snprintf(msg, msglen, "cannot open %s: %s%s", path, strerror(-e),
+				 root_hint(e));
+			pin_close(p);
+			return e;
+		}
+	}
+	if (p->fd[PIN_META] >= 0 && meta_ok(p->fd[PIN_META]) &&
+	    !bpf_map_lookup_elem(p->fd[PIN_META], &key, &p->meta))
+		p->has_meta = true;
+	return 0;
+}
+
+int pin_open(const char *ifname, struct pinned *p, char *msg, size_t msglen)
+{
+	char ours[96], theirs[128], path[128];
+	int e;
+
+	e = open_all(ifname, p, msg, msglen);
+	if (e)
+		return e;
+	if (p->fd[PIN_COUNTS] < 0) {
+		pin_path(path, sizeof(path), ifname, -1);
+		snprintf(msg, msglen, "no pinned counters for %s in %s", ifname, path);
+		pin_close(p);
+		return -ENOENT;
+	}
+	if (!layout_ok(p)) {
+		pin_layout_describe(p, theirs, sizeof(theirs));
+		pin_layout_describe(NULL, ours, sizeof(ours));
+		snprintf(msg, msglen,
+			 "the counters pinned for %s are of %s, this sipstat uses %s; "
+			 "use 'sipstat attach --replace -i %s' to move to this layout",
+			 ifname, theirs, ours, ifname);
+		pin_close(p);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+void pin_close(struct pinned *p)
+{
+	int i;
+
+	if (p->ports)
+		munmap((void *)p->ports, sizeof(struct sipstat_ports));
+	p->ports = NULL;
+	for (i = 0; i < PIN_OBJS; i++) {
+		if (p->fd[i] >= 0)
+			close(p->fd[i]);
+		p->fd[i] = -1;
+	}
+}
+
+int pin_map_ports(struct pinned *p, char *msg, size_t msglen)
+{
+	void *m;
+
+	if (p->ports)
+		return 0;
+	if (p->fd[PIN_PORTS] < 0 || !ports_ok(p->fd[PIN_PORTS])) {
+		snprintf(msg, msglen, "no pinned port set for %s", p->ifname);
+		return -ENOENT;
+	}
+	m = mmap(NULL, sizeof(struct sipstat_ports), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 p->fd[PIN_PORTS], 0);
+	if (m == MAP_FAILED) {
+		int e = -errno;
+
+		snprintf(msg, msglen, "cannot map the pinned port set of %s: %s", p->ifname,
+			 strerror(-e));
+		return e;
+	}
+	p->ports = m;
+	return 0;
+}
+
+int pin_read_ports(const struct pinned *p, struct sipstat_ports *out)
+{
+	__u32 key = 0;
+
+	if (p->fd[PIN_PORTS] < 0)
+		return -ENOENT;
+	return bpf_map_lookup_elem(p->fd[PIN_PORTS], &key, out) ? -errno : 0;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static int ensure_bpffs(char *msg, size_t msglen)
+{
+	struct statfs sfs;
+
+	if (statfs(PIN_BPFFS, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
+		snprintf(msg, msglen,
+			 "no BPF filesystem at %s: mount it with 'mount -t bpf bpf %s' "
+			 "(it is not there inside 'ip netns exec'; use 'nsenter --net=...')",
+			 PIN_BPFFS, PIN_BPFFS);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int mkdir_0700(const char *path, char *msg, size_t msglen)
+{
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		int e = -errno;
+
+		snprintf(msg, msglen, "cannot create %s: %s%s", path, strerror(-e), root_hint(e));
+		return e;
+	}
+	if (chmod(path, 0700)) {
+		int e = -errno;
+
+		snprintf(msg, msglen, "cannot set the mode of %s: %s", path, strerror(-e));
+		return e;
+	}
+	return 0;
+}
+
+static int pin_fd(int fd, const char *ifname, int obj, char *msg, size_t msglen)
+{
+	char path[128];
+	int e;
+
+	pin_path(path, sizeof(path), ifname, obj);
+	if (bpf_obj_pin(fd, path)) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot pin %s: %s", path, strerror(-e));
+		return e;
+	}
+	if (chmod(path, 0600)) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot set the mode of %s: %s", path, strerror(-e));
+		return e;
+	}
+	return 0;
+}
+
+static void unpin(const char *ifname, int obj)
+{
+	char path[128];
+
+	if (!pin_path(path, sizeof(path), ifname, obj))
+		unlink(path);
+}
+
+/* Zero every counter: one batch update of zero values for all CPUs. */
+static int zero_counts(int fd)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u32 *keys, n = SIPSTAT_COUNT_KEYS, k;
+	__u64 *vals;
+	int e;
+
+	if (ncpus < 1)
+		return ncpus < 0 ? ncpus : -EINVAL;
+	keys = calloc(n, sizeof(*keys));
+	vals = calloc((size_t)n * (size_t)ncpus, sizeof(*vals));
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	for (k = 0; k < n; k++)
+		keys[k] = k;
+	e = bpf_map_update_batch(fd, keys, vals, &n, NULL);
+	if (e) {
+		/* Kernels without batch updates for per-CPU arrays. */
+		for (k = 0, e = 0; k < SIPSTAT_COUNT_KEYS && !e; k++)
+			e = bpf_map_update_elem(fd, &k, vals, BPF_ANY) ? -errno : 0;
+	}
+	free(keys);
+	free(vals);
+	return e;
+}
+
+/* Set key to value on CPU 0 and zero elsewhere. */
+static int set_percpu(int fd, __u32 key, __u64 value, __u64 *buf, int ncpus)
+{
+	memset(buf, 0, sizeof(*buf) * (size_t)ncpus);
+	buf[0] = value;
+	return bpf_map_update_elem(fd, &key, buf, BPF_ANY) ? -errno : 0;
+}
+
+/*
+ * Counts of the old maps in p that the new counter map new_fd can take:
+ * a per-CPU array of SIPSTAT_CODE_SLOTS u64 is read as responses by
+ * status code received; anything else cannot be read safely.
+ */
+static int carry_over(const struct pinned *p, int new_fd, struct pin_attach_result *res)
+{
+	struct map_geom g = { 0 };
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 *vals = NULL, *one = NULL, sum;
+	__u32 k;
+	int e = 0, c;
+	uint64_t carried = 0;
+
+	if (ncpus < 1)
+		return -EINVAL;
+	if (p->fd[PIN_COUNTS] >= 0)
+		map_geom(p->fd[PIN_COUNTS], &g);
+	if (p->fd[PIN_COUNTS] < 0 || g.type != BPF_MAP_TYPE_PERCPU_ARRAY || g.value_size != 8 ||
+	    g.max_entries != SIPSTAT_CODE_SLOTS) {
+		snprintf(res->not_carried, sizeof(res->not_carried),
+			 "every count (the old counter map cannot be read as this layout): "
+			 "counting starts from zero");
+		return 0;
+	}
+	vals = calloc((size_t)ncpus, sizeof(*vals));
+	one = calloc((size_t)ncpus, sizeof(*one));
+	if (!vals || !one) {
+		e = -ENOMEM;
+		goto out;
+	}
+	for (k = SIPSTAT_CODE_MIN; k <= SIPSTAT_CODE_MAX && !e; k++) {
+		if (bpf_map_lookup_elem(p->fd[PIN_COUNTS], &k, vals))
+			continue;
+		for (sum = 0, c = 0; c < ncpus; c++)
+			sum += vals[c];
+		if (sum) {
+			e = set_percpu(new_fd, SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, k), sum,
+				       one, ncpus);
+			carried += sum;
+		}
+	}
+	snprintf(res->carried, sizeof(res->carried),
+		 "responses by status code (%llu, as received, method unknown)",
+		 (unsigned long long)carried);
+	snprintf(res->not_carried, sizeof(res->not_carried),
+		 "parser outcomes and requests by method (not in the old layout): they start "
+		 "from zero");
+out:
+	free(vals);
+	free(one);
+	return e;
+}
+
+static int write_meta(int fd, const struct sipstat_meta *m)
+{
+	__u32 key = 0;
+
+	return bpf_map_update_elem(fd, &key, m, BPF_ANY) ? -errno : 0;
+}
+
+/* ------------------------------------------------------------ attach */
+
+/* The pinned link, when it is live on ifindex. */
+static bool link_live(const struct pinned *p, int ifindex, struct attach_link_info *li)
+{
+	return p->fd[PIN_LINK] >= 0 && !attach_link_info(p->fd[PIN_LINK], li) &&
+	       li->ifindex == ifindex;
+}
+
+int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_attach_result *res,
+	       char *msg, size_t msglen)
+{
+	struct obj_reuse reuse = OBJ_REUSE_NONE;
+	struct sipstat_bpf *skel = NULL;
+	struct attach_link_info li;
+	struct attach_state st = { .link_fd = -1 };
+	struct sipstat_meta meta;
+	struct pinned p;
+	bool reuse_maps, live, relink;
+	char path[128];
+	int ifindex, e, link_fd = -1, i;
+
+	memset(res, 0, sizeof(*res));
+	pinned_init(&p, ifname);
+	ifindex = (int)if_nametoindex(ifname);
+	if (!ifindex) {
+		snprintf(msg, msglen, "no such interface: %s (see 'ip link' for the names here)",
+			 ifname);
+		return -ENODEV;
+	}
+	e = ensure_bpffs(msg, msglen);
+	if (e)
+		return e;
+	if ((e = mkdir_0700(PIN_ROOT, msg, msglen)))
+		return e;
+	pin_path(path, sizeof(path), ifname, -1);
+	if ((e = mkdir_0700(path, msg, msglen)))
+		return e;
+
+	e = open_all(ifname, &p, msg, msglen);
+	if (e)
+		return e;
+	reuse_maps = p.fd[PIN_COUNTS] >= 0 && layout_ok(&p);
+	if (p.fd[PIN_COUNTS] >= 0 && !reuse_maps && !o->replace) {
+		char ours[96], theirs[128];
+
+		pin_layout_describe(&p, theirs, sizeof(theirs));
+		pin_layout_describe(NULL, ours, sizeof(ours));
+		snprintf(msg, msglen,
+			 "the counters pinned for %s are of %s, this sipstat uses %s; refusing to "
+			 "mix them: use --replace to move to this layout (counts carried over "
+			 "where the layouts allow)",
+			 ifname, theirs, ours);
+		e = -EPROTO;
+		goto out;
+	}
+	live = link_live(&p, ifindex, &li);
+
+	/* Attached and live, nothing to swap: keep it, counting never stops. */
+	if (live && !o->replace) {
+		e = attach_query(ifindex, ifname, &st, msg, msglen);
+		if (e)
+			goto out;
+		if (st.prog_id == li.prog_id) {
+			if (o->mode_given && o->mode != ATTACH_AUTO && o->mode != st.mode) {
+				snprintf(msg, msglen,
+					 "%s is attached in %s mode already; to change the mode, "
+					 "'sipstat detach -i %s' first (the counts go with it)",
+					 ifname, attach_mode_name(st.mode), ifname);
+				e = -EBUSY;
+				goto out;
+			}
+			res->kept = true;
+			res->mode = st.mode;
+			res->prog_id = li.prog_id;
+			res->link_id = li.id;
+			goto settings;
+		}
+		attach_state_free(&st);
+	}
+
+	/* A pinned link that is no longer on the interface is of no use. */
+	if (p.fd[PIN_LINK] >= 0 && !live) {
+		close(p.fd[PIN_LINK]);
+		p.fd[PIN_LINK] = -1;
+		unpin(ifname, PIN_LINK);
+	}
+
+	if (reuse_maps) {
+		reuse.counts_fd = p.fd[PIN_COUNTS];
+		reuse.ports_fd = p.fd[PIN_PORTS];
+		reuse.meta_fd = p.fd[PIN_META];
+	}
+	e = obj_load(&skel, &reuse, o->log, o->loglen, msg, msglen);
+	if (e)
+		goto out;
+	res->new_maps = p.fd[PIN_COUNTS] < 0;
+
+	if (!reuse_maps && p.fd[PIN_COUNTS] >= 0) {
+		/* --replace across layouts: carry what can be read, then swap the pins. */
+		struct sipstat_ports old_ports;
+
+		e = carry_over(&p, obj_counts_fd(skel), res);
+		if (e) {
+			snprintf(msg, msglen, "cannot carry the counts of %s over: %s", ifname,
+				 strerror(-e));
+			goto out;
+		}
+		if (!o->ports && p.fd[PIN_PORTS] >= 0) {
+			struct map_geom g;
+
+			if (!map_geom(p.fd[PIN_PORTS], &g) && g.value_size == sizeof(old_ports) &&
+			    !pin_read_ports(&p, &old_ports)) {
+				ports_apply(obj_ports(skel), &old_ports);
+				strncat(res->carried, res->carried[0] ? "; the port set" : "the port set",
+					sizeof(res->carried) - strlen(res->carried) - 1);
+			}
+		}
+		for (i = PIN_COUNTS; i <= PIN_META; i++)
+			unpin(ifname, i);
+	}
+
+	relink = live;
+	if (relink) {
+		/* --replace on a live link: swap the program in place, no gap in counting. */
+		if (bpf_link_update(p.fd[PIN_LINK], obj_prog_fd(skel), NULL)) {
+			e = -errno;
+			snprintf(msg, msglen, "cannot swap the program on %s: %s", ifname,
+				 strerror(-e));
+			goto out;
+		}
+		e = attach_query(ifindex, ifname, &st, msg, msglen);
+		if (e)
+			goto out;
+		res->replaced = true;
+		res->mode = st.mode;
+		attach_link_info(p.fd[PIN_LINK], &li);
+	} else {
+		e = attach_query(ifindex, ifname, &st, msg, msglen);
+		if (e)
+			goto out;
+		if (st.prog_id) {
+			if (!o->force) {
+				snprintf(msg, msglen,
+					 "cannot attach to %s: another XDP program (id %u%s%s) is "
+					 "attached; use --force to replace it",
+					 ifname, st.prog_id, st.prog_name[0] ? ", " : "", st.prog_name);
+				e = -EBUSY;
+				goto out;
+			}
+			e = attach_remove(ifindex, ifname, &st, msg, msglen);
+			if (e)
+				goto out;
+			res->removed_prog_id = st.prog_id;
+			snprintf(res->removed_name, sizeof(res->removed_name), "%s", st.prog_name);
+		}
+		link_fd = attach_xdp(obj_prog_fd(skel), ifindex, ifname, o->mode, &res->mode,
+				     &res->fell_back, msg, msglen);
+		if (link_fd < 0) {
+			e = link_fd;
+			goto out;
+		}
+		e = pin_fd(link_fd, ifname, PIN_LINK, msg, msglen);
+		if (e)
+			goto out;
+		attach_link_info(link_fd, &li);
+	}
+	res->prog_id = li.prog_id;
+	res->link_id = li.id;
+
+	if (!reuse_maps) {
+		if ((e = pin_fd(obj_counts_fd(skel), ifname, PIN_COUNTS, msg, msglen)) ||
+		    (e = pin_fd(obj_ports_fd(skel), ifname, PIN_PORTS, msg, msglen)) ||
+		    (e = pin_fd(obj_meta_fd(skel), ifname, PIN_META, msg, msglen)))
+			goto out;
+	} else {
+		/* Pins of an older attach that are missing (ports, meta): add them. */
+		if (p.fd[PIN_PORTS] < 0 &&
+		    (e = pin_fd(obj_ports_fd(skel), ifname, PIN_PORTS, msg, msglen)))
+			goto out;
+		if (p.fd[PIN_META] < 0 &&
+		    (e = pin_fd(obj_meta_fd(skel), ifname, PIN_META, msg, msglen)))
+			goto out;
+	}
+	/* The maps now pinned, for the settings below. */
+	pin_close(&p);
+	e = open_all(ifname, &p, msg, msglen);
+	if (e)
+		goto out;
+
+	memset(&meta, 0, sizeof(meta));
+	if (p.has_meta && p.meta.layout == SIPSTAT_LAYOUT_VERSION)
+		meta = p.meta;
+	meta.layout = SIPSTAT_LAYOUT_VERSION;
+	if (!meta.created_ns)
+		meta.created_ns = now_ns();
+	meta.attached_ns = now_ns();
+	meta.dirs = 1U << SIPSTAT_DIR_IN;
+	meta.mode = (__u32)res->mode;
+	if (p.fd[PIN_META] >= 0 && (e = write_meta(p.fd[PIN_META], &meta))) {
+		snprintf(msg, msglen, "cannot write the meta record of %s: %s", ifname,
+			 strerror(-e));
+		goto out;
+	}
+
+settings:
+	if (o->ports) {
+		e = pin_map_ports(&p, msg, msglen);
+		if (e)
+			goto out;
+		ports_apply(p.ports, o->ports);
+	}
+	if (o->reset) {
+		e = zero_counts(p.fd[PIN_COUNTS]);
+		if (e) {
+			snprintf(msg, msglen, "cannot reset the counters of %s: %s", ifname,
+				 strerror(-e));
+			goto out;
+		}
+		if (p.has_meta) {
+			p.meta.created_ns = now_ns();
+			write_meta(p.fd[PIN_META], &p.meta);
+		}
+	}
+	e = 0;
+out:
+	attach_state_free(&st);
+	if (link_fd >= 0)
+		close(link_fd);
+	obj_free(skel);
+	pin_close(&p);
+	return e;
+}
+
+/* ------------------------------------------------------------ detach */
+
+int pin_detach(const char *ifname, char *msg, size_t msglen)
+{
+	struct pinned p;
+	char path[128];
+	struct stat sb;
+	int e, i;
+
+	pin_path(path, sizeof(path), ifname, -1);
+	if (stat(path, &sb)) {
+		e = -errno;
+		if (e == -ENOENT)
+			snprintf(msg, msglen, "nothing is pinned for %s (no %s)", ifname, path);
+		else
+			snprintf(msg, msglen, "cannot open %s: %s%s", path, strerror(-e),
+				 root_hint(e));
+		return e;
+	}
+	e = open_all(ifname, &p, msg, msglen);
+	if (e)
+		return e;
+	if (p.fd[PIN_LINK] >= 0) {
+		/* Detach explicitly: a reader holding the link must not keep it alive. */
+		struct attach_link_info li;
+
+		if (!attach_link_info(p.fd[PIN_LINK], &li) && li.ifindex)
+			bpf_link_detach(p.fd[PIN_LINK]);
+	}
+	pin_close(&p);
+	for (i = 0; i < PIN_OBJS; i++)
+		unpin(ifname, i);
+	if (rmdir(path)) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot remove %s: %s (something else is pinned there)", path,
+			 strerror(-e));
+		return e;
+	}
+	rmdir(PIN_ROOT);	/* only when empty */
+	return 0;
+}
+
+/* ------------------------------------------------------------ status */
+
+static const char *const state_names[] = {
+	[PIN_ATTACHED] = "attached",
+	[PIN_NO_LINK] = "pins without a link",
+	[PIN_LINK_DETACHED] = "link detached by someone else",
+	[PIN_REPLACED] = "replaced by another XDP program",
+	[PIN_IFACE_GONE] = "interface gone",
+	[PIN_LAYOUT_DIFFERS] = "pinned maps of another layout",
+	[PIN_INCOMPLETE] = "incomplete pins (no counters)",
+};
+
+static const char *const state_keys[] = {
+	[PIN_ATTACHED] = "attached",
+	[PIN_NO_LINK] = "no_link",
+	[PIN_LINK_DETACHED] = "link_detached",
+	[PIN_REPLACED] = "replaced",
+	[PIN_IFACE_GONE] = "iface_gone",
+	[PIN_LAYOUT_DIFFERS] = "layout_differs",
+	[PIN_INCOMPLETE] = "incomplete",
+};
+
+const char *pin_state_key(enum pin_state s)
+{
+	return (unsigned int)s < sizeof(state_keys) / sizeof(state_keys[0]) ? state_keys[s] : "?";
+}
+
+const char *pin_state_name(enum pin_state s)
+{
+	return (unsigned int)s < sizeof(state_names) / sizeof(state_names[0]) ? state_names[s]
+									     : "?";
+}
+
+int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msglen)
+{
+	struct attach_state as = { .link_fd = -1 };
+	struct attach_link_info li;
+	struct pinned p;
+	char path[128];
+	struct stat sb;
+	int e, i;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->ifname, sizeof(st->ifname), "%s", ifname);
+	pin_path(path, sizeof(path), ifname, -1);
+	if (stat(path, &sb)) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot open %s: %s%s", path, strerror(-e), root_hint(e));
+		return e;
+	}
+	e = open_all(ifname, &p, msg, msglen);
+	if (e)
+		return e;
+	for (i = 0; i < PIN_OBJS; i++)
+		st->has[i] = p.fd[i] >= 0;
+	st->has_meta = p.has_meta;
+	st->meta = p.meta;
+	pin_layout_describe(&p, st->layout, sizeof(st->layout));
+	st->ifindex = (int)if_nametoindex(ifname);
+	if (st->ifindex && !attach_query(st->ifindex, ifname, &as, msg, msglen)) {
+		st->iface_prog_id = as.prog_id;
+		st->mode = as.mode;
+		attach_state_free(&as);
+	}
+	if (p.fd[PIN_LINK] >= 0 && !attach_link_info(p.fd[PIN_LINK], &li)) {
+		st->link_id = li.id;
+		st->prog_id = li.prog_id;
+	} else {
+		li.ifindex = 0;
+	}
+
+	if (p.fd[PIN_COUNTS] < 0)
+		st->state = PIN_INCOMPLETE;
+	else if (!layout_ok(&p))
+		st->state = PIN_LAYOUT_DIFFERS;
+	else if (!st->ifindex)
+		st->state = PIN_IFACE_GONE;
+	else if (p.fd[PIN_LINK] < 0)
+		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_NO_LINK;
+	else if (li.ifindex != st->ifindex)
+		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_LINK_DETACHED;
+	else if (st->iface_prog_id != st->prog_id)
+		st->state = PIN_REPLACED;
+	else
+		st->state = PIN_ATTACHED;
+	pin_close(&p);
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+int pin_list(char (*names)[IF_NAMESIZE], int max, char *msg, size_t msglen)
+{
+	struct dirent *de;
+	DIR *d;
+	int n = 0, e;
+
+	d = opendir(PIN_ROOT);
+	if (!d) {
+		e = -errno;
+		if (e == -ENOENT)
+			return 0;
+		snprintf(msg, msglen, "cannot open %s: %s%s", PIN_ROOT, strerror(-e), root_hint(e));
+		return e;
+	}
+	while ((de = readdir(d)) && n < max) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR || strlen(de->d_name) >= IF_NAMESIZE)
+			continue;
+		snprintf(names[n], IF_NAMESIZE, "%s", de->d_name);
+		n++;
+	}
+	closedir(d);
+	qsort(names, (size_t)n, IF_NAMESIZE, cmp_name);
+	return n;
+}
+
+int pin_exists(const char *ifname)
+{
+	char path[128];
+	struct stat sb;
+
+	if (pin_path(path, sizeof(path), ifname, -1))
+		return 0;
+	if (!stat(path, &sb))
+		return 1;
+	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+}
