@@ -254,12 +254,6 @@ $(BENCH_BINS:=.o): $(BENCH_DIR)/%.o: tests/bench/%.c $(O)/sipstat.skel.h | $(BEN
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(LIBBPF_CFLAGS) -c $< -o $@
 
-# The counter reading of lib/, built here so the benchmarks need no more of it.
-$(BENCH_DIR)/bench_prog.o $(BENCH_DIR)/bench_rx.o: SIPSTAT_CFLAGS += -Ilib
-$(BENCH_DIR)/lib/%.o: lib/%.c | $(BENCH_DIR)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
 $(BENCH_DIR)/bench_prog: $(BENCH_DIR)/bench_prog.o $(O)/tests/frames.o $(LIBSIPSTAT)
 $(BENCH_DIR)/bench_frames: $(BENCH_DIR)/bench_frames.o $(O)/tests/frames.o
 $(BENCH_DIR)/bench_rx: $(BENCH_DIR)/bench_rx.o $(LIBSIPSTAT)
