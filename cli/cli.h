@@ -16,8 +16,11 @@ int cmd_status(const struct options *o);
 int cmd_show(const struct options *o);
 int cmd_serve(const struct options *o);
 
-/* attach (and serve): one interface as o asks, saying what happened.  0 or -errno. */
-int attach_one(const char *ifname, const struct options *o, bool quiet);
+/*
+ * attach (and serve): one interface as o asks, saying what happened.
+ * 0 or -errno; with err, a failure goes there instead of stderr.
+ */
+int attach_one(const char *ifname, const struct options *o, char *err, size_t errlen);
 
 /* "sipstat: " + message + newline on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,8 +7,12 @@
 #include "pin.h"
 #include "ports.h"
 
-/* Attach one interface as o asks and say what happened; 0 or -errno. */
-int attach_one(const char *ifname, const struct options *o, bool quiet)
+/*
+ * Attach one interface as o asks and say what happened; 0 or -errno.
+ * With err, a failure is left there instead of printed, and success is
+ * not announced (serve says it its own way).
+ */
+int attach_one(const char *ifname, const struct options *o, char *err, size_t errlen)
 {
 	struct pin_attach_opts ao = {
 		.mode = o->mode,
@@ -31,7 +35,10 @@ int attach_one(const char *ifname, const struct options *o, bool quiet)
 		if (ao.log && ao.log[0])
 			cli_print_log_tail(ao.log);
 		free(ao.log);
-		cli_err("%s", msg);
+		if (err)
+			snprintf(err, errlen, "%s", msg);
+		else
+			cli_err("%s", msg);
 		return e;
 	}
 	free(ao.log);
@@ -44,11 +51,12 @@ int attach_one(const char *ifname, const struct options *o, bool quiet)
 		cli_err("%s: carried over from the old layout: %s", ifname, res.carried);
 	if (res.not_carried[0])
 		cli_err("%s: not carried over: %s", ifname, res.not_carried);
-	if (quiet)
+	if (err)
 		return 0;
 	if (o->ports_given)
 		ports_format(&o->ports, ports, sizeof(ports));
 	cli_err("%s: %s (%s mode, prog id %u, link id %u)%s%s%s", ifname,
+		res.new_layout ? "attached with maps of this layout (see above for the counts)" :
 		res.replaced ? "program replaced, counts kept" :
 		res.kept     ? "already attached, counts kept" :
 		res.new_maps ? "attached and pinned, counting from zero" :
@@ -64,7 +72,7 @@ int cmd_attach(const struct options *o)
 	int i, ret = 0;
 
 	for (i = 0; i < o->nifs; i++)
-		if (attach_one(o->ifnames[i], o, false))
+		if (attach_one(o->ifnames[i], o, NULL, 0))
 			ret = 1;
 	return ret;
 }

@@ -7,6 +7,7 @@
  * detached on exit (sipstat detach does that).
  */
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,40 +21,56 @@
 struct serve {
 	const struct options *o;
 	enum pin_state state[MAX_IFACES];
-	bool known[MAX_IFACES];
+	char last_err[MAX_IFACES][512];	/* said once, until it changes */
 };
+
+/* A failure, once per distinct message. */
+static void say_once(struct serve *s, int i, const char *msg)
+{
+	if (!strcmp(s->last_err[i], msg))
+		return;
+	snprintf(s->last_err[i], sizeof(s->last_err[i]), "%s", msg);
+	cli_err("%s", msg);
+}
 
 static void check_one(struct serve *s, int i)
 {
 	const char *ifname = s->o->ifnames[i];
+	enum pin_state was = s->state[i], now;
 	struct pin_status st;
 	char msg[512];
 	int e;
 
-	e = pin_status(ifname, &st, msg, sizeof(msg));
-	if (e == -ENOENT) {
-		st.state = PIN_NO_LINK;	/* pins gone too (sipstat detach): attach anew */
-	} else if (e) {
-		if (!s->known[i] || s->state[i] != PIN_INCOMPLETE)
-			cli_err("%s", msg);
-		s->state[i] = PIN_INCOMPLETE;
-		s->known[i] = true;
-		return;
+	memset(&st, 0, sizeof(st));
+	if (!if_nametoindex(ifname)) {
+		now = PIN_IFACE_GONE;
+	} else {
+		e = pin_status(ifname, &st, msg, sizeof(msg));
+		if (e && e != -ENOENT) {
+			say_once(s, i, msg);
+			return;
+		}
+		now = e ? PIN_NO_LINK : st.state;	/* ENOENT: pins removed (detach) */
 	}
-	if (st.state == PIN_NO_LINK || st.state == PIN_LINK_DETACHED ||
-	    st.state == PIN_INCOMPLETE) {
-		if (!attach_one(ifname, s->o, true)) {
-			cli_err("%s: attached again (%s), counting goes on with the pinned totals",
-				ifname, pin_state_name(st.state));
-			st.state = PIN_ATTACHED;
+	if (now == PIN_NO_LINK || now == PIN_LINK_DETACHED || now == PIN_INCOMPLETE) {
+		if (attach_one(ifname, s->o, msg, sizeof(msg))) {
+			say_once(s, i, msg);
+			now = PIN_NO_LINK;
+		} else {
+			s->last_err[i][0] = '\0';
+			cli_err("%s: %s; attached again, counting goes on with the pinned totals",
+				ifname, was == PIN_IFACE_GONE ? "interface is there" :
+								pin_state_name(now));
+			now = PIN_ATTACHED;
+			was = PIN_ATTACHED;	/* said */
 		}
 	}
-	if (s->known[i] && s->state[i] == st.state)
+	s->state[i] = now;
+	if (was == now)
 		return;
-	switch (st.state) {
+	switch (now) {
 	case PIN_ATTACHED:
-		if (s->known[i])
-			cli_err("%s: attached, counting", ifname);
+		cli_err("%s: attached, counting", ifname);
 		break;
 	case PIN_IFACE_GONE:
 		cli_err("%s: interface gone; its totals stay pinned, attaching again when it is back",
@@ -64,12 +81,12 @@ static void check_one(struct serve *s, int i)
 			"until it is removed",
 			ifname, st.iface_prog_id);
 		break;
+	case PIN_NO_LINK:
+		break;	/* the attach failure was said */
 	default:
-		cli_err("%s: %s", ifname, pin_state_name(st.state));
+		cli_err("%s: %s", ifname, pin_state_name(now));
 		break;
 	}
-	s->state[i] = st.state;
-	s->known[i] = true;
 }
 
 static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
@@ -103,17 +120,14 @@ int cmd_serve(const struct options *o)
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	for (i = 0; i < o->nifs; i++) {
-		e = attach_one(o->ifnames[i], o, false);
-		if (e == -ENODEV) {
-			cli_err("%s: waiting for the interface to appear", o->ifnames[i]);
+		if (!if_nametoindex(o->ifnames[i])) {
+			cli_err("%s: no such interface yet; attaching when it appears", o->ifnames[i]);
 			s.state[i] = PIN_IFACE_GONE;
-			s.known[i] = true;
 			continue;
 		}
-		if (e)
+		if (attach_one(o->ifnames[i], o, NULL, 0))
 			return 1;
 		s.state[i] = PIN_ATTACHED;
-		s.known[i] = true;
 	}
 	e = loop_init(&l);
 	if (!e) {

@@ -508,6 +508,7 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 		/* --replace across layouts: carry what can be read, then swap the pins. */
 		struct sipstat_ports old_ports;
 
+		res->new_layout = true;
 		e = carry_over(&p, obj_counts_fd(skel), res);
 		if (e) {
 			snprintf(msg, msglen, "cannot carry the counts of %s over: %s", ifname,
@@ -562,8 +563,12 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 			res->removed_prog_id = st.prog_id;
 			snprintf(res->removed_name, sizeof(res->removed_name), "%s", st.prog_name);
 		}
-		link_fd = attach_xdp(obj_prog_fd(skel), ifindex, ifname, o->mode, &res->mode,
-				     &res->fell_back, msg, msglen);
+		/* Attaching again without --mode: the mode it had. */
+		link_fd = attach_xdp(obj_prog_fd(skel), ifindex, ifname,
+				     !o->mode_given && reuse_maps && p.has_meta ?
+					     (enum attach_mode)p.meta.mode :
+					     o->mode,
+				     &res->mode, &res->fell_back, msg, msglen);
 		if (link_fd < 0) {
 			e = link_fd;
 			goto out;

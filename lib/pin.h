@@ -73,6 +73,7 @@ struct pin_attach_result {
 	bool kept;			/* a live pinned link was there and is kept */
 	bool new_maps;			/* counters start from zero (none pinned before) */
 	bool replaced;			/* program swapped (--replace) */
+	bool new_layout;		/* --replace made maps of this layout (counts carried) */
 	bool fell_back;			/* auto mode took skb */
 	enum attach_mode mode;
 	__u32 prog_id, link_id;
