@@ -18,6 +18,86 @@ static __always_inline __u32 parse_outcome(int r)
 	       r == PARSE_TOO_DEEP ? SIPSTAT_O_TOO_DEEP : SIPSTAT_O_BAD_HEADER;
 }
 
+#define NSEC_PER_SEC 1000000000ULL
+
+/* One more event allowed on this CPU now?  A token bucket of sip_evcfg's rate and burst. */
+static __always_inline int event_allowed(void)
+{
+	struct event_bucket *b;
+	__u64 now, cap, tokens, elapsed;
+	__u32 zero = 0, rate = sip_evcfg.rate;
+
+	if (!rate)
+		return 1;
+	b = bpf_map_lookup_elem(&sip_evbucket, &zero);
+	if (!b)
+		return 0;
+	now = bpf_ktime_get_ns();
+	cap = (__u64)sip_evcfg.burst * NSEC_PER_SEC;
+	elapsed = now - b->last_ns;
+	b->last_ns = now;
+	/* A long quiet spell fills the bucket; the test keeps the product in range. */
+	tokens = elapsed >= cap / rate ? cap : b->tokens + elapsed * rate;
+	if (tokens > cap)
+		tokens = cap;
+	if (tokens < NSEC_PER_SEC) {
+		b->tokens = tokens;
+		return 0;
+	}
+	b->tokens = tokens - NSEC_PER_SEC;
+	return 1;
+}
+
+static __always_inline int event_wanted(__u32 code)
+{
+	if (code > SIPSTAT_CODE_MAX)
+		return 0;
+	return (int)((sip_evcfg.codes[code >> 6] >> (code & 63)) & 1);
+}
+
+/*
+ * The event of one response, for alerts: who sent which code, the moment
+ * the frame is seen.  Counted as sent, limited or lost, never silently.
+ */
+static __always_inline void send_event(const struct datagram *d, void *end, __u32 dir,
+				       __u32 method, __u32 code)
+{
+	struct sipstat_event *e;
+	__u32 outcome = SIPSTAT_O_EVENTS_SENT;
+	const __u8 *ip = d->l3;
+
+	if (!event_allowed()) {
+		outcome = SIPSTAT_O_EVENTS_LIMITED;
+		goto out;
+	}
+	e = bpf_ringbuf_reserve(&sip_events, sizeof(*e), 0);
+	if (!e) {
+		outcome = SIPSTAT_O_EVENTS_LOST;
+		goto out;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->code = code;
+	e->dir = dir;
+	e->method = method;
+	e->family = d->family;
+	e->nvlan = d->nvlan;
+	e->vlan[0] = d->vlan[0];
+	e->vlan[1] = d->vlan[1];
+	e->sport = bpf_ntohs(d->udp->source);
+	e->dport = bpf_ntohs(d->udp->dest);
+	if (d->family == 4 && (void *)(ip + sizeof(struct iphdr)) <= end) {
+		__builtin_memcpy(e->saddr, ip + offsetof(struct iphdr, saddr), 4);
+		__builtin_memcpy(e->daddr, ip + offsetof(struct iphdr, daddr), 4);
+	} else if (d->family == 6 && (void *)(ip + sizeof(struct ipv6hdr)) <= end) {
+		__builtin_memcpy(e->saddr, ip + offsetof(struct ipv6hdr, saddr), 16);
+		__builtin_memcpy(e->daddr, ip + offsetof(struct ipv6hdr, daddr), 16);
+	}
+	bpf_ringbuf_submit(e, 0);
+out:
+	count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, outcome));
+}
+
 /*
  * A UDP datagram whose header lies whole in the frame: on a SIP port,
  * classify its payload and count it in the row of its direction and
@@ -25,7 +105,7 @@ static __always_inline __u32 parse_outcome(int r)
  */
 static __always_inline void count_datagram(const struct datagram *d, void *end, __u32 dir)
 {
-	__u32 len, avail, slot, method;
+	__u32 len, avail, off;
 	__u8 *p;
 
 	if (!port_is_sip(bpf_ntohs(d->udp->dest)) && !port_is_sip(bpf_ntohs(d->udp->source)))
@@ -48,8 +128,11 @@ static __always_inline void count_datagram(const struct datagram *d, void *end, 
 	if (len > avail)
 		len = avail;
 
-	slot = sip_classify(p, end, len, &method);
-	count_key(SIPSTAT_KEY(dir, method, slot));
+	off = sip_classify(p, end, len);
+	count_key(SIPSTAT_KEY(dir, 0, 0) + off);
+	/* A response: its code, in the row of no method. */
+	if (off >= SIPSTAT_CODE_MIN && off <= SIPSTAT_CODE_MAX && event_wanted(off))
+		send_event(d, end, dir, SIPSTAT_M_UNKNOWN, off);
 }
 
 /* Untagged IPv4 without options, with room for a whole status line. */
@@ -67,7 +150,7 @@ static __always_inline void count_datagram(const struct datagram *d, void *end, 
 static __always_inline void count_frame(void *data, void *data_end, __u32 dir)
 {
 	struct cursor c = { .pos = data, .end = data_end };
-	struct datagram d;
+	struct datagram d = {};
 	struct iphdr *ip;
 	int r;
 
@@ -83,6 +166,9 @@ static __always_inline void count_frame(void *data, void *data_end, __u32 dir)
 		}
 		d.udp = (void *)(ip + 1);
 		d.ip_end = (void *)ip + bpf_ntohs(ip->tot_len);
+		d.l3 = ip;
+		d.family = 4;
+		d.nvlan = 0;
 		count_datagram(&d, data_end, dir);
 		return;
 	}

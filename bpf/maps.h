@@ -43,6 +43,32 @@ struct sipstat_ports sip_ports SEC(".data.sip_ports") = {
 	.w = { [SIPSTAT_DEFAULT_PORT / 64] = 1ULL << (SIPSTAT_DEFAULT_PORT % 64) },
 };
 
+/* Events for alerts: the ring buffer, its settings and its rate limit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SIPSTAT_EVENT_RINGBUF_BYTES);
+} sip_events SEC(".maps");
+
+/* Which codes send an event (default: every 6xx), and how many per second. */
+struct sipstat_event_cfg sip_evcfg SEC(".data.sip_evcfg") = {
+	.codes = { [600 / 64] = ~0ULL << (600 % 64), [699 / 64] = ~0ULL >> (63 - 699 % 64) },
+	.rate = SIPSTAT_EVENT_RATE_DEFAULT,
+	.burst = SIPSTAT_EVENT_BURST_DEFAULT,
+};
+
+/* A token bucket per CPU, in nano-events (events * 1e9). */
+struct event_bucket {
+	__u64 tokens;
+	__u64 last_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct event_bucket);
+} sip_evbucket SEC(".maps");
+
 static __always_inline int port_is_sip(__u16 port)
 {
 	return (int)((sip_ports.w[port >> 6] >> (port & 63)) & 1);

@@ -55,8 +55,21 @@ static __always_inline int is_vlan(__be16 proto)
 	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
 }
 
-/* Ethernet and up to SIPSTAT_MAX_VLAN tags; *proto gets the inner EtherType. */
-static __always_inline int parse_eth(struct cursor *c, __be16 *proto)
+/* A UDP datagram as the data path needs it. */
+struct datagram {
+	struct udphdr *udp;
+	void *ip_end;		/* end of the IP packet by its own length field */
+	void *l3;		/* the IP header, for the event path */
+	__u16 vlan[SIPSTAT_MAX_VLAN];	/* VLAN ids, outer first */
+	__u8 nvlan;
+	__u8 family;		/* 4 or 6 */
+};
+
+/*
+ * Ethernet and up to SIPSTAT_MAX_VLAN tags; *proto gets the inner
+ * EtherType, d the VLAN ids.
+ */
+static __always_inline int parse_eth(struct cursor *c, __be16 *proto, struct datagram *d)
 {
 	struct ethhdr *eth = c->pos;
 	struct vlanhdr *vh;
@@ -77,6 +90,8 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto)
 		if ((void *)(vh + 1) > c->end)
 			return PARSE_BAD;
 		p = vh->proto;
+		d->vlan[i] = bpf_ntohs(vh->tci) & 0x0fff;
+		d->nvlan = i + 1;
 		c->pos = vh + 1;
 	}
 	if (is_vlan(p))
@@ -145,8 +160,9 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end)
 
 #pragma unroll
 	for (i = 0; i < SIPSTAT_MAX_IPV6_EXT; i++) {
-		if (!is_ipv6_ext(nh))
-			break;
+		/* UDP first: most SIP over IPv6 carries no extension header. */
+		if (nh == IPPROTO_UDP)
+			return PARSE_NEXT;
 		if (nh == IPPROTO_FRAGMENT) {
 			fh = c->pos;
 			if ((void *)(fh + 1) > c->end)
@@ -155,7 +171,8 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end)
 				return fh->nexthdr == IPPROTO_UDP ? PARSE_FRAGMENT : PARSE_OTHER;
 			nh = fh->nexthdr;
 			c->pos = fh + 1;
-		} else {
+		} else if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+			   nh == IPPROTO_DSTOPTS) {
 			opt = c->pos;
 			if ((void *)(opt + 1) > c->end)
 				return PARSE_BAD;
@@ -164,20 +181,14 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end)
 			/* Cut inside this header: bad whatever follows (as IPv4 options). */
 			if (c->pos > c->end)
 				return PARSE_BAD;
+		} else {
+			return PARSE_OTHER;
 		}
 	}
-	if (is_ipv6_ext(nh))
-		return PARSE_TOO_DEEP;
-	if (nh != IPPROTO_UDP)
-		return PARSE_OTHER;
-	return PARSE_NEXT;
+	if (nh == IPPROTO_UDP)
+		return PARSE_NEXT;
+	return is_ipv6_ext(nh) ? PARSE_TOO_DEEP : PARSE_OTHER;
 }
-
-/* A UDP datagram as the data path needs it. */
-struct datagram {
-	struct udphdr *udp;
-	void *ip_end;		/* end of the IP packet by its own length field */
-};
 
 /*
  * Ethernet, VLAN tags, IPv4 or IPv6, to a UDP header that lies whole in
@@ -188,15 +199,20 @@ static __always_inline int parse_to_udp(struct cursor *c, struct datagram *d)
 	__be16 proto;
 	int r;
 
-	r = parse_eth(c, &proto);
+	d->nvlan = 0;
+	r = parse_eth(c, &proto, d);
 	if (r != PARSE_NEXT)
 		return r;
-	if (proto == bpf_htons(ETH_P_IP))
+	d->l3 = c->pos;
+	if (proto == bpf_htons(ETH_P_IP)) {
+		d->family = 4;
 		r = parse_ipv4(c, &d->ip_end);
-	else if (proto == bpf_htons(ETH_P_IPV6))
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		d->family = 6;
 		r = parse_ipv6(c, &d->ip_end);
-	else
+	} else {
 		return PARSE_OTHER;
+	}
 	if (r != PARSE_NEXT)
 		return r;
 	d->udp = c->pos;

@@ -161,20 +161,23 @@ static __always_inline __u32 classify_short(const __u8 *p, const void *end, __u3
 	return SIPSTAT_O_TRUNCATED;
 }
 
+/* The offset of (method, slot) within a direction's rows. */
+#define ROW_OFF(method, slot) ((__u32)(method) * SIPSTAT_ROW_SLOTS + (__u32)(slot))
+
 /*
  * The payload p of len bytes (len already bounded by the UDP length, the
  * IP length and the frame end; end is the frame end for the verifier).
- * Returns the slot to count (a code 100..699 or an outcome) and sets
- * *method to the row.
+ * Returns what to count as one offset within the direction's rows,
+ * ROW_OFF(method, slot): a response's code in the SIPSTAT_M_UNKNOWN row
+ * (the offset is the code), a request in its method's row, an outcome.
+ * One value, so every path meets in one register.
  */
-static __always_inline __u32 sip_classify(const __u8 *p, const void *end, __u32 len,
-					  __u32 *method)
+static __always_inline __u32 sip_classify(const __u8 *p, const void *end, __u32 len)
 {
 	__u8 d0, d1, d2;
 	__u64 w;
 	__u32 m;
 
-	*method = SIPSTAT_M_UNKNOWN;
 	if (len < SIPSTAT_STATUS_PREFIX_LEN || (const void *)(p + SIPSTAT_STATUS_PREFIX_LEN) > end)
 		return classify_short(p, end, len);
 
@@ -193,8 +196,7 @@ static __always_inline __u32 sip_classify(const __u8 *p, const void *end, __u32 
 	m = request_method(w, p, end, len);
 	if (m == SIPSTAT_M_UNKNOWN)
 		return SIPSTAT_O_OTHER;
-	*method = m;
-	return SIPSTAT_O_REQUESTS;
+	return ROW_OFF(m, SIPSTAT_O_REQUESTS);
 }
 
 #endif /* SIPSTAT_BPF_SIP_H */

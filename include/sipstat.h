@@ -91,6 +91,11 @@ enum sipstat_outcome {
 	SIPSTAT_O_FRAGMENTS,	/* UDP IP fragments that are not the first: never parsed */
 	SIPSTAT_O_BAD_HEADER,	/* frame cut short or inconsistent inside Ethernet/IP/UDP */
 	SIPSTAT_O_TOO_DEEP,	/* more VLAN tags or IPv6 extension headers than the bounds */
+	/* The event path (row SIPSTAT_M_UNKNOWN): every response whose code
+	 * asks for an event is exactly one of these three. */
+	SIPSTAT_O_EVENTS_SENT,	/* event written to the ring buffer */
+	SIPSTAT_O_EVENTS_LIMITED, /* not sent: over the per-CPU rate limit */
+	SIPSTAT_O_EVENTS_LOST,	/* not sent: the ring buffer was full */
 	SIPSTAT_O_MAX,
 };
 
@@ -109,6 +114,38 @@ enum sipstat_outcome {
 #define SIPSTAT_PORT_WORDS (65536 / 64)
 struct sipstat_ports {
 	__u64 w[SIPSTAT_PORT_WORDS];
+};
+
+/*
+ * Events: one record per response whose code is in the event set (by
+ * default every 6xx), written to the ring buffer "sip_events" the moment
+ * the frame is seen, for alerts that name who sent what.  Counting never
+ * depends on them; every event wanted is counted as sent, limited or
+ * lost.  The set and the rate limit live in a map of their own
+ * (".data.sip_evcfg", mmapable) that userspace changes while attached.
+ */
+#define SIPSTAT_EVENT_RINGBUF_BYTES (256 * 1024)
+#define SIPSTAT_EVENT_RATE_DEFAULT 100	/* events per second per CPU */
+#define SIPSTAT_EVENT_BURST_DEFAULT 200	/* events a CPU may send at once */
+
+struct sipstat_event_cfg {
+	__u64 codes[(SIPSTAT_CODE_SLOTS + 63) / 64];	/* bit per status code */
+	__u32 rate;		/* events per second per CPU; 0: no limit */
+	__u32 burst;		/* bucket size in events */
+};
+
+struct sipstat_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u16 code;
+	__u8 dir;		/* enum sipstat_dir */
+	__u8 method;		/* enum sipstat_method of the CSeq, when read */
+	__u8 family;		/* 4 or 6 */
+	__u8 nvlan;		/* VLAN tags in front of the IP header */
+	__u16 vlan[2];		/* VLAN ids, outer first */
+	__u16 sport, dport;	/* UDP ports, host order */
+	__u16 pad;
+	__u8 saddr[16];		/* IPv4: the first 4 bytes */
+	__u8 daddr[16];
 };
 
 /*
@@ -131,5 +168,7 @@ _Static_assert(SIPSTAT_M_MAX == 16, "method rows are part of the map layout");
 _Static_assert(SIPSTAT_COUNT_KEYS == 22400, "counter map size is part of the layout");
 _Static_assert(sizeof(struct sipstat_ports) == 8192, "one bit per port");
 _Static_assert(sizeof(struct sipstat_meta) == 64, "meta record has no padding");
+_Static_assert(sizeof(struct sipstat_event) == 56, "event record has no padding");
+_Static_assert(sizeof(struct sipstat_event_cfg) == 96, "event config has no padding");
 
 #endif /* SIPSTAT_H */

@@ -64,7 +64,9 @@ static const char *const outcome_names[SIPSTAT_O_MAX] = {
 	[SIPSTAT_O_REQUESTS] = "requests",	[SIPSTAT_O_MALFORMED] = "malformed",
 	[SIPSTAT_O_TRUNCATED] = "truncated",	[SIPSTAT_O_OTHER] = "other",
 	[SIPSTAT_O_FRAGMENTS] = "fragments",	[SIPSTAT_O_BAD_HEADER] = "bad_header",
-	[SIPSTAT_O_TOO_DEEP] = "too_deep",
+	[SIPSTAT_O_TOO_DEEP] = "too_deep",	[SIPSTAT_O_EVENTS_SENT] = "events_sent",
+	[SIPSTAT_O_EVENTS_LIMITED] = "events_limited",
+	[SIPSTAT_O_EVENTS_LOST] = "events_lost",
 };
 
 static const char *const method_names[SIPSTAT_M_MAX] = {
@@ -158,6 +160,7 @@ static bool run_frame(const char *case_name, const void *frame, size_t len, stru
 	struct xdp_md ctx_in, ctx_out;
 	int fails = h_failures, err;
 	__u32 k, want_key = w.slot < 0 ? ~0u : SIPSTAT_KEY(cur.dir, w.method, w.slot);
+	__u32 event_key = ~0u;
 	char name[256];
 	size_t in_len;
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
@@ -194,11 +197,14 @@ static bool run_frame(const char *case_name, const void *frame, size_t len, stru
 	if (len < ETH_HLEN)
 		CHECK_EQ_U64(ctx_out.data_end - ctx_out.data, len, "bytes the program saw");
 
+	/* Every 6xx response also sends an event (the default event set). */
+	if (w.slot >= 600 && w.slot <= SIPSTAT_CODE_MAX)
+		event_key = SIPSTAT_KEY(cur.dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_EVENTS_SENT);
 	for (k = 0; k < SIPSTAT_COUNT_KEYS; k++) {
 		unsigned int dir = k / (SIPSTAT_M_MAX * SIPSTAT_ROW_SLOTS);
 		unsigned int m = k / SIPSTAT_ROW_SLOTS % SIPSTAT_M_MAX;
 
-		CHECK_EQ_U64(after[k] - before[k], k == want_key,
+		CHECK_EQ_U64(after[k] - before[k], k == want_key || k == event_key,
 			     "dir %u method %u %s", dir, m, slot_name((int)(k % SIPSTAT_ROW_SLOTS)));
 	}
 out:
@@ -695,6 +701,162 @@ out:
 		 h_failures == fails);
 }
 
+/* What the event tests read back from the ring buffer. */
+struct seen_events {
+	int n;
+	struct sipstat_event last;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct seen_events *seen = ctx;
+
+	if (size == sizeof(seen->last))
+		memcpy(&seen->last, data, sizeof(seen->last));
+	seen->n++;
+	return 0;
+}
+
+static uint64_t slot_delta(const uint64_t *before, const uint64_t *after, __u32 dir, int slot)
+{
+	__u32 k = SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, slot);
+
+	return after[k] - before[k];
+}
+
+/* Run one frame repeat times through the current program. */
+static bool run_repeat(const void *frame, size_t len, __u32 repeat)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = (__u32)len,
+		    .repeat = repeat);
+
+	return CHECK(bpf_prog_test_run_opts(cur.fd, &opts) == 0, "test run: %s", strerror(errno));
+}
+
+/*
+ * The event path: a 603 over QinQ and IPv6 arrives as one record with the
+ * right addresses, ports, VLAN ids and code; the rate limit and a full
+ * ring buffer are counted, never silent; the codes asking for an event
+ * change while loaded.
+ */
+static void test_events(void)
+{
+	static uint64_t before[SIPSTAT_COUNT_KEYS], after[SIPSTAT_COUNT_KEYS];
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x33 };
+	static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0x01, [15] = 0x02 };
+	struct sipstat_event_cfg *cfg = &skel->data_sip_evcfg->sip_evcfg;
+	struct sipstat_event_cfg saved = *cfg;
+	struct seen_events seen = { 0 };
+	struct ring_buffer *rb = NULL;
+	static __u8 buf[FRAME_CAP];
+	struct frame_spec s;
+	size_t len;
+	int fails = h_failures, n;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.sip_events), on_event, &seen, NULL);
+	if (!CHECK(rb != NULL, "ring_buffer__new: %s", strerror(errno)))
+		goto out;
+	ring_buffer__consume(rb);	/* events of the tables before */
+	seen.n = 0;
+
+	frame_spec_init(&s);
+	s.l3 = FR_L3_IPV6;
+	memcpy(s.ip6_src, src6, 16);
+	memcpy(s.ip6_dst, dst6, 16);
+	s.n_vlan = 2;
+	s.vlan_tpid[0] = FR_TPID_8021AD;
+	s.vlan_id[0] = 100;
+	s.vlan_id[1] = 200;
+	s.sport = 5060;
+	s.dport = 40000;
+	s.payload = "SIP/2.0 603 Decline\r\nCSeq: 1 INVITE\r\n\r\n";
+	s.payload_len = strlen(s.payload);
+	len = frame_build(buf, sizeof(buf), &s);
+
+	/* One event, every field. */
+	cfg->rate = 0;
+	if (!read_counts(before) || !run_repeat(buf, len, 1) || !read_counts(after))
+		goto out;
+	n = ring_buffer__consume(rb);
+	CHECK_EQ_U64(n, 1, "events consumed");
+	CHECK_EQ_U64(seen.n, 1, "events seen");
+	CHECK_EQ_U64(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_SENT), 1, "events_sent");
+	CHECK_EQ_U64(seen.last.code, 603, "code");
+	CHECK_EQ_U64(seen.last.dir, cur.dir, "dir");
+	CHECK_EQ_U64(seen.last.family, 6, "family");
+	CHECK_EQ_U64(seen.last.nvlan, 2, "nvlan");
+	CHECK_EQ_U64(seen.last.vlan[0], 100, "outer vlan");
+	CHECK_EQ_U64(seen.last.vlan[1], 200, "inner vlan");
+	CHECK_EQ_U64(seen.last.sport, 5060, "sport");
+	CHECK_EQ_U64(seen.last.dport, 40000, "dport");
+	CHECK(memcmp(seen.last.saddr, src6, 16) == 0, "saddr");
+	CHECK(memcmp(seen.last.daddr, dst6, 16) == 0, "daddr");
+	CHECK(seen.last.ts_ns > 0, "timestamp");
+
+	/* The rate limit: a burst of 3, then nothing for a while.  An empty
+	 * bucket record on every CPU reads as a long quiet spell: full. */
+	cfg->rate = 1;
+	cfg->burst = 3;
+	seen.n = 0;
+	{
+		void *zeros = calloc((size_t)rd.ncpus, 16);
+		__u32 zero = 0;
+
+		CHECK(zeros && bpf_map_update_elem(bpf_map__fd(skel->maps.sip_evbucket), &zero,
+						   zeros, BPF_ANY) == 0,
+		      "reset the token buckets: %s", strerror(errno));
+		free(zeros);
+	}
+	if (!read_counts(before) || !run_repeat(buf, len, 10) || !read_counts(after))
+		goto out;
+	ring_buffer__consume(rb);
+	CHECK_EQ_U64(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_SENT), 3, "sent, burst 3");
+	CHECK_EQ_U64(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_LIMITED), 7, "limited");
+	CHECK_EQ_U64(seen.n, 3, "events seen under the limit");
+	CHECK_EQ_U64(after[SIPSTAT_KEY(cur.dir, SIPSTAT_M_UNKNOWN, 603)] -
+		     before[SIPSTAT_KEY(cur.dir, SIPSTAT_M_UNKNOWN, 603)], 10,
+		     "every 603 counted whatever the events");
+
+	/* A full ring buffer: what does not fit is lost, and counted. */
+	cfg->rate = 0;
+	seen.n = 0;
+	if (!read_counts(before) || !run_repeat(buf, len, 6000) || !read_counts(after))
+		goto out;
+	ring_buffer__consume(rb);
+	CHECK(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_LOST) > 0, "some lost");
+	CHECK_EQ_U64(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_SENT) +
+		     slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_LOST), 6000,
+		     "sent + lost = wanted");
+	CHECK_EQ_U64(seen.n, slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_SENT),
+		     "every event sent was read");
+
+	/* The event set changes while loaded: 503 in, 6xx out. */
+	memset(cfg->codes, 0, sizeof(cfg->codes));
+	cfg->codes[503 / 64] |= 1ULL << (503 % 64);
+	seen.n = 0;
+	if (!read_counts(before) || !run_repeat(buf, len, 1))
+		goto out;
+	s.payload = "SIP/2.0 503 Service Unavailable\r\n\r\n";
+	s.payload_len = strlen(s.payload);
+	len = frame_build(buf, sizeof(buf), &s);
+	if (!run_repeat(buf, len, 1) || !read_counts(after))
+		goto out;
+	ring_buffer__consume(rb);
+	CHECK_EQ_U64(seen.n, 1, "one event: the 503");
+	CHECK_EQ_U64(seen.last.code, 503, "code");
+	CHECK_EQ_U64(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_SENT), 1, "events_sent");
+out:
+	*cfg = saved;
+	ring_buffer__free(rb);
+	{
+		char name[96];
+
+		snprintf(name, sizeof(name), "%s: events: fields, rate limit, full ring, event set",
+			 cur.name);
+		h_result(name, h_failures == fails);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char name[256];
@@ -751,6 +913,7 @@ int main(int argc, char **argv)
 			test_truncation();
 			test_requests();
 			test_port_set();
+			test_events();
 		}
 		cur = progs[1];
 		test_jumbo_frags();
