@@ -30,7 +30,7 @@
 #
 # Environment: O (build dir, default build), BENCH_PACKETS (frames per
 # veth rate run, default 1000000), BENCH_ROUNDS (21), BENCH_REPEAT
-# (1000000), BENCH_VETH_ROUNDS (interleaved bpf_stats rounds, 3).
+# (500000), BENCH_VETH_ROUNDS (interleaved bpf_stats rounds of N/10 frames, 5).
 # Network traffic stays in two namespaces sbn-<pid>-gen/-rx, which the
 # EXIT trap deletes with everything else this script starts or writes.
 set -euo pipefail
@@ -44,11 +44,11 @@ esac
 BDIR=$ODIR/bench
 N=${BENCH_PACKETS:-1000000}
 ROUNDS=${BENCH_ROUNDS:-21}
-REPEAT=${BENCH_REPEAT:-1000000}
-VETH_ROUNDS=${BENCH_VETH_ROUNDS:-3}
+REPEAT=${BENCH_REPEAT:-500000}
+VETH_ROUNDS=${BENCH_VETH_ROUNDS:-5}
 CYCLE=10			# frames in bench_frames' cycle
 N=$(((N + CYCLE - 1) / CYCLE * CYCLE))
-NSTATS=$(((N / 5 + CYCLE - 1) / CYCLE * CYCLE))
+NSTATS=$(((N / 10 + CYCLE - 1) / CYCLE * CYCLE))
 
 say() { printf '%s\n' "$*"; }
 die() {
@@ -225,6 +225,8 @@ sipstat_stop() {
 	wait_pid "$SIP_PID" 20
 	SIP_PID=""
 	! xdp_attached || die "the sipstat command left its program attached to $IF_RX"
+	[[ ! -e /sys/fs/bpf/sipstat/$IF_RX ]] ||
+		die "the sipstat command left pins in /sys/fs/bpf/sipstat/$IF_RX"
 }
 
 # run_traffic TAG PROG MODE CPUS PACKETS [stats [ROUND]]: one burst, metered.
