@@ -398,6 +398,13 @@ static void prog_info(int p, const char *dir)
 	progs[p].jited_insns = jited_insns(progs[p].fd, info.jited_prog_len, prog_names[p], dir);
 }
 
+/* What to do about a failed load: privileges, or the verifier's log above. */
+static const char *load_hint(int e)
+{
+	return e == EPERM || e == EACCES ? " (run as root)" :
+	       " (the kernel refused the program: libbpf's log above says where)";
+}
+
 static int load_obj(const char *path, const char *prog, const char *map, struct bpf_object **obj,
 		    int *map_fd)
 {
@@ -407,7 +414,7 @@ static int load_obj(const char *path, const char *prog, const char *map, struct 
 	if (!*obj)
 		die("open %s: %s (run 'make bench-quick' to build it)", path, strerror(errno));
 	if (bpf_object__load(*obj))
-		die("load %s: %s (run as root)", path, strerror(errno));
+		die("load %s: %s%s", path, strerror(errno), load_hint(errno));
 	p = bpf_object__find_program_by_name(*obj, prog);
 	if (!p)
 		die("%s: no program %s", path, prog);
@@ -526,7 +533,7 @@ int main(int argc, char **argv)
 
 	skel = sipstat_bpf__open_and_load();
 	if (!skel)
-		die("load sipstat: %s (run as root)", strerror(errno));
+		die("load sipstat: %s%s", strerror(errno), load_hint(errno));
 	progs[P_SIPSTAT].fd = bpf_program__fd(skel->progs.sipstat_xdp);
 	progs[P_SIPSTAT].counts_fd = bpf_map__fd(skel->maps.sip_counts);
 	progs[P_EMPTY].fd = load_obj(empty_path, "empty_xdp", NULL, &empty_obj, NULL);
@@ -605,12 +612,14 @@ int main(int argc, char **argv)
 
 	printf("In-kernel cost per frame: BPF_PROG_TEST_RUN, repeat %ld, medians of %d "
 	       "interleaved rounds (program order rotating)\n", repeat, rounds);
-	printf("  ns per frame from the thread's CPU clock; ratio = median of per-round "
-	       "sipstat / reference:\n"
-	       "  SIP port: minimal on the IPv4 response; off port: max(empty, minimal), same "
+	printf("  ns per frame from the thread's CPU clock; extra = sipstat - minimal on the "
+	       "same frame;\n"
+	       "  ratio = median of per-round sipstat / reference, the reference being on a SIP "
+	       "port\n"
+	       "  minimal on the IPv4 response, off the SIP ports max(empty, minimal) on the same "
 	       "frame\n");
 	printf("  %-30s %5s %7s %7s %7s %7s %6s %11s  %-7s %s\n", "frame", "bytes", "empty",
-	       "minimal", "sipstat", "-min", "ratio", "p10-p90", "target", "result");
+	       "minimal", "sipstat", "extra", "ratio", "p10-p90", "target", "result, margin");
 	for (i = 0; i < NCASES; i++) {
 		struct bcase *c = &cases[i];
 		struct stat3 s[P_MAX], q = st(c->ratio, rounds), vm = st(c->vs_min, rounds);
