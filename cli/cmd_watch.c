@@ -94,16 +94,22 @@ static int check_sources(struct watch *w)
 	int i, alive = 0;
 	bool changed = false;
 
+	char said[MAX_IFACES][256];
+
 	for (i = 0; i < w->n; i++) {
+		said[i][0] = '\0';
 		if (source_check(&w->src[i], msg, sizeof(msg))) {
 			changed = true;
-			if (!w->top)
-				cli_err("%s", msg);
+			snprintf(said[i], sizeof(said[i]), "%s", msg);
 		}
 		if (w->src[i].state == SOURCE_COUNTING || w->src[i].pinned)
 			alive++;
 		w->rif[i].state = source_state_name(w->src[i].state);
 	}
+	/* One interface alone: its last word is the exit message below. */
+	for (i = 0; i < w->n && !w->top && (alive || w->n > 1); i++)
+		if (said[i][0])
+			cli_err("%s", said[i]);
 	if (!alive) {
 		if (w->n == 1 && w->src[0].state == SOURCE_GONE)
 			snprintf(w->err, sizeof(w->err),

@@ -409,11 +409,14 @@ run_mode() {
 	want+=" responses=$(awk '{ s += $2 } END { print s + 0 }' "$TMP/expected.counts")"
 	want+=" malformed=0 truncated=0 other=0 fragments=0 bad_header=0 too_deep=0"
 	check_eq "$T: sipstat parser counters match the capture" "$got" "$want"
-	got=$(jq -r '.parser | "frames=\(.frames) ipv4=\(.ipv4) ipv6=\(.ipv6)"' <<<"$json")
-	want="frames=$(tshark -n -r "$RUN/cap.pcapng" -Y "$NOPROBE" 2>/dev/null | wc -l)"
-	want+=" ipv4=$(tshark -n -r "$RUN/cap.pcapng" -Y "ip && $NOPROBE" 2>/dev/null | wc -l)"
-	want+=" ipv6=$(tshark -n -r "$RUN/cap.pcapng" -Y "ipv6 && $NOPROBE" 2>/dev/null | wc -l)"
-	check_eq "$T: sipstat frame counters == frames captured inbound" "$got" "$want"
+	# Frames come from the interfaces' own statistics, which also count
+	# what arrived before the capture's filter: a lower bound.
+	check_ge "$T: sipstat frames in (interface statistics) >= frames captured inbound" \
+		"$(jq -r '.frames.in' <<<"$json")" \
+		"$(tshark -n -r "$RUN/cap.pcapng" -Y "$NOPROBE" 2>/dev/null | wc -l)"
+	check_eq "$T: sipstat per interface adds up to its sum" \
+		"$(jq -c '[([.per_interface[].responses.total] | add), .responses.total]' <<<"$json")" \
+		"$(jq -c '[.responses.total, .responses.total]' <<<"$json")"
 
 	# (c) Kamailio.  core:rcv_replies_* count every reply its sockets
 	# received: exactly the responses arriving on p-uac and p-uas.

@@ -200,6 +200,74 @@ if ! make_pair; then
 	done_testing
 fi
 
+# ------------------------------------- one of two interfaces removed, then back
+
+# g0 (in A) <-> g1 (in B): a second pair beside f0/f1.
+C4=198.18.8.1
+D4=198.18.8.2
+make_second() {
+	ip -n "$NS_A" link add g0 type veth peer name g1 netns "$NS_B" || return 1
+	addr_add "$NS_A" g0 "$C4/24" || return 1
+	addr_add "$NS_B" g1 "$D4/24" || return 1
+	link_up "$NS_A" g0 && link_up "$NS_B" g1 || return 1
+	neigh_static "$NS_A" g0 "$D4" "$(mac_of "$NS_B" g1)" || return 1
+	neigh_static "$NS_B" g1 "$C4" "$(mac_of "$NS_A" g0)"
+}
+# iface_total FILE IFACE: that interface's total in the last JSON line.
+iface_total() {
+	grep '^{' "$1" 2>/dev/null | tail -n 1 |
+		jq -r --arg i "$2" '.per_interface[] | select(.interface == $i) | "\(.state) \(.responses.total)"' 2>/dev/null
+}
+iface_total_is() { [[ $(iface_total "$1" "$2") == "$3" ]]; }
+if make_second; then
+	start two_ifs -i f0 -i g0 -o json 0.2
+	pid=$SST_LAST_PID
+	if wait_until 10 grep -q '^{' "$T/two_ifs.out"; then
+		ip -n "$NS_A" link del g0
+		if wait_until 5 grep -q 'g0 went away' "$T/two_ifs.err"; then
+			ok "one of two removed: says g0 went away"
+		else
+			not_ok "one of two removed: says g0 went away"
+		fi
+		check "one of two removed: says counting goes on" \
+			grep -q 'counting goes on on the 1 other interface' "$T/two_ifs.err"
+		check "one of two removed: still running" kill -0 "$pid"
+		udp_send "$NS_B" "$A4" 5060 3 "$T/200"
+		if wait_until 10 iface_total_is "$T/two_ifs.out" f0 "counting 3"; then
+			ok "one of two removed: f0 keeps counting (3 sent, 3 counted)"
+		else
+			not_ok "one of two removed: f0 keeps counting" "f0: $(iface_total "$T/two_ifs.out" f0)"
+		fi
+		check_eq "one of two removed: g0 reported gone" \
+			"$(iface_total "$T/two_ifs.out" g0)" "gone 0"
+		make_second || diag "g0 not made again"
+		if wait_until 10 grep -q 'g0 is back; counting again' "$T/two_ifs.err"; then
+			ok "one of two back: attached again by itself"
+		else
+			not_ok "one of two back: attached again by itself"
+			diag_file "stderr" "$T/two_ifs.err"
+		fi
+		udp_send "$NS_B" "$C4" 5060 2 "$T/200"
+		if wait_until 10 iface_total_is "$T/two_ifs.out" g0 "counting 2"; then
+			ok "one of two back: g0 counts again (2 sent, 2 counted)"
+		else
+			not_ok "one of two back: g0 counts again" "g0: $(iface_total "$T/two_ifs.out" g0)"
+		fi
+		check_eq "one of two: the sum is both" \
+			"$(grep '^{' "$T/two_ifs.out" | tail -n 1 | jq .responses.total)" 5
+		stop_pid "$pid" INT 5
+		check_eq "one of two: exits 0 on SIGINT" "$SST_RC" 0
+		check "one of two: nothing left on g0" \
+			bash -c "! ip -n '$NS_A' link show g0 | grep -q xdp"
+	else
+		not_ok "one of two: sipstat attached to f0 and g0" "$(cat "$T/two_ifs.err")"
+		stop_pid "$pid" INT 5
+	fi
+	ip -n "$NS_A" link del g0 2>/dev/null
+else
+	not_ok "faults: second veth pair g0/g1 set up"
+fi
+
 # ------------------------------------------------- SIGKILL, then start again
 
 start killed -i f0 -o json 0.2
@@ -332,7 +400,10 @@ bad "-p ,5060" -i f0 -p ,5060
 bad "-p 5070-5060" -i f0 -p 5070-5060
 bad "-p 5060-" -i f0 -p 5060-
 bad "-p -5060" -i f0 -p -5060
-bad "-p 1-2000 (over 1024 ports)" -i f0 -p 1-2000
+bad "-p nosuchservice (not in /etc/services)" -i f0 -p nosuchservice
+bad "--top -o json" -i f0 --top -o json
+bad "f0 without -i" f0
+bad "--reset without attach" -i f0 --reset
 bad "-p without a value" -i f0 -p
 bad "-o xml" -i f0 -o xml
 bad "--output ''" -i f0 --output ''
