@@ -49,6 +49,7 @@ VETH_ROUNDS=${BENCH_VETH_ROUNDS:-5}
 CYCLE=10			# frames in bench_frames' cycle
 N=$(((N + CYCLE - 1) / CYCLE * CYCLE))
 NSTATS=$(((N / 10 + CYCLE - 1) / CYCLE * CYCLE))
+NTSHARK=$(((N / 2 + CYCLE - 1) / CYCLE * CYCLE))
 
 say() { printf '%s\n' "$*"; }
 die() {
@@ -337,9 +338,9 @@ run_traffic sipstat-command-max sipstat-command skb "$NCPU" "$N"
 
 # ------------------------------------------------------------ 3. tshark
 tshark_start
-run_traffic sipstat-tshark sipstat+tshark native 1 "$N"
+run_traffic sipstat-tshark sipstat+tshark native 1 "$NTSHARK"
 
-"$BDIR/bench_frames" -p "$SCRATCH/sip.pcap" -n "$N"
+"$BDIR/bench_frames" -p "$SCRATCH/sip.pcap" -n "$NTSHARK"
 "$BDIR/bench_frames" -p "$SCRATCH/small.pcap" -n "$CYCLE"
 "${AUX[@]}" /usr/bin/time -o "$SCRATCH/offline.time" -f '%e %U %S %M' \
 	tshark -r "$SCRATCH/sip.pcap" -q -z sip,stat >"$SCRATCH/offline.out" 2>/dev/null ||
@@ -363,7 +364,7 @@ jq -n --argjson run "$live_run" --argjson alone "$alone_run" \
 	--argjson off_counted "$(tshark_counted "$SCRATCH/offline.out")" \
 	--argjson off_time "$(awk '{ printf "{\"wall_s\":%s,\"user_s\":%s,\"sys_s\":%s,\"maxrss_kb\":%s}", $1, $2, $3, $4 }' "$SCRATCH/offline.time")" \
 	--argjson off0_time "$(awk '{ printf "{\"wall_s\":%s,\"user_s\":%s,\"sys_s\":%s,\"maxrss_kb\":%s}", $1, $2, $3, $4 }' "$SCRATCH/offline0.time")" \
-	--argjson n "$N" '
+	--argjson n "$NTSHARK" '
 	{packets: $n,
 	 live: {sent: $run.sent, sipstat_counted: $run.counted, tshark_counted: $live_counted,
 		tshark_captured: $live_captured, tshark_dropped: $live_dropped,
@@ -441,7 +442,7 @@ ip netns del "$NS_GEN"
 ip netns del "$NS_RX"
 
 # ------------------------------------------------------------ 4. report refresh
-"${AUX[@]}" "$BDIR/bench_report" -j "$SCRATCH/report.json" || die "bench_report failed"
+"${AUX[@]}" "$BDIR/bench_report" -n 200 -j "$SCRATCH/report.json" || die "bench_report failed"
 say ""
 
 # ------------------------------------------------------------ line rates
