@@ -26,14 +26,16 @@
  * a request of its method, other, or nothing at all), so a frame that
  * takes a shortcut cannot make a fast number.
  *
- *   bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-e EMPTY.bpf.o]
+ *   bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-k TEXT] [-e EMPTY.bpf.o]
  *              [-m MINIMAL.bpf.o] [-j OUT.json] [-c OUT.csv] [-d DIR]
  *
  * empty.bpf.o and minimal.bpf.o are looked for next to this executable
- * unless given.  -d DIR writes the JIT image of each program, disassembled,
- * to DIR/<program>.jited.txt (x86-64, objdump).  Root (CAP_BPF and
- * CAP_NET_ADMIN).  Exit 0 when measured (targets are reported, not
- * enforced), 1 on an error, 2 on a usage error.
+ * unless given.  -k TEXT measures only the frame kinds whose name contains
+ * TEXT (and the IPv4 response, the reference).  -d DIR writes the JIT
+ * image of each program, disassembled, to DIR/<program>.jited.txt (x86-64,
+ * objdump).  Root (CAP_BPF and CAP_NET_ADMIN).  Exit 0 when measured
+ * (targets are reported, not enforced), 1 on an error, 2 on a usage
+ * error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -88,6 +90,7 @@ struct bcase {
 	enum group group;
 	enum expect expect;
 	__u32 method;		/* E_REQUEST: row of the request */
+	bool on;		/* measured in this run (-k) */
 	struct frame_spec spec;
 	/* filled at run time */
 	unsigned char frame[FRAME_CAP];
@@ -459,11 +462,13 @@ static double group_target(enum group g)
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-e EMPTY.bpf.o]\n"
+		"usage: bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-k TEXT] [-e EMPTY.bpf.o]\n"
 		"                  [-m MINIMAL.bpf.o] [-j OUT.json] [-c OUT.csv] [-d DIR]\n"
 		"  --quick      15 rounds of 100000 runs (a few seconds) instead of 21 of 1000000\n"
 		"  -r ROUNDS    interleaved rounds (1-%d)\n"
 		"  -n REPEAT    runs per BPF_PROG_TEST_RUN call\n"
+		"  -k TEXT      only the frame kinds whose name contains TEXT (e.g. ipv6),\n"
+		"               and the IPv4 SIP response, the reference of the others\n"
 		"  -e, -m       the empty and minimal objects (default: next to bench_prog)\n"
 		"  -j, -c       results as JSON, as CSV (section,case,metric,value)\n"
 		"  -d DIR       write each program's JIT image, disassembled, to DIR\n"
@@ -492,21 +497,22 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *empty_path = NULL, *min_path = NULL, *json_path = NULL, *csv_path = NULL;
-	const char *dis_dir = NULL;
+	const char *dis_dir = NULL, *only = NULL;
 	struct bpf_object *empty_obj, *min_obj;
 	struct sipstat_bpf *skel;
-	int rounds = -1, opt, r, j, p, worst[3] = { -1, -1, -1 };
+	int rounds = -1, opt, r, j, p, worst[3] = { -1, -1, -1 }, non = 0, nout = 0;
 	long repeat = -1;
 	bool quick = false, all_pass = true;
 	size_t i;
 	FILE *jf = NULL, *cf = NULL;
 	double worst_ratio[3] = { 0, 0, 0 };
 
-	while ((opt = getopt_long(argc, argv, "r:n:e:m:j:c:d:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:n:k:e:m:j:c:d:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'q': quick = true; break;
 		case 'r': rounds = (int)number(optarg, 1, MAX_ROUNDS, "-r"); break;
 		case 'n': repeat = number(optarg, 1, 100000000, "-n"); break;
+		case 'k': only = optarg; break;
 		case 'e': empty_path = optarg; break;
 		case 'm': min_path = optarg; break;
 		case 'j': json_path = optarg; break;
@@ -559,17 +565,23 @@ int main(int argc, char **argv)
 		if (!c->len)
 			die("frame_build \"%s\"", c->name);
 		check_path(c);
+		c->on = i == 0 || !only || strstr(c->name, only);
+		non += c->on;
+	}
+	if (only && non < 2 && !strstr(cases[0].name, only)) {
+		fprintf(stderr, BENCH_NAME ": -k: no frame kind has \"%s\" in its name\n", only);
+		exit(2);
 	}
 
 	/* Warm-up round, not recorded: JIT images, caches, frequency. */
 	for (i = 0; i < NCASES; i++)
-		for (p = 0; p < P_MAX; p++)
+		for (p = 0; p < P_MAX && cases[i].on; p++)
 			run_once(progs[p].fd, &cases[i], (__u32)repeat / 10 + 1, NULL);
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < NCASES; i++) {
 			struct bcase *c = &cases[i];
 
-			for (j = 0; j < P_MAX; j++) {
+			for (j = 0; j < P_MAX && c->on; j++) {
 				p = (r + j) % P_MAX;
 				c->ns[p][r] = run_once(progs[p].fd, c, (__u32)repeat, &c->dur[p][r]);
 			}
@@ -578,6 +590,8 @@ int main(int argc, char **argv)
 			struct bcase *c = &cases[i];
 			double ref, e = c->ns[P_EMPTY][r], m = c->ns[P_MINIMAL][r];
 
+			if (!c->on)
+				continue;
 			ref = c->group == G_OFF_PORT ? (e > m ? e : m) : cases[0].ns[P_MINIMAL][r];
 			c->ratio[r] = c->ns[P_SIPSTAT][r] / ref;
 			c->vs_min[r] = c->ns[P_SIPSTAT][r] / m;
@@ -628,6 +642,8 @@ int main(int argc, char **argv)
 		bool pass;
 		int g = c->group;
 
+		if (!c->on)
+			continue;
 		for (p = 0; p < P_MAX; p++)
 			s[p] = st(c->ns[p], rounds);
 		pass = q.med <= target;
@@ -643,7 +659,7 @@ int main(int argc, char **argv)
 		       pass ? "PASS" : "MISS", margin);
 		if (jf) {
 			fprintf(jf, "%s{\"name\":\"%s\",\"group\":\"%s\",\"frame_bytes\":%zu",
-				i ? "," : "", c->name, group_name(c->group), c->len);
+				nout++ ? "," : "", c->name, group_name(c->group), c->len);
 			for (p = 0; p < P_MAX; p++)
 				fprintf(jf,
 					",\"%s_ns\":%.3f,\"%s_ns_p10\":%.3f,\"%s_ns_p90\":%.3f,"
@@ -689,10 +705,12 @@ int main(int argc, char **argv)
 	printf("  targets\n");
 	if (jf)
 		fprintf(jf, "],\"targets\":[");
-	for (j = 0; j < 3; j++) {
+	for (j = 0, nout = 0; j < 3; j++) {
 		double target = group_target((enum group)j);
 		bool pass = worst_ratio[j] <= target;
 
+		if (worst[j] < 0)
+			continue;	/* no frame of the group in this run (-k) */
 		printf("    %-60s %s %.2fx (margin %+.2f; worst: %s)\n", target_names[j],
 		       pass ? "PASS" : "MISS", worst_ratio[j], target - worst_ratio[j],
 		       cases[worst[j]].name);
@@ -700,7 +718,7 @@ int main(int argc, char **argv)
 			fprintf(jf,
 				"%s{\"target\":\"%s\",\"target_ratio\":%.2f,\"result\":\"%s\","
 				"\"worst_ratio\":%.4f,\"margin\":%.4f,\"worst_case\":\"%s\"}",
-				j ? "," : "", target_names[j], target, pass ? "PASS" : "MISS",
+				nout++ ? "," : "", target_names[j], target, pass ? "PASS" : "MISS",
 				worst_ratio[j], target - worst_ratio[j], cases[worst[j]].name);
 		if (cf)
 			fprintf(cf, "\"target\",\"%s\",\"result\",\"%s\"\n", target_names[j],
