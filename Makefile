@@ -342,13 +342,22 @@ $(FUZZ_DIR)/gen_corpus: tests/fuzz/gen_corpus.c tests/frames.c tests/frames.h | 
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Itests \
 		tests/fuzz/gen_corpus.c tests/frames.c -o $@
+# The tshark oracle (tests/suite_oracle_tshark.sh builds it): fuzzer inputs
+# through the program and through tshark's SIP dissector, compared frame by frame.
+ORACLE_SRCS := tests/fuzz/oracle_tshark.c tests/fuzz/ref_decoder.c tests/fuzz/structured.c \
+	tests/xdprun.c tests/frames.c lib/reader.c
+$(FUZZ_DIR)/oracle_tshark: $(ORACLE_SRCS) $(FUZZ_HDRS) $(O)/sipstat.skel.h | $(FUZZ_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror -Iinclude \
+		-Itests -Itests/fuzz -I$(O) $(LIBBPF_CFLAGS) $(ORACLE_SRCS) $(LIBBPF_LIBS) -o $@
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@
 
-fuzz: $(FUZZ_BIN) $(FUZZ_DIR)/gen_corpus
+fuzz: $(FUZZ_BIN) $(FUZZ_DIR)/gen_corpus $(TEST_REGRESS)
 	$(Q)rm -rf $(FUZZ_DIR)/seeds && mkdir -p $(FUZZ_DIR)/seeds $(FUZZ_DIR)/corpus
-	$(Q)printf '  SEEDS    %s seeds in %s\n' "$$($(FUZZ_DIR)/gen_corpus $(FUZZ_DIR)/seeds)" \
-		$(FUZZ_DIR)/seeds
+	$(Q)printf '  SEEDS    %s seeds and %s regression frames in %s\n' \
+		"$$($(FUZZ_DIR)/gen_corpus $(FUZZ_DIR)/seeds)" \
+		"$$($(TEST_REGRESS) --write $(FUZZ_DIR)/seeds)" $(FUZZ_DIR)/seeds
 	$(Q)$(FUZZ_BIN) $(FUZZ_ARGS) -max_total_time=$(FUZZ_SECONDS) \
 		$(if $(filter-out 0 1,$(FUZZ_JOBS)),-fork=$(FUZZ_JOBS)) \
 		$(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds

@@ -3,7 +3,8 @@
 #
 # The differential fuzzer of the XDP program, bounded: $O/fuzz/fuzz_xdp
 # for SIPSTAT_FUZZ_SECONDS (default 60) from the seeds of $O/fuzz/gen_corpus
-# (and $O/fuzz/corpus when make fuzz left one): no crash, no mismatch, and
+# and the regression frames of $O/tests/test_regress (and $O/fuzz/corpus
+# when make fuzz left one): no crash, no mismatch, and
 # at least SIPSTAT_FUZZ_MIN_EXECS frames compared.  The frames it found
 # disagreements on are $O/tests/test_regress (run by tests/run.sh).
 # A failure copies the crash-*/mismatch-* files to $O/fuzz/ and prints the
@@ -30,7 +31,8 @@ T=$SST_TMP
 
 # Built here (clang -fsanitize=fuzzer needs libclang-rt-14-dev): a build
 # failure is this suite's failure, not make test's.
-if make -C "$SST_ROOT" --no-print-directory O="$O" "$O/fuzz/fuzz_xdp" "$O/fuzz/gen_corpus" >"$T/build.log" 2>&1; then
+if make -C "$SST_ROOT" --no-print-directory O="$O" "$O/fuzz/fuzz_xdp" "$O/fuzz/gen_corpus" \
+	"$O/tests/test_regress" >"$T/build.log" 2>&1; then
 	ok "fuzz: fuzz_xdp and gen_corpus built (clang -fsanitize=fuzzer,address,undefined)"
 else
 	not_ok "fuzz: fuzz_xdp and gen_corpus built" \
@@ -44,12 +46,15 @@ fi
 mkdir -p "$T/seeds" "$T/corpus" "$T/artifacts"
 nseeds=$("$GEN" "$T/seeds") || nseeds=0
 check_ge "fuzz: seed corpus generated from tests/frames.c" "$nseeds" 100
+# The regression frames are seeds too: their neighbours are where bugs were.
+nregress=$("$SST_O/tests/test_regress" --write "$T/seeds") || nregress=0
+check_ge "fuzz: regression frames added to the seeds" "$nregress" 10
 
 dirs=("$T/corpus" "$T/seeds")
 [[ -d $SST_O/fuzz/corpus ]] && dirs+=("$SST_O/fuzz/corpus")
 
 cd "$SST_ROOT" || exit 1
-diag "fuzz_xdp for ${SECONDS_BUDGET}s from $nseeds seeds${dirs[2]:+ and $SST_O/fuzz/corpus}"
+diag "fuzz_xdp for ${SECONDS_BUDGET}s from $nseeds seeds, $nregress regression frames${dirs[2]:+ and $SST_O/fuzz/corpus}"
 timeout -k 10 $((SECONDS_BUDGET + 120)) "$FUZZ" -max_total_time="$SECONDS_BUDGET" \
 	-max_len=1600 -dict=tests/fuzz/sip.dict -use_value_profile=1 \
 	-artifact_prefix="$T/artifacts/" -print_final_stats=1 "${dirs[@]}" \

@@ -278,6 +278,17 @@ static const struct rcase cases[] = {
 	  NULL, 0, { REQ("sip/2.0 200 OK\r\n") }, OUTCOME(MALFORMED) },
 	{ "code 700 -> malformed",
 	  NULL, 0, { REQ("SIP/2.0 700 x\r\n") }, OUTCOME(MALFORMED) },
+
+	/* ---- 6xx: the count, events_sent and one record naming the sender ---- */
+	{ "603 behind two VLAN tags (ids 100, 4095) -> 603, one event with both ids",
+	  NULL, 0, { .n_vlan = 2, .vlan_id = { 100, 4095 }, SIPP,
+		     PL("SIP/2.0 603 Decline\r\n\r\n") },
+	  RESPONSE(603) },
+	{ "600 over IPv6 from port 5070 -> 600, one event with the IPv6 addresses",
+	  NULL, 0, { V6, .sport = 5070, .dport = 5060, PL("SIP/2.0 600 Busy Everywhere\r\n") },
+	  RESPONSE(600) },
+	{ "ipv4 phantom 603 after the IP packet -> other, no event",
+	  NULL, 0, { SIPP, PL("SIP/2.0 603 Decline\r\n"), IP4_AT(0) }, OUTCOME(OTHER) },
 };
 
 static const uint16_t sip_port[] = { SIPSTAT_DEFAULT_PORT };
@@ -327,10 +338,13 @@ static void program_case(struct xdprun *x, const struct rcase *t)
 	static uint8_t buf[XDPRUN_FRAME_MAX];
 	static struct xdprun_counts before, after;
 	struct xdprun_result res;
+	struct ref_result r;
 	char name[300], k[64];
 	size_t len = case_frame(t, buf, sizeof(buf));
 	int fails = h_failures, e;
 	uint32_t key, wk = want_key(&t->want);
+	uint32_t sent = SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, SIPSTAT_O_EVENTS_SENT);
+	bool event;
 
 	snprintf(name, sizeof(name), "program: %s", t->name);
 	if (!CHECK(len > 0, "frame_build failed"))
@@ -346,14 +360,23 @@ static void program_case(struct xdprun *x, const struct rcase *t)
 	CHECK(res.unchanged, "frame handed back changed (%zu bytes in, %zu out)", res.in_len,
 	      res.out_len);
 	CHECK_EQ_U64(res.seen_len, len, "bytes the program saw");
+	ref_decode(buf, len, &ports, &r);
+	event = ref_event_wanted(&r, xdprun_event_codes(x));
 	for (key = 0; key < SIPSTAT_COUNT_KEYS; key++) {
 		__u64 d = xdprun_at(&after, key) - xdprun_at(&before, key);
+		__u64 w = (t->want.counted && key == wk) + (event && key == sent);
 
-		if (d == (__u64)(t->want.counted && key == wk))
+		if (d == w)
 			continue;
 		ref_key_string(true, key, k, sizeof(k));
-		CHECK_EQ_U64(d, t->want.counted && key == wk, "counter [%s]", k);
+		CHECK_EQ_U64(d, w, "counter [%s]", k);
 	}
+	e = xdprun_events(x);
+	if (CHECK(e == (event ? 1 : 0) && !x->ev_dropped, "%d event records, want %d", e,
+		  event ? 1 : 0) && event)
+		CHECK(ref_event_matches(&r, &x->ev[0]),
+		      "event record: code %u family %u vlans %u ports %u -> %u", x->ev[0].code,
+		      x->ev[0].family, x->ev[0].nvlan, x->ev[0].sport, x->ev[0].dport);
 out:
 	h_result(name, h_failures == fails);
 }

@@ -27,6 +27,44 @@ static void errf(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct xdprun *x = ctx;
+
+	if (x->n_ev == XDPRUN_EVENTS_MAX || size != sizeof(struct sipstat_event)) {
+		x->ev_dropped++;
+		return 0;
+	}
+	memcpy(&x->ev[x->n_ev++], data, sizeof(struct sipstat_event));
+	return 0;
+}
+
+int xdprun_events(struct xdprun *x)
+{
+	int e;
+
+	x->n_ev = 0;
+	x->ev_dropped = 0;
+	e = ring_buffer__consume(x->rb);
+	return e < 0 ? e : (int)x->n_ev;
+}
+
+void xdprun_set_events(struct xdprun *x, const __u64 *codes)
+{
+	struct sipstat_event_cfg *cfg = &x->skel->data_sip_evcfg->sip_evcfg;
+
+	if (codes)
+		memcpy(cfg->codes, codes, sizeof(cfg->codes));
+	else
+		memset(cfg->codes, 0, sizeof(cfg->codes));
+	cfg->rate = 0;
+}
+
+const __u64 *xdprun_event_codes(const struct xdprun *x)
+{
+	return x->skel->data_sip_evcfg->sip_evcfg.codes;
+}
+
 int xdprun_open(struct xdprun *x, char *err, size_t errlen)
 {
 	int e;
@@ -54,11 +92,21 @@ int xdprun_open(struct xdprun *x, char *err, size_t errlen)
 	}
 	x->prog_fd = bpf_program__fd(x->skel->progs.sipstat_xdp);
 	x->counts_fd = bpf_map__fd(x->skel->maps.sip_counts);
+	x->rb = ring_buffer__new(bpf_map__fd(x->skel->maps.sip_events), on_event, x, NULL);
+	if (!x->rb) {
+		e = errno;
+		errf(err, errlen, "ring buffer of sip_events: %s", strerror(e));
+		xdprun_close(x);
+		return -1;
+	}
+	x->skel->data_sip_evcfg->sip_evcfg.rate = 0;	/* no limit: every event wanted is sent */
 	return 0;
 }
 
 void xdprun_close(struct xdprun *x)
 {
+	ring_buffer__free(x->rb);
+	x->rb = NULL;
 	sipstat_bpf__destroy(x->skel);
 	x->skel = NULL;
 	reader_free(&x->rd);

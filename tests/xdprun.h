@@ -20,6 +20,9 @@
 #define XDPRUN_FRAME_MAX 3072	/* fits the linear part of a test-run buffer */
 
 struct sipstat_bpf;
+struct ring_buffer;
+
+#define XDPRUN_EVENTS_MAX 16	/* records kept between two xdprun_events() */
 
 struct xdprun {
 	struct sipstat_bpf *skel;
@@ -27,6 +30,9 @@ struct xdprun {
 	struct reader rd;
 	__u64 *key_vals;	/* one key's per-CPU values */
 	bool short_meta;	/* frames < 14 bytes go in as metadata + data */
+	struct ring_buffer *rb;	/* the program's event records */
+	struct sipstat_event ev[XDPRUN_EVENTS_MAX];
+	size_t n_ev, ev_dropped;
 };
 
 /* Every counter of sip_counts summed over CPUs, as include/sipstat.h lays it out. */
@@ -50,6 +56,22 @@ void xdprun_close(struct xdprun *x);
 
 /* The SIP port set: all ports, or the n ports in list. */
 void xdprun_set_ports(struct xdprun *x, bool all, const uint16_t *list, size_t n);
+
+/*
+ * The event set: codes[] as sipstat_event_cfg.codes (NULL: no events), no
+ * rate limit.  xdprun_open() leaves the program's default set (every 6xx)
+ * with no rate limit, so that with the records drained after each frame
+ * every event wanted is sent.  The set in force: x->skel's sip_evcfg.
+ */
+void xdprun_set_events(struct xdprun *x, const __u64 *codes);
+const __u64 *xdprun_event_codes(const struct xdprun *x);
+
+/*
+ * The event records written since the last call, into x->ev[0..n) (n is
+ * returned; x->ev_dropped counts those beyond XDPRUN_EVENTS_MAX).  -errno
+ * on failure.
+ */
+int xdprun_events(struct xdprun *x);
 
 /* Every key of sip_counts, summed over CPUs (batch lookups).  0 or -errno. */
 int xdprun_read(struct xdprun *x, struct xdprun_counts *out);

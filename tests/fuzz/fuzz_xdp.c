@@ -45,7 +45,7 @@ static int port_set = -1;
  * inputs are replayed one by one with a full read each, which names the
  * frame that bumped a wrong key.
  */
-#define RING 512
+#define RING 2048
 #define RING_INPUT_MAX (XDPRUN_FRAME_MAX + 64)
 
 static struct xdprun_counts expect;	/* totals if the program is right */
@@ -150,6 +150,23 @@ static void die(const char *what, int e)
 }
 
 #define GOT_MAX 8
+#define SENT_KEY SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, SIPSTAT_O_EVENTS_SENT)
+
+static void print_event(const char *who, unsigned code, unsigned family, unsigned nvlan,
+			const uint16_t *vlan, unsigned sport, unsigned dport, const uint8_t *sa,
+			const uint8_t *da)
+{
+	int i;
+
+	fprintf(stderr, "  %s event: code %u family %u vlans %u (%u, %u) ports %u -> %u\n    ",
+		who, code, family, nvlan, vlan[0], vlan[1], sport, dport);
+	for (i = 0; i < 16; i++)
+		fprintf(stderr, "%02x", sa[i]);
+	fprintf(stderr, " -> ");
+	for (i = 0; i < 16; i++)
+		fprintf(stderr, "%02x", da[i]);
+	fputc('\n', stderr);
+}
 
 /* The one check: program and decoder agree on this frame. */
 static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
@@ -160,18 +177,20 @@ static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
 	uint32_t got[GOT_MAX], k, key = 0;
 	const __u64 *nv = (const __u64 *)now.v;
 	__u64 *ev = (__u64 *)expect.v, v;
-	int e, n = -1;
-	bool bad = false;
+	int e, n = -1, nev;
+	bool bad = false, event;
 
 	if (len == 0 || len > XDPRUN_FRAME_MAX)
 		return;
 	if (set != port_set) {
-		xdprun_set_ports(&X, fuzz_port_sets[set].all, fuzz_port_sets[set].list, fuzz_port_sets[set].n);
+		xdprun_set_ports(&X, fuzz_port_sets[set].all, fuzz_port_sets[set].list,
+				 fuzz_port_sets[set].n);
 		port_set = set;
 	}
 	ref_decode(frame, len, &fuzz_port_sets[set], &want);
 	if (want.counted)
 		key = ref_key(&want);
+	event = ref_event_wanted(&want, xdprun_event_codes(&X));
 
 	e = xdprun_frame(&X, frame, len, &res);
 	if (e)
@@ -182,21 +201,28 @@ static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
 			die("reading the counters", e);
 		n = 0;
 		for (k = 0; k < SIPSTAT_COUNT_KEYS; k++) {
-			if (nv[k] == ev[k])
-				continue;
-			if (n < GOT_MAX)
+			__u64 d = nv[k] - ev[k], w = (want.counted && k == key) + (event && k == SENT_KEY);
+
+			if (d && n < GOT_MAX)
 				got[n++] = k;
-			if (nv[k] - ev[k] != (__u64)(want.counted && k == key))
+			if (d != w)
 				bad = true;
 		}
-		if (want.counted && nv[key] == ev[key])
-			bad = true;
-	} else if (want.counted) {
-		e = xdprun_read_key(&X, key, &v);
-		if (e)
-			die("reading a counter", e);
-		if (v != ev[key] + 1)
-			bad = true;
+	} else {
+		if (want.counted) {
+			e = xdprun_read_key(&X, key, &v);
+			if (e)
+				die("reading a counter", e);
+			if (v != ev[key] + 1)
+				bad = true;
+		}
+		if (event) {
+			e = xdprun_read_key(&X, SENT_KEY, &v);
+			if (e)
+				die("reading a counter", e);
+			if (v != ev[SENT_KEY] + 1)
+				bad = true;
+		}
 	}
 	if (bad && !full) {
 		/* Name what the program counted: every key that moved since the last full read. */
@@ -217,10 +243,32 @@ static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
 		fail("the program did not see the frame's length", frame, len, set, &want, got, n);
 	if (bad)
 		fail("counters differ", frame, len, set, &want, got, n);
-	if (full)
+
+	nev = xdprun_events(&X);
+	if (nev < 0)
+		die("reading the event records", nev);
+	if (nev != (event ? 1 : 0) || X.ev_dropped ||
+	    (event && !ref_event_matches(&want, &X.ev[0]))) {
+		fprintf(stderr, "\nfuzz_xdp: %d event record(s), %s expected\n", nev + (int)X.ev_dropped,
+			event ? "one" : "none");
+		if (event)
+			print_event("decoder's", want.slot, want.ev.family, want.ev.nvlan, want.ev.vlan,
+				    want.ev.sport, want.ev.dport, want.ev.saddr, want.ev.daddr);
+		if (nev > 0)
+			print_event("program's", X.ev[0].code, X.ev[0].family, X.ev[0].nvlan,
+				    X.ev[0].vlan, X.ev[0].sport, X.ev[0].dport, X.ev[0].saddr,
+				    X.ev[0].daddr);
+		fail("event records differ", frame, len, set, &want, got, n);
+	}
+
+	if (full) {
 		memcpy(&expect, &now, sizeof(expect));
-	else if (want.counted)
-		ev[key]++;
+	} else {
+		if (want.counted)
+			ev[key]++;
+		if (event)
+			ev[SENT_KEY]++;
+	}
 }
 
 static void run_input(const uint8_t *data, size_t size, bool full)

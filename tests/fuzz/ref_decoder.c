@@ -76,6 +76,11 @@
  *  SPEC 11: No CRLF is skipped before the start line: RFC 3261 7.5 asks
  *          that only of stream transports; on UDP a payload that starts
  *          with CRLF is a keepalive or junk (other).
+ *  SPEC 12: Events: a counted response whose code is in the event set
+ *          also counts one of events_sent, events_limited or events_lost
+ *          (row SIPSTAT_M_UNKNOWN), and a sent one is a record naming the
+ *          IP family, the VLAN ids (outer first, the TCI's 12-bit VID),
+ *          the ports and the addresses.  Nothing else sends an event.
  */
 #include <stdio.h>
 #include <string.h>
@@ -341,6 +346,8 @@ static void decode_udp(const struct frame *f, size_t off, size_t ip_end,
 	source_port = u16_at(f, off);
 	destination_port = u16_at(f, off + 2);
 	udp_length = u16_at(f, off + 4);
+	r->ev.sport = source_port;
+	r->ev.dport = destination_port;
 
 	if (!port_is_sip(ports, source_port) && !port_is_sip(ports, destination_port)) {
 		nothing(r, "UDP off the SIP ports");
@@ -391,6 +398,9 @@ static void decode_ipv4(const struct frame *f, size_t off, const struct ref_port
 		outcome(r, SIPSTAT_O_BAD_HEADER, "IPv4 IHL below 5");
 		return;
 	}
+	r->ev.family = 4;
+	memcpy(r->ev.saddr, f->bytes + off + 12, 4);		/* source, destination address */
+	memcpy(r->ev.daddr, f->bytes + off + 16, 4);
 	header_len = (size_t)ihl * 4;
 	if (!have(f, off, header_len)) {			/* SPEC 3 */
 		outcome(r, SIPSTAT_O_BAD_HEADER, "frame ends inside the IPv4 options");
@@ -439,6 +449,9 @@ static void decode_ipv6(const struct frame *f, size_t off, const struct ref_port
 		outcome(r, SIPSTAT_O_BAD_HEADER, "IPv6 EtherType, IP version not 6");
 		return;
 	}
+	r->ev.family = 6;
+	memcpy(r->ev.saddr, f->bytes + off + 8, 16);
+	memcpy(r->ev.daddr, f->bytes + off + 24, 16);
 	payload_length = u16_at(f, off + 4);
 	next_header = byte_at(f, off + 6);
 	off += IPV6_HEADER_LEN;
@@ -530,6 +543,8 @@ void ref_decode(const uint8_t *frame, size_t len, const struct ref_ports *ports,
 			outcome(out, SIPSTAT_O_BAD_HEADER, "frame ends inside a VLAN tag");
 			return;
 		}
+		out->ev.vlan[tags] = u16_at(&f, off) & 0x0fff;	/* TCI: PCP, DEI, VID */
+		out->ev.nvlan = (uint8_t)(tags + 1);
 		ethertype = u16_at(&f, off + 2);
 		off += VLAN_TAG_LEN;
 		tags++;
@@ -541,6 +556,21 @@ void ref_decode(const uint8_t *frame, size_t len, const struct ref_ports *ports,
 		decode_ipv6(&f, off, ports, out);
 	else
 		nothing(out, "not IP");
+}
+
+bool ref_event_wanted(const struct ref_result *r, const __u64 *codes)
+{
+	return codes && r->counted && r->slot >= SIPSTAT_CODE_MIN && r->slot <= SIPSTAT_CODE_MAX &&
+	       (codes[r->slot / 64] >> (r->slot % 64) & 1);
+}
+
+bool ref_event_matches(const struct ref_result *r, const struct sipstat_event *e)
+{
+	return e->code == r->slot && e->dir == r->dir && e->method == r->method &&
+	       e->family == r->ev.family && e->nvlan == r->ev.nvlan &&
+	       e->vlan[0] == r->ev.vlan[0] && e->vlan[1] == r->ev.vlan[1] &&
+	       e->sport == r->ev.sport && e->dport == r->ev.dport &&
+	       !memcmp(e->saddr, r->ev.saddr, 16) && !memcmp(e->daddr, r->ev.daddr, 16);
 }
 
 /* ------------------------------------------------------------ names */

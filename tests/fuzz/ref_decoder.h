@@ -27,6 +27,18 @@ struct ref_ports {
 	size_t n;
 };
 
+/*
+ * What the event record of a response says (include/sipstat.h struct
+ * sipstat_event, but the time): filled for every counted status code.
+ */
+struct ref_event {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t nvlan;		/* VLAN tags in front of the IP header */
+	uint16_t vlan[2];	/* VLAN ids (the TCI's low 12 bits), outer first */
+	uint16_t sport, dport;
+	uint8_t saddr[16], daddr[16];	/* IPv4: the first 4 bytes, the rest 0 */
+};
+
 /* What one frame counts: nothing, or one slot of one row. */
 struct ref_result {
 	bool counted;		/* false: the frame writes no counter */
@@ -34,11 +46,23 @@ struct ref_result {
 	uint32_t method;	/* enum sipstat_method: the row */
 	uint32_t slot;		/* enum sipstat_outcome, or a status code 100..699 */
 	const char *rule;	/* the rule that decided, in words, for messages */
+	struct ref_event ev;	/* slot is a status code: its event record */
 };
 
 /* Decode one frame of len bytes as the XDP program must count it. */
 void ref_decode(const uint8_t *frame, size_t len, const struct ref_ports *ports,
 		struct ref_result *out);
+
+/*
+ * A response whose code is in the event set (bit per code, as
+ * sipstat_event_cfg.codes; NULL: none) also counts exactly one of
+ * events_sent, events_limited, events_lost in the SIPSTAT_M_UNKNOWN row
+ * of its direction (SPEC 12), and events_sent comes with one record.
+ */
+bool ref_event_wanted(const struct ref_result *r, const __u64 *codes);
+
+/* The record e the program sent says what r says of the response. */
+bool ref_event_matches(const struct ref_result *r, const struct sipstat_event *e);
 
 /* SIPSTAT_KEY() of a counted result. */
 static inline uint32_t ref_key(const struct ref_result *r)
