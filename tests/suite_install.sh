@@ -9,14 +9,17 @@
 #  - PREFIX=/usr: the unit goes where systemd.pc says, the completion where
 #    bash-completion.pc says;
 #  - the unit, installed with a real PREFIX, passes systemd-analyze verify
-#    (which also finds the man page and the binary it names);
+#    (which also finds the man page and the binary it names); as root, its
+#    sandbox rebuilt by hand (read-only system but /sys/fs/bpf, its
+#    capability bounding set, no_new_privs) lets serve attach, stop with
+#    the kernel still counting, and start again keeping the counts;
 #  - the man page renders with man -l, and groff -ww reports nothing;
 #  - the completion sources in bash, is found by bash-completion's loader
 #    in the installed place, and completes subcommands, options,
 #    interfaces, modes and formats;
 #  - the man page and the completion name every option and subcommand
 #    sipstat --help lists.
-# Everything goes to a scratch directory.  No root needed.
+# Everything goes to a scratch directory; only the sandbox part needs root.
 set -u
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -192,6 +195,103 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
 	skip "unit: systemd-analyze verify" "systemd-analyze missing (apt-get install systemd)"
 fi
+# The unit's sandbox, rebuilt without systemd (which is not PID 1 here):
+# in a mount namespace of its own, / and /sys read-only with the BPF
+# filesystem writable, /proc/sys read-only, the unit's capability bounding
+# set and no_new_privs (setpriv), the unit's own ExecStart.  There, serve
+# must attach and pin, stop with status 0 leaving the kernel counting, and
+# start again keeping the counts.  Root; interface names of this run only.
+unit_value() {
+	sed -n "s/^$1=//p" "$RUNITS/sipstat@.service" | tail -n 1
+}
+sandbox_suite() {
+	local ifa=si$$a ifb=si$$b ns_a ns_b pin=/sys/fs/bpf/sipstat/si$$a caps exec pid rc
+	ns_a=$(ns_name A)
+	ns_b=$(ns_name B)
+	SANDBOX_PIN=$pin
+	if ! ns_add A || ! ns_add B || ! veth_add "$ns_a" "$ifa" "$ns_b" "$ifb" ||
+		! addr_add "$ns_a" "$ifa" 198.18.0.1/24 || ! addr_add "$ns_b" "$ifb" 198.18.0.2/24 ||
+		! link_up "$ns_a" "$ifa" || ! link_up "$ns_b" "$ifb"; then
+		not_ok "sandbox: namespaces and veth pair set up"
+		return
+	fi
+	neigh_static "$ns_b" "$ifb" 198.18.0.1 "$(mac_of "$ns_a" "$ifa")"
+	printf 'SIP/2.0 486 Busy Here\r\nContent-Length: 0\r\n\r\n' >"$T/486"
+	# CAP_BPF CAP_NET_ADMIN -> +bpf,+net_admin
+	caps=$(unit_value CapabilityBoundingSet | tr 'A-Z ' 'a-z\n' | sed -n 's/^cap_/+/p' | paste -sd,)
+	exec=$(unit_value ExecStart)
+	exec=${exec//%I/$ifa}
+	exec=${exec//\$SIPSTAT_OPTS/-m skb}
+	check_eq "sandbox: the unit's bounding set" "$caps" "+bpf,+net_admin,+perfmon,+sys_admin"
+	check_eq "sandbox: ReadWritePaths is the BPF filesystem" "$(unit_value ReadWritePaths)" /sys/fs/bpf
+	# shellcheck disable=SC2016,SC2086 # $1/$@ are the inner bash's; exec splits as systemd does
+	sandboxed() {
+		nsenter --net="/run/netns/$ns_a" unshare -m --propagation private bash -c '
+			mount -o remount,bind,ro / && mount -o remount,bind,ro /sys &&
+			mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 99
+			[[ -w /sys/fs/bpf ]] || exit 98
+			exec setpriv --bounding-set=-all,"$1" --inh-caps=-all --no-new-privs "${@:2}"' \
+			_ "$caps" $exec >>"$T/serve.out" 2>>"$T/serve.err" </dev/null &
+		pid=$!
+		SST_PIDS+=("$pid")
+	}
+	in_a() { timeout 20 nsenter --net="/run/netns/$ns_a" "$@"; }
+	# shellcheck disable=SC2317 # called through wait_until
+	total_is() {
+		[[ $(in_a "$SST_O/sipstat" show -i "$ifa" -o json 2>/dev/null |
+			jq -r .responses.total 2>/dev/null) == "$1" ]]
+	}
+	send() { udp_send "$ns_b" 198.18.0.1 5060 "$1" "$T/486"; }
+
+	sandboxed
+	if wait_until 15 test -e "$pin/link"; then
+		ok "sandbox: serve attaches and pins under the unit's sandbox"
+	else
+		not_ok "sandbox: serve attaches and pins under the unit's sandbox"
+		diag_file "serve stderr" "$T/serve.err"
+	fi
+	send 5
+	check "sandbox: the kernel counts (5 responses)" wait_until 10 total_is 5
+	stop_pid "$pid" TERM 10
+	check_eq "sandbox: SIGTERM ends serve with status 0 (no restart)" "$SST_RC" 0
+	send 3
+	check "sandbox: counting goes on after the service stopped (8)" wait_until 10 total_is 8
+	sandboxed
+	wait_until 15 grep -q 'counts kept' "$T/serve.err"
+	send 2
+	check "sandbox: started again, the counts are kept (10)" wait_until 10 total_is 10
+	stop_pid "$pid" TERM 10
+	rc=$SST_RC
+	in_a "$SST_O/sipstat" detach -i "$ifa" >/dev/null 2>&1
+	check_eq "sandbox: the second serve ends with status 0 too" "$rc" 0
+	check "sandbox: detach leaves no pin" test ! -e "$pin"
+}
+# Whatever happens, nothing of the sandbox's pins stays.
+# shellcheck disable=SC2317 # called by the EXIT trap
+install_cleanup() {
+	local rc=$? p=${SANDBOX_PIN:-}
+	if [[ -n $p && -d $p ]]; then
+		[[ -e $p/link ]] && bpftool link detach pinned "$p/link" 2>/dev/null
+		rm -f "$p"/counts "$p"/ports "$p"/meta "$p"/link
+		rmdir "$p" 2>/dev/null
+		rmdir /sys/fs/bpf/sipstat 2>/dev/null
+	fi
+	(exit "$rc")
+	sst_cleanup
+}
+trap install_cleanup EXIT
+if [[ $EUID -ne 0 ]]; then
+	skip "sandbox: serve under the unit's sandbox" "needs root"
+elif ! grep -q ' /sys/fs/bpf bpf ' /proc/self/mounts; then
+	skip "sandbox: serve under the unit's sandbox" "no BPF filesystem at /sys/fs/bpf"
+elif ! command -v setpriv >/dev/null || ! command -v unshare >/dev/null ||
+	! command -v nsenter >/dev/null || ! command -v bpftool >/dev/null ||
+	! command -v jq >/dev/null; then
+	skip "sandbox: serve under the unit's sandbox" "setpriv, unshare, nsenter, bpftool or jq missing"
+else
+	sandbox_suite
+fi
+
 check "unit: the service binds to the interface's device" \
 	grep -qx 'BindsTo=sys-subsystem-net-devices-%i.device' "$RUNITS/sipstat@.service"
 check "unit: restarts on failure, no detach on stop" \
