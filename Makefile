@@ -152,7 +152,7 @@ COMPLETIONDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(DATADIR)
 INSTALL_SCRIPTS :=
 INSTALL_DOCS := README.md LICENSE LICENSE.GPL-2.0-only LICENSE.BSD-2-Clause \
 	docs/sip-responses.md
-INSTALLED := $(BINDIR)/sipstat $(MANDIR)/man8/sipstat.8.gz $(UNITDIR)/sipstat@.service \
+INSTALLED = $(BINDIR)/sipstat $(MANDIR)/man8/sipstat.8.gz $(UNITDIR)/sipstat@.service \
 	$(COMPLETIONDIR)/sipstat $(addprefix $(PKGDATADIR)/,$(notdir $(INSTALL_SCRIPTS))) \
 	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS)))
 # The operator's options file: installed only when absent, removed only
