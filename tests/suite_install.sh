@@ -147,8 +147,25 @@ check "install PREFIX=/usr: man page in /usr/share/man/man8" \
 check_eq "install PREFIX=/usr: the unit runs /usr/sbin/sipstat" \
 	"$(grep '^ExecStart=' "$P$unitdir/sipstat@.service" 2>/dev/null)" \
 	'ExecStart=/usr/sbin/sipstat serve -i %I $SIPSTAT_OPTS'
-mk uninstall DESTDIR="$P" PREFIX=/usr >/dev/null 2>&1
-check_eq "uninstall PREFIX=/usr: no file is left" "$(find "$P" -type f | wc -l)" 0
+# systemctl enable, offline: the unit is wanted at boot and by the
+# interface's device (so it starts when the interface appears).
+if command -v systemctl >/dev/null 2>&1; then
+	systemctl --root="$P" enable sipstat@eth0.service >"$T/enable.out" 2>&1
+	W=$P/etc/systemd/system
+	check "enable sipstat@eth0: wanted by multi-user.target" \
+		test -L "$W/multi-user.target.wants/sipstat@eth0.service"
+	check "enable sipstat@eth0: wanted by sys-subsystem-net-devices-eth0.device" \
+		test -L "$W/sys-subsystem-net-devices-eth0.device.wants/sipstat@eth0.service"
+	mk uninstall DESTDIR="$P" PREFIX=/usr >"$T/uninstall-usr.out" 2>&1
+	check "uninstall: says an instance is still enabled" \
+		grep -q 'NOTE.*sipstat@eth0.service: still enabled' "$T/uninstall-usr.out"
+	systemctl --root="$P" disable sipstat@eth0.service >/dev/null 2>&1
+else
+	skip "enable sipstat@eth0" "systemctl missing (apt-get install systemd)"
+	mk uninstall DESTDIR="$P" PREFIX=/usr >/dev/null 2>&1
+fi
+check_eq "uninstall PREFIX=/usr: no file or link is left" \
+	"$(find "$P" -type f -o -type l | sed "s|^$P/||" | tr '\n' ' ')" ""
 
 # --- the unit: systemd-analyze verify on a real installation ---------------
 # verify resolves ExecStart= and Documentation=man: on this machine, so
