@@ -332,6 +332,46 @@ static FILE *objdump(const char *bin)
 	return f;
 }
 
+/*
+ * The minimal counter's own checks: what it must not count for it to be
+ * a floor of correct counting, and a first fragment it must count.  Its
+ * source says why each check is there.
+ */
+static void check_minimal(void)
+{
+	/* A later fragment whose data look like a UDP header on 5060 and a status line. */
+	static unsigned char frag[8 + 512] = { 0x13, 0xc4, 0x13, 0xc4, 0x01, 0x80, 0, 0 };
+	static struct bcase edge[] = {
+		CASE("later IPv4 fragment", G_OFF_PORT, E_NOTHING, 0, .l4 = FR_L4_RAW,
+		     .ip_proto = 17, .ip4_frag = FR_IP4_OFF(185), .payload = frag),
+		CASE("UDP length ends inside the status line", G_SIP, E_NOTHING, 0, SIP_PORTS,
+		     .payload = sip_resp, .udp_len_set = true, .udp_len = 8 + 11),
+		CASE("IP length ends inside the status line", G_SIP, E_NOTHING, 0, SIP_PORTS,
+		     .payload = sip_resp, .ip_len_set = true, .ip_len = 20 + 8 + 11),
+		CASE("first IPv4 fragment", G_V4_RESPONSE, E_CODE_200, 0, SIP_PORTS,
+		     .payload = sip_resp, .ip4_frag = FR_IP4_MF),
+	};
+	__u32 keys, key;
+	__u64 delta;
+	size_t i;
+
+	memcpy(frag + 8, sip_resp, strlen(sip_resp));
+	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		struct bcase *c = &edge[i];
+
+		c->spec.payload_len = c->spec.payload == frag ? 8 + strlen(sip_resp) :
+				      strlen(sip_resp);
+		c->len = frame_build(c->frame, sizeof(c->frame), &c->spec);
+		if (!c->len)
+			die("frame_build \"%s\"", c->name);
+		path_of(P_MINIMAL, c, MIN_CODES, &keys, &key, &delta);
+		if (c->expect == E_CODE_200 ? !(keys == 1 && delta == 1 && key == 200) : keys != 0)
+			die("minimal counter, \"%s\": counted %llu in %u keys, want %s", c->name,
+			    (unsigned long long)delta, keys,
+			    c->expect == E_CODE_200 ? "one at code 200" : "nothing");
+	}
+}
+
 /* Instructions in the JIT image, by objdump; the disassembly to dir if set. */
 static int jited_insns(int fd, __u32 len, const char *name, const char *dir)
 {
@@ -555,6 +595,7 @@ int main(int argc, char **argv)
 	    !sip_message(sip_ext_req, sizeof(sip_ext_req), "PING sip:bob@example.com SIP/2.0",
 			 BENCH_SIP_LEN))
 		die("sip_message");
+	check_minimal();
 	for (i = 0; i < NCASES; i++) {
 		struct bcase *c = &cases[i];
 
