@@ -355,7 +355,7 @@ static void check_minimal(void)
 	__u64 delta;
 	size_t i;
 
-	memcpy(frag + 8, sip_resp, strlen(sip_resp));
+	memcpy(frag + 8, sip_resp, strlen(sip_resp) + 1);	/* fits: both 512 */
 	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
 		struct bcase *c = &edge[i];
 
