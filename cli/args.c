@@ -120,7 +120,7 @@ enum {
 
 /* Options each command takes, besides -h, -V and -v. */
 static const char *const allowed[CMD_MAX] = {
-	[CMD_WATCH] = "impotf" "P",
+	[CMD_WATCH] = "impotfP",
 	[CMD_ATTACH] = "impfRX",
 	[CMD_DETACH] = "iA",
 	[CMD_STATUS] = "io",

@@ -46,7 +46,7 @@ int cmd_show(const struct options *o)
 			return 1;
 		}
 	}
-	sh = calloc((size_t)n, sizeof(*sh));
+	sh = calloc((size_t)(n > 0 ? n : 1), sizeof(*sh));
 	sum_base = calloc(1, sizeof(*sum_base));
 	sum_cur = calloc(1, sizeof(*sum_cur));
 	if (!sh || !sum_base || !sum_cur || reader_init(&reader)) {

@@ -225,7 +225,7 @@ static int on_key(struct loop *l, int fd, uint32_t events, void *ctx)
 
 static int alloc_readings(struct watch *w)
 {
-	size_t n = (size_t)w->n;
+	size_t n = (size_t)(w->n > 0 ? w->n : 1);
 
 	w->base = calloc(n, sizeof(struct counters));
 	w->prev = calloc(n, sizeof(struct counters));

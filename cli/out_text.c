@@ -118,8 +118,8 @@ void out_text_report(FILE *f, const struct report *r)
 		resp = fig_outcome(&xs, COUNTERS_DIR_ALL, COUNTERS_RESPONSES);
 		fprintf(f, "  -- %s (%s, %s%s%s)  responses %" PRIu64 " total, %.2f/s\n", x->name,
 			x->mode ? x->mode : "-", x->source ? x->source : "-",
-			x->state && strcmp(x->state, "counting") ? ", " : "",
-			x->state && strcmp(x->state, "counting") ? x->state : "", resp.total,
+			x->state && strcmp(x->state, "counting") != 0 ? ", " : "",
+			x->state && strcmp(x->state, "counting") != 0 ? x->state : "", resp.total,
 			resp.rate);
 		tables(f, &xs, r->dirs, r->verbose);
 	}

@@ -116,7 +116,7 @@ void counters_add(struct counters *dst, const struct counters *src)
 	size_t i;
 	int d, o;
 
-	for (i = 0; i < SIPSTAT_COUNT_KEYS; i++)
+	for (i = 0; i < (size_t)SIPSTAT_COUNT_KEYS; i++)
 		dst->keys[i] += src->keys[i];
 	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
 		for (i = 0; i < SIPSTAT_CODE_SLOTS; i++)

@@ -57,8 +57,7 @@ int loop_signal_read(int fd);
 
 /*
  * Wait for events and run callbacks until one returns non-zero; returns
- * that value, or -errno when waiting failed.  timeout_ms < 0 waits forever
- * per round; 0 from a round with no events returns 0 when once is set.
+ * that value, or -errno when waiting failed.
  */
 int loop_run(struct loop *l);
 /* One round: wait at most timeout_ms.  0, a callback's value, or -errno. */

@@ -18,7 +18,7 @@ const char *obj_perm_hint(void)
 			   "lockdown, seccomp)";
 }
 
-static int reuse(struct bpf_map *map, int fd, const char *what, char *msg, size_t msglen)
+static int reuse_map(struct bpf_map *map, int fd, const char *what, char *msg, size_t msglen)
 {
 	int e;
 
@@ -30,14 +30,14 @@ static int reuse(struct bpf_map *map, int fd, const char *what, char *msg, size_
 	return e;
 }
 
-int obj_load(struct sipstat_bpf **out, const struct obj_reuse *r, char *log, size_t loglen,
+int obj_load(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, char *log, size_t loglen,
 	     char *msg, size_t msglen)
 {
 	struct sipstat_bpf *skel;
 	struct bpf_program *prog;
 	int e;
 
-	*out = NULL;
+	*skelp = NULL;
 	skel = sipstat_bpf__open();
 	if (!skel) {
 		e = -errno;
@@ -53,9 +53,11 @@ int obj_load(struct sipstat_bpf **out, const struct obj_reuse *r, char *log, siz
 		bpf_program__set_log_buf(skel->progs.sipstat_xdp, log, loglen);
 		bpf_program__set_log_level(skel->progs.sipstat_xdp, 1);
 	}
-	if (r && ((e = reuse(skel->maps.sip_counts, r->counts_fd, "counter", msg, msglen)) ||
-		  (e = reuse(skel->maps.data_sip_ports, r->ports_fd, "port set", msg, msglen)) ||
-		  (e = reuse(skel->maps.sip_meta, r->meta_fd, "meta", msg, msglen)))) {
+	if (reuse && ((e = reuse_map(skel->maps.sip_counts, reuse->counts_fd, "counter", msg,
+				     msglen)) ||
+		      (e = reuse_map(skel->maps.data_sip_ports, reuse->ports_fd, "port set", msg,
+				     msglen)) ||
+		      (e = reuse_map(skel->maps.sip_meta, reuse->meta_fd, "meta", msg, msglen)))) {
 		sipstat_bpf__destroy(skel);
 		return e;
 	}
@@ -72,7 +74,7 @@ int obj_load(struct sipstat_bpf **out, const struct obj_reuse *r, char *log, siz
 		sipstat_bpf__destroy(skel);
 		return e;
 	}
-	*out = skel;
+	*skelp = skel;
 	return 0;
 }
 

@@ -115,7 +115,8 @@ void pin_layout_describe(const struct pinned *p, char *buf, size_t len)
 	char lay[32];
 
 	if (!p) {
-		snprintf(buf, len, "layout %u (sip_counts of %u keys)", SIPSTAT_LAYOUT_VERSION,
+		snprintf(buf, len, "layout %u (sip_counts of %u keys)",
+			 (unsigned int)SIPSTAT_LAYOUT_VERSION,
 			 (unsigned int)SIPSTAT_COUNT_KEYS);
 		return;
 	}
