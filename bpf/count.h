@@ -20,12 +20,12 @@ static __always_inline __u32 parse_outcome(int r)
 
 #define NSEC_PER_SEC 1000000000ULL
 
-/* One more event allowed on this CPU now?  A token bucket of sip_evcfg's rate and burst. */
+/* One more event allowed on this CPU now?  A token bucket of sip_cfg's event rate and burst. */
 static __always_inline int event_allowed(void)
 {
 	struct event_bucket *b;
 	__u64 now, cap, tokens, elapsed;
-	__u32 zero = 0, rate = sip_evcfg.rate;
+	__u32 zero = 0, rate = sip_cfg.event_rate;
 
 	if (!rate)
 		return 1;
@@ -33,7 +33,7 @@ static __always_inline int event_allowed(void)
 	if (!b)
 		return 0;
 	now = bpf_ktime_get_ns();
-	cap = (__u64)sip_evcfg.burst * NSEC_PER_SEC;
+	cap = (__u64)sip_cfg.event_burst * NSEC_PER_SEC;
 	elapsed = now - b->last_ns;
 	b->last_ns = now;
 	/* A long quiet spell fills the bucket; the test keeps the product in range. */
@@ -50,9 +50,11 @@ static __always_inline int event_allowed(void)
 
 static __always_inline int event_wanted(__u32 code)
 {
+	/* The caller knows code <= 699, but the verifier must see it here. */
+	barrier_var(code);
 	if (code > SIPSTAT_CODE_MAX)
 		return 0;
-	return (int)((sip_evcfg.codes[code >> 6] >> (code & 63)) & 1);
+	return (int)((sip_cfg.event_codes[code >> 6] >> (code & 63)) & 1);
 }
 
 /*
@@ -98,14 +100,38 @@ out:
 	count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, outcome));
 }
 
+/* What kind of context a program has: where the CSeq search reads from. */
+enum ctx_kind { CTX_XDP, CTX_SKB };
+
+/*
+ * The CSeq search as a subprogram of its own (sipstat.bpf.c), called with
+ * the payload's offset in the frame: the verifier checks its loop once,
+ * not once for every way down the headers that reaches it.
+ */
+__u32 cseq_method_xdp(struct xdp_md *ctx, __u32 off, __u32 len);
+__u32 cseq_method_skb(struct __sk_buff *skb, __u32 off, __u32 len);
+
+static __always_inline __u32 response_method(void *ctx, enum ctx_kind kind, void *data,
+					     const __u8 *p, __u32 len)
+{
+	__u32 off = (const void *)p - data;
+
+	if (!(sip_cfg.flags & SIPSTAT_CFG_METHODS))
+		return SIPSTAT_M_UNKNOWN;
+	if (kind == CTX_XDP)
+		return cseq_method_xdp(ctx, off, len);
+	return cseq_method_skb(ctx, off, len);
+}
+
 /*
  * A UDP datagram whose header lies whole in the frame: on a SIP port,
  * classify its payload and count it in the row of its direction and
  * method.  end is the frame end.
  */
-static __always_inline void count_datagram(const struct datagram *d, void *end, __u32 dir)
+static __always_inline void count_datagram(void *ctx, enum ctx_kind kind, void *data,
+					   const struct datagram *d, void *end, __u32 dir)
 {
-	__u32 len, avail, off;
+	__u32 len, avail, off, method;
 	__u8 *p;
 
 	if (!port_is_sip(bpf_ntohs(d->udp->dest)) && !port_is_sip(bpf_ntohs(d->udp->source)))
@@ -129,10 +155,15 @@ static __always_inline void count_datagram(const struct datagram *d, void *end, 
 		len = avail;
 
 	off = sip_classify(p, end, len);
-	count_key(SIPSTAT_KEY(dir, 0, 0) + off);
-	/* A response: its code, in the row of no method. */
-	if (off >= SIPSTAT_CODE_MIN && off <= SIPSTAT_CODE_MAX && event_wanted(off))
-		send_event(d, end, dir, SIPSTAT_M_UNKNOWN, off);
+	if (off < SIPSTAT_CODE_MIN || off > SIPSTAT_CODE_MAX) {
+		count_key(SIPSTAT_KEY(dir, 0, 0) + off);
+		return;
+	}
+	/* A response: off is its code; the row is the method of its CSeq. */
+	method = response_method(ctx, kind, data, p, len);
+	count_key(SIPSTAT_KEY(dir, method, off));
+	if (event_wanted(off))
+		send_event(d, end, dir, method, off);
 }
 
 /* Untagged IPv4 without options, with room for a whole status line. */
@@ -140,14 +171,16 @@ static __always_inline void count_datagram(const struct datagram *d, void *end, 
 
 /*
  * Count one frame of [data, data_end) seen in direction dir (a constant
- * at every call site, so the row arithmetic folds away).
+ * at every call site, so the row arithmetic folds away); ctx is the
+ * program's context, of the kind given.
  *
  * Most SIP traffic is untagged IPv4 without options: one bounds check
  * covers its headers and a status line, and every header sits at a fixed
  * offset.  Everything else takes the general walk in parse.h.  Both end
  * in the same count_datagram().
  */
-static __always_inline void count_frame(void *data, void *data_end, __u32 dir)
+static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *data, void *data_end,
+					__u32 dir)
 {
 	struct cursor c = { .pos = data, .end = data_end };
 	struct datagram d = {};
@@ -169,7 +202,7 @@ static __always_inline void count_frame(void *data, void *data_end, __u32 dir)
 		d.l3 = ip;
 		d.family = 4;
 		d.nvlan = 0;
-		count_datagram(&d, data_end, dir);
+		count_datagram(ctx, kind, data, &d, data_end, dir);
 		return;
 	}
 
@@ -180,7 +213,7 @@ static __always_inline void count_frame(void *data, void *data_end, __u32 dir)
 		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, parse_outcome(r)));
 		return;
 	}
-	count_datagram(&d, data_end, dir);
+	count_datagram(ctx, kind, data, &d, data_end, dir);
 }
 
 #endif /* SIPSTAT_BPF_COUNT_H */

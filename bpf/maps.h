@@ -43,18 +43,24 @@ struct sipstat_ports sip_ports SEC(".data.sip_ports") = {
 	.w = { [SIPSTAT_DEFAULT_PORT / 64] = 1ULL << (SIPSTAT_DEFAULT_PORT % 64) },
 };
 
-/* Events for alerts: the ring buffer, its settings and its rate limit. */
+/*
+ * Settings userspace changes while attached: which codes send an event
+ * (default: every 6xx) and how many per second, whether responses'
+ * methods are read.
+ */
+struct sipstat_cfg sip_cfg SEC(".data.sip_cfg") = {
+	.event_codes = { [600 / 64] = ~0ULL << (600 % 64),
+			 [699 / 64] = ~0ULL >> (63 - 699 % 64) },
+	.event_rate = SIPSTAT_EVENT_RATE_DEFAULT,
+	.event_burst = SIPSTAT_EVENT_BURST_DEFAULT,
+	.flags = SIPSTAT_CFG_DEFAULT,
+};
+
+/* Events for alerts: the ring buffer and its rate limit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, SIPSTAT_EVENT_RINGBUF_BYTES);
 } sip_events SEC(".maps");
-
-/* Which codes send an event (default: every 6xx), and how many per second. */
-struct sipstat_event_cfg sip_evcfg SEC(".data.sip_evcfg") = {
-	.codes = { [600 / 64] = ~0ULL << (600 % 64), [699 / 64] = ~0ULL >> (63 - 699 % 64) },
-	.rate = SIPSTAT_EVENT_RATE_DEFAULT,
-	.burst = SIPSTAT_EVENT_BURST_DEFAULT,
-};
 
 /* A token bucket per CPU, in nano-events (events * 1e9). */
 struct event_bucket {

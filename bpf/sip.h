@@ -161,6 +161,232 @@ static __always_inline __u32 classify_short(const __u8 *p, const void *end, __u3
 	return SIPSTAT_O_TRUNCATED;
 }
 
+/*
+ * The CSeq header of a response: its method names the request the
+ * response answers.
+ */
+
+#ifndef barrier_var
+/* Make the compiler forget what it knows of var (as libbpf's bpf_helpers.h). */
+#define barrier_var(var) asm volatile("" : "+r"(var))
+#endif
+
+/* Whitespace inside a header line (RFC 3261 25.1 WSP). */
+static __always_inline int is_wsp(__u8 ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/*
+ * What may follow a method name in CSeq: whitespace, the line end, or the
+ * end of the payload (a zero byte of the padded copy, below).
+ */
+static __always_inline int is_method_end(__u8 ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == 0;
+}
+
+/* Bytes a method name and its terminator may take in CSeq ("SUBSCRIBE\r"). */
+#define CSEQ_METHOD_BYTES 10
+
+/*
+ * The method at q (at least CSEQ_METHOD_BYTES readable bytes, checked by
+ * the caller): a listed one followed by whitespace or the line end, any
+ * other token starting with a letter (an extension method), or nothing.
+ */
+static __always_inline __u32 cseq_method_name(const __u8 *q)
+{
+	__u64 w = bpf_be64_to_cpu(*(const __u64 *)q);
+	__u8 first = w >> 56;
+
+#define CSEQ_IS(n, a, b, c, d, e, f, g, h)                                     \
+	(((w) & PREFIX_MASK(n)) == W8(a, b, c, d, e, f, g, h) && is_method_end(q[n]))
+	if (CSEQ_IS(6, 'I', 'N', 'V', 'I', 'T', 'E', 0, 0))
+		return SIPSTAT_M_INVITE;
+	if (CSEQ_IS(3, 'A', 'C', 'K', 0, 0, 0, 0, 0))
+		return SIPSTAT_M_ACK;
+	if (CSEQ_IS(3, 'B', 'Y', 'E', 0, 0, 0, 0, 0))
+		return SIPSTAT_M_BYE;
+	if (CSEQ_IS(6, 'C', 'A', 'N', 'C', 'E', 'L', 0, 0))
+		return SIPSTAT_M_CANCEL;
+	if (w == W8('R', 'E', 'G', 'I', 'S', 'T', 'E', 'R') && is_method_end(q[8]))
+		return SIPSTAT_M_REGISTER;
+	if (CSEQ_IS(7, 'O', 'P', 'T', 'I', 'O', 'N', 'S', 0))
+		return SIPSTAT_M_OPTIONS;
+	if (CSEQ_IS(5, 'P', 'R', 'A', 'C', 'K', 0, 0, 0))
+		return SIPSTAT_M_PRACK;
+	if (CSEQ_IS(6, 'U', 'P', 'D', 'A', 'T', 'E', 0, 0))
+		return SIPSTAT_M_UPDATE;
+	if (w == W8('S', 'U', 'B', 'S', 'C', 'R', 'I', 'B') && q[8] == 'E' &&
+	    is_method_end(q[9]))
+		return SIPSTAT_M_SUBSCRIBE;
+	if (CSEQ_IS(6, 'N', 'O', 'T', 'I', 'F', 'Y', 0, 0))
+		return SIPSTAT_M_NOTIFY;
+	if (CSEQ_IS(5, 'R', 'E', 'F', 'E', 'R', 0, 0, 0))
+		return SIPSTAT_M_REFER;
+	if (CSEQ_IS(7, 'M', 'E', 'S', 'S', 'A', 'G', 'E', 0))
+		return SIPSTAT_M_MESSAGE;
+	if (CSEQ_IS(4, 'I', 'N', 'F', 'O', 0, 0, 0, 0))
+		return SIPSTAT_M_INFO;
+	if (CSEQ_IS(7, 'P', 'U', 'B', 'L', 'I', 'S', 'H', 0))
+		return SIPSTAT_M_PUBLISH;
+#undef CSEQ_IS
+	if ((first | 0x20) >= 'a' && (first | 0x20) <= 'z')
+		return SIPSTAT_M_OTHER;
+	return SIPSTAT_M_UNKNOWN;
+}
+
+/*
+ * A method closer than CSEQ_METHOD_BYTES to the end of the payload: read
+ * what there is into a zero-padded copy on the stack, where the end of
+ * the payload reads as a zero byte.
+ */
+static __always_inline __u32 cseq_method_near_end(const __u8 *q, const void *end, __u32 left)
+{
+	__u8 buf[CSEQ_METHOD_BYTES + 6] = { 0 };
+
+	/* Straight-line: clang will not unroll this copy loop here. */
+#define COPY(i)                                                                \
+	if ((__u32)(i) >= left || (const void *)(q + (i) + 1) > end)           \
+		goto copied;                                                   \
+	buf[i] = q[i];
+	COPY(0) COPY(1) COPY(2) COPY(3) COPY(4) COPY(5) COPY(6) COPY(7) COPY(8) COPY(9)
+#undef COPY
+	_Static_assert(CSEQ_METHOD_BYTES == 10, "one COPY per byte");
+copied:
+	return cseq_method_name(buf);
+}
+
+/* Longest runs of whitespace and digits read in a CSeq value. */
+#define CSEQ_WSP_MAX 3
+#define CSEQ_DIGITS_MAX 10
+
+/*
+ * The value of a CSeq header, at q just after the name "CSeq", with left
+ * bytes of the payload from there: [WSP] ":" [WSP] 1*DIGIT 1*WSP Method
+ * (RFC 3261 20.16 and 25.1, runs of whitespace bounded).  The method, or
+ * SIPSTAT_M_UNKNOWN when the value does not have that shape.  Every read
+ * is checked against both the payload (left) and the frame (end).
+ */
+static __always_inline __u32 cseq_value(const __u8 *q, const void *end, __u32 left)
+{
+	int i;
+
+	/*
+	 * q moves one byte at a time, each read checked against the frame
+	 * end right before it; the barrier keeps clang from rebuilding q
+	 * from the packet start after a loop, which the verifier could not
+	 * follow.
+	 */
+#define CSEQ_SKIP(max, cond)                                                   \
+	for (i = 0; i < (max); i++) {                                          \
+		if (!left || (const void *)(q + 1) > end || !(cond))           \
+			break;                                                 \
+		q++;                                                           \
+		left--;                                                        \
+		barrier_var(q);                                                \
+	}
+	CSEQ_SKIP(CSEQ_WSP_MAX, is_wsp(q[0]));
+	if (!left || (const void *)(q + 1) > end || q[0] != ':')
+		return SIPSTAT_M_UNKNOWN;
+	q++;
+	left--;
+	barrier_var(q);
+	CSEQ_SKIP(CSEQ_WSP_MAX, is_wsp(q[0]));
+	CSEQ_SKIP(CSEQ_DIGITS_MAX, q[0] >= '0' && q[0] <= '9');
+	if (i == 0)
+		return SIPSTAT_M_UNKNOWN;
+	CSEQ_SKIP(CSEQ_WSP_MAX, is_wsp(q[0]));
+	if (i == 0)
+		return SIPSTAT_M_UNKNOWN;
+#undef CSEQ_SKIP
+	if (left >= CSEQ_METHOD_BYTES && (const void *)(q + CSEQ_METHOD_BYTES) <= end)
+		return cseq_method_name(q);
+	return cseq_method_near_end(q, end, left);
+}
+
+/* "cseq" as a little-endian 32-bit word, letters lower-cased. */
+#define CSEQ_LC 0x71657363U
+#define NL_BYTES 0x0a0a0a0a0a0a0a0aULL
+#define LOW_BYTES 0x0101010101010101ULL
+#define HIGH_BITS 0x8080808080808080ULL
+
+enum line_kind { LINE_OTHER = 0, LINE_CSEQ, LINE_BLANK };
+
+/* The header line starting at l, with left payload bytes: CSeq, the blank line, another. */
+static __always_inline int line_kind(const __u8 *l, const void *end, __u32 left)
+{
+	__u32 name;
+
+	if (left < 5 || (const void *)(l + 5) > end)
+		return LINE_OTHER;
+	if (l[0] == '\r' || l[0] == '\n')
+		return LINE_BLANK;
+	name = *(const __u32 *)l | 0x20202020U;
+	if (name == CSEQ_LC && (l[4] == ':' || is_wsp(l[4])))
+		return LINE_CSEQ;
+	return LINE_OTHER;
+}
+
+/*
+ * Steps of the CSeq search: each reads one 8-byte word and moves past it,
+ * or past the first line feed in it.  Enough for SIPSTAT_CSEQ_SCAN bytes
+ * of header lines 16 bytes long on average.
+ */
+#define CSEQ_SCAN_STEPS ((SIPSTAT_CSEQ_SCAN - SIPSTAT_STATUS_PREFIX_LEN) / 8 + SIPSTAT_CSEQ_SCAN / 16)
+
+/*
+ * The method of a response's CSeq.  The payload is read eight bytes at a
+ * time from the end of the status line; where a word holds a line feed,
+ * the line after the first one is looked at and the search goes on from
+ * there.  Bounded by SIPSTAT_CSEQ_SCAN and by the blank line that ends the
+ * headers.  No branch per byte, so the verifier walks each step once.
+ */
+static __always_inline __u32 cseq_method(const __u8 *p, const void *end, __u32 len)
+{
+	__u32 off = SIPSTAT_STATUS_PREFIX_LEN, j;
+	__u64 w, x, m;
+	int i, k;
+
+	if (len > SIPSTAT_CSEQ_SCAN)
+		len = SIPSTAT_CSEQ_SCAN;
+	for (i = 0; i < CSEQ_SCAN_STEPS; i++) {
+		off &= 0x7ff;	/* below SIPSTAT_CSEQ_SCAN: a bounded packet offset */
+		if (off + 8 > len || (const void *)(p + off + 8) > end)
+			break;
+		w = *(const __u64 *)(p + off);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap64(w);	/* byte j of the payload at bits 8j */
+#endif
+		/*
+		 * A high bit on each byte that is '\n' (and maybe on a byte right
+		 * after one): the lowest is always a line feed.
+		 */
+		x = w ^ NL_BYTES;
+		m = (x - LOW_BYTES) & ~x & HIGH_BITS;
+		if (!m) {
+			off += 8;
+			continue;
+		}
+		/* Its byte index j: (1 << 8j) times 0x0001..07 has j in its top byte. */
+		j = (__u32)((((m & -m) >> 7) * 0x0001020304050607ULL) >> 56);
+		off += j + 1;
+		k = line_kind(p + off, end, len - off);
+		if (k == LINE_CSEQ)
+			goto found;
+		if (k == LINE_BLANK)
+			break;
+	}
+	return SIPSTAT_M_UNKNOWN;
+
+found:
+	/* Out of the loop, so the value's short reads unroll. */
+	off &= 0x7ff;
+	if (off + 4 > len)
+		return SIPSTAT_M_UNKNOWN;
+	return cseq_value(p + off + 4, end, len - off - 4);
+}
+
 /* The offset of (method, slot) within a direction's rows. */
 #define ROW_OFF(method, slot) ((__u32)(method) * SIPSTAT_ROW_SLOTS + (__u32)(slot))
 

@@ -16,10 +16,38 @@
 
 #include "count.h"
 
+/*
+ * The CSeq search on the payload at off (see count.h: response_method()).
+ * Offsets are bounded so that off plus the search stays below the 64 KiB
+ * the verifier accepts as a packet offset.
+ */
+#define PAYLOAD_OFF_MAX 0x3fff
+
+__noinline __u32 cseq_method_xdp(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+
+	if (off > PAYLOAD_OFF_MAX)
+		return SIPSTAT_M_UNKNOWN;
+	return cseq_method(data + off, end, len);
+}
+
+__noinline __u32 cseq_method_skb(struct __sk_buff *skb, __u32 off, __u32 len)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+
+	if (off > PAYLOAD_OFF_MAX)
+		return SIPSTAT_M_UNKNOWN;
+	return cseq_method(data + off, end, len);
+}
+
 SEC("xdp")
 int sipstat_xdp(struct xdp_md *ctx)
 {
-	count_frame((void *)(long)ctx->data, (void *)(long)ctx->data_end, SIPSTAT_DIR_IN);
+	count_frame(ctx, CTX_XDP, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+		    SIPSTAT_DIR_IN);
 	return XDP_PASS;
 }
 
@@ -27,7 +55,8 @@ SEC("xdp.frags")
 int sipstat_xdp_frags(struct xdp_md *ctx)
 {
 	/* data_end is the end of the first buffer: the rest is never read. */
-	count_frame((void *)(long)ctx->data, (void *)(long)ctx->data_end, SIPSTAT_DIR_IN);
+	count_frame(ctx, CTX_XDP, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+		    SIPSTAT_DIR_IN);
 	return XDP_PASS;
 }
 
@@ -50,7 +79,7 @@ static __always_inline void count_skb(struct __sk_buff *skb, __u32 dir)
 
 	if (linear < skb->len && linear < TC_LINEAR_WANT)
 		bpf_skb_pull_data(skb, skb->len < TC_LINEAR_WANT ? skb->len : TC_LINEAR_WANT);
-	count_frame((void *)(long)skb->data, (void *)(long)skb->data_end, dir);
+	count_frame(skb, CTX_SKB, (void *)(long)skb->data, (void *)(long)skb->data_end, dir);
 }
 
 /*

@@ -117,21 +117,39 @@ struct sipstat_ports {
 };
 
 /*
+ * The method of a response is read from its CSeq header (RFC 3261 20.16;
+ * the name in any case, whitespace allowed before the colon), searched
+ * for at the start of each header line within the first
+ * SIPSTAT_CSEQ_SCAN bytes of the payload and before the blank line that
+ * ends the headers.  Not found there: SIPSTAT_M_UNKNOWN.
+ */
+#define SIPSTAT_CSEQ_SCAN 1024
+
+/*
  * Events: one record per response whose code is in the event set (by
  * default every 6xx), written to the ring buffer "sip_events" the moment
  * the frame is seen, for alerts that name who sent what.  Counting never
  * depends on them; every event wanted is counted as sent, limited or
- * lost.  The set and the rate limit live in a map of their own
- * (".data.sip_evcfg", mmapable) that userspace changes while attached.
+ * lost.
  */
 #define SIPSTAT_EVENT_RINGBUF_BYTES (256 * 1024)
 #define SIPSTAT_EVENT_RATE_DEFAULT 100	/* events per second per CPU */
 #define SIPSTAT_EVENT_BURST_DEFAULT 200	/* events a CPU may send at once */
 
-struct sipstat_event_cfg {
-	__u64 codes[(SIPSTAT_CODE_SLOTS + 63) / 64];	/* bit per status code */
-	__u32 rate;		/* events per second per CPU; 0: no limit */
-	__u32 burst;		/* bucket size in events */
+/*
+ * Settings the data path reads on every frame that needs them, in a map
+ * of their own (".data.sip_cfg", mmapable) that userspace changes while
+ * attached, word by word.
+ */
+#define SIPSTAT_CFG_METHODS (1u << 0)	/* read the CSeq method of responses */
+#define SIPSTAT_CFG_DEFAULT SIPSTAT_CFG_METHODS
+
+struct sipstat_cfg {
+	__u64 event_codes[(SIPSTAT_CODE_SLOTS + 63) / 64];	/* bit per status code */
+	__u32 event_rate;	/* events per second per CPU; 0: no limit */
+	__u32 event_burst;	/* bucket size in events */
+	__u32 flags;		/* SIPSTAT_CFG_* */
+	__u32 pad;
 };
 
 struct sipstat_event {
@@ -169,6 +187,6 @@ _Static_assert(SIPSTAT_COUNT_KEYS == 22400, "counter map size is part of the lay
 _Static_assert(sizeof(struct sipstat_ports) == 8192, "one bit per port");
 _Static_assert(sizeof(struct sipstat_meta) == 64, "meta record has no padding");
 _Static_assert(sizeof(struct sipstat_event) == 56, "event record has no padding");
-_Static_assert(sizeof(struct sipstat_event_cfg) == 96, "event config has no padding");
+_Static_assert(sizeof(struct sipstat_cfg) == 104, "settings have no padding");
 
 #endif /* SIPSTAT_H */

@@ -56,7 +56,10 @@ struct want {
 };
 
 #define NONE { -1, SIPSTAT_M_UNKNOWN }
-#define R(code) { (code), SIPSTAT_M_UNKNOWN }
+/* A response whose CSeq names INVITE (OK200 and most tables), or none. */
+#define R(code) { (code), SIPSTAT_M_INVITE }
+#define RU(code) { (code), SIPSTAT_M_UNKNOWN }
+#define RM(code, m) { (code), SIPSTAT_M_##m }
 #define O(x) { SIPSTAT_O_##x, SIPSTAT_M_UNKNOWN }
 #define REQ(m) { SIPSTAT_O_REQUESTS, SIPSTAT_M_##m }
 
@@ -380,7 +383,7 @@ static const struct tcase layer_cases[] = {
 	{ "ipv6: payload length ends inside the status line -> truncated",
 	  { V6, SIPP, OK200, .ip_len_set = true, .ip_len = 8 + 11 }, O(TRUNCATED) },
 	{ "ipv4: ip total length ends right after the status line, response 200",
-	  { SIPP, OK200, .ip_len_set = true, .ip_len = 20 + 8 + 12 }, R(200) },
+	  { SIPP, OK200, .ip_len_set = true, .ip_len = 20 + 8 + 12 }, RU(200) },
 	{ "ipv4: ip total length beyond the frame, response 200 from the bytes present",
 	  { SIPP, OK200, .ip_len_set = true, .ip_len = 1400 }, R(200) },
 	{ "ipv4: ip total length ends inside the udp header -> bad_header",
@@ -394,7 +397,7 @@ static const struct tcase layer_cases[] = {
 	{ "ipv4: options, udp length past the ip total length -> other",
 	  { SIPP, OK200, .ip4_opt_len = 8, .ip_len_set = true, .ip_len = 28 + 8 }, O(OTHER) },
 	{ "ipv4: 20-byte frame tail after a full status line is not needed, response 200",
-	  { SIPP, PL("SIP/2.0 200 ") }, R(200) },
+	  { SIPP, PL("SIP/2.0 200 ") }, RU(200) },
 	{ "vlan: one tag, udp length past the ip total length -> other",
 	  { SIPP, OK200, .n_vlan = 1, .ip_len_set = true, .ip_len = 28 }, O(OTHER) },
 	{ "ipv6: payload length 0 on udp -> bad_header",
@@ -519,8 +522,8 @@ static const struct pcase grammar_cases[] = {
 	/* An empty reason phrase is allowed (Reason-Phrase = *(...)). */
 	{ "SIP/2.0 200 \r\nCSeq: 1 INVITE\r\n\r\n", R(200) },
 	/* A status line with no line end in the datagram still counts. */
-	{ "SIP/2.0 183 Session Progress", R(183) },
-	{ "SIP/2.0 486 ", R(486) },
+	{ "SIP/2.0 183 Session Progress", RU(183) },
+	{ "SIP/2.0 486 ", RU(486) },
 	/* 7.5: CRLF before the start line is skipped on stream transports
 	 * only; over UDP it is not a SIP message (Wireshark agrees). */
 	{ "\r\nSIP/2.0 200 OK\r\n\r\n", O(OTHER) },
@@ -565,6 +568,83 @@ static const struct pcase request_cases[] = {
 	{ "FOO sip:", O(OTHER) },
 };
 
+/* The CSeq header of a response names the method of its row (RFC 3261 20.16). */
+static const struct pcase cseq_cases[] = {
+	{ "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n", RM(200, INVITE) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 2 ACK\r\n\r\n", RM(200, ACK) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 3 BYE\r\n\r\n", RM(200, BYE) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 4 CANCEL\r\n\r\n", RM(200, CANCEL) },
+	{ "SIP/2.0 401 Unauthorized\r\nCSeq: 5 REGISTER\r\n\r\n", RM(401, REGISTER) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 6 OPTIONS\r\n\r\n", RM(200, OPTIONS) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 7 PRACK\r\n\r\n", RM(200, PRACK) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 8 UPDATE\r\n\r\n", RM(200, UPDATE) },
+	{ "SIP/2.0 202 Accepted\r\nCSeq: 9 SUBSCRIBE\r\n\r\n", RM(202, SUBSCRIBE) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 10 NOTIFY\r\n\r\n", RM(200, NOTIFY) },
+	{ "SIP/2.0 202 Accepted\r\nCSeq: 11 REFER\r\n\r\n", RM(202, REFER) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 12 MESSAGE\r\n\r\n", RM(200, MESSAGE) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 13 INFO\r\n\r\n", RM(200, INFO) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 14 PUBLISH\r\n\r\n", RM(200, PUBLISH) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 15 FOO\r\n\r\n", RM(200, OTHER) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 16 INVITEX\r\n\r\n", RM(200, OTHER) },
+	/* Letter case of the name, whitespace around the colon, no space after it. */
+	{ "SIP/2.0 486 Busy\r\ncseq: 1 INVITE\r\n\r\n", RM(486, INVITE) },
+	{ "SIP/2.0 486 Busy\r\nCSEQ: 1 INVITE\r\n\r\n", RM(486, INVITE) },
+	{ "SIP/2.0 486 Busy\r\ncSeQ: 1 INVITE\r\n\r\n", RM(486, INVITE) },
+	{ "SIP/2.0 486 Busy\r\nCSeq : 1 INVITE\r\n\r\n", RM(486, INVITE) },
+	{ "SIP/2.0 486 Busy\r\nCSeq\t:\t1\tINVITE\r\n\r\n", RM(486, INVITE) },
+	{ "SIP/2.0 486 Busy\r\nCSeq:1 INVITE\r\n\r\n", RM(486, INVITE) },
+	{ "SIP/2.0 486 Busy\r\nCSeq: 4294967295 INVITE\r\n\r\n", RM(486, INVITE) },
+	{ "SIP/2.0 486 Busy\nCSeq: 1 INVITE\n\n", RM(486, INVITE) },
+	/* Position: sixth of a proxy's headers, last with no blank line, at the end. */
+	{ "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 198.18.0.1:5060;branch=z9hG4bK-1\r\n"
+	  "Via: SIP/2.0/UDP 198.18.0.9:5060;branch=z9hG4bK-2\r\nFrom: <sip:a@x>;tag=1\r\n"
+	  "To: <sip:b@x>;tag=2\r\nCall-ID: abc@198.18.0.1\r\nCSeq: 101 INVITE\r\n"
+	  "Contact: <sip:b@198.18.0.2>\r\nContent-Length: 0\r\n\r\n", RM(180, INVITE) },
+	{ "SIP/2.0 200 OK\r\nCall-ID: a\r\nCSeq: 2 BYE\r\n", RM(200, BYE) },
+	{ "SIP/2.0 200 OK\r\nCall-ID: a\r\nCSeq: 2 BYE", RM(200, BYE) },
+	{ "SIP/2.0 200 OK\r\nCall-ID: a\r\nCSeq: 2 ACK", RM(200, ACK) },
+	{ "SIP/2.0 200 OK\r\nl: 0\r\ni: x\r\nCSeq: 3 BYE\r\n\r\n", RM(200, BYE) },
+	/* Not a CSeq, or not one that can be read: unknown, still counted by code. */
+	{ "SIP/2.0 200 OK\r\nCall-ID: a\r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\nX-CSeq: 1 INVITE\r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\nSubject: cseq: 1 INVITE\r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\nCSeqX: 1 INVITE\r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\n CSeq: 1 INVITE\r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\nCSeq: INVITE\r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 1INVITE\r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\nCSeq 1 INVITE\r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\nCSeq: 1 \r\n\r\n", RU(200) },
+	{ "SIP/2.0 200 OK\r\nCSeq:     1 INVITE\r\n\r\n", RU(200) },
+	/* The headers end at the blank line: a CSeq in the body is not the response's. */
+	{ "SIP/2.0 200 OK\r\nContent-Type: message/sipfrag\r\n\r\nCSeq: 1 INVITE\r\n",
+	  RU(200) },
+};
+
+static void test_cseq(void)
+{
+	static const char tail[] = "\r\nCSeq: 9 BYE\r\n\r\n";
+	static char big[1400];
+	struct frame_spec s;
+	size_t n;
+
+	run_payloads("cseq", cseq_cases, sizeof(cseq_cases) / sizeof(cseq_cases[0]));
+
+	/* Just inside and just beyond the bound of the search. */
+	frame_spec_init(&s);
+	n = (size_t)snprintf(big, sizeof(big), "SIP/2.0 503 Service Unavailable\r\nX-Pad: ");
+	memset(big + n, 'a', sizeof(big) - n);
+	n = SIPSTAT_CSEQ_SCAN - (sizeof(tail) - 1);	/* the blank line ends at the bound */
+	memcpy(big + n, tail, sizeof(tail) - 1);
+	s.payload = big;
+	s.payload_len = n + sizeof(tail) - 1;
+	run_spec("cseq: ends at the 1024-byte bound -> BYE", &s, (struct want)RM(503, BYE));
+	memset(big + 40, 'a', SIPSTAT_CSEQ_SCAN - 40);
+	n = SIPSTAT_CSEQ_SCAN - 6;	/* "CSeq" starts 4 bytes before the bound */
+	memcpy(big + n, tail, sizeof(tail) - 1);
+	s.payload_len = n + sizeof(tail) - 1;
+	run_spec("cseq: beyond the 1024-byte bound -> unknown", &s, (struct want)RU(503));
+}
+
 static void test_malformed(void)
 {
 	run_payloads("status", malformed_cases,
@@ -602,7 +682,7 @@ static void test_truncation(void)
 			if (n == 0)
 				w = (struct want)O(OTHER);
 			else if (n == SIPSTAT_STATUS_PREFIX_LEN)
-				w = (struct want)R(200);
+				w = (struct want)RU(200);
 			snprintf(name, sizeof(name), "%s: status line cut to %zu bytes -> %s",
 				 v6 ? "ipv6" : "ipv4", n, slot_name(w.slot));
 			run_spec(name, &s, w);
@@ -638,20 +718,20 @@ static void test_port_set(void)
 	s.payload_len = strlen(s.payload);
 
 	s.sport = s.dport = 5062;
-	run_spec("ports {5062,15060}: 5062 <-> 5062 counted", &s, (struct want)R(486));
+	run_spec("ports {5062,15060}: 5062 <-> 5062 counted", &s, (struct want)RU(486));
 	s.sport = 40000;
 	s.dport = 15060;
-	run_spec("ports {5062,15060}: 40000 -> 15060 counted", &s, (struct want)R(486));
+	run_spec("ports {5062,15060}: 40000 -> 15060 counted", &s, (struct want)RU(486));
 	s.sport = 15060;
 	s.dport = 40000;
 	s.l3 = FR_L3_IPV6;
-	run_spec("ports {5062,15060}: ipv6 15060 -> 40000 counted", &s, (struct want)R(486));
+	run_spec("ports {5062,15060}: ipv6 15060 -> 40000 counted", &s, (struct want)RU(486));
 	s.l3 = FR_L3_IPV4;
 	s.sport = s.dport = 5060;
 	run_spec("ports {5062,15060}: 5060 <-> 5060 not counted", &s, (struct want)NONE);
 
 	skel->data_sip_ports->sip_ports = saved;
-	run_spec("ports restored: 5060 <-> 5060 counted", &s, (struct want)R(486));
+	run_spec("ports restored: 5060 <-> 5060 counted", &s, (struct want)RU(486));
 	s.sport = s.dport = 5062;
 	run_spec("ports restored: 5062 <-> 5062 not counted", &s, (struct want)NONE);
 }
@@ -694,8 +774,8 @@ static void test_jumbo_frags(void)
 	CHECK_EQ_U64(opts.retval, XDP_PASS, "verdict");
 	if (CHECK_EQ_U64(opts.data_size_out, len, "output length"))
 		CHECK(memcmp(out, frame, len) == 0, "frame was modified");
-	CHECK_EQ_U64(after[SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 183)] -
-		     before[SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, 183)], 1, "code 183");
+	CHECK_EQ_U64(after[SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_INVITE, 183)] -
+		     before[SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_INVITE, 183)], 1, "code 183");
 out:
 	h_result("xdp.frags: 9000-byte frame in several buffers, response 183",
 		 h_failures == fails);
@@ -744,8 +824,8 @@ static void test_events(void)
 	static uint64_t before[SIPSTAT_COUNT_KEYS], after[SIPSTAT_COUNT_KEYS];
 	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x33 };
 	static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0x01, [15] = 0x02 };
-	struct sipstat_event_cfg *cfg = &skel->data_sip_evcfg->sip_evcfg;
-	struct sipstat_event_cfg saved = *cfg;
+	struct sipstat_cfg *cfg = &skel->data_sip_cfg->sip_cfg;
+	struct sipstat_cfg saved = *cfg;
 	struct seen_events seen = { 0 };
 	struct ring_buffer *rb = NULL;
 	static __u8 buf[FRAME_CAP];
@@ -774,7 +854,7 @@ static void test_events(void)
 	len = frame_build(buf, sizeof(buf), &s);
 
 	/* One event, every field. */
-	cfg->rate = 0;
+	cfg->event_rate = 0;
 	if (!read_counts(before) || !run_repeat(buf, len, 1) || !read_counts(after))
 		goto out;
 	n = ring_buffer__consume(rb);
@@ -782,6 +862,7 @@ static void test_events(void)
 	CHECK_EQ_U64(seen.n, 1, "events seen");
 	CHECK_EQ_U64(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_SENT), 1, "events_sent");
 	CHECK_EQ_U64(seen.last.code, 603, "code");
+	CHECK_EQ_U64(seen.last.method, SIPSTAT_M_INVITE, "method");
 	CHECK_EQ_U64(seen.last.dir, cur.dir, "dir");
 	CHECK_EQ_U64(seen.last.family, 6, "family");
 	CHECK_EQ_U64(seen.last.nvlan, 2, "nvlan");
@@ -795,8 +876,8 @@ static void test_events(void)
 
 	/* The rate limit: a burst of 3, then nothing for a while.  An empty
 	 * bucket record on every CPU reads as a long quiet spell: full. */
-	cfg->rate = 1;
-	cfg->burst = 3;
+	cfg->event_rate = 1;
+	cfg->event_burst = 3;
 	seen.n = 0;
 	{
 		void *zeros = calloc((size_t)rd.ncpus, 16);
@@ -813,12 +894,12 @@ static void test_events(void)
 	CHECK_EQ_U64(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_SENT), 3, "sent, burst 3");
 	CHECK_EQ_U64(slot_delta(before, after, cur.dir, SIPSTAT_O_EVENTS_LIMITED), 7, "limited");
 	CHECK_EQ_U64(seen.n, 3, "events seen under the limit");
-	CHECK_EQ_U64(after[SIPSTAT_KEY(cur.dir, SIPSTAT_M_UNKNOWN, 603)] -
-		     before[SIPSTAT_KEY(cur.dir, SIPSTAT_M_UNKNOWN, 603)], 10,
+	CHECK_EQ_U64(after[SIPSTAT_KEY(cur.dir, SIPSTAT_M_INVITE, 603)] -
+		     before[SIPSTAT_KEY(cur.dir, SIPSTAT_M_INVITE, 603)], 10,
 		     "every 603 counted whatever the events");
 
 	/* A full ring buffer: what does not fit is lost, and counted. */
-	cfg->rate = 0;
+	cfg->event_rate = 0;
 	seen.n = 0;
 	if (!read_counts(before) || !run_repeat(buf, len, 6000) || !read_counts(after))
 		goto out;
@@ -831,8 +912,8 @@ static void test_events(void)
 		     "every event sent was read");
 
 	/* The event set changes while loaded: 503 in, 6xx out. */
-	memset(cfg->codes, 0, sizeof(cfg->codes));
-	cfg->codes[503 / 64] |= 1ULL << (503 % 64);
+	memset(cfg->event_codes, 0, sizeof(cfg->event_codes));
+	cfg->event_codes[503 / 64] |= 1ULL << (503 % 64);
 	seen.n = 0;
 	if (!read_counts(before) || !run_repeat(buf, len, 1))
 		goto out;
@@ -912,6 +993,7 @@ int main(int argc, char **argv)
 			test_grammar();
 			test_truncation();
 			test_requests();
+			test_cseq();
 			test_port_set();
 			test_events();
 		}
