@@ -67,7 +67,8 @@ void print_usage(FILE *f)
 		"  -t, --top              full-screen live view, refreshed every INTERVAL\n"
 		"                         (keys: q quit, s sort, j/k select, r reset,\n"
 		"                         p pause, c parser counters, h help); NO_COLOR\n"
-		"                         is honoured; needs a terminal on stdout\n"
+		"                         is honoured; without a terminal on stdout, the\n"
+		"                         report of -o is printed instead\n"
 		"  -f, --force            replace an XDP program of another tool on IFACE\n"
 		"      --per-interface    text: a block per interface after the sum\n"
 		"      --reset            attach: zero the pinned counters\n"
@@ -305,8 +306,5 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 	default:
 		break;
 	}
-	if (o->top && o->output == OUT_JSON)
-		return usage_error(err, "%s--top draws a screen; it cannot be combined with -o json",
-				   "");
 	return ARGS_OK;
 }

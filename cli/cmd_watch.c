@@ -295,8 +295,14 @@ int cmd_watch(const struct options *o)
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.top = o->top;
+	if (w.top && o->output == OUT_JSON && isatty(STDOUT_FILENO)) {
+		cli_err("--top draws the screen, -o json prints lines for scripts: use one of them\n"
+			"Try 'sipstat --help' for more information.");
+		return 2;
+	}
 	if (w.top && !isatty(STDOUT_FILENO)) {
-		cli_err("--top needs a terminal on stdout; printing the text report instead");
+		cli_err("--top needs a terminal on stdout; printing the %s instead",
+			o->output == OUT_JSON ? "JSON lines" : "text report");
 		w.top = false;
 	}
 	signal(SIGPIPE, SIG_IGN);	/* a closed pipe ends the loop through ferror() */

@@ -401,7 +401,6 @@ bad "-p 5070-5060" -i f0 -p 5070-5060
 bad "-p 5060-" -i f0 -p 5060-
 bad "-p -5060" -i f0 -p -5060
 bad "-p nosuchservice (not in /etc/services)" -i f0 -p nosuchservice
-bad "--top -o json" -i f0 --top -o json
 bad "f0 without -i" f0
 bad "--reset without attach" -i f0 --reset
 bad "-p without a value" -i f0 -p

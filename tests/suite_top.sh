@@ -475,5 +475,18 @@ else
 fi
 check_detached "text fallback: no XDP program left on $IF_A"
 
+# --top -o json into a pipe: the JSON lines, and stderr says so.
+timeout 10 ip netns exec "$NS_A" "$SIPSTAT" -i "$IF_A" --top -o json 0.3 2 >"$out" 2>"$err" </dev/null
+rc=$?
+if [[ $rc -eq 0 && $(grep -c 'printing the JSON lines instead' "$err") -eq 1 ]] &&
+	[[ $(grep -c '^{' "$out") -eq 2 ]] && ! grep -q 'text report' "$err"; then
+	ok "--top -o json without a terminal: two JSON lines, said once on stderr"
+else
+	not_ok "--top -o json without a terminal: two JSON lines, said once on stderr" "exit status $rc"
+	sed 's/^/# stderr: /' "$err"
+	head -n 2 "$out" | cut -c1-120 | sed 's/^/# stdout: /'
+fi
+check_detached "JSON fallback: no XDP program left on $IF_A"
+
 echo "# $SUITE: $SST_PASS passed, $SST_FAIL failed"
 [[ $SST_FAIL -eq 0 ]]

@@ -542,7 +542,6 @@ static void test_args_errors(void)
 		{ "-i eth0 --port 5070-5060", "LOW <= HIGH" },
 		{ "-i eth0 --port -5", "ports are numbers" },
 		{ "-i eth0 --port nosuchservicename", "no UDP service of that name" },
-		{ "-i eth0 --top -o json", "--top draws a screen" },
 		{ "-i eth0 --reset", "does not apply here" },
 		{ "attach -i eth0 5", "unexpected argument '5'" },
 		{ "attach", "no interface given" },
