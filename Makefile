@@ -215,7 +215,7 @@ clean:
 	$(Q)rm -rf $(O)
 
 help:
-	@echo 'make            build $(O)/sipstat and the BPF object'
+	@echo 'make            build $(O)/sipstat, $(O)/libsipstat.a and the BPF object'
 	@echo 'make test       unit, BPF_PROG_TEST_RUN and veth/namespace tests (root for the last two)'
 	@echo 'make unit       userspace unit tests only (no root)'
 	@echo 'make bench-view CPU time per refresh of sipstat --top (600 codes, no root)'
