@@ -276,6 +276,29 @@ send 200 1 5060
 wait_total 20 "attach -p sip: 5060 counts again, 5062 no more"
 check_eq "--port changes keep the link" "$(status_json .link_id)" "$LINK_ID"
 
+# A reader's --port changes the pinned set too, for every reader.
+if reader rp -p 5064; then
+	check "reader -p: says it changed the pinned port set" \
+		grep -q "SIP ports of the pinned program set to 5064" "$T/rp.err"
+	check_eq "reader -p: status shows the new set" "$(status_json .ports)" '"5064"'
+	stop_pid "$READER_PID" INT 5
+	check_eq "reader -p: the set stays after the reader exits" "$(status_json .ports)" '"5064"'
+else
+	not_ok "reader -p: starts"
+fi
+sst attach -i "$IFA" -p 5060 >/dev/null 2>&1
+
+# --replace with the same layout: the program is swapped in place.
+sst attach -i "$IFA" --replace >/dev/null 2>"$T/swap.err"
+check_eq "attach --replace (same layout): exits 0" "$?" 0
+check "attach --replace (same layout): says the counts are kept" \
+	grep -q 'program replaced, counts kept' "$T/swap.err"
+check_eq "attach --replace (same layout): same link, new program" \
+	"$(status_json "[.link_id == $LINK_ID, .prog_id != $PROG_ID, .state]")" '[true,true,"attached"]'
+wait_total 20 "attach --replace (same layout): counts kept"
+send 200 1
+wait_total 21 "attach --replace (same layout): the new program counts into the same maps"
+
 # ------------------------------------------------------------ --reset
 
 sst attach -i "$IFA" --reset >/dev/null 2>"$T/reset.err"
