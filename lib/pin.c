@@ -55,19 +55,19 @@ static const char *root_hint(int e)
 
 /* ------------------------------------------------------------ layout */
 
-struct map_geom {
-	__u32 type, key_size, value_size, max_entries, flags;
-};
 
-static int map_geom(int fd, struct map_geom *g)
+static int map_geom_of(int fd, struct pin_map_geom *g)
 {
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
 	memset(g, 0, sizeof(*g));
+	if (fd < 0)
+		return -EBADF;
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
+	g->present = true;
 	g->type = info.type;
 	g->key_size = info.key_size;
 	g->value_size = info.value_size;
@@ -76,42 +76,90 @@ static int map_geom(int fd, struct map_geom *g)
 	return 0;
 }
 
-static bool counts_ok(int fd)
+static bool geom_is(const struct pin_map_geom *g, __u32 type, __u32 value_size, __u32 entries)
 {
-	struct map_geom g;
+	return g->type == type && g->key_size == 4 && g->value_size == value_size &&
+	       g->max_entries == entries;
+}
 
-	return !map_geom(fd, &g) && g.type == BPF_MAP_TYPE_PERCPU_ARRAY && g.key_size == 4 &&
-	       g.value_size == 8 && g.max_entries == SIPSTAT_COUNT_KEYS;
+int pin_layout_check(const struct pin_layout *l, char *why, size_t len)
+{
+	if (!l->counts.present) {
+		snprintf(why, len, "no counter map");
+		return -ENOENT;
+	}
+	if (!geom_is(&l->counts, BPF_MAP_TYPE_PERCPU_ARRAY, 8, SIPSTAT_COUNT_KEYS)) {
+		snprintf(why, len, "the counter map has %u keys of %u bytes, not %u of 8",
+			 l->counts.max_entries, l->counts.value_size,
+			 (unsigned int)SIPSTAT_COUNT_KEYS);
+		return -EPROTO;
+	}
+	if (l->ports.present &&
+	    (!geom_is(&l->ports, BPF_MAP_TYPE_ARRAY, sizeof(struct sipstat_ports), 1) ||
+	     !(l->ports.flags & BPF_F_MMAPABLE))) {
+		snprintf(why, len, "the port set is not one mappable value of %zu bytes",
+			 sizeof(struct sipstat_ports));
+		return -EPROTO;
+	}
+	if (l->meta.present &&
+	    !geom_is(&l->meta, BPF_MAP_TYPE_ARRAY, sizeof(struct sipstat_meta), 1)) {
+		snprintf(why, len, "the meta record is not one value of %zu bytes",
+			 sizeof(struct sipstat_meta));
+		return -EPROTO;
+	}
+	if (l->has_meta && l->meta_layout != SIPSTAT_LAYOUT_VERSION) {
+		snprintf(why, len, "the meta record says layout %u, not %u", l->meta_layout,
+			 (unsigned int)SIPSTAT_LAYOUT_VERSION);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static void layout_of(const struct pinned *p, struct pin_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	map_geom_of(p->fd[PIN_COUNTS], &l->counts);
+	map_geom_of(p->fd[PIN_PORTS], &l->ports);
+	map_geom_of(p->fd[PIN_META], &l->meta);
+	l->has_meta = p->has_meta;
+	l->meta_layout = p->meta.layout;
 }
 
 static bool ports_ok(int fd)
 {
-	struct map_geom g;
+	struct pin_layout l = { 0 };
+	struct pin_map_geom g;
+	char why[8];
 
-	return !map_geom(fd, &g) && g.type == BPF_MAP_TYPE_ARRAY && g.key_size == 4 &&
-	       g.value_size == sizeof(struct sipstat_ports) && g.max_entries == 1 &&
-	       (g.flags & BPF_F_MMAPABLE);
+	if (map_geom_of(fd, &g))
+		return false;
+	l.counts = (struct pin_map_geom){ .present = true, .type = BPF_MAP_TYPE_PERCPU_ARRAY,
+				      .key_size = 4, .value_size = 8,
+				      .max_entries = SIPSTAT_COUNT_KEYS };
+	l.ports = g;
+	return !pin_layout_check(&l, why, sizeof(why));
 }
 
 static bool meta_ok(int fd)
 {
-	struct map_geom g;
+	struct pin_map_geom g;
 
-	return !map_geom(fd, &g) && g.type == BPF_MAP_TYPE_ARRAY && g.key_size == 4 &&
-	       g.value_size == sizeof(struct sipstat_meta) && g.max_entries == 1;
+	return !map_geom_of(fd, &g) &&
+	       geom_is(&g, BPF_MAP_TYPE_ARRAY, sizeof(struct sipstat_meta), 1);
 }
 
 static bool layout_ok(const struct pinned *p)
 {
-	return p->fd[PIN_COUNTS] >= 0 && counts_ok(p->fd[PIN_COUNTS]) &&
-	       (p->fd[PIN_PORTS] < 0 || ports_ok(p->fd[PIN_PORTS])) &&
-	       (p->fd[PIN_META] < 0 || meta_ok(p->fd[PIN_META])) &&
-	       (!p->has_meta || p->meta.layout == SIPSTAT_LAYOUT_VERSION);
+	struct pin_layout l;
+	char why[8];
+
+	layout_of(p, &l);
+	return !pin_layout_check(&l, why, sizeof(why));
 }
 
 void pin_layout_describe(const struct pinned *p, char *buf, size_t len)
 {
-	struct map_geom g = { 0 };
+	struct pin_map_geom g = { 0 };
 	char lay[32];
 
 	if (!p) {
@@ -124,7 +172,7 @@ void pin_layout_describe(const struct pinned *p, char *buf, size_t len)
 		snprintf(lay, sizeof(lay), "layout %u", p->meta.layout);
 	else
 		snprintf(lay, sizeof(lay), "an unknown layout");
-	if (p->fd[PIN_COUNTS] >= 0 && !map_geom(p->fd[PIN_COUNTS], &g))
+	if (p->fd[PIN_COUNTS] >= 0 && !map_geom_of(p->fd[PIN_COUNTS], &g))
 		snprintf(buf, len, "%s (sip_counts of %u keys of %u bytes)", lay, g.max_entries,
 			 g.value_size);
 	else
@@ -353,7 +401,7 @@ static int set_percpu(int fd, __u32 key, __u64 value, __u64 *buf, int ncpus)
  */
 static int carry_over(const struct pinned *p, int new_fd, struct pin_attach_result *res)
 {
-	struct map_geom g = { 0 };
+	struct pin_map_geom g = { 0 };
 	int ncpus = libbpf_num_possible_cpus();
 	__u64 *vals = NULL, *one = NULL, sum;
 	__u32 k;
@@ -363,7 +411,7 @@ static int carry_over(const struct pinned *p, int new_fd, struct pin_attach_resu
 	if (ncpus < 1)
 		return -EINVAL;
 	if (p->fd[PIN_COUNTS] >= 0)
-		map_geom(p->fd[PIN_COUNTS], &g);
+		map_geom_of(p->fd[PIN_COUNTS], &g);
 	if (p->fd[PIN_COUNTS] < 0 || g.type != BPF_MAP_TYPE_PERCPU_ARRAY || g.value_size != 8 ||
 	    g.max_entries != SIPSTAT_CODE_SLOTS) {
 		snprintf(res->not_carried, sizeof(res->not_carried),
@@ -517,9 +565,9 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 			goto out;
 		}
 		if (!o->ports && p.fd[PIN_PORTS] >= 0) {
-			struct map_geom g;
+			struct pin_map_geom g;
 
-			if (!map_geom(p.fd[PIN_PORTS], &g) && g.value_size == sizeof(old_ports) &&
+			if (!map_geom_of(p.fd[PIN_PORTS], &g) && g.value_size == sizeof(old_ports) &&
 			    !pin_read_ports(&p, &old_ports)) {
 				ports_apply(obj_ports(skel), &old_ports);
 				strncat(res->carried, res->carried[0] ? "; the port set" : "the port set",

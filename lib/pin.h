@@ -52,6 +52,27 @@ int pin_map_ports(struct pinned *p, char *msg, size_t msglen);
 /* The pinned port set into out.  0 or -errno. */
 int pin_read_ports(const struct pinned *p, struct sipstat_ports *out);
 
+/* What a pinned map is, from the kernel's map info. */
+struct pin_map_geom {
+	bool present;
+	__u32 type, key_size, value_size, max_entries, flags;
+};
+
+/* The pinned maps of one interface, as far as the layout goes. */
+struct pin_layout {
+	struct pin_map_geom counts, ports, meta;
+	bool has_meta;
+	__u32 meta_layout;	/* sipstat_meta.layout, when has_meta */
+};
+
+/*
+ * The layout rule: 0 when maps like these can be reused by this sipstat
+ * as they are (the port set and the meta record may be missing: they are
+ * added); -ENOENT without a counter map; -EPROTO with the first
+ * difference in why.
+ */
+int pin_layout_check(const struct pin_layout *l, char *why, size_t len);
+
 /*
  * "layout 2 (sip_counts of 22400 keys)" for the maps in p, or for this
  * sipstat when p is NULL.

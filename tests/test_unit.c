@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Unit tests of the userspace logic: no root, no BPF. */
+#include <linux/bpf.h>
 #include <linux/types.h>
 #include <stdbool.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include "harness.h"
 #include "counters.h"
 #include "fmt.h"
+#include "pin.h"
 #include "ports.h"
 #include "report.h"
 
@@ -650,6 +652,84 @@ static void test_ports_apply(void)
 	CHECK(!memcmp(&live, &want, sizeof(live)), "the live set equals the wanted one");
 }
 
+/* The maps this sipstat makes, as the kernel describes them. */
+static struct pin_layout current_layout(void)
+{
+	struct pin_layout l = {
+		.counts = { true, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, SIPSTAT_COUNT_KEYS, 0 },
+		.ports = { true, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sipstat_ports), 1,
+			   BPF_F_MMAPABLE },
+		.meta = { true, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct sipstat_meta), 1, 0 },
+		.has_meta = true,
+		.meta_layout = SIPSTAT_LAYOUT_VERSION,
+	};
+
+	return l;
+}
+
+static void test_layout_check(void)
+{
+	struct pin_layout l;
+	char why[128];
+
+	l = current_layout();
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), 0, "this sipstat's own maps");
+	l.ports.present = false;
+	l.meta.present = false;
+	l.has_meta = false;
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), 0,
+		     "counters alone are reused (port set and meta are added)");
+
+	l = current_layout();
+	l.counts.present = false;
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), (uint64_t)-ENOENT);
+
+	l = current_layout();
+	l.counts.max_entries = SIPSTAT_CODE_SLOTS;	/* an older layout: codes only */
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), (uint64_t)-EPROTO);
+	CHECK(strstr(why, "700 keys of 8 bytes, not 22400"), "%s", why);
+
+	l = current_layout();
+	l.counts.type = BPF_MAP_TYPE_ARRAY;	/* shared, not per CPU */
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), (uint64_t)-EPROTO);
+
+	l = current_layout();
+	l.counts.value_size = 16;
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), (uint64_t)-EPROTO);
+
+	l = current_layout();
+	l.ports.flags = 0;	/* not mappable: the set could not change live */
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), (uint64_t)-EPROTO);
+	CHECK(strstr(why, "port set"), "%s", why);
+
+	l = current_layout();
+	l.meta.value_size = 32;
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), (uint64_t)-EPROTO);
+	CHECK(strstr(why, "meta record"), "%s", why);
+
+	l = current_layout();
+	l.meta_layout = SIPSTAT_LAYOUT_VERSION + 1;	/* same sizes, other meaning */
+	CHECK_EQ_U64(pin_layout_check(&l, why, sizeof(why)), (uint64_t)-EPROTO);
+	CHECK(strstr(why, "says layout"), "%s", why);
+}
+
+static void test_pin_names(void)
+{
+	char path[64];
+
+	CHECK_STR(pin_obj_name(PIN_COUNTS), "counts");
+	CHECK_STR(pin_obj_name(PIN_LINK), "link");
+	CHECK(pin_obj_name(PIN_OBJS) == NULL);
+	CHECK_EQ_U64(pin_path(path, sizeof(path), "eth0", -1), 0);
+	CHECK_STR(path, "/sys/fs/bpf/sipstat/eth0");
+	CHECK_EQ_U64(pin_path(path, sizeof(path), "eth0", PIN_PORTS), 0);
+	CHECK_STR(path, "/sys/fs/bpf/sipstat/eth0/ports");
+	CHECK_EQ_U64(pin_path(path, 20, "eth0", PIN_PORTS), (uint64_t)-ENAMETOOLONG);
+	CHECK_STR(pin_state_key(PIN_NO_LINK), "no_link");
+	CHECK_STR(pin_state_name(PIN_NO_LINK), "pins without a link");
+	CHECK_STR(pin_state_key(PIN_LINK_DETACHED), "link_detached");
+}
+
 int main(void)
 {
 	RUN(test_code_table_matches_reference);
@@ -670,5 +750,7 @@ int main(void)
 	RUN(test_args_errors);
 	RUN(test_ports);
 	RUN(test_ports_apply);
+	RUN(test_layout_check);
+	RUN(test_pin_names);
 	return h_exit();
 }
