@@ -25,6 +25,9 @@ LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -le
 NCURSES_PC := $(shell $(PKG_CONFIG) --exists ncursesw 2>/dev/null && echo ncursesw || echo ncurses)
 NCURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(NCURSES_PC) 2>/dev/null)
 NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs $(NCURSES_PC) 2>/dev/null || echo -lncurses)
+# The metrics endpoint (--listen): libmicrohttpd (libmicrohttpd-dev).
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 # asm/types.h lives in the multiarch include directory on Debian.
 MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
@@ -72,6 +75,7 @@ $(LIB_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
 
 # Only the curses code sees the curses feature macros (-D_XOPEN_SOURCE=600).
 $(O)/cli/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
+$(O)/lib/http.o: SIPSTAT_CFLAGS += $(MHD_CFLAGS)
 
 $(O)/lib/%.o: lib/%.c | $(O)/lib
 	$(call msg,CC,$@)
@@ -87,7 +91,7 @@ $(LIBSIPSTAT): $(LIB_OBJS)
 
 $(O)/sipstat: $(CLI_OBJS) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) $(MHD_LIBS) -o $@
 
 $(O)/tests/%.o: tests/%.c | $(O)/tests
 	$(call msg,CC,$@)
@@ -403,5 +407,16 @@ test: $(TEST_REGRESS)
 
 -include $(wildcard $(O)/tests/fuzz/*.d)
 # ---- end of reliability and security -----------------------------------------
+
+# ---- Export to monitoring -------------------------------------------------
+# Formatter unit tests (exact expositions of crafted counters, escaping,
+# --listen parsing); tests/suite_export.sh runs them beside the live tests.
+TEST_EXPORT := $(O)/tests/test_export
+$(TEST_EXPORT): $(O)/tests/test_export.o $(addprefix $(O)/cli/,out_prom.o out_influx.o \
+		out_csv.o) $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(MHD_LIBS) -o $@
+test: $(TEST_EXPORT)
+# ---- end of export ----------------------------------------------------------
 
 -include $(wildcard $(O)/*.d $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

@@ -36,8 +36,9 @@ void print_usage(FILE *f)
 		"                      [--replace] [--force]\n"
 		"       sipstat detach -i IFACE [-i ...] | --all\n"
 		"       sipstat status [-i IFACE ...] [-o text|json]\n"
-		"       sipstat show [-i IFACE ...] [-o text|json] [--per-interface] [-v]\n"
+		"       sipstat show [-i IFACE ...] [-o FORMAT] [--per-interface] [-v]\n"
 		"       sipstat serve -i IFACE [-i ...] [--mode MODE] [--port LIST] [--replace]\n"
+		"                     [--listen ADDR:PORT]\n"
 		"\n"
 		"Count SIP responses by status code on each IFACE with an XDP program and\n"
 		"report every INTERVAL seconds (default 1), COUNT times (default: until\n"
@@ -63,7 +64,12 @@ void print_usage(FILE *f)
 		"  -p, --port LIST        UDP ports that carry SIP: numbers, ranges, service\n"
 		"                         names, e.g. sip,5062,15060-15069; repeat to add\n"
 		"                         (default %d). On pinned counters: changed live\n"
-		"  -o, --output FORMAT    text (default) or json (one object per line)\n"
+		"  -o, --output FORMAT    text (default), json (one object per line), or for\n"
+		"                         monitoring: prometheus, openmetrics, influx, csv\n"
+		"                         (totals as counters)\n"
+		"      --listen ADDR:PORT watching mode, serve: a Prometheus endpoint at\n"
+		"                         http://ADDR:PORT/metrics (default 127.0.0.1:9065;\n"
+		"                         ':9065' and '[::1]:9065' work too)\n"
 		"  -t, --top              full-screen live view, refreshed every INTERVAL\n"
 		"                         (keys: q quit, s sort, j/k select, r reset,\n"
 		"                         p pause, c parser counters, h help); NO_COLOR\n"
@@ -90,6 +96,8 @@ void print_usage(FILE *f)
 		"  sipstat attach -i eth0               count from now on, unattended\n"
 		"  sipstat show -o json | jq .responses.total\n"
 		"  systemctl enable --now sipstat@eth0  the same, as a service\n"
+		"  sipstat show -o prometheus > x.prom  for a node_exporter textfile collector\n"
+		"  sipstat serve -i eth0 --listen 127.0.0.1:9065  an endpoint for Prometheus\n"
 		"\n"
 		"6xx global failures raise one ALERT line per code on stderr (with --top:\n"
 		"in the view's alert pane instead).\n"
@@ -117,16 +125,17 @@ enum {
 	OPT_REPLACE,
 	OPT_ALL,
 	OPT_PER_IFACE,
+	OPT_LISTEN,
 };
 
 /* Options each command takes, besides -h, -V and -v. */
 static const char *const allowed[CMD_MAX] = {
-	[CMD_WATCH] = "impotfP",
+	[CMD_WATCH] = "impotfPL",
 	[CMD_ATTACH] = "impfRX",
 	[CMD_DETACH] = "iA",
 	[CMD_STATUS] = "io",
 	[CMD_SHOW] = "ioP",
-	[CMD_SERVE] = "impfX",
+	[CMD_SERVE] = "impfXL",
 };
 
 static char opt_letter(int opt)
@@ -140,6 +149,8 @@ static char opt_letter(int opt)
 		return 'A';
 	case OPT_PER_IFACE:
 		return 'P';
+	case OPT_LISTEN:
+		return 'L';
 	default:
 		return (char)opt;
 	}
@@ -161,6 +172,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "per-interface", no_argument, NULL, OPT_PER_IFACE },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ NULL, 0, NULL, 0 },
 	};
 	char why[160], *end;
@@ -221,8 +233,18 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 				o->output = OUT_TEXT;
 			else if (!strcmp(optarg, "json"))
 				o->output = OUT_JSON;
+			else if (!strcmp(optarg, "prometheus"))
+				o->output = OUT_PROMETHEUS;
+			else if (!strcmp(optarg, "openmetrics"))
+				o->output = OUT_OPENMETRICS;
+			else if (!strcmp(optarg, "influx"))
+				o->output = OUT_INFLUX;
+			else if (!strcmp(optarg, "csv"))
+				o->output = OUT_CSV;
 			else
-				return usage_error(err, "unknown output '%s': use text or json",
+				return usage_error(err,
+						   "unknown output '%s': use text, json, prometheus, "
+						   "openmetrics, influx or csv",
 						   optarg);
 			break;
 		case 'f':
@@ -245,6 +267,11 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			break;
 		case OPT_PER_IFACE:
 			o->per_interface = true;
+			break;
+		case OPT_LISTEN:
+			if (!*optarg || strlen(optarg) >= sizeof(o->listen))
+				return usage_error(err, "bad --listen '%s': use ADDR:PORT", optarg);
+			snprintf(o->listen, sizeof(o->listen), "%s", optarg);
 			break;
 		case 'h':
 			print_usage(out);
@@ -306,5 +333,8 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 	default:
 		break;
 	}
+	if (o->cmd == CMD_STATUS && o->output != OUT_TEXT && o->output != OUT_JSON)
+		return usage_error(err, "%sstatus prints text or json; the counters in other "
+					"formats: sipstat show -o FORMAT", "");
 	return ARGS_OK;
 }

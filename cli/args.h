@@ -14,7 +14,7 @@
 #define MAX_IFACES 16
 
 enum command { CMD_WATCH = 0, CMD_ATTACH, CMD_DETACH, CMD_STATUS, CMD_SHOW, CMD_SERVE, CMD_MAX };
-enum output_fmt { OUT_TEXT = 0, OUT_JSON };
+enum output_fmt { OUT_TEXT = 0, OUT_JSON, OUT_PROMETHEUS, OUT_OPENMETRICS, OUT_INFLUX, OUT_CSV };
 
 struct options {
 	enum command cmd;
@@ -34,6 +34,7 @@ struct options {
 	bool replace;		/* attach: swap the program (and map layout) */
 	bool all;		/* detach: every pinned interface */
 	bool per_interface;	/* text: a block per interface */
+	char listen[64];	/* --listen ADDR:PORT of the metrics endpoint, "" none */
 };
 
 enum { ARGS_OK = 0, ARGS_EXIT_OK = 1, ARGS_USAGE = 2 };

@@ -10,11 +10,14 @@
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "exporter.h"
 #include "loop.h"
 #include "pin.h"
+#include "reader.h"
 
 #define SERVE_CHECK_SECS 1.0
 
@@ -22,7 +25,33 @@ struct serve {
 	const struct options *o;
 	enum pin_state state[MAX_IFACES];
 	char last_err[MAX_IFACES][512];	/* said once, until it changes */
+	/* --listen */
+	struct reader reader;
+	struct export_pinned *read;	/* [nifs] */
+	struct export_iface xif[MAX_IFACES];
+	struct exporter exp;
 };
+
+/* A scrape: the pinned counters of every interface that has them, read now. */
+static int on_scrape(void *ctx, enum http_format fmt, char **body, size_t *len)
+{
+	struct serve *s = ctx;
+	struct export_set set = { .host = cli_hostname(), .version = SIPSTAT_VERSION };
+	char msg[512];
+	int i, k = 0;
+
+	for (i = 0; i < s->o->nifs; i++) {
+		if (export_read_pinned(s->o->ifnames[i], &s->reader, &s->read[i], msg, sizeof(msg)))
+			continue;	/* not attached now: the state checks say why */
+		s->xif[k] = s->read[i].x;
+		s->xif[k].name = s->o->ifnames[i];
+		set.when = s->read[i].c.real;
+		k++;
+	}
+	set.ifs = s->xif;
+	set.nifs = k;
+	return export_body(&set, fmt, body, len);
+}
 
 /* A failure, once per distinct message. */
 static void say_once(struct serve *s, int i, const char *msg)
@@ -143,8 +172,26 @@ int cmd_serve(const struct options *o)
 		loop_free(&l);
 		return 1;
 	}
+	if (o->listen[0]) {
+		s.read = calloc((size_t)o->nifs, sizeof(*s.read));
+		if (!s.read || reader_init(&s.reader)) {
+			cli_err("cannot set up the counter reader for --listen");
+			e = -ENOMEM;
+		} else {
+			e = exporter_start(&s.exp, o->listen, &l, on_scrape, &s);
+		}
+		if (e) {
+			free(s.read);
+			reader_free(&s.reader);
+			loop_free(&l);
+			return 1;
+		}
+	}
 	cli_err("serving %d interface(s); SIGTERM ends, the counting goes on", o->nifs);
 	e = loop_run(&l);
+	exporter_stop(&s.exp);
+	free(s.read);
+	reader_free(&s.reader);
 	loop_free(&l);
 	return e == 2 ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "exporter.h"
 #include "fmt.h"
 #include "pin.h"
 #include "ports.h"
@@ -17,7 +18,34 @@
 struct shown {
 	struct counters zero, cur;
 	char since[32], ports[128];
+	double attached;	/* Unix time of the last attach, 0 unknown */
+	unsigned int dirs;
 };
+
+/* -o prometheus|openmetrics|influx|csv: the totals of each interface. */
+static void show_export(const struct options *o, const struct report_iface *rif,
+			const struct shown *sh, int k)
+{
+	static struct export_iface xif[SHOW_MAX];
+	struct export_set s = {
+		.host = cli_hostname(),
+		.version = SIPSTAT_VERSION,
+		.ifs = xif,
+		.nifs = k,
+		.when = sh[0].cur.real,
+	};
+	int i;
+
+	for (i = 0; i < k; i++) {
+		xif[i].name = rif[i].name;
+		xif[i].mode = rif[i].mode;
+		xif[i].ports = sh[i].ports;
+		xif[i].attach_time = sh[i].attached;
+		xif[i].dirs = sh[i].dirs;
+		xif[i].c = &sh[i].cur;
+	}
+	export_print(stdout, o->output, &s, true);
+}
 
 int cmd_show(const struct options *o)
 {
@@ -76,6 +104,8 @@ int cmd_show(const struct options *o)
 			ports_format(&set, s->ports, sizeof(s->ports));
 		if (p.has_meta && p.meta.created_ns)
 			fmt_time_ns(s->since, sizeof(s->since), p.meta.created_ns);
+		s->attached = p.has_meta ? (double)p.meta.attached_ns / 1e9 : 0;
+		s->dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
 		rif[k].mode = p.has_meta ? attach_mode_name((enum attach_mode)p.meta.mode) : "";
 		if (p.has_meta && p.meta.mode == ATTACH_SKB)
 			skb = true;
@@ -124,6 +154,8 @@ int cmd_show(const struct options *o)
 		sum_base->real = sum_cur->real;
 		if (o->output == OUT_JSON)
 			out_json_report(stdout, &r);
+		else if (export_output(o->output))
+			show_export(o, rif, sh, k);
 		else
 			out_text_report(stdout, &r);
 		fflush(stdout);

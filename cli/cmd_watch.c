@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exporter.h"
 #include "fmt.h"
 #include "loop.h"
 #include "ports.h"
@@ -40,6 +41,12 @@ struct watch {
 	struct view *v;
 	struct top_info info;
 	const char *names[MAX_IFACES];
+	/* -o prometheus|openmetrics|influx|csv and --listen */
+	struct export_iface xif[MAX_IFACES];
+	char xports[MAX_IFACES][128];
+	double started;			/* Unix time of this process's own attach */
+	struct counters *scrape;	/* [n]: a fresh reading for each scrape */
+	struct exporter exp;
 };
 
 /* "native", or "native,skb" when interfaces are in different modes. */
@@ -131,6 +138,55 @@ static int check_sources(struct watch *w)
 	return 0;
 }
 
+/*
+ * The export entries of every interface over the readings each[]: mode,
+ * ports and attach time of the pins, or of this process's own program.
+ */
+static void export_set_of(struct watch *w, const struct counters *each, struct export_set *s)
+{
+	struct sipstat_ports set;
+	int i;
+
+	for (i = 0; i < w->n; i++) {
+		const struct source *src = &w->src[i];
+		struct export_iface *x = &w->xif[i];
+
+		x->name = src->ifname;
+		x->mode = attach_mode_name(src->mode);
+		x->dirs = 1U << SIPSTAT_DIR_IN;
+		x->attach_time = w->started;
+		if (src->pinned && src->pin.has_meta) {
+			x->attach_time = (double)src->pin.meta.attached_ns / 1e9;
+			x->dirs = src->pin.meta.dirs ? src->pin.meta.dirs : x->dirs;
+		}
+		if (src->pinned && !pin_read_ports(&src->pin, &set))
+			ports_format(&set, w->xports[i], sizeof(w->xports[i]));
+		else if (!src->pinned)
+			ports_format(&w->o->ports, w->xports[i], sizeof(w->xports[i]));
+		x->ports = w->xports[i];
+		x->c = &each[i];
+	}
+	s->host = cli_hostname();
+	s->version = SIPSTAT_VERSION;
+	s->ifs = w->xif;
+	s->nifs = w->n;
+	s->when = w->n ? each[0].real : (struct timespec){ 0 };
+}
+
+/* --listen: every scrape reads the counters afresh (the last reading of an interface that is gone). */
+static int on_scrape(void *ctx, enum http_format fmt, char **body, size_t *len)
+{
+	struct watch *w = ctx;
+	struct export_set s;
+	int i;
+
+	for (i = 0; i < w->n; i++)
+		if (source_read(&w->src[i], &w->reader, &w->scrape[i]))
+			w->scrape[i] = w->cur[i];
+	export_set_of(w, w->scrape, &s);
+	return export_body(&s, fmt, body, len);
+}
+
 static int report_once(struct watch *w)
 {
 	const struct options *o = w->o;
@@ -158,10 +214,16 @@ static int report_once(struct watch *w)
 		top_draw(&w->t, w->v, &w->info);
 	} else {
 		/* A partial last interval after a signal is still reported: nothing is lost. */
-		if (o->output == OUT_JSON)
+		if (o->output == OUT_JSON) {
 			out_json_report(stdout, &r);
-		else
+		} else if (export_output(o->output)) {
+			struct export_set s;
+
+			export_set_of(w, w->cur, &s);
+			export_print(stdout, o->output, &s, w->done == 0);
+		} else {
 			out_text_report(stdout, &r);
+		}
 		for (i = 0; i < w->n; i++)
 			out_text_alerts(stderr, w->src[i].ifname, &w->base[i], &w->prev[i],
 					&w->cur[i]);
@@ -271,6 +333,15 @@ static int run(struct watch *w)
 		loop_free(&l);
 		return 1;
 	}
+	if (o->listen[0]) {
+		w->scrape = calloc((size_t)w->n, sizeof(*w->scrape));
+		if (!w->scrape || exporter_start(&w->exp, o->listen, &l, on_scrape, w)) {
+			snprintf(w->err, sizeof(w->err), "no metrics endpoint at %s: stopping",
+				 o->listen);
+			loop_free(&l);
+			return 1;
+		}
+	}
 	for (;;) {
 		r = loop_once(&l, -1);
 		if (r)
@@ -279,6 +350,7 @@ static int run(struct watch *w)
 		if (w->top && top_input(&w->t, w->v) == TOP_REDRAW)
 			top_draw(&w->t, w->v, &w->info);
 	}
+	exporter_stop(&w->exp);
 	loop_free(&l);
 	return r == 2 ? 0 : r < 0 ? (snprintf(w->err, sizeof(w->err), "event loop: %s",
 					      strerror(-r)),
@@ -295,14 +367,20 @@ int cmd_watch(const struct options *o)
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.top = o->top;
-	if (w.top && o->output == OUT_JSON && isatty(STDOUT_FILENO)) {
-		cli_err("--top draws the screen, -o json prints lines for scripts: use one of them\n"
+	{
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		w.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+	}
+	if (w.top && o->output != OUT_TEXT && isatty(STDOUT_FILENO)) {
+		cli_err("--top draws the screen, -o prints for scripts: use one of them\n"
 			"Try 'sipstat --help' for more information.");
 		return 2;
 	}
 	if (w.top && !isatty(STDOUT_FILENO)) {
 		cli_err("--top needs a terminal on stdout; printing the %s instead",
-			o->output == OUT_JSON ? "JSON lines" : "text report");
+			o->output == OUT_TEXT ? "text report" : "output of -o");
 		w.top = false;
 	}
 	signal(SIGPIPE, SIG_IGN);	/* a closed pipe ends the loop through ferror() */
@@ -394,6 +472,7 @@ out:
 	for (i = 0; i < w.n; i++)
 		source_close(&w.src[i]);
 	free(w.v);
+	free(w.scrape);
 	free_readings(&w);
 	reader_free(&w.reader);
 	return ret;

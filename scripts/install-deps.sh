@@ -12,9 +12,10 @@
 set -euo pipefail
 
 BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
-	gcc libc6-dev iproute2 libncurses-dev)
+	gcc libc6-dev iproute2 libncurses-dev libmicrohttpd-dev)
 TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq clang-tidy cppcheck
-	libclang-rt-14-dev netsniff-ng time util-linux systemd man-db groff-base bash-completion)
+	libclang-rt-14-dev netsniff-ng time util-linux systemd man-db groff-base bash-completion
+	prometheus curl)
 
 build_only=0
 for arg in "$@"; do

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * What the monitoring outputs share in the command: reading a pinned
+ * interface into an export entry, printing a reading in the format asked,
+ * and the metrics endpoint in the event loop of the watching mode and of
+ * serve.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "cli.h"
+#include "export.h"
+#include "exporter.h"
+#include "pin.h"
+#include "ports.h"
+#include "reader.h"
+
+int export_read_pinned(const char *ifname, struct reader *r, struct export_pinned *out,
+		       char *msg, size_t msglen)
+{
+	struct sipstat_ports set;
+	struct pinned p;
+	int e, idx;
+
+	memset(&out->x, 0, sizeof(out->x));
+	out->ports[0] = '\0';
+	e = pin_open(ifname, &p, msg, msglen);
+	if (e)
+		return e;
+	e = counters_read(r, p.fd[PIN_COUNTS], &out->c);
+	if (e) {
+		snprintf(msg, msglen, "cannot read counters of %s: %s", ifname, strerror(-e));
+		pin_close(&p);
+		return e;
+	}
+	memset(out->c.frames, 0, sizeof(out->c.frames));
+	idx = (int)if_nametoindex(ifname);
+	if (idx)
+		counters_read_frames(idx, &out->c);
+	if (!pin_read_ports(&p, &set))
+		ports_format(&set, out->ports, sizeof(out->ports));
+	out->x.mode = p.has_meta ? attach_mode_name((enum attach_mode)p.meta.mode) : "";
+	out->x.attach_time = p.has_meta ? (double)p.meta.attached_ns / 1e9 : 0;
+	out->x.dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
+	pin_close(&p);
+	out->x.ports = out->ports;
+	out->x.c = &out->c;
+	return 0;
+}
+
+bool export_output(enum output_fmt f)
+{
+	return f == OUT_PROMETHEUS || f == OUT_OPENMETRICS || f == OUT_INFLUX || f == OUT_CSV;
+}
+
+void export_print(FILE *f, enum output_fmt fmt, const struct export_set *s, bool first)
+{
+	switch (fmt) {
+	case OUT_PROMETHEUS:
+		out_prom(f, s, false);
+		break;
+	case OUT_OPENMETRICS:
+		out_prom(f, s, true);
+		break;
+	case OUT_INFLUX:
+		out_influx(f, s);
+		break;
+	case OUT_CSV:
+		out_csv(f, s, first);
+		break;
+	default:
+		break;
+	}
+}
+
+int export_body(const struct export_set *s, enum http_format fmt, char **body, size_t *len)
+{
+	FILE *f;
+
+	*body = NULL;
+	*len = 0;
+	f = open_memstream(body, len);
+	if (!f)
+		return -errno;
+	out_prom(f, s, fmt == HTTP_OPENMETRICS);
+	if (fclose(f)) {
+		free(*body);
+		*body = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int on_http(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct exporter *x = ctx;
+
+	if (http_run(x->srv))
+		cli_err("metrics endpoint on %s: libmicrohttpd failed; scrapes may go unanswered",
+			x->where.text);
+	return 0;
+}
+
+static int on_http_timer(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	loop_timer_expirations(fd);
+	return on_http(l, fd, events, ctx);
+}
+
+int exporter_start(struct exporter *x, const char *spec, struct loop *l, http_metrics_fn fn,
+		   void *ctx)
+{
+	char msg[512], title[300];
+	int e;
+
+	memset(x, 0, sizeof(*x));
+	if (http_parse_listen(spec, &x->where, msg, sizeof(msg))) {
+		cli_err("bad --listen %s", msg);
+		return -EINVAL;
+	}
+	snprintf(title, sizeof(title), "sipstat %s on %s", SIPSTAT_VERSION, cli_hostname());
+	e = http_start(&x->srv, &x->where, title, fn, ctx, msg, sizeof(msg));
+	if (e) {
+		cli_err("%s", msg);
+		return e;
+	}
+	e = loop_add(l, http_fd(x->srv), EPOLLIN, on_http, x);
+	if (!e) {
+		/* Timeouts of idle or slow clients when no descriptor wakes the loop. */
+		e = loop_add_timer(l, 1.0, on_http_timer, x);
+		e = e < 0 ? e : 0;
+	}
+	if (e) {
+		cli_err("cannot add the metrics endpoint to the event loop: %s", strerror(-e));
+		http_stop(x->srv);
+		x->srv = NULL;
+		return e;
+	}
+	cli_err("metrics at http://%s/metrics", x->where.text);
+	return 0;
+}
+
+void exporter_stop(struct exporter *x)
+{
+	http_stop(x->srv);
+	x->srv = NULL;
+}

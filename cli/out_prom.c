@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The Prometheus text exposition format 0.0.4 and OpenMetrics 1.0.0.
+ *
+ * Families (HELP and TYPE for each, also when a family has no sample):
+ *   sipstat_build_info{version}                                  gauge / info
+ *   sipstat_info{interface,mode,ports,frags}                     gauge / info
+ *   sipstat_attach_time_seconds{interface}                       gauge
+ *   sipstat_responses_total{interface,direction,method,code,class}  counter
+ *   sipstat_requests_total{interface,direction,method}           counter
+ *   sipstat_parser_packets_total{interface,direction,result}     counter
+ *   sipstat_frames_total{interface,direction}                    counter
+ *   sipstat_events_total{interface,direction,result}             counter
+ *
+ * Labels are bounded: codes and methods only where counted (a fixed list
+ * of 16 methods, codes 100..699), the interfaces given, fixed result sets.
+ * Each label holds one kind of value: code="486" and class="4xx" are two
+ * labels, never one.  No timestamps.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "codes.h"
+#include "export.h"
+
+const int export_parser_results[] = {
+	COUNTERS_REQUESTS, COUNTERS_RESPONSES, COUNTERS_MALFORMED, COUNTERS_TRUNCATED,
+	COUNTERS_OTHER,	   COUNTERS_FRAGMENTS, COUNTERS_BAD_HEADER, COUNTERS_TOO_DEEP,
+};
+const int export_parser_nresults =
+	(int)(sizeof(export_parser_results) / sizeof(export_parser_results[0]));
+
+static const char *const event_names[EXPORT_EVENT_RESULTS] = { "sent", "limited", "lost" };
+
+const char *export_event_name(int result)
+{
+	return result >= 0 && result < EXPORT_EVENT_RESULTS ? event_names[result] : NULL;
+}
+
+uint64_t export_events(const struct counters *c, int dir, int result)
+{
+	if (dir < 0 || dir >= SIPSTAT_DIR_MAX || result < 0 || result >= EXPORT_EVENT_RESULTS)
+		return 0;
+	return c->keys[SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_EVENTS_SENT + result)];
+}
+
+unsigned int export_dirs(const struct export_iface *x)
+{
+	unsigned int dirs = x->dirs;
+	int d, e;
+
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		if (counters_outcome(x->c, d, COUNTERS_UDP_SIP) ||
+		    counters_outcome(x->c, d, COUNTERS_FRAGMENTS) ||
+		    counters_outcome(x->c, d, COUNTERS_BAD_HEADER) ||
+		    counters_outcome(x->c, d, COUNTERS_TOO_DEEP))
+			dirs |= 1U << d;
+		for (e = 0; e < EXPORT_EVENT_RESULTS; e++)
+			if (export_events(x->c, d, e))
+				dirs |= 1U << d;
+	}
+	return dirs;
+}
+
+void prom_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '"')
+			fputs("\\\"", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+enum fam_type { FAM_COUNTER, FAM_GAUGE, FAM_INFO };
+
+/*
+ * HELP and TYPE of family base (the name without _total or _info).  A
+ * counter's samples carry _total in both formats; the 0.0.4 format names
+ * the family with it too.  An info family is a gauge in 0.0.4, its
+ * samples named base_info in both.
+ */
+static void family(FILE *f, bool om, const char *base, enum fam_type t, const char *help)
+{
+	const char *suffix = "";
+
+	if (!om && t == FAM_COUNTER)
+		suffix = "_total";
+	else if (!om && t == FAM_INFO)
+		suffix = "_info";
+	fprintf(f, "# HELP %s%s ", base, suffix);
+	prom_escape(f, help);
+	fprintf(f, "\n# TYPE %s%s %s\n", base, suffix,
+		t == FAM_COUNTER ? "counter" : t == FAM_INFO && om ? "info" : "gauge");
+}
+
+/* name{interface="..",direction=".." (the opening, without the closing brace). */
+static void open_sample(FILE *f, const char *name, const char *ifname, int dir)
+{
+	fprintf(f, "%s{interface=\"", name);
+	prom_escape(f, ifname);
+	fputc('"', f);
+	if (dir >= 0)
+		fprintf(f, ",direction=\"%s\"", counters_dir_name(dir));
+}
+
+static void responses(FILE *f, const struct export_iface *x, unsigned int dirs)
+{
+	uint64_t n;
+	int d, m, code;
+
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		if (!(dirs & (1U << d)))
+			continue;
+		for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
+			if (!counters_code(x->c, d, code))
+				continue;
+			for (m = 0; m < SIPSTAT_M_MAX; m++) {
+				n = counters_code_method(x->c, d, m, code);
+				if (!n)
+					continue;
+				open_sample(f, "sipstat_responses_total", x->name, d);
+				fprintf(f, ",method=\"%s\",code=\"%d\",class=\"%s\"} %" PRIu64 "\n",
+					counters_method_name(m), code,
+					sip_class_label(sip_code_class(code)), n);
+			}
+		}
+	}
+}
+
+static void requests(FILE *f, const struct export_iface *x, unsigned int dirs)
+{
+	uint64_t n;
+	int d, m;
+
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		if (!(dirs & (1U << d)))
+			continue;
+		for (m = 0; m < SIPSTAT_M_MAX; m++) {
+			n = counters_requests(x->c, d, m);
+			if (!n)
+				continue;
+			open_sample(f, "sipstat_requests_total", x->name, d);
+			fprintf(f, ",method=\"%s\"} %" PRIu64 "\n", counters_method_name(m), n);
+		}
+	}
+}
+
+static void parser(FILE *f, const struct export_iface *x, unsigned int dirs)
+{
+	int d, i, o;
+
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		if (!(dirs & (1U << d)))
+			continue;
+		for (i = 0; i < export_parser_nresults; i++) {
+			o = export_parser_results[i];
+			open_sample(f, "sipstat_parser_packets_total", x->name, d);
+			fprintf(f, ",result=\"%s\"} %" PRIu64 "\n", counters_outcome_name(o),
+				counters_outcome(x->c, d, o));
+		}
+	}
+}
+
+static void events(FILE *f, const struct export_iface *x, unsigned int dirs)
+{
+	int d, e;
+
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		if (!(dirs & (1U << d)))
+			continue;
+		for (e = 0; e < EXPORT_EVENT_RESULTS; e++) {
+			open_sample(f, "sipstat_events_total", x->name, d);
+			fprintf(f, ",result=\"%s\"} %" PRIu64 "\n", export_event_name(e),
+				export_events(x->c, d, e));
+		}
+	}
+}
+
+void out_prom(FILE *f, const struct export_set *s, bool om)
+{
+	int i, d;
+
+	family(f, om, "sipstat_build", FAM_INFO, "sipstat build information; value always 1.");
+	fprintf(f, "sipstat_build_info{version=\"");
+	prom_escape(f, s->version ? s->version : "");
+	fprintf(f, "\"} 1\n");
+
+	family(f, om, "sipstat", FAM_INFO,
+	       "What is attached to each interface: XDP mode, SIP UDP port set, and how IP "
+	       "fragments are treated (first: only first fragments are parsed, later ones "
+	       "counted under the parser result fragments); value always 1.");
+	for (i = 0; i < s->nifs; i++) {
+		const struct export_iface *x = &s->ifs[i];
+
+		open_sample(f, "sipstat_info", x->name, -1);
+		fprintf(f, ",mode=\"");
+		prom_escape(f, x->mode ? x->mode : "");
+		fprintf(f, "\",ports=\"");
+		prom_escape(f, x->ports ? x->ports : "");
+		fprintf(f, "\",frags=\"first\"} 1\n");
+	}
+
+	family(f, om, "sipstat_attach_time_seconds", FAM_GAUGE,
+	       "Unix time of the last attach of the counting program to the interface.");
+	for (i = 0; i < s->nifs; i++) {
+		if (!(s->ifs[i].attach_time > 0))
+			continue;
+		open_sample(f, "sipstat_attach_time_seconds", s->ifs[i].name, -1);
+		fprintf(f, "} %.3f\n", s->ifs[i].attach_time);
+	}
+
+	family(f, om, "sipstat_responses", FAM_COUNTER,
+	       "SIP responses by direction, method of the CSeq header (unknown when not read), "
+	       "status code and class; only codes seen.");
+	for (i = 0; i < s->nifs; i++)
+		responses(f, &s->ifs[i], export_dirs(&s->ifs[i]));
+
+	family(f, om, "sipstat_requests", FAM_COUNTER,
+	       "SIP requests by direction and method; only methods seen.");
+	for (i = 0; i < s->nifs; i++)
+		requests(f, &s->ifs[i], export_dirs(&s->ifs[i]));
+
+	family(f, om, "sipstat_parser_packets", FAM_COUNTER,
+	       "UDP datagrams on SIP ports by parser result: requests, responses, malformed "
+	       "(starts like a status line but is not one), truncated, other payload; and "
+	       "frames not parsed: later IP fragments, bad headers, too many VLAN tags or "
+	       "IPv6 extension headers.");
+	for (i = 0; i < s->nifs; i++)
+		parser(f, &s->ifs[i], export_dirs(&s->ifs[i]));
+
+	family(f, om, "sipstat_frames", FAM_COUNTER,
+	       "Packets the interface received (in) and sent (out), from its own statistics.");
+	for (i = 0; i < s->nifs; i++) {
+		for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+			open_sample(f, "sipstat_frames_total", s->ifs[i].name, d);
+			fprintf(f, "} %" PRIu64 "\n", counters_frames(s->ifs[i].c, d));
+		}
+	}
+
+	family(f, om, "sipstat_events", FAM_COUNTER,
+	       "Responses whose code asks for an alert event (every 6xx by default): sent to "
+	       "the event ring buffer, limited by the per-CPU rate limit, or lost (buffer full).");
+	for (i = 0; i < s->nifs; i++)
+		events(f, &s->ifs[i], export_dirs(&s->ifs[i]));
+
+	if (om)
+		fprintf(f, "# EOF\n");
+}
