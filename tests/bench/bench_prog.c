@@ -26,12 +26,15 @@
  * a request of its method, other, or nothing at all), so a frame that
  * takes a shortcut cannot make a fast number.
  *
- *   bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-k TEXT] [-e EMPTY.bpf.o]
- *              [-m MINIMAL.bpf.o] [-j OUT.json] [-c OUT.csv] [-d DIR]
+ *   bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-k TEXT] [-f FLAGS]
+ *              [-e EMPTY.bpf.o] [-m MINIMAL.bpf.o] [-j OUT.json] [-c OUT.csv]
+ *              [-d DIR]
  *
  * empty.bpf.o and minimal.bpf.o are looked for next to this executable
  * unless given.  -k TEXT measures only the frame kinds whose name contains
- * TEXT (and the IPv4 response, the reference).  -d DIR writes the JIT
+ * TEXT (and the IPv4 response, the reference).  -f FLAGS sets sipstat's
+ * settings flags (SIPSTAT_CFG_*: what it reads beyond the status line)
+ * before it is loaded, to measure what each costs.  -d DIR writes the JIT
  * image of each program, disassembled, to DIR/<program>.jited.txt (x86-64,
  * objdump).  Root (CAP_BPF and CAP_NET_ADMIN).  Exit 0 when measured
  * (targets are reported, not enforced), 1 on an error, 2 on a usage
@@ -499,16 +502,34 @@ static double group_target(enum group g)
 	return g == G_V4_RESPONSE ? TARGET_V4_RESPONSE : g == G_SIP ? TARGET_SIP : TARGET_OFF_PORT;
 }
 
+/* -f: a number as C writes it (0x.. for hex), 32 bits. */
+static __u32 flags_arg(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || v > 0xffffffffULL || *s == '-') {
+		fprintf(stderr, BENCH_NAME ": -f must be a number from 0 to 0xffffffff\n");
+		exit(2);
+	}
+	return (__u32)v;
+}
+
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-k TEXT] [-e EMPTY.bpf.o]\n"
-		"                  [-m MINIMAL.bpf.o] [-j OUT.json] [-c OUT.csv] [-d DIR]\n"
+		"usage: bench_prog [--quick] [-r ROUNDS] [-n REPEAT] [-k TEXT] [-f FLAGS]\n"
+		"                  [-e EMPTY.bpf.o] [-m MINIMAL.bpf.o] [-j OUT.json] [-c OUT.csv]\n"
+		"                  [-d DIR]\n"
 		"  --quick      15 rounds of 100000 runs (a few seconds) instead of 21 of 1000000\n"
 		"  -r ROUNDS    interleaved rounds (1-%d)\n"
 		"  -n REPEAT    runs per BPF_PROG_TEST_RUN call\n"
 		"  -k TEXT      only the frame kinds whose name contains TEXT (e.g. ipv6),\n"
 		"               and the IPv4 SIP response, the reference of the others\n"
+		"  -f FLAGS     sipstat's settings flags (SIPSTAT_CFG_*, e.g. 0 for none)\n"
+		"               instead of the object's defaults\n"
 		"  -e, -m       the empty and minimal objects (default: next to bench_prog)\n"
 		"  -j, -c       results as JSON, as CSV (section,case,metric,value)\n"
 		"  -d DIR       write each program's JIT image, disassembled, to DIR\n"
@@ -542,17 +563,19 @@ int main(int argc, char **argv)
 	struct sipstat_bpf *skel;
 	int rounds = -1, opt, r, j, p, worst[3] = { -1, -1, -1 }, non = 0, nout = 0;
 	long repeat = -1;
-	bool quick = false, all_pass = true;
+	bool quick = false, all_pass = true, flags_opt = false;
+	__u32 cfg_flags = 0, default_flags;
 	size_t i;
 	FILE *jf = NULL, *cf = NULL;
 	double worst_ratio[3] = { 0, 0, 0 };
 
-	while ((opt = getopt_long(argc, argv, "r:n:k:e:m:j:c:d:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:n:k:f:e:m:j:c:d:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'q': quick = true; break;
 		case 'r': rounds = (int)number(optarg, 1, MAX_ROUNDS, "-r"); break;
 		case 'n': repeat = number(optarg, 1, 100000000, "-n"); break;
 		case 'k': only = optarg; break;
+		case 'f': cfg_flags = flags_arg(optarg); flags_opt = true; break;
 		case 'e': empty_path = optarg; break;
 		case 'm': min_path = optarg; break;
 		case 'j': json_path = optarg; break;
@@ -577,8 +600,14 @@ int main(int argc, char **argv)
 	if (reader_init(&rd))
 		die("cannot count the possible CPUs");
 
-	skel = sipstat_bpf__open_and_load();
+	skel = sipstat_bpf__open();
 	if (!skel)
+		die("open sipstat: %s", strerror(errno));
+	default_flags = skel->data_sip_cfg->sip_cfg.flags;
+	if (flags_opt)
+		skel->data_sip_cfg->sip_cfg.flags = cfg_flags;
+	cfg_flags = skel->data_sip_cfg->sip_cfg.flags;
+	if (sipstat_bpf__load(skel))
 		die("load sipstat: %s%s", strerror(errno), load_hint(errno));
 	progs[P_SIPSTAT].fd = bpf_program__fd(skel->progs.sipstat_xdp);
 	progs[P_SIPSTAT].counts_fd = bpf_map__fd(skel->maps.sip_counts);
@@ -645,7 +674,9 @@ int main(int argc, char **argv)
 	if (csv_path && !(cf = fopen(csv_path, "w")))
 		die("%s: %s", csv_path, strerror(errno));
 	if (jf) {
-		fprintf(jf, "{\"repeat\":%ld,\"rounds\":%d,\"programs\":[", repeat, rounds);
+		fprintf(jf, "{\"repeat\":%ld,\"rounds\":%d,\"sipstat_flags\":%u,"
+			"\"sipstat_default_flags\":%u,\"programs\":[", repeat, rounds, cfg_flags,
+			default_flags);
 		for (p = 0; p < P_MAX; p++)
 			fprintf(jf,
 				"%s{\"name\":\"%s\",\"xlated_insns\":%u,\"verified_insns\":%u,"
@@ -667,6 +698,8 @@ int main(int argc, char **argv)
 
 	printf("In-kernel cost per frame: BPF_PROG_TEST_RUN, repeat %ld, medians of %d "
 	       "interleaved rounds (program order rotating)\n", repeat, rounds);
+	printf("  sipstat settings: flags 0x%x (%s)\n", cfg_flags,
+	       cfg_flags == default_flags ? "the object's defaults" : "set with -f");
 	printf("  ns per frame from the thread's CPU clock; extra = sipstat - minimal on the "
 	       "same frame;\n"
 	       "  ratio = median of per-round sipstat / reference, the reference being on a SIP "
