@@ -152,12 +152,18 @@ COMPLETIONDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(DATADIR)
 # Files for users besides the command, man page, unit and completion: add
 # to a list and both install and uninstall follow.
 #   INSTALL_SCRIPTS  programs (exporters, hooks), to $(PKGDATADIR), 0755
+#   INSTALL_EXAMPLES configuration examples (Prometheus, Telegraf, Grafana),
+#                    to $(PKGDATADIR), 0644
 #   INSTALL_DOCS     to $(DOCDIR), 0644 (the licences must ship with the binary)
-INSTALL_SCRIPTS :=
+INSTALL_SCRIPTS := scripts/export/sipstat-textfile scripts/export/sipstat-statsd
+INSTALL_EXAMPLES := scripts/export/prometheus.yml scripts/export/sipstat-rules.yml \
+	scripts/export/sipstat-rules.test.yml scripts/export/telegraf-sipstat.conf \
+	scripts/export/grafana-sipstat.json
 INSTALL_DOCS := README.md LICENSE LICENSE.GPL-2.0-only LICENSE.BSD-2-Clause \
 	docs/sip-responses.md
 INSTALLED = $(BINDIR)/sipstat $(MANDIR)/man8/sipstat.8.gz $(UNITDIR)/sipstat@.service \
 	$(COMPLETIONDIR)/sipstat $(addprefix $(PKGDATADIR)/,$(notdir $(INSTALL_SCRIPTS))) \
+	$(addprefix $(PKGDATADIR)/,$(notdir $(INSTALL_EXAMPLES))) \
 	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS)))
 # The operator's options file: installed only when absent, removed only
 # when still the example (an edited one is kept, and said so).
@@ -192,6 +198,7 @@ install: all
 	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/sipstat@.service
 	$(call install_file,0644,scripts/completion/sipstat,$(DESTDIR)$(COMPLETIONDIR)/sipstat)
 	$(foreach f,$(INSTALL_SCRIPTS),$(call install_file,0755,$(f),$(DESTDIR)$(PKGDATADIR)/$(notdir $(f))))
+	$(foreach f,$(INSTALL_EXAMPLES),$(call install_file,0644,$(f),$(DESTDIR)$(PKGDATADIR)/$(notdir $(f))))
 	$(foreach f,$(INSTALL_DOCS),$(call install_file,0644,$(f),$(DESTDIR)$(DOCDIR)/$(notdir $(f))))
 	$(Q)if [ -e $(DESTDIR)$(DEFAULTS) ]; then \
 		printf '  %-8s %s\n' KEEP "$(DESTDIR)$(DEFAULTS) (exists)"; \

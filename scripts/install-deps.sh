@@ -80,3 +80,8 @@ export DEBIAN_FRONTEND=noninteractive
 if printf '%s\n' "${missing[@]}" | grep -qx kamailio && command -v systemctl >/dev/null 2>&1; then
 	"${SUDO[@]}" systemctl disable --now kamailio >/dev/null 2>&1 || true
 fi
+# The same for Debian's Prometheus server (port 9090 on every address):
+# the export tests start their own, on loopback inside a namespace.
+if printf '%s\n' "${missing[@]}" | grep -qx prometheus && command -v systemctl >/dev/null 2>&1; then
+	"${SUDO[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi

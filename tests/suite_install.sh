@@ -72,7 +72,8 @@ for e in "${EXPECTED[@]}"; do
 	fi
 done
 
-# Nothing else, except the programs of the PKGDATADIR list (executable).
+# Nothing else, except the programs (executable) and the configuration
+# examples (0644) of the PKGDATADIR lists.
 unexpected=()
 while IFS= read -r f; do
 	f=${f#"$D"/}
@@ -81,7 +82,8 @@ while IFS= read -r f; do
 		[[ ${e% *} == "$f" ]] && known=1
 	done
 	if [[ $known -eq 0 ]]; then
-		[[ $f == usr/local/share/sipstat/* && -x $D/$f ]] || unexpected+=("$f")
+		[[ $f == usr/local/share/sipstat/* && (-x $D/$f || $(stat -c %a "$D/$f") == 644) ]] ||
+			unexpected+=("$f")
 	fi
 done < <(find "$D" -type f -o -type l)
 check_eq "install: nothing installed beyond the list" "${unexpected[*]}" ""
@@ -386,7 +388,7 @@ check_eq "completion: the options status takes" "$(line status)" \
 ifaces=$(find /sys/class/net -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
 check_eq "completion: interfaces from /sys/class/net" "$(line if)" "$ifaces"
 check_eq "completion: XDP modes" "$(line mode)" "auto native skb "
-check_eq "completion: output formats" "$(line fmt)" "json text "
+check_eq "completion: output formats" "$(line fmt)" "csv influx json openmetrics prometheus text "
 check_eq "completion: nothing after INTERVAL" "$(line num)" ""
 
 # bash-completion loads it on demand from the installed place.
