@@ -574,9 +574,10 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 					sizeof(res->carried) - strlen(res->carried) - 1);
 			}
 		}
-		for (i = PIN_COUNTS; i <= PIN_META; i++)
-			unpin(ifname, i);
 	}
+	/* Maps of our own making replace whatever is pinned under their names. */
+	for (i = PIN_COUNTS; !reuse_maps && i <= PIN_META; i++)
+		unpin(ifname, i);
 
 	relink = live;
 	if (relink) {
