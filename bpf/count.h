@@ -12,6 +12,8 @@
 #include "parse.h"
 #include "sip.h"
 
+#include <linux/tcp.h>
+
 static __always_inline __u32 parse_outcome(int r)
 {
 	return r == PARSE_FRAGMENT ? SIPSTAT_O_FRAGMENTS :
@@ -65,6 +67,7 @@ static __always_inline void send_event(const struct datagram *d, void *end, __u3
 				       __u32 method, __u32 code)
 {
 	struct sipstat_event *e;
+	struct udphdr *l4;
 	__u32 outcome = SIPSTAT_O_EVENTS_SENT;
 	const __u8 *ip = d->l3;
 
@@ -86,8 +89,11 @@ static __always_inline void send_event(const struct datagram *d, void *end, __u3
 	e->nvlan = d->nvlan;
 	e->vlan[0] = d->vlan[0];
 	e->vlan[1] = d->vlan[1];
-	e->sport = bpf_ntohs(d->udp->source);
-	e->dport = bpf_ntohs(d->udp->dest);
+	l4 = d->l4;
+	if ((void *)(l4 + 1) <= end) {	/* UDP and TCP both start with the ports */
+		e->sport = bpf_ntohs(l4->source);
+		e->dport = bpf_ntohs(l4->dest);
+	}
 	if (d->family == 4 && (void *)(ip + sizeof(struct iphdr)) <= end) {
 		__builtin_memcpy(e->saddr, ip + offsetof(struct iphdr, saddr), 4);
 		__builtin_memcpy(e->daddr, ip + offsetof(struct iphdr, daddr), 4);
@@ -123,39 +129,49 @@ static __always_inline __u32 response_method(void *ctx, enum ctx_kind kind, void
 	return cseq_method_skb(ctx, off, len);
 }
 
+/* What counting a transport header found. */
+enum { L4_NOT_SIP = 0, L4_COUNTED };
+
 /*
- * A UDP datagram whose header lies whole in the frame: on a SIP port,
- * classify its payload and count it in the row of its direction and
- * method.  end is the frame end.
+ * count_payload() as a subprogram of its own (sipstat.bpf.c), for every
+ * way down the headers but the fast path: the verifier checks it once,
+ * not once for each tunnel, tag and header combination that reaches it.
+ * Its arguments carry the datagram as offsets in the frame (BPF calls
+ * take five registers):
+ *   where  payload offset | IP header offset << 16
+ *   lens   payload length | transport header offset << 16
+ *   meta   dir | tcp << 1 | encap << 2 | family << 8 | nvlan << 12
+ *   vlans  outer VLAN id | inner VLAN id << 16
  */
-static __always_inline void count_datagram(void *ctx, enum ctx_kind kind, void *data,
-					   const struct datagram *d, void *end, __u32 dir)
+int sip_payload_xdp(struct xdp_md *ctx, __u32 where, __u32 lens, __u32 meta, __u32 vlans);
+int sip_payload_skb(struct __sk_buff *skb, __u32 where, __u32 lens, __u32 meta, __u32 vlans);
+
+/*
+ * Largest frame offset the subprograms take (a mask): with a payload
+ * search after it, it stays below the 64 KiB the verifier allows.
+ */
+#define PAYLOAD_OFF_MAX 0x3fff
+
+/*
+ * Classify a SIP payload p of len bytes and count it: in the row of its
+ * direction and method, and once more as what carried it (an
+ * encapsulation, TCP).  tcp: a segment's payload that starts no SIP
+ * message is tcp_unparsed rather than other.
+ */
+static __always_inline void count_payload(void *ctx, enum ctx_kind kind, void *data,
+					  const struct datagram *d, __u8 *p, void *end, __u32 len,
+					  __u32 dir, int tcp)
 {
-	__u32 len, avail, off, method;
-	__u8 *p;
+	__u32 off, method;
 
-	if (!port_is_sip(bpf_ntohs(d->udp->dest)) && !port_is_sip(bpf_ntohs(d->udp->source)))
-		return;
-
-	/*
-	 * The payload is bounded by the UDP length, by the IP packet's own
-	 * length (bytes after it are padding or a trailer, never payload) and
-	 * by the frame end (a first fragment holds only part of it).  A UDP
-	 * header that does not fit its own length or its IP packet is bad.
-	 */
-	p = (__u8 *)(d->udp + 1);
-	len = bpf_ntohs(d->udp->len);
-	if (len < sizeof(struct udphdr) || (void *)p > d->ip_end) {
-		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_BAD_HEADER));
-		return;
-	}
-	len -= sizeof(struct udphdr);
-	avail = (d->ip_end < end ? d->ip_end : end) - (void *)p;
-	if (len > avail)
-		len = avail;
-
+	if (d->encap)
+		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, d->encap));
+	if (tcp)
+		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_TCP_SEGMENTS));
 	off = sip_classify(p, end, len);
 	if (off < SIPSTAT_CODE_MIN || off > SIPSTAT_CODE_MAX) {
+		if (tcp && off == SIPSTAT_O_OTHER)
+			off = SIPSTAT_O_TCP_UNPARSED;
 		count_key(SIPSTAT_KEY(dir, 0, 0) + off);
 		return;
 	}
@@ -164,6 +180,252 @@ static __always_inline void count_datagram(void *ctx, enum ctx_kind kind, void *
 	count_key(SIPSTAT_KEY(dir, method, off));
 	if (event_wanted(off))
 		send_event(d, end, dir, method, off);
+}
+
+/*
+ * count_payload() inline on the fast path, through the subprogram
+ * everywhere else (fast is a constant at each call site).
+ */
+static __always_inline void deliver(void *ctx, enum ctx_kind kind, void *data,
+				    const struct datagram *d, __u8 *p, void *end, __u32 len,
+				    __u32 dir, int tcp, int fast)
+{
+	__u32 where, lens, meta, vlans;
+
+	if (fast) {
+		count_payload(ctx, kind, data, d, p, end, len, dir, tcp);
+		return;
+	}
+	if ((void *)p - data > PAYLOAD_OFF_MAX)
+		return;	/* headers deeper than any real SIP frame's */
+	where = (__u32)((void *)p - data) | (__u32)(d->l3 - data) << 16;
+	lens = (len & 0xffff) | (__u32)(d->l4 - data) << 16;
+	meta = dir | (__u32)tcp << 1 | (__u32)d->encap << 2 | (__u32)d->family << 8 |
+	       (__u32)d->nvlan << 12;
+	vlans = d->vlan[0] | (__u32)d->vlan[1] << 16;
+	if (kind == CTX_XDP)
+		sip_payload_xdp(ctx, where, lens, meta, vlans);
+	else
+		sip_payload_skb(ctx, where, lens, meta, vlans);
+}
+
+/*
+ * A UDP datagram whose first 8 bytes lie in the frame: on a SIP port,
+ * count what its payload holds.  end is the frame end.
+ */
+static __always_inline int count_udp(void *ctx, enum ctx_kind kind, void *data,
+				     const struct datagram *d, void *end, __u32 dir, int fast)
+{
+	struct udphdr *udp = d->l4;
+	__u32 len, avail;
+	__u8 *p;
+
+	if (!port_is_sip(bpf_ntohs(udp->dest)) && !port_is_sip(bpf_ntohs(udp->source)))
+		return L4_NOT_SIP;
+
+	/*
+	 * The payload is bounded by the UDP length, by the IP packet's own
+	 * length (bytes after it are padding or a trailer, never payload) and
+	 * by the frame end (a first fragment holds only part of it).  A UDP
+	 * header that does not fit its own length or its IP packet is bad.
+	 */
+	p = (__u8 *)(udp + 1);
+	len = bpf_ntohs(udp->len);
+	if (len < sizeof(struct udphdr) || (void *)p > d->ip_end || (void *)p > end) {
+		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_BAD_HEADER));
+		return L4_COUNTED;
+	}
+	len -= sizeof(struct udphdr);
+	avail = (d->ip_end < end ? d->ip_end : end) - (void *)p;
+	if (len > avail)
+		len = avail;
+	deliver(ctx, kind, data, d, p, end, len, dir, 0, fast);
+	return L4_COUNTED;
+}
+
+/*
+ * A TCP segment whose first 8 bytes lie in the frame: on a SIP port and
+ * with payload, count it, and what its payload starts with.  No
+ * reassembly: a message that does not start a segment is not seen.
+ */
+static __always_inline int count_tcp(void *ctx, enum ctx_kind kind, void *data,
+				     const struct datagram *d, void *end, __u32 dir, int fast)
+{
+	struct tcphdr *tcp = d->l4;
+	__u32 hlen, len;
+	void *lim;
+	__u8 *p;
+
+	if (!(sip_cfg.flags & SIPSTAT_CFG_TCP))
+		return L4_NOT_SIP;
+	if (!port_is_sip(bpf_ntohs(tcp->dest)) && !port_is_sip(bpf_ntohs(tcp->source)))
+		return L4_NOT_SIP;
+	if ((void *)(tcp + 1) > end) {
+		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_BAD_HEADER));
+		return L4_COUNTED;
+	}
+	hlen = (__u32)tcp->doff * 4;
+	p = (__u8 *)tcp + hlen;
+	if (hlen < sizeof(*tcp) || (void *)p > d->ip_end || (void *)p > end) {
+		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_BAD_HEADER));
+		return L4_COUNTED;
+	}
+	lim = d->ip_end < end ? d->ip_end : end;
+	len = lim - (void *)p;
+	if (!len)
+		return L4_COUNTED;	/* no payload: an ACK, SYN or FIN */
+	deliver(ctx, kind, data, d, p, end, len, dir, 1, fast);
+	return L4_COUNTED;
+}
+
+/*
+ * The body of the payload subprogram: the datagram rebuilt from offsets
+ * (see sip_payload_xdp()), checked against the frame again, and counted.
+ */
+static __always_inline int payload_from_offsets(void *ctx, enum ctx_kind kind, void *data,
+						void *end, __u32 where, __u32 lens, __u32 meta,
+						__u32 vlans)
+{
+	struct datagram d = {};
+	__u32 poff = where & 0xffff, l3off = where >> 16, len = lens & 0xffff;
+	__u32 l4off = lens >> 16;
+	__u8 *p;
+
+	/* deliver() passes offsets within the mask; the mask bounds them for the verifier. */
+	p = data + (poff & PAYLOAD_OFF_MAX);
+	d.l3 = data + (l3off & PAYLOAD_OFF_MAX);
+	d.l4 = data + (l4off & PAYLOAD_OFF_MAX);
+	if (d.l4 + 8 > end)
+		return 0;
+	d.encap = (meta >> 2) & 0x3f;
+	d.family = (meta >> 8) & 0xf;
+	d.nvlan = (meta >> 12) & 0x3;
+	d.vlan[0] = vlans & 0xffff;
+	d.vlan[1] = vlans >> 16;
+	count_payload(ctx, kind, data, &d, p, end, len, meta & 1, (meta >> 1) & 1);
+	return 0;
+}
+
+/* UDP or TCP, with no look inside a tunnel: inside one already, or none to look in. */
+static __always_inline int count_transport(void *ctx, enum ctx_kind kind, void *data,
+					   const struct datagram *d, void *end, __u32 dir, int fast)
+{
+	if (d->l4proto == IPPROTO_UDP)
+		return count_udp(ctx, kind, data, d, end, dir, fast);
+	if (d->l4proto == IPPROTO_TCP)
+		return count_tcp(ctx, kind, data, d, end, dir, 0);
+	return L4_NOT_SIP;
+}
+
+static __always_inline void count_parse_error(int r, __u32 dir)
+{
+	if (r != PARSE_NEXT && r != PARSE_OTHER)
+		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, parse_outcome(r)));
+}
+
+/*
+ * Looking inside a tunnel, as a subprogram of its own (sipstat.bpf.c),
+ * verified once rather than for every outer header path.  Arguments:
+ *   where  transport header offset | protocol << 16 | dir << 24
+ *   vlans  outer VLAN id | inner VLAN id << 16, nvlan: their number
+ */
+int sip_tunnel_xdp(struct xdp_md *ctx, __u32 where, __u32 vlans, __u32 nvlan);
+int sip_tunnel_skb(struct __sk_buff *skb, __u32 where, __u32 vlans, __u32 nvlan);
+
+/* The body of the tunnel subprogram: decapsulate one layer and count what is inside. */
+static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, void *data,
+					       void *end, __u32 where, __u32 vlans, __u32 nvlan)
+{
+	struct cursor c = { .end = end };
+	struct datagram d = {};
+	__u32 l4off = where & 0xffff, dir = (where >> 24) & 1, flags = sip_cfg.flags;
+	struct udphdr *udp;
+	int r;
+
+	/* count_outer() passes an offset within the mask; the mask is for the verifier. */
+	d.l4 = data + (l4off & PAYLOAD_OFF_MAX);
+	d.l4proto = (where >> 16) & 0xff;
+	d.vlan[0] = vlans & 0xffff;
+	d.vlan[1] = vlans >> 16;
+	d.nvlan = nvlan & 3;
+	udp = d.l4;
+	if ((void *)(udp + 1) > end)
+		return 0;
+	if (d.l4proto == IPPROTO_UDP)
+		r = decap_udp(&c, &d, (__u8 *)(udp + 1), flags, bpf_ntohs(udp->source),
+			      bpf_ntohs(udp->dest));
+	else
+		r = decap_ip_proto(&c, &d, flags);
+	if (r != PARSE_NEXT) {
+		count_parse_error(r, dir);
+		return 0;
+	}
+	count_transport(ctx, kind, data, &d, end, dir, 0);
+	return 0;
+}
+
+/*
+ * An outer transport header: count it, or look inside the one tunnel it
+ * may be (IP in IP, GRE, VXLAN, GTP-U; where switched on) and count what
+ * is inside.  One layer only: not inside PPPoE or MPLS already.
+ */
+static __always_inline void count_outer(void *ctx, enum ctx_kind kind, void *data,
+					struct datagram *d, void *end, __u32 dir, int fast)
+{
+	__u32 flags, where, vlans;
+	struct udphdr *udp;
+
+	if (count_transport(ctx, kind, data, d, end, dir, fast) == L4_COUNTED || d->encap)
+		return;
+	flags = sip_cfg.flags;
+	if (d->l4proto == IPPROTO_UDP) {
+		udp = d->l4;
+		if (!((flags & SIPSTAT_CFG_VXLAN) && udp->dest == bpf_htons(SIPSTAT_VXLAN_PORT)) &&
+		    !((flags & SIPSTAT_CFG_GTPU) && (udp->dest == bpf_htons(SIPSTAT_GTPU_PORT) ||
+						      udp->source == bpf_htons(SIPSTAT_GTPU_PORT))))
+			return;
+	} else if (d->l4proto == IPPROTO_TCP || !(flags & (SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE))) {
+		return;
+	}
+	if (d->l4 - data > PAYLOAD_OFF_MAX)
+		return;
+	where = (__u32)(d->l4 - data) | (__u32)d->l4proto << 16 | dir << 24;
+	vlans = d->vlan[0] | (__u32)d->vlan[1] << 16;
+	if (kind == CTX_XDP)
+		sip_tunnel_xdp(ctx, where, vlans, d->nvlan);
+	else
+		sip_tunnel_skb(ctx, where, vlans, d->nvlan);
+}
+
+/*
+ * A PPPoE session or MPLS stack, as a subprogram of its own (sipstat.bpf.c):
+ *   where  offset of the shim | dir << 24, proto: its EtherType,
+ *   vlans, nvlan: the outer frame's tags
+ */
+int sip_shim_xdp(struct xdp_md *ctx, __u32 where, __u32 proto, __u32 vlans, __u32 nvlan);
+int sip_shim_skb(struct __sk_buff *skb, __u32 where, __u32 proto, __u32 vlans, __u32 nvlan);
+
+static __always_inline int shim_from_offsets(void *ctx, enum ctx_kind kind, void *data,
+					     void *end, __u32 where, __u32 proto, __u32 vlans,
+					     __u32 nvlan)
+{
+	struct cursor c = { .end = end };
+	struct datagram d = {};
+	__u32 dir = (where >> 24) & 1;
+	int r;
+
+	/* The caller passes an offset within the mask; the mask is for the verifier. */
+	c.pos = data + ((where & 0xffff) & PAYLOAD_OFF_MAX);
+	d.vlan[0] = vlans & 0xffff;
+	d.vlan[1] = vlans >> 16;
+	d.nvlan = nvlan & 3;
+	r = parse_shim(&c, &d, (__be16)proto);
+	if (r != PARSE_NEXT) {
+		count_parse_error(r, dir);
+		return 0;
+	}
+	count_transport(ctx, kind, data, &d, end, dir, 0);
+	return 0;
 }
 
 /* Untagged IPv4 without options, with room for a whole status line. */
@@ -177,7 +439,7 @@ static __always_inline void count_datagram(void *ctx, enum ctx_kind kind, void *
  * Most SIP traffic is untagged IPv4 without options: one bounds check
  * covers its headers and a status line, and every header sits at a fixed
  * offset.  Everything else takes the general walk in parse.h.  Both end
- * in the same count_datagram().
+ * in the same count_outer().
  */
 static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *data, void *data_end,
 					__u32 dir)
@@ -185,35 +447,47 @@ static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *dat
 	struct cursor c = { .pos = data, .end = data_end };
 	struct datagram d = {};
 	struct iphdr *ip;
+	__u32 where, vlans;
+	__be16 proto;
 	int r;
 
 	ip = data + sizeof(struct ethhdr);
 	if (data + FAST_PAYLOAD_OFF + SIPSTAT_STATUS_PREFIX_LEN <= data_end &&
 	    *(__be16 *)(data + offsetof(struct ethhdr, h_proto)) == bpf_htons(ETH_P_IP) &&
 	    *(__u8 *)ip == 0x45) {
-		if (ip->protocol != IPPROTO_UDP)
+		if (!is_l4_of_interest(ip->protocol))
 			return;
 		if (ip->frag_off & bpf_htons(IP4_OFFSET_MASK)) {
-			count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_FRAGMENTS));
+			if (ip->protocol == IPPROTO_UDP)
+				count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_FRAGMENTS));
 			return;
 		}
-		d.udp = (void *)(ip + 1);
+		d.l4 = (void *)(ip + 1);
+		d.l4proto = ip->protocol;
 		d.ip_end = (void *)ip + bpf_ntohs(ip->tot_len);
 		d.l3 = ip;
 		d.family = 4;
-		d.nvlan = 0;
-		count_datagram(ctx, kind, data, &d, data_end, dir);
+		count_outer(ctx, kind, data, &d, data_end, dir, 1);
 		return;
 	}
 
-	r = parse_to_udp(&c, &d);
-	if (r == PARSE_OTHER)
-		return;
-	if (r != PARSE_NEXT) {
-		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, parse_outcome(r)));
+	r = parse_frame(&c, &d, sip_cfg.flags, &proto);
+	if (r == PARSE_SHIM) {
+		if (c.pos - data > PAYLOAD_OFF_MAX)
+			return;
+		where = (__u32)(c.pos - data) | dir << 24;
+		vlans = d.vlan[0] | (__u32)d.vlan[1] << 16;
+		if (kind == CTX_XDP)
+			sip_shim_xdp(ctx, where, proto, vlans, d.nvlan);
+		else
+			sip_shim_skb(ctx, where, proto, vlans, d.nvlan);
 		return;
 	}
-	count_datagram(ctx, kind, data, &d, data_end, dir);
+	if (r != PARSE_NEXT) {
+		count_parse_error(r, dir);
+		return;
+	}
+	count_outer(ctx, kind, data, &d, data_end, dir, 1);
 }
 
 #endif /* SIPSTAT_BPF_COUNT_H */

@@ -55,14 +55,16 @@ static __always_inline int is_vlan(__be16 proto)
 	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
 }
 
-/* A UDP datagram as the data path needs it. */
+/* A transport header as the data path needs it, with what lies around it. */
 struct datagram {
-	struct udphdr *udp;
+	void *l4;		/* the UDP or TCP header (or a tunnel's, before decap) */
 	void *ip_end;		/* end of the IP packet by its own length field */
 	void *l3;		/* the IP header, for the event path */
-	__u16 vlan[SIPSTAT_MAX_VLAN];	/* VLAN ids, outer first */
+	__u16 vlan[SIPSTAT_MAX_VLAN];	/* VLAN ids of the outer frame, outer first */
 	__u8 nvlan;
 	__u8 family;		/* 4 or 6 */
+	__u8 l4proto;		/* IPPROTO_UDP, IPPROTO_TCP, or a tunnel's protocol */
+	__u8 encap;		/* SIPSTAT_O_ENCAP_* once inside one, else 0 */
 };
 
 /*
@@ -101,13 +103,23 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto, struct dat
 }
 
 /*
+ * Transport protocols the data path looks at: UDP, TCP, and the IP
+ * protocols of the tunnels it can look inside.
+ */
+static __always_inline int is_l4_of_interest(__u8 proto)
+{
+	return proto == IPPROTO_UDP || proto == IPPROTO_TCP || proto == IPPROTO_IPIP ||
+	       proto == IPPROTO_IPV6 || proto == IPPROTO_GRE;
+}
+
+/*
  * IPv4 with any IHL.  On PARSE_NEXT the cursor is at the UDP header and
  * *ip_end is where the IP packet ends by its total length (RFC 791): the
  * bytes after it (Ethernet padding, a trailer) are not part of it.  A
  * total length too small for the UDP header is judged with the UDP
  * header, on a SIP port only.
  */
-static __always_inline int parse_ipv4(struct cursor *c, void **ip_end)
+static __always_inline int parse_ipv4(struct cursor *c, void **ip_end, __u8 *l4proto)
 {
 	struct iphdr *ip = c->pos;
 	__u32 hlen;
@@ -121,11 +133,12 @@ static __always_inline int parse_ipv4(struct cursor *c, void **ip_end)
 		return PARSE_BAD;
 	if (c->pos + hlen > c->end)
 		return PARSE_BAD;
-	if (ip->protocol != IPPROTO_UDP)
+	if (!is_l4_of_interest(ip->protocol))
 		return PARSE_OTHER;
-	/* A later fragment has no UDP header: its ports are unknowable here. */
+	/* A later fragment has no transport header: its ports are unknowable here. */
 	if (ip->frag_off & bpf_htons(IP4_OFFSET_MASK))
-		return PARSE_FRAGMENT;
+		return ip->protocol == IPPROTO_UDP ? PARSE_FRAGMENT : PARSE_OTHER;
+	*l4proto = ip->protocol;
 	*ip_end = c->pos + bpf_ntohs(ip->tot_len);
 	c->pos += hlen;
 	return PARSE_NEXT;
@@ -142,7 +155,7 @@ static __always_inline int is_ipv6_ext(__u8 nh)
  * end of the packet by its payload length (RFC 8200); a jumbogram
  * (payload length 0) cannot cross an Ethernet link and ends right there.
  */
-static __always_inline int parse_ipv6(struct cursor *c, void **ip_end)
+static __always_inline int parse_ipv6(struct cursor *c, void **ip_end, __u8 *l4proto)
 {
 	struct ipv6hdr *ip6 = c->pos;
 	struct ipv6_opt_hdr *opt;
@@ -161,8 +174,10 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end)
 #pragma unroll
 	for (i = 0; i < SIPSTAT_MAX_IPV6_EXT; i++) {
 		/* UDP first: most SIP over IPv6 carries no extension header. */
-		if (nh == IPPROTO_UDP)
+		if (is_l4_of_interest(nh)) {
+			*l4proto = nh;
 			return PARSE_NEXT;
+		}
 		if (nh == IPPROTO_FRAGMENT) {
 			fh = c->pos;
 			if ((void *)(fh + 1) > c->end)
@@ -185,40 +200,272 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end)
 			return PARSE_OTHER;
 		}
 	}
-	if (nh == IPPROTO_UDP)
+	if (is_l4_of_interest(nh)) {
+		*l4proto = nh;
 		return PARSE_NEXT;
+	}
 	return is_ipv6_ext(nh) ? PARSE_TOO_DEEP : PARSE_OTHER;
 }
 
 /*
- * Ethernet, VLAN tags, IPv4 or IPv6, to a UDP header that lies whole in
- * the frame.  PARSE_OTHER for anything that is not IP carrying UDP.
+ * IPv4 or IPv6 by EtherType (or by the version nibble where no EtherType
+ * says, as after MPLS or in GTP-U), to a transport header of interest
+ * that lies whole in the frame (its first 8 bytes: UDP, or TCP's ports).
  */
-static __always_inline int parse_to_udp(struct cursor *c, struct datagram *d)
+static __always_inline int parse_ip(struct cursor *c, struct datagram *d, __be16 proto)
 {
-	__be16 proto;
 	int r;
 
-	d->nvlan = 0;
-	r = parse_eth(c, &proto, d);
-	if (r != PARSE_NEXT)
-		return r;
 	d->l3 = c->pos;
 	if (proto == bpf_htons(ETH_P_IP)) {
 		d->family = 4;
-		r = parse_ipv4(c, &d->ip_end);
+		r = parse_ipv4(c, &d->ip_end, &d->l4proto);
 	} else if (proto == bpf_htons(ETH_P_IPV6)) {
 		d->family = 6;
-		r = parse_ipv6(c, &d->ip_end);
+		r = parse_ipv6(c, &d->ip_end, &d->l4proto);
 	} else {
 		return PARSE_OTHER;
 	}
 	if (r != PARSE_NEXT)
 		return r;
-	d->udp = c->pos;
-	if ((void *)(d->udp + 1) > c->end)
+	d->l4 = c->pos;
+	if (c->pos + 8 > c->end)
 		return PARSE_BAD;
 	return PARSE_NEXT;
+}
+
+/* The EtherType of an IP header at c->pos by its version nibble; 0 when neither. */
+static __always_inline __be16 ip_by_version(const struct cursor *c)
+{
+	const __u8 *v = c->pos;
+
+	if ((void *)(v + 1) > c->end)
+		return 0;
+	if ((*v >> 4) == 4)
+		return bpf_htons(ETH_P_IP);
+	if ((*v >> 4) == 6)
+		return bpf_htons(ETH_P_IPV6);
+	return 0;
+}
+
+#define ETH_P_PPP_SES_BE bpf_htons(0x8864)
+#define ETH_P_MPLS_UC_BE bpf_htons(0x8847)
+#define ETH_P_MPLS_MC_BE bpf_htons(0x8848)
+#define PPP_IP_BE bpf_htons(0x0021)
+#define PPP_IPV6_BE bpf_htons(0x0057)
+
+/*
+ * A PPPoE session header (RFC 2516: 6 bytes, then the 2-byte PPP
+ * protocol) at c->pos: the EtherType of what it carries, or 0.
+ */
+static __always_inline int parse_pppoe(struct cursor *c, __be16 *proto)
+{
+	__u8 *h = c->pos;
+	__be16 ppp;
+
+	if ((void *)(h + 8) > c->end)
+		return PARSE_BAD;
+	if (h[0] != 0x11 || h[1] != 0)	/* version 1, type 1, session data */
+		return PARSE_OTHER;
+	ppp = *(__be16 *)(h + 6);
+	c->pos = h + 8;
+	if (ppp == PPP_IP_BE)
+		*proto = bpf_htons(ETH_P_IP);
+	else if (ppp == PPP_IPV6_BE)
+		*proto = bpf_htons(ETH_P_IPV6);
+	else
+		return PARSE_OTHER;
+	return PARSE_NEXT;
+}
+
+/* An MPLS label stack (RFC 3032), at most SIPSTAT_MAX_MPLS labels, then IP. */
+static __always_inline int parse_mpls(struct cursor *c, __be16 *proto)
+{
+	__u8 *l;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < SIPSTAT_MAX_MPLS; i++) {
+		l = c->pos;
+		if ((void *)(l + 4) > c->end)
+			return PARSE_BAD;
+		c->pos = l + 4;
+		if (l[2] & 1) {	/* bottom of stack */
+			*proto = ip_by_version(c);
+			return *proto ? PARSE_NEXT : PARSE_OTHER;
+		}
+	}
+	return PARSE_TOO_DEEP;
+}
+
+/* parse_frame() stopped at a PPPoE or MPLS header: the caller looks inside. */
+#define PARSE_SHIM 16
+
+/*
+ * Ethernet and VLAN tags to the IP header and a transport header of
+ * interest; PARSE_SHIM, with *proto and the cursor at it, for a PPPoE
+ * session or an MPLS stack that is switched on.
+ */
+static __always_inline int parse_frame(struct cursor *c, struct datagram *d, __u32 flags,
+				       __be16 *proto)
+{
+	int r;
+
+	r = parse_eth(c, proto, d);
+	if (r != PARSE_NEXT)
+		return r;
+	if ((*proto == ETH_P_PPP_SES_BE && (flags & SIPSTAT_CFG_PPPOE)) ||
+	    ((*proto == ETH_P_MPLS_UC_BE || *proto == ETH_P_MPLS_MC_BE) &&
+	     (flags & SIPSTAT_CFG_MPLS)))
+		return PARSE_SHIM;
+	return parse_ip(c, d, *proto);
+}
+
+/* A PPPoE session or MPLS stack at c->pos (EtherType proto), then IP. */
+static __always_inline int parse_shim(struct cursor *c, struct datagram *d, __be16 proto)
+{
+	int r;
+
+	if (proto == ETH_P_PPP_SES_BE) {
+		d->encap = SIPSTAT_O_ENCAP_PPPOE;
+		r = parse_pppoe(c, &proto);
+	} else {
+		d->encap = SIPSTAT_O_ENCAP_MPLS;
+		r = parse_mpls(c, &proto);
+	}
+	if (r != PARSE_NEXT)
+		return r;
+	return parse_ip(c, d, proto);
+}
+
+/* An inner Ethernet frame (VXLAN, Ethernet over GRE): its own tags are not kept. */
+static __always_inline int parse_inner_eth(struct cursor *c, struct datagram *d)
+{
+	struct datagram scratch = {};
+	__be16 proto;
+	int r;
+
+	r = parse_eth(c, &proto, &scratch);
+	if (r != PARSE_NEXT)
+		return r;
+	return parse_ip(c, d, proto);
+}
+
+#define GRE_C 0x8000
+#define GRE_R 0x4000
+#define GRE_K 0x2000
+#define GRE_S 0x1000
+#define GRE_VER 0x0007
+#define ETH_P_TEB_BE bpf_htons(0x6558)
+
+/*
+ * The packet inside an IP-in-IP or GRE header at d->l4: d then describes
+ * the inner IP packet and its transport header.
+ */
+static __always_inline int decap_ip_proto(struct cursor *c, struct datagram *d, __u32 flags)
+{
+	__be16 inner;
+	__u16 gf;
+	__u8 *g;
+
+	c->pos = d->l4;
+	if (d->l4proto == IPPROTO_IPIP || d->l4proto == IPPROTO_IPV6) {
+		if (!(flags & SIPSTAT_CFG_IPIP))
+			return PARSE_OTHER;
+		d->encap = SIPSTAT_O_ENCAP_IPIP;
+		inner = d->l4proto == IPPROTO_IPIP ? bpf_htons(ETH_P_IP) : bpf_htons(ETH_P_IPV6);
+		return parse_ip(c, d, inner);
+	}
+	if (d->l4proto != IPPROTO_GRE || !(flags & SIPSTAT_CFG_GRE))
+		return PARSE_OTHER;
+	d->encap = SIPSTAT_O_ENCAP_GRE;
+	g = c->pos;
+	if ((void *)(g + 4) > c->end)
+		return PARSE_BAD;
+	gf = bpf_ntohs(*(__be16 *)g);
+	/* Version 0 without source routing (RFC 2784, 2890). */
+	if (gf & (GRE_R | GRE_VER))
+		return PARSE_OTHER;
+	inner = *(__be16 *)(g + 2);
+	g += 4 + ((gf & GRE_C) ? 4 : 0) + ((gf & GRE_K) ? 4 : 0) + ((gf & GRE_S) ? 4 : 0);
+	c->pos = g;
+	if ((void *)g > c->end)
+		return PARSE_BAD;
+	if (inner == ETH_P_TEB_BE)
+		return parse_inner_eth(c, d);
+	return parse_ip(c, d, inner);
+}
+
+#define VXLAN_I 0x08
+#define GTPU_MSG_GPDU 0xff
+#define GTPU_FLAGS_ESPN 0x07
+#define GTPU_FLAG_E 0x04
+
+/*
+ * Skip one GTP-U extension header at *g: its length in 4-byte units
+ * first, the next header's type in its last byte.  Nonzero when cut short.
+ */
+static __always_inline int gtpu_ext(struct cursor *c, __u8 **g, __u8 *next)
+{
+	__u8 *h = *g;
+
+	if ((void *)(h + 1) > c->end || !h[0])
+		return 1;
+	h += (__u32)h[0] * 4 - 1;
+	if ((void *)(h + 1) > c->end)
+		return 1;
+	*next = h[0];
+	*g = h + 1;
+	return 0;
+}
+
+/*
+ * The frame inside a VXLAN header (RFC 7348) or the IP packet inside a
+ * GTP-U header (3GPP TS 29.281) in the UDP payload at p: d then
+ * describes the inner packet.
+ */
+static __always_inline int decap_udp(struct cursor *c, struct datagram *d, __u8 *p, __u32 flags,
+				     __u16 sport, __u16 dport)
+{
+	__u8 *g, next;
+
+	c->pos = p;
+	if (dport == SIPSTAT_VXLAN_PORT && (flags & SIPSTAT_CFG_VXLAN)) {
+		d->encap = SIPSTAT_O_ENCAP_VXLAN;
+		if ((void *)(p + 8) > c->end)
+			return PARSE_BAD;
+		if (!(p[0] & VXLAN_I))
+			return PARSE_OTHER;
+		c->pos = p + 8;
+		return parse_inner_eth(c, d);
+	}
+	if ((dport != SIPSTAT_GTPU_PORT && sport != SIPSTAT_GTPU_PORT) ||
+	    !(flags & SIPSTAT_CFG_GTPU))
+		return PARSE_OTHER;
+	d->encap = SIPSTAT_O_ENCAP_GTPU;
+	g = p;
+	if ((void *)(g + 8) > c->end)
+		return PARSE_BAD;
+	/* Version 1, protocol type GTP, a G-PDU: user data. */
+	if ((g[0] >> 4) != 0x3 || g[1] != GTPU_MSG_GPDU)
+		return PARSE_OTHER;
+	if (!(g[0] & GTPU_FLAGS_ESPN)) {
+		c->pos = g + 8;
+	} else {
+		if ((void *)(g + 12) > c->end)
+			return PARSE_BAD;
+		next = (g[0] & GTPU_FLAG_E) ? g[11] : 0;
+		g += 12;
+		_Static_assert(SIPSTAT_MAX_GTPU_EXT == 2, "one gtpu_ext() per extension header");
+		if (next && gtpu_ext(c, &g, &next))
+			return PARSE_BAD;
+		if (next && gtpu_ext(c, &g, &next))
+			return PARSE_BAD;
+		if (next)
+			return PARSE_TOO_DEEP;
+		c->pos = g;
+	}
+	return parse_ip(c, d, ip_by_version(c));
 }
 
 #endif /* SIPSTAT_BPF_PARSE_H */

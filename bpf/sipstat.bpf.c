@@ -21,16 +21,13 @@
  * Offsets are bounded so that off plus the search stays below the 64 KiB
  * the verifier accepts as a packet offset.
  */
-#define PAYLOAD_OFF_MAX 0x3fff
 
 __noinline __u32 cseq_method_xdp(struct xdp_md *ctx, __u32 off, __u32 len)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 
-	if (off > PAYLOAD_OFF_MAX)
-		return SIPSTAT_M_UNKNOWN;
-	return cseq_method(data + off, end, len);
+	return cseq_method(data + (off & PAYLOAD_OFF_MAX), end, len);
 }
 
 __noinline __u32 cseq_method_skb(struct __sk_buff *skb, __u32 off, __u32 len)
@@ -38,9 +35,50 @@ __noinline __u32 cseq_method_skb(struct __sk_buff *skb, __u32 off, __u32 len)
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
 
-	if (off > PAYLOAD_OFF_MAX)
-		return SIPSTAT_M_UNKNOWN;
-	return cseq_method(data + off, end, len);
+	return cseq_method(data + (off & PAYLOAD_OFF_MAX), end, len);
+}
+
+/* Count a SIP payload found off the fast path (see count.h: deliver()). */
+__noinline int sip_payload_xdp(struct xdp_md *ctx, __u32 where, __u32 lens, __u32 meta,
+			       __u32 vlans)
+{
+	return payload_from_offsets(ctx, CTX_XDP, (void *)(long)ctx->data,
+				    (void *)(long)ctx->data_end, where, lens, meta, vlans);
+}
+
+__noinline int sip_payload_skb(struct __sk_buff *skb, __u32 where, __u32 lens, __u32 meta,
+			       __u32 vlans)
+{
+	return payload_from_offsets(skb, CTX_SKB, (void *)(long)skb->data,
+				    (void *)(long)skb->data_end, where, lens, meta, vlans);
+}
+
+/* Look inside one tunnel (see count.h: count_outer()). */
+__noinline int sip_tunnel_xdp(struct xdp_md *ctx, __u32 where, __u32 vlans, __u32 nvlan)
+{
+	return tunnel_from_offsets(ctx, CTX_XDP, (void *)(long)ctx->data,
+				   (void *)(long)ctx->data_end, where, vlans, nvlan);
+}
+
+__noinline int sip_tunnel_skb(struct __sk_buff *skb, __u32 where, __u32 vlans, __u32 nvlan)
+{
+	return tunnel_from_offsets(skb, CTX_SKB, (void *)(long)skb->data,
+				   (void *)(long)skb->data_end, where, vlans, nvlan);
+}
+
+/* Look past a PPPoE or MPLS header (see count.h: count_frame()). */
+__noinline int sip_shim_xdp(struct xdp_md *ctx, __u32 where, __u32 proto, __u32 vlans,
+			    __u32 nvlan)
+{
+	return shim_from_offsets(ctx, CTX_XDP, (void *)(long)ctx->data,
+				 (void *)(long)ctx->data_end, where, proto, vlans, nvlan);
+}
+
+__noinline int sip_shim_skb(struct __sk_buff *skb, __u32 where, __u32 proto, __u32 vlans,
+			    __u32 nvlan)
+{
+	return shim_from_offsets(skb, CTX_SKB, (void *)(long)skb->data,
+				 (void *)(long)skb->data_end, where, proto, vlans, nvlan);
 }
 
 SEC("xdp")

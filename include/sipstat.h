@@ -96,6 +96,19 @@ enum sipstat_outcome {
 	SIPSTAT_O_EVENTS_SENT,	/* event written to the ring buffer */
 	SIPSTAT_O_EVENTS_LIMITED, /* not sent: over the per-CPU rate limit */
 	SIPSTAT_O_EVENTS_LOST,	/* not sent: the ring buffer was full */
+	/* SIP over TCP (row SIPSTAT_M_UNKNOWN): a segment with payload on a SIP
+	 * port is counted here and, when its payload starts with a start line,
+	 * as a request or response too; otherwise as tcp_unparsed, not other. */
+	SIPSTAT_O_TCP_SEGMENTS,	/* TCP segments with payload on a SIP port */
+	SIPSTAT_O_TCP_UNPARSED,	/* ... whose payload does not start a SIP message */
+	/* SIP-port datagrams and segments found inside one encapsulation
+	 * (row SIPSTAT_M_UNKNOWN), counted besides what they hold. */
+	SIPSTAT_O_ENCAP_IPIP,	/* IPv4/IPv6 in IPv4/IPv6 (IP protocols 4, 41) */
+	SIPSTAT_O_ENCAP_GRE,	/* GRE (RFC 2784/2890), IP or Ethernet inside */
+	SIPSTAT_O_ENCAP_VXLAN,	/* VXLAN (RFC 7348, UDP 4789) */
+	SIPSTAT_O_ENCAP_GTPU,	/* GTP-U (3GPP TS 29.281, UDP 2152) */
+	SIPSTAT_O_ENCAP_PPPOE,	/* PPPoE session (RFC 2516, EtherType 0x8864) */
+	SIPSTAT_O_ENCAP_MPLS,	/* MPLS label stack (RFC 3032) */
 	SIPSTAT_O_MAX,
 };
 
@@ -142,7 +155,22 @@ struct sipstat_ports {
  * attached, word by word.
  */
 #define SIPSTAT_CFG_METHODS (1u << 0)	/* read the CSeq method of responses */
-#define SIPSTAT_CFG_DEFAULT SIPSTAT_CFG_METHODS
+#define SIPSTAT_CFG_TCP (1u << 1)	/* SIP over TCP: segments that start a message */
+#define SIPSTAT_CFG_IPIP (1u << 2)	/* look inside one layer of each: */
+#define SIPSTAT_CFG_GRE (1u << 3)
+#define SIPSTAT_CFG_VXLAN (1u << 4)
+#define SIPSTAT_CFG_GTPU (1u << 5)
+#define SIPSTAT_CFG_PPPOE (1u << 6)
+#define SIPSTAT_CFG_MPLS (1u << 7)
+#define SIPSTAT_CFG_ENCAP (SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE | SIPSTAT_CFG_VXLAN |         \
+			   SIPSTAT_CFG_GTPU | SIPSTAT_CFG_PPPOE | SIPSTAT_CFG_MPLS)
+#define SIPSTAT_CFG_DEFAULT (SIPSTAT_CFG_METHODS | SIPSTAT_CFG_TCP | SIPSTAT_CFG_ENCAP)
+
+/* Fixed bounds of the encapsulations (verifier-friendly, in the README). */
+#define SIPSTAT_MAX_MPLS 4		/* labels in a stack */
+#define SIPSTAT_MAX_GTPU_EXT 2		/* GTP-U extension headers */
+#define SIPSTAT_VXLAN_PORT 4789
+#define SIPSTAT_GTPU_PORT 2152
 
 struct sipstat_cfg {
 	__u64 event_codes[(SIPSTAT_CODE_SLOTS + 63) / 64];	/* bit per status code */

@@ -131,7 +131,7 @@ static void put_l4(uint8_t *p, const struct frame_spec *s, uint32_t pseudo)
 		put16(p + 2, s->dport);
 		put32(p + 4, 1);		/* seq */
 		put32(p + 8, 1);		/* ack */
-		p[12] = (TCP_HLEN / 4) << 4;
+		p[12] = (uint8_t)((s->tcp_doff ? s->tcp_doff : TCP_HLEN / 4) << 4);
 		p[13] = 0x18;			/* PSH | ACK */
 		put16(p + 14, 65535);		/* window */
 		put16(p + 16, 0);

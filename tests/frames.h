@@ -87,6 +87,8 @@ struct frame_spec {
 	uint16_t sport, dport;
 	bool udp_len_set;		/* write udp_len instead of the real length */
 	uint16_t udp_len;
+	uint8_t tcp_doff;		/* nonzero: TCP data offset in 32-bit words (the */
+					/* payload then starts with the options) */
 	bool ip_len_set;		/* write ip_len as the IPv4 total length or the */
 	uint16_t ip_len;		/* IPv6 payload length (the bytes stay as built) */
 

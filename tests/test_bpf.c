@@ -49,19 +49,31 @@ struct prog {
 };
 static struct prog cur;
 
-/* What one frame must count: nothing, or one slot of one row. */
+/*
+ * What one frame must count: nothing, or one slot of one row, and up to
+ * two outcomes besides in the row of no method (what carried it: an
+ * encapsulation, TCP); 0 in extra means none (slot 0 is requests, never
+ * an extra).
+ */
 struct want {
 	int slot;		/* -1: nothing at all */
 	int method;		/* enum sipstat_method */
+	int extra[2];
 };
 
-#define NONE { -1, SIPSTAT_M_UNKNOWN }
+#define NONE { -1, SIPSTAT_M_UNKNOWN, { 0, 0 } }
+/* The same, carried in a tunnel or TCP (x, y: outcomes counted besides). */
+#define RX(code, x) { (code), SIPSTAT_M_INVITE, { SIPSTAT_O_##x, 0 } }
+#define RXY(code, x, y) { (code), SIPSTAT_M_INVITE, { SIPSTAT_O_##x, SIPSTAT_O_##y } }
+#define OX(o, x) { SIPSTAT_O_##o, SIPSTAT_M_UNKNOWN, { SIPSTAT_O_##x, 0 } }
+#define REQX(m, x) { SIPSTAT_O_REQUESTS, SIPSTAT_M_##m, { SIPSTAT_O_##x, 0 } }
+
 /* A response whose CSeq names INVITE (OK200 and most tables), or none. */
-#define R(code) { (code), SIPSTAT_M_INVITE }
-#define RU(code) { (code), SIPSTAT_M_UNKNOWN }
-#define RM(code, m) { (code), SIPSTAT_M_##m }
-#define O(x) { SIPSTAT_O_##x, SIPSTAT_M_UNKNOWN }
-#define REQ(m) { SIPSTAT_O_REQUESTS, SIPSTAT_M_##m }
+#define R(code) { (code), SIPSTAT_M_INVITE, { 0, 0 } }
+#define RU(code) { (code), SIPSTAT_M_UNKNOWN, { 0, 0 } }
+#define RM(code, m) { (code), SIPSTAT_M_##m, { 0, 0 } }
+#define O(x) { SIPSTAT_O_##x, SIPSTAT_M_UNKNOWN, { 0, 0 } }
+#define REQ(m) { SIPSTAT_O_REQUESTS, SIPSTAT_M_##m, { 0, 0 } }
 
 static const char *const outcome_names[SIPSTAT_O_MAX] = {
 	[SIPSTAT_O_REQUESTS] = "requests",	[SIPSTAT_O_MALFORMED] = "malformed",
@@ -70,6 +82,10 @@ static const char *const outcome_names[SIPSTAT_O_MAX] = {
 	[SIPSTAT_O_TOO_DEEP] = "too_deep",	[SIPSTAT_O_EVENTS_SENT] = "events_sent",
 	[SIPSTAT_O_EVENTS_LIMITED] = "events_limited",
 	[SIPSTAT_O_EVENTS_LOST] = "events_lost",
+	[SIPSTAT_O_TCP_SEGMENTS] = "tcp_segments", [SIPSTAT_O_TCP_UNPARSED] = "tcp_unparsed",
+	[SIPSTAT_O_ENCAP_IPIP] = "encap_ipip",	[SIPSTAT_O_ENCAP_GRE] = "encap_gre",
+	[SIPSTAT_O_ENCAP_VXLAN] = "encap_vxlan", [SIPSTAT_O_ENCAP_GTPU] = "encap_gtpu",
+	[SIPSTAT_O_ENCAP_PPPOE] = "encap_pppoe", [SIPSTAT_O_ENCAP_MPLS] = "encap_mpls",
 };
 
 static const char *const method_names[SIPSTAT_M_MAX] = {
@@ -206,8 +222,10 @@ static bool run_frame(const char *case_name, const void *frame, size_t len, stru
 	for (k = 0; k < SIPSTAT_COUNT_KEYS; k++) {
 		unsigned int dir = k / (SIPSTAT_M_MAX * SIPSTAT_ROW_SLOTS);
 		unsigned int m = k / SIPSTAT_ROW_SLOTS % SIPSTAT_M_MAX;
+		bool extra = (w.extra[0] && k == SIPSTAT_KEY(cur.dir, 0, w.extra[0])) ||
+			     (w.extra[1] && k == SIPSTAT_KEY(cur.dir, 0, w.extra[1]));
 
-		CHECK_EQ_U64(after[k] - before[k], k == want_key || k == event_key,
+		CHECK_EQ_U64(after[k] - before[k], k == want_key || k == event_key || extra,
 			     "dir %u method %u %s", dir, m, slot_name((int)(k % SIPSTAT_ROW_SLOTS)));
 	}
 out:
@@ -316,10 +334,30 @@ static const struct tcase layer_cases[] = {
 	  { PORTS(5060, 40000), OK200 }, R(200) },
 	{ "udp destination port 5060 only: response 200",
 	  { PORTS(40000, 5060), OK200 }, R(200) },
-	{ "tcp 5060 with a status line: not counted",
-	  { SIPP, OK200, .l4 = FR_L4_TCP }, NONE },
-	{ "tcp 5060 ipv6 with a status line: not counted",
-	  { V6, SIPP, OK200, .l4 = FR_L4_TCP }, NONE },
+	{ "tcp 5060 with a status line: response 200 and a segment",
+	  { SIPP, OK200, .l4 = FR_L4_TCP }, RX(200, TCP_SEGMENTS) },
+	{ "tcp 5060 ipv6 with a status line: response 200 and a segment",
+	  { V6, SIPP, OK200, .l4 = FR_L4_TCP }, RX(200, TCP_SEGMENTS) },
+	{ "tcp 5060: a segment that starts no message -> tcp_unparsed",
+	  { SIPP, PL("a=rtpmap:0 PCMU/8000\r\n"), .l4 = FR_L4_TCP },
+	  OX(TCP_UNPARSED, TCP_SEGMENTS) },
+	{ "tcp 5060: a request -> requests of INVITE and a segment",
+	  { SIPP, PL("INVITE sip:b@x SIP/2.0\r\n"), .l4 = FR_L4_TCP },
+	  REQX(INVITE, TCP_SEGMENTS) },
+	{ "tcp 5060: no payload (an ACK): nothing",
+	  { SIPP, .l4 = FR_L4_TCP }, NONE },
+	{ "tcp 5060: 12 bytes of options, response 200",
+	  { SIPP, PL("\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
+		     "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n"), .l4 = FR_L4_TCP, .tcp_doff = 8 },
+	  RX(200, TCP_SEGMENTS) },
+	{ "tcp 5060: data offset 4 -> bad_header",
+	  { SIPP, OK200, .l4 = FR_L4_TCP, .tcp_doff = 4 }, O(BAD_HEADER) },
+	{ "tcp 5060: data offset past the ip packet -> bad_header",
+	  { SIPP, PL("SIP/"), .l4 = FR_L4_TCP, .tcp_doff = 15, .pad_to = 120 }, O(BAD_HEADER) },
+	{ "tcp 5070 <-> 5070 with a status line: nothing",
+	  { PORTS(5070, 5070), OK200, .l4 = FR_L4_TCP }, NONE },
+	{ "tcp 5060 behind two vlan tags, response 200",
+	  { SIPP, OK200, .l4 = FR_L4_TCP, .n_vlan = 2 }, RX(200, TCP_SEGMENTS) },
 	{ "arp: frames only", { .l3 = FR_L3_ARP, .pad_to = 60 }, NONE },
 	{ "raw ethertype 0x88b5 with a status line: frames only",
 	  { .l3 = FR_L3_RAW, .ethertype = 0x88b5, OK200 }, NONE },
@@ -781,6 +819,200 @@ out:
 		 h_failures == fails);
 }
 
+/*
+ * Frames in a tunnel, built by composition: the inner packet (or frame)
+ * from frame_build, carried as the raw payload of the outer one.
+ */
+#define INNER_OK200 "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n"
+
+/* The inner IP packet (no Ethernet header) of a SIP 200 on UDP 5060, into buf. */
+static size_t inner_ip(__u8 *buf, size_t cap, bool v6, uint16_t dport)
+{
+	__u8 frame[FRAME_CAP];
+	struct frame_spec s;
+	size_t n;
+
+	frame_spec_init(&s);
+	s.l3 = v6 ? FR_L3_IPV6 : FR_L3_IPV4;
+	s.sport = s.dport = dport;
+	s.payload = INNER_OK200;
+	s.payload_len = strlen(INNER_OK200);
+	n = frame_build(frame, sizeof(frame), &s);
+	if (n <= 14 || n - 14 > cap)
+		return 0;
+	memcpy(buf, frame + 14, n - 14);
+	return n - 14;
+}
+
+/* The whole inner Ethernet frame, with n_vlan tags. */
+static size_t inner_eth(__u8 *buf, size_t cap, int n_vlan)
+{
+	struct frame_spec s;
+
+	frame_spec_init(&s);
+	s.n_vlan = n_vlan;
+	s.payload = INNER_OK200;
+	s.payload_len = strlen(INNER_OK200);
+	return frame_build(buf, cap, &s);
+}
+
+/* Outer header bytes, then the inner bytes, as one raw payload. */
+static size_t join(__u8 *out, const void *hdr, size_t hlen, const __u8 *in, size_t ilen)
+{
+	memcpy(out, hdr, hlen);
+	memcpy(out + hlen, in, ilen);
+	return hlen + ilen;
+}
+
+struct tunnel_case {
+	const char *name;
+	struct frame_spec outer;	/* payload set by the test */
+	const __u8 *hdr;		/* tunnel header in front of the inner bytes */
+	size_t hlen;
+	int inner;			/* 4, 6: an IP packet; 'e': an Ethernet frame */
+	int inner_vlans;
+	uint16_t inner_dport;		/* 0: 5060 */
+	struct want want;
+};
+
+static const __u8 gre_ip4[] = { 0x00, 0x00, 0x08, 0x00 };
+static const __u8 gre_ip6[] = { 0x00, 0x00, 0x86, 0xdd };
+static const __u8 gre_cks[] = { 0xb0, 0x00, 0x08, 0x00, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 7 };
+static const __u8 gre_teb[] = { 0x20, 0x00, 0x65, 0x58, 0, 0, 0, 9 };
+static const __u8 gre_v1[] = { 0x00, 0x01, 0x08, 0x00 };
+static const __u8 vxlan[] = { 0x08, 0, 0, 0, 0, 0, 0x2a, 0 };
+static const __u8 vxlan_noi[] = { 0x00, 0, 0, 0, 0, 0, 0x2a, 0 };
+static const __u8 gtpu[] = { 0x30, 0xff, 0x00, 0x40, 0, 0, 0, 1 };
+static const __u8 gtpu_seq[] = { 0x32, 0xff, 0x00, 0x44, 0, 0, 0, 1, 0, 5, 0, 0 };
+/* E flag, next type 0x85 (PDU session container): one 4-byte extension, then none. */
+static const __u8 gtpu_ext[] = { 0x34, 0xff, 0x00, 0x48, 0, 0, 0, 1, 0, 0, 0, 0x85,
+				 1, 0x10, 0x09, 0 };
+static const __u8 gtpu_echo[] = { 0x30, 0x01, 0x00, 0x40, 0, 0, 0, 1 };
+static const __u8 pppoe_ip4[] = { 0x11, 0x00, 0x12, 0x34, 0x00, 0x40, 0x00, 0x21 };
+static const __u8 pppoe_ip6[] = { 0x11, 0x00, 0x12, 0x34, 0x00, 0x40, 0x00, 0x57 };
+static const __u8 pppoe_lcp[] = { 0x11, 0x00, 0x12, 0x34, 0x00, 0x40, 0xc0, 0x21 };
+static const __u8 mpls1[] = { 0x00, 0x01, 0x01, 0x40 };
+static const __u8 mpls3[] = { 0x00, 0x01, 0x00, 0x40, 0x00, 0x02, 0x00, 0x40, 0x00, 0x03, 0x01, 0x40 };
+static const __u8 mpls5[] = { 0, 1, 0, 64, 0, 2, 0, 64, 0, 3, 0, 64, 0, 4, 0, 64, 0, 5, 1, 64 };
+
+#define IPPROTO(p) .l4 = FR_L4_RAW, .ip_proto = (p)
+#define ETYPE(t) .l3 = FR_L3_RAW, .ethertype = (t)
+#define HDR(h) .hdr = (h), .hlen = sizeof(h)
+
+static const struct tunnel_case tunnel_cases[] = {
+	{ "ipip: ipv4 in ipv4, response 200", { IPPROTO(4) }, NULL, 0, 4, 0, 0,
+	  RX(200, ENCAP_IPIP) },
+	{ "ipip: ipv6 in ipv4, response 200", { IPPROTO(41) }, NULL, 0, 6, 0, 0,
+	  RX(200, ENCAP_IPIP) },
+	{ "ipip: ipv4 in ipv6, response 200", { V6, IPPROTO(4) }, NULL, 0, 4, 0, 0,
+	  RX(200, ENCAP_IPIP) },
+	{ "ipip: ipv6 in ipv6 behind a vlan tag, response 200",
+	  { V6, IPPROTO(41), .n_vlan = 1 }, NULL, 0, 6, 0, 0, RX(200, ENCAP_IPIP) },
+	{ "ipip: inner udp off the sip ports: nothing", { IPPROTO(4) }, NULL, 0, 4, 0, 5070,
+	  NONE },
+	{ "gre: ipv4 inside, response 200", { IPPROTO(47) }, HDR(gre_ip4), 4, 0, 0,
+	  RX(200, ENCAP_GRE) },
+	{ "gre: ipv6 inside, response 200", { IPPROTO(47) }, HDR(gre_ip6), 6, 0, 0,
+	  RX(200, ENCAP_GRE) },
+	{ "gre: checksum, key and sequence, response 200", { IPPROTO(47) }, HDR(gre_cks), 4, 0,
+	  0, RX(200, ENCAP_GRE) },
+	{ "gre: ethernet inside (key), response 200", { IPPROTO(47) }, HDR(gre_teb), 'e', 0, 0,
+	  RX(200, ENCAP_GRE) },
+	{ "gre: ethernet with a vlan tag inside, response 200", { IPPROTO(47) }, HDR(gre_teb),
+	  'e', 1, 0, RX(200, ENCAP_GRE) },
+	{ "gre: version 1 (pptp): nothing", { IPPROTO(47) }, HDR(gre_v1), 4, 0, 0, NONE },
+	{ "gre: over ipv6, response 200", { V6, IPPROTO(47) }, HDR(gre_ip4), 4, 0, 0,
+	  RX(200, ENCAP_GRE) },
+	{ "vxlan: ethernet inside, response 200", { PORTS(40000, 4789) }, HDR(vxlan), 'e', 0, 0,
+	  RX(200, ENCAP_VXLAN) },
+	{ "vxlan: without the I flag: nothing", { PORTS(40000, 4789) }, HDR(vxlan_noi), 'e', 0,
+	  0, NONE },
+	{ "gtpu: ipv4 inside, response 200", { PORTS(2152, 2152) }, HDR(gtpu), 4, 0, 0,
+	  RX(200, ENCAP_GTPU) },
+	{ "gtpu: ipv6 inside, response 200", { PORTS(2152, 2152) }, HDR(gtpu), 6, 0, 0,
+	  RX(200, ENCAP_GTPU) },
+	{ "gtpu: sequence number, response 200", { PORTS(2152, 2152) }, HDR(gtpu_seq), 4, 0, 0,
+	  RX(200, ENCAP_GTPU) },
+	{ "gtpu: pdu session container, response 200", { PORTS(2152, 2152) }, HDR(gtpu_ext), 4,
+	  0, 0, RX(200, ENCAP_GTPU) },
+	{ "gtpu: echo request: nothing", { PORTS(2152, 2152) }, HDR(gtpu_echo), 4, 0, 0, NONE },
+	{ "pppoe: ipv4 inside, response 200", { ETYPE(0x8864) }, HDR(pppoe_ip4), 4, 0, 0,
+	  RX(200, ENCAP_PPPOE) },
+	{ "pppoe: ipv6 inside, response 200", { ETYPE(0x8864) }, HDR(pppoe_ip6), 6, 0, 0,
+	  RX(200, ENCAP_PPPOE) },
+	{ "pppoe: lcp: nothing", { ETYPE(0x8864) }, HDR(pppoe_lcp), 4, 0, 0, NONE },
+	{ "mpls: one label, response 200", { ETYPE(0x8847) }, HDR(mpls1), 4, 0, 0,
+	  RX(200, ENCAP_MPLS) },
+	{ "mpls: three labels, ipv6 inside, response 200", { ETYPE(0x8847) }, HDR(mpls3), 6, 0,
+	  0, RX(200, ENCAP_MPLS) },
+	{ "mpls: five labels -> too_deep", { ETYPE(0x8847) }, HDR(mpls5), 4, 0, 0, O(TOO_DEEP) },
+	{ "gre: cut inside the gre header -> bad_header", { IPPROTO(47) }, gre_cks, 10, 0, 0, 0,
+	  O(BAD_HEADER) },
+};
+
+/* One tunnel case: the inner bytes after the tunnel header, as the outer payload. */
+static void run_tunnel(const struct tunnel_case *t)
+{
+	static __u8 in[FRAME_CAP], pl[FRAME_CAP];
+	struct frame_spec s = t->outer;
+	size_t n = 0;
+
+	if (t->inner == 4 || t->inner == 6)
+		n = inner_ip(in, sizeof(in), t->inner == 6, t->inner_dport ? t->inner_dport : 5060);
+	else if (t->inner == 'e')
+		n = inner_eth(in, sizeof(in), t->inner_vlans);
+	if (!s.sport && !s.dport && s.l4 != FR_L4_RAW && s.l3 != FR_L3_RAW)
+		s.sport = s.dport = 5060;
+	s.payload = pl;
+	s.payload_len = join(pl, t->hdr, t->hlen, in, n);
+	run_spec(t->name, &s, t->want);
+}
+
+static void test_tunnels(void)
+{
+	struct sipstat_cfg *cfg = &skel->data_sip_cfg->sip_cfg;
+	__u32 saved = cfg->flags;
+	struct tunnel_case off;
+	size_t i;
+
+	for (i = 0; i < sizeof(tunnel_cases) / sizeof(tunnel_cases[0]); i++)
+		run_tunnel(&tunnel_cases[i]);
+
+	/* Each encapsulation can be switched off: then nothing inside counts. */
+	cfg->flags = saved & ~SIPSTAT_CFG_ENCAP;
+	for (i = 0; i < sizeof(tunnel_cases) / sizeof(tunnel_cases[0]); i++) {
+		char name[160];
+
+		off = tunnel_cases[i];
+		if (off.want.slot < 0 || off.want.slot == SIPSTAT_O_TOO_DEEP ||
+		    off.want.slot == SIPSTAT_O_BAD_HEADER)
+			continue;
+		snprintf(name, sizeof(name), "switched off: %s: nothing", off.name);
+		off.name = name;
+		off.want = (struct want)NONE;
+		run_tunnel(&off);
+	}
+	cfg->flags = saved;
+
+	/* TCP switched off: a segment with a status line is not looked at. */
+	{
+		struct frame_spec s;
+
+		frame_spec_init(&s);
+		s.l4 = FR_L4_TCP;
+		s.payload = INNER_OK200;
+		s.payload_len = strlen(INNER_OK200);
+		cfg->flags = saved & ~SIPSTAT_CFG_TCP;
+		run_spec("switched off: tcp 5060 with a status line: nothing", &s,
+			 (struct want)NONE);
+		cfg->flags = saved & ~SIPSTAT_CFG_METHODS;
+		s.l4 = FR_L4_UDP;
+		run_spec("switched off: methods: response 200 in the unknown row", &s,
+			 (struct want)RU(200));
+		cfg->flags = saved;
+	}
+}
+
 /* What the event tests read back from the ring buffer. */
 struct seen_events {
 	int n;
@@ -994,6 +1226,7 @@ int main(int argc, char **argv)
 			test_truncation();
 			test_requests();
 			test_cseq();
+			test_tunnels();
 			test_port_set();
 			test_events();
 		}
