@@ -42,7 +42,7 @@ fi
 # Build commands, without building: the flags come and go as documented.
 cd "$SST_ROOT" || exit 1
 dry() {
-	make --no-print-directory -n -B O="$T/o" "$@" "$T/o/user/main.o" "$T/o/sipstat" 2>/dev/null
+	make --no-print-directory -n -B O="$T/o" "$@" "$T/o/cli/main.o" "$T/o/sipstat" 2>/dev/null
 }
 dry >"$T/default" 
 dry HARDEN_CFLAGS= HARDEN_LDFLAGS= >"$T/off"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# Static analysis, as make check runs it: clang-tidy over user/, tests/
+# Static analysis, as make check runs it: clang-tidy over lib/, cli/, tests/
 # and bpf/ (the XDP side with -target bpf), then cppcheck; configuration
 # in .clang-tidy, bpf/.clang-tidy and tests/lint/.  Any finding fails.
 # Findings in the files make check lists as pending (under active work
