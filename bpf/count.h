@@ -153,6 +153,92 @@ int sip_payload_skb(struct __sk_buff *skb, __u32 where, __u32 lens, __u32 meta, 
 #define PAYLOAD_OFF_MAX 0x3fff
 
 /*
+ * Per peer and per failing address, as a subprogram of its own
+ * (sipstat.bpf.c), called for responses when either is on:
+ *   where  IP header offset | dir << 16 | family << 24
+ *   what   code | method << 16
+ */
+int sip_remote_xdp(struct xdp_md *ctx, __u32 where, __u32 what);
+int sip_remote_skb(struct __sk_buff *skb, __u32 where, __u32 what);
+
+/* Add one to a per-CPU hash value, making it if it is not there; nonzero when full. */
+static __always_inline int hash_count(void *map, const void *key)
+{
+	__u64 one = 1, *v;
+	int e;
+
+	v = bpf_map_lookup_elem(map, key);
+	if (v) {
+		(*v)++;
+		return 0;
+	}
+	e = bpf_map_update_elem(map, key, &one, BPF_NOEXIST);
+	if (e == -17 /* EEXIST: another CPU made it first */) {
+		v = bpf_map_lookup_elem(map, key);
+		if (v)
+			(*v)++;
+		return 0;
+	}
+	return e;
+}
+
+/* The body of the remote subprogram: the far end's address, its peer, its failures. */
+static __always_inline int remote_from_offsets(void *data, void *end, __u32 where, __u32 what)
+{
+	struct sipstat_peer_prefix pk = { .prefixlen = 128 };
+	struct sipstat_failing_key fk = {};
+	__u32 dir = (where >> 16) & 1, family = (where >> 24) & 0xff, flags = sip_cfg.flags;
+	__u32 code = what & 0xffff, method = (what >> 16) & 0xf, peer = 0, key, *id;
+	__u8 *ip = data + ((where & 0xffff) & PAYLOAD_OFF_MAX);
+
+	/* The remote end: the source of what was received, the destination of what was sent. */
+	if (family == 4) {
+		if ((void *)(ip + sizeof(struct iphdr)) > end)
+			return 0;
+		pk.addr[10] = 0xff;
+		pk.addr[11] = 0xff;
+		__builtin_memcpy(&pk.addr[12], ip + (dir == SIPSTAT_DIR_IN ? 12 : 16), 4);
+	} else if (family == 6) {
+		if ((void *)(ip + sizeof(struct ipv6hdr)) > end)
+			return 0;
+		__builtin_memcpy(pk.addr, ip + (dir == SIPSTAT_DIR_IN ? 8 : 24), 16);
+	} else {
+		return 0;
+	}
+	if (flags & SIPSTAT_CFG_PEERS) {
+		id = bpf_map_lookup_elem(&sip_peers, &pk);
+		if (id && *id <= SIPSTAT_PEERS_MAX)
+			peer = *id;
+		key = SIPSTAT_PEER_KEY(dir, peer, method, code);
+		if (hash_count(&sip_peer_counts, &key))
+			count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_PEER_OVERFLOW));
+	}
+	if ((flags & SIPSTAT_CFG_FAILING) && code >= 400 && code <= SIPSTAT_CODE_MAX) {
+		__builtin_memcpy(fk.addr, pk.addr, 16);
+		fk.dir = dir;
+		fk.cls = code / 100;
+		hash_count(&sip_failing, &fk);
+	}
+	return 0;
+}
+
+static __always_inline void count_remote(void *ctx, enum ctx_kind kind, void *data,
+					 const struct datagram *d, __u32 dir, __u32 method,
+					 __u32 code)
+{
+	__u32 where, what;
+
+	if (d->l3 - data > PAYLOAD_OFF_MAX)
+		return;
+	where = (__u32)(d->l3 - data) | dir << 16 | (__u32)d->family << 24;
+	what = code | method << 16;
+	if (kind == CTX_XDP)
+		sip_remote_xdp(ctx, where, what);
+	else
+		sip_remote_skb(ctx, where, what);
+}
+
+/*
  * Classify a SIP payload p of len bytes and count it: in the row of its
  * direction and method, and once more as what carried it (an
  * encapsulation, TCP).  tcp: a segment's payload that starts no SIP
@@ -162,7 +248,7 @@ static __always_inline void count_payload(void *ctx, enum ctx_kind kind, void *d
 					  const struct datagram *d, __u8 *p, void *end, __u32 len,
 					  __u32 dir, int tcp)
 {
-	__u32 off, method;
+	__u32 off, method, flags;
 
 	if (d->encap)
 		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, d->encap));
@@ -178,6 +264,9 @@ static __always_inline void count_payload(void *ctx, enum ctx_kind kind, void *d
 	/* A response: off is its code; the row is the method of its CSeq. */
 	method = response_method(ctx, kind, data, p, len);
 	count_key(SIPSTAT_KEY(dir, method, off));
+	flags = sip_cfg.flags;
+	if ((flags & SIPSTAT_CFG_PEERS) || (off >= 400 && (flags & SIPSTAT_CFG_FAILING)))
+		count_remote(ctx, kind, data, d, dir, method, off);
 	if (event_wanted(off))
 		send_event(d, end, dir, method, off);
 }

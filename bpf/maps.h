@@ -75,6 +75,30 @@ struct {
 	__type(value, struct event_bucket);
 } sip_evbucket SEC(".maps");
 
+/* Named peers by prefix, and responses counted per peer (include/sipstat.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SIPSTAT_PEER_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct sipstat_peer_prefix);
+	__type(value, __u32);
+} sip_peers SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SIPSTAT_PEER_COUNT_KEYS);
+	__type(key, __u32);
+	__type(value, __u64);
+} sip_peer_counts SEC(".maps");
+
+/* Remote addresses that send failures, by class: the busiest kept. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, SIPSTAT_FAILING_MAX);
+	__type(key, struct sipstat_failing_key);
+	__type(value, __u64);
+} sip_failing SEC(".maps");
+
 static __always_inline int port_is_sip(__u16 port)
 {
 	return (int)((sip_ports.w[port >> 6] >> (port & 63)) & 1);

@@ -81,6 +81,19 @@ __noinline int sip_shim_skb(struct __sk_buff *skb, __u32 where, __u32 proto, __u
 				 (void *)(long)skb->data_end, where, proto, vlans, nvlan);
 }
 
+/* Count per peer and per failing address (see count.h: count_remote()). */
+__noinline int sip_remote_xdp(struct xdp_md *ctx, __u32 where, __u32 what)
+{
+	return remote_from_offsets((void *)(long)ctx->data, (void *)(long)ctx->data_end, where,
+				   what);
+}
+
+__noinline int sip_remote_skb(struct __sk_buff *skb, __u32 where, __u32 what)
+{
+	return remote_from_offsets((void *)(long)skb->data, (void *)(long)skb->data_end, where,
+				   what);
+}
+
 SEC("xdp")
 int sipstat_xdp(struct xdp_md *ctx)
 {

@@ -109,6 +109,8 @@ enum sipstat_outcome {
 	SIPSTAT_O_ENCAP_GTPU,	/* GTP-U (3GPP TS 29.281, UDP 2152) */
 	SIPSTAT_O_ENCAP_PPPOE,	/* PPPoE session (RFC 2516, EtherType 0x8864) */
 	SIPSTAT_O_ENCAP_MPLS,	/* MPLS label stack (RFC 3032) */
+	/* Responses not counted per peer because sip_peer_counts was full. */
+	SIPSTAT_O_PEER_OVERFLOW,
 	SIPSTAT_O_MAX,
 };
 
@@ -162,9 +164,12 @@ struct sipstat_ports {
 #define SIPSTAT_CFG_GTPU (1u << 5)
 #define SIPSTAT_CFG_PPPOE (1u << 6)
 #define SIPSTAT_CFG_MPLS (1u << 7)
+#define SIPSTAT_CFG_PEERS (1u << 8)	/* count responses per named peer (sip_peers) */
+#define SIPSTAT_CFG_FAILING (1u << 9)	/* keep the addresses that send 4xx-6xx */
 #define SIPSTAT_CFG_ENCAP (SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE | SIPSTAT_CFG_VXLAN |         \
 			   SIPSTAT_CFG_GTPU | SIPSTAT_CFG_PPPOE | SIPSTAT_CFG_MPLS)
-#define SIPSTAT_CFG_DEFAULT (SIPSTAT_CFG_METHODS | SIPSTAT_CFG_TCP | SIPSTAT_CFG_ENCAP)
+#define SIPSTAT_CFG_DEFAULT (SIPSTAT_CFG_METHODS | SIPSTAT_CFG_TCP | SIPSTAT_CFG_ENCAP | \
+			     SIPSTAT_CFG_FAILING)
 
 /* Fixed bounds of the encapsulations (verifier-friendly, in the README). */
 #define SIPSTAT_MAX_MPLS 4		/* labels in a stack */
@@ -195,6 +200,44 @@ struct sipstat_event {
 };
 
 /*
+ * Named peers: trunks, SBCs, carriers, as CIDR prefixes in an LPM trie
+ * ("sip_peers") that userspace fills from a file and changes while
+ * attached.  The remote address of each response (the source of what is
+ * received, the destination of what is sent) picks the longest prefix;
+ * IPv4 is looked up as an IPv4-mapped IPv6 address (::ffff:a.b.c.d, so a
+ * /24 is prefixlen 96 + 24).  Responses are counted per (direction, peer,
+ * method, code) in a per-CPU hash ("sip_peer_counts"); peer 0 is every
+ * address no prefix matched.  A full hash is counted, never silent.
+ */
+#define SIPSTAT_PEERS_MAX 255		/* named peers, ids 1..255 */
+#define SIPSTAT_PEER_PREFIXES 4096	/* prefixes in the trie */
+#define SIPSTAT_PEER_COUNT_KEYS 16384	/* (direction, peer, method, code) counted */
+
+struct sipstat_peer_prefix {
+	__u32 prefixlen;	/* bits of addr that must match */
+	__u8 addr[16];		/* IPv6, or IPv4-mapped IPv6 */
+};
+
+/* Key of sip_peer_counts: code | method << 10 | peer << 14 | dir << 22. */
+#define SIPSTAT_PEER_KEY(dir, peer, method, code)                              \
+	((__u32)(code) | (__u32)(method) << 10 | (__u32)(peer) << 14 | (__u32)(dir) << 22)
+
+/*
+ * Failing addresses: an LRU hash ("sip_failing", per CPU) of the remote
+ * addresses that sent (or were sent) 4xx, 5xx or 6xx responses, with a
+ * count per class; the least recently failing are dropped when it is
+ * full, so it holds the busy ones, not a complete history.
+ */
+#define SIPSTAT_FAILING_MAX 4096
+
+struct sipstat_failing_key {
+	__u8 addr[16];		/* IPv6, or IPv4-mapped IPv6 */
+	__u8 dir;
+	__u8 cls;		/* 4, 5 or 6 */
+	__u8 pad[2];
+};
+
+/*
  * What userspace records about an attachment in the "sip_meta" map (one
  * value, never read by the data path): the layout the pinned maps were
  * made for, when counting started and how.
@@ -214,6 +257,10 @@ _Static_assert(SIPSTAT_M_MAX == 16, "method rows are part of the map layout");
 _Static_assert(SIPSTAT_COUNT_KEYS == 22400, "counter map size is part of the layout");
 _Static_assert(sizeof(struct sipstat_ports) == 8192, "one bit per port");
 _Static_assert(sizeof(struct sipstat_meta) == 64, "meta record has no padding");
+_Static_assert(sizeof(struct sipstat_peer_prefix) == 20, "LPM key has no padding");
+_Static_assert(sizeof(struct sipstat_failing_key) == 20, "hash key has explicit padding");
+_Static_assert(SIPSTAT_PEERS_MAX < 256 && SIPSTAT_M_MAX <= 16 && SIPSTAT_CODE_SLOTS <= 1024,
+	       "peer count keys fit their bit fields");
 _Static_assert(sizeof(struct sipstat_event) == 56, "event record has no padding");
 _Static_assert(sizeof(struct sipstat_cfg) == 104, "settings have no padding");
 

@@ -86,6 +86,7 @@ static const char *const outcome_names[SIPSTAT_O_MAX] = {
 	[SIPSTAT_O_ENCAP_IPIP] = "encap_ipip",	[SIPSTAT_O_ENCAP_GRE] = "encap_gre",
 	[SIPSTAT_O_ENCAP_VXLAN] = "encap_vxlan", [SIPSTAT_O_ENCAP_GTPU] = "encap_gtpu",
 	[SIPSTAT_O_ENCAP_PPPOE] = "encap_pppoe", [SIPSTAT_O_ENCAP_MPLS] = "encap_mpls",
+	[SIPSTAT_O_PEER_OVERFLOW] = "peer_overflow",
 };
 
 static const char *const method_names[SIPSTAT_M_MAX] = {
@@ -1013,6 +1014,133 @@ static void test_tunnels(void)
 	}
 }
 
+static bool run_repeat(const void *frame, size_t len, __u32 repeat);
+
+/* Sum of a per-CPU __u64 hash value over CPUs; 0 when the key is not there. */
+static uint64_t percpu_hash_sum(int fd, const void *key)
+{
+	uint64_t vals[256], sum = 0;
+	int i;
+
+	if (rd.ncpus > 256 || bpf_map_lookup_elem(fd, key, vals))
+		return 0;
+	for (i = 0; i < rd.ncpus; i++)
+		sum += vals[i];
+	return sum;
+}
+
+static void add_prefix(int fd, const uint8_t *addr, int len4or6, uint32_t bits, uint32_t id)
+{
+	struct sipstat_peer_prefix k = { 0 };
+
+	if (len4or6 == 4) {
+		k.addr[10] = k.addr[11] = 0xff;
+		memcpy(&k.addr[12], addr, 4);
+		k.prefixlen = 96 + bits;
+	} else {
+		memcpy(k.addr, addr, 16);
+		k.prefixlen = bits;
+	}
+	CHECK(bpf_map_update_elem(fd, &k, &id, BPF_ANY) == 0, "add prefix: %s", strerror(errno));
+}
+
+/*
+ * Named peers: the longest prefix of the remote address (the source of
+ * what comes in, the destination of what goes out) names the peer a
+ * response is counted under; overlapping prefixes over IPv4 and IPv6;
+ * an address no prefix matches is peer 0.  Failing addresses: a 4xx-6xx
+ * response adds one to its remote address and class.
+ */
+static void test_peers(void)
+{
+	static const uint8_t lab[4] = { 198, 18, 0, 0 }, lab24[4] = { 198, 18, 0, 0 };
+	static const uint8_t v6net[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	static const uint8_t v6one[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct sipstat_cfg *cfg = &skel->data_sip_cfg->sip_cfg;
+	int peers_fd = bpf_map__fd(skel->maps.sip_peers);
+	int counts_fd2 = bpf_map__fd(skel->maps.sip_peer_counts);
+	int failing_fd = bpf_map__fd(skel->maps.sip_failing);
+	__u32 saved = cfg->flags;
+	struct {
+		const char *what;
+		int v6;
+		uint8_t remote[16];
+		uint32_t peer;
+	} cases[] = {
+		{ "198.18.0.7 in 198.18.0.0/24 (and /15): peer 2", 0, { 198, 18, 0, 7 }, 2 },
+		{ "198.19.1.1 in 198.18.0.0/15 only: peer 1", 0, { 198, 19, 1, 1 }, 1 },
+		{ "192.0.2.1 in no prefix: peer 0", 0, { 192, 0, 2, 1 }, 0 },
+		{ "2001:db8::1 (a /128): peer 4", 1, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, 4 },
+		{ "2001:db8::2 in 2001:db8::/32: peer 3", 1, { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 }, 3 },
+	};
+	static __u8 buf[FRAME_CAP];
+	struct frame_spec s;
+	size_t i, len;
+	char name[160];
+
+	add_prefix(peers_fd, lab, 4, 15, 1);
+	add_prefix(peers_fd, lab24, 4, 24, 2);
+	add_prefix(peers_fd, v6net, 6, 32, 3);
+	add_prefix(peers_fd, v6one, 6, 128, 4);
+	cfg->flags = saved | SIPSTAT_CFG_PEERS | SIPSTAT_CFG_FAILING;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		__u32 key = SIPSTAT_PEER_KEY(cur.dir, cases[i].peer, SIPSTAT_M_INVITE, 486);
+		struct sipstat_failing_key fk = { .dir = (__u8)cur.dir, .cls = 4 };
+		uint64_t before, after, fbefore, fafter;
+		int fails = h_failures;
+
+		frame_spec_init(&s);
+		s.l3 = cases[i].v6 ? FR_L3_IPV6 : FR_L3_IPV4;
+		/* The remote end is the source coming in, the destination going out. */
+		if (cases[i].v6)
+			memcpy(cur.dir == SIPSTAT_DIR_IN ? s.ip6_src : s.ip6_dst, cases[i].remote, 16);
+		else
+			memcpy(cur.dir == SIPSTAT_DIR_IN ? s.ip4_src : s.ip4_dst, cases[i].remote, 4);
+		if (cases[i].v6) {
+			memcpy(fk.addr, cases[i].remote, 16);
+		} else {
+			fk.addr[10] = fk.addr[11] = 0xff;
+			memcpy(&fk.addr[12], cases[i].remote, 4);
+		}
+		s.payload = "SIP/2.0 486 Busy Here\r\nCSeq: 1 INVITE\r\n\r\n";
+		s.payload_len = strlen(s.payload);
+		len = frame_build(buf, sizeof(buf), &s);
+		before = percpu_hash_sum(counts_fd2, &key);
+		fbefore = percpu_hash_sum(failing_fd, &fk);
+		if (run_repeat(buf, len, 3)) {
+			after = percpu_hash_sum(counts_fd2, &key);
+			fafter = percpu_hash_sum(failing_fd, &fk);
+			CHECK_EQ_U64(after - before, 3, "responses of the peer");
+			CHECK_EQ_U64(fafter - fbefore, 3, "failures of the address, class 4");
+		}
+		snprintf(name, sizeof(name), "%s: peers: %s", cur.name, cases[i].what);
+		h_result(name, h_failures == fails);
+	}
+
+	/* Off: nothing per peer. */
+	{
+		__u32 key = SIPSTAT_PEER_KEY(cur.dir, 2, SIPSTAT_M_INVITE, 200);
+		uint64_t before;
+		int fails = h_failures;
+
+		frame_spec_init(&s);
+		s.payload = "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n";
+		s.payload_len = strlen(s.payload);
+		len = frame_build(buf, sizeof(buf), &s);
+		cfg->flags = saved & ~SIPSTAT_CFG_PEERS;
+		before = percpu_hash_sum(counts_fd2, &key);
+		if (run_repeat(buf, len, 2))
+			CHECK_EQ_U64(percpu_hash_sum(counts_fd2, &key) - before, 0, "peers off");
+		cfg->flags = saved | SIPSTAT_CFG_PEERS;
+		if (run_repeat(buf, len, 2) && cur.dir == SIPSTAT_DIR_IN)
+			CHECK_EQ_U64(percpu_hash_sum(counts_fd2, &key) - before, 2, "peers on");
+		snprintf(name, sizeof(name), "%s: peers: switched off, nothing per peer", cur.name);
+		h_result(name, h_failures == fails);
+	}
+	cfg->flags = saved;
+}
+
 /* What the event tests read back from the ring buffer. */
 struct seen_events {
 	int n;
@@ -1227,6 +1355,7 @@ int main(int argc, char **argv)
 			test_requests();
 			test_cseq();
 			test_tunnels();
+			test_peers();
 			test_port_set();
 			test_events();
 		}
