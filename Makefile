@@ -28,6 +28,9 @@ NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs $(NCURSES_PC) 2>/dev/null || echo -
 # The metrics endpoint (--listen): libmicrohttpd (libmicrohttpd-dev).
 MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# Capture files (sipstat read): libpcap (libpcap-dev).
+PCAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
+PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
 
 # asm/types.h lives in the multiarch include directory on Debian.
 MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
@@ -76,6 +79,7 @@ $(LIB_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
 # Only the curses code sees the curses feature macros (-D_XOPEN_SOURCE=600).
 $(O)/cli/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
 $(O)/lib/http.o: SIPSTAT_CFLAGS += $(MHD_CFLAGS)
+$(O)/lib/capture.o: SIPSTAT_CFLAGS += $(PCAP_CFLAGS)
 
 $(O)/lib/%.o: lib/%.c | $(O)/lib
 	$(call msg,CC,$@)
@@ -91,7 +95,7 @@ $(LIBSIPSTAT): $(LIB_OBJS)
 
 $(O)/sipstat: $(CLI_OBJS) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) $(MHD_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) $(MHD_LIBS) $(PCAP_LIBS) -o $@
 
 $(O)/tests/%.o: tests/%.c | $(O)/tests
 	$(call msg,CC,$@)

@@ -21,6 +21,7 @@
 static const char *const command_names[CMD_MAX] = {
 	[CMD_WATCH] = "watch",	 [CMD_ATTACH] = "attach", [CMD_DETACH] = "detach",
 	[CMD_STATUS] = "status", [CMD_SHOW] = "show",	  [CMD_SERVE] = "serve",
+	[CMD_READ] = "read",
 };
 
 const char *command_name(enum command c)
@@ -39,6 +40,7 @@ void print_usage(FILE *f)
 		"       sipstat show [-i IFACE ...] [-o FORMAT] [--per-interface] [-v]\n"
 		"       sipstat serve -i IFACE [-i ...] [--mode MODE] [--port LIST] [--replace]\n"
 		"                     [--listen ADDR:PORT]\n"
+		"       sipstat read FILE [-o FORMAT] [--port LIST] [-v]\n"
 		"\n"
 		"Count SIP responses by status code on each IFACE with an XDP program and\n"
 		"report every INTERVAL seconds (default 1), COUNT times (default: until\n"
@@ -56,6 +58,8 @@ void print_usage(FILE *f)
 		"  show     the pinned totals once, for scripts\n"
 		"  serve    attach like 'attach', then stay in the foreground until SIGTERM,\n"
 		"           re-attaching when an interface comes back (the systemd unit)\n"
+		"  read     count a capture file (pcap, pcapng) with the same program, run\n"
+		"           on each frame in the kernel (BPF_PROG_TEST_RUN), and report once\n"
 		"\n"
 		"Options:\n"
 		"  -i, --interface IFACE  interface; repeat for several (max %d)\n"
@@ -98,6 +102,7 @@ void print_usage(FILE *f)
 		"  systemctl enable --now sipstat@eth0  the same, as a service\n"
 		"  sipstat show -o prometheus > x.prom  for a node_exporter textfile collector\n"
 		"  sipstat serve -i eth0 --listen 127.0.0.1:9065  an endpoint for Prometheus\n"
+		"  sipstat read trace.pcapng -o json    count a capture file\n"
 		"\n"
 		"6xx global failures raise one ALERT line per code on stderr (with --top:\n"
 		"in the view's alert pane instead).\n"
@@ -136,6 +141,7 @@ static const char *const allowed[CMD_MAX] = {
 	[CMD_STATUS] = "io",
 	[CMD_SHOW] = "ioP",
 	[CMD_SERVE] = "impfXL",
+	[CMD_READ] = "po",
 };
 
 static char opt_letter(int opt)
@@ -314,6 +320,8 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		if (errno || end == a || *end || o->count < 1)
 			return usage_error(err, "count '%s' must be a whole number of at least 1", a);
 	}
+	if (o->cmd == CMD_READ && optind < argc)
+		o->file = argv[optind++];
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
 
@@ -323,6 +331,10 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 	case CMD_SERVE:
 		if (!o->nifs)
 			return usage_error(err, "%sno interface given: use -i IFACE", "");
+		break;
+	case CMD_READ:
+		if (!o->file)
+			return usage_error(err, "%sread what? give a capture file: sipstat read FILE", "");
 		break;
 	case CMD_DETACH:
 		if (!o->nifs && !o->all)

@@ -13,7 +13,9 @@
 
 #define MAX_IFACES 16
 
-enum command { CMD_WATCH = 0, CMD_ATTACH, CMD_DETACH, CMD_STATUS, CMD_SHOW, CMD_SERVE, CMD_MAX };
+enum command {
+	CMD_WATCH = 0, CMD_ATTACH, CMD_DETACH, CMD_STATUS, CMD_SHOW, CMD_SERVE, CMD_READ, CMD_MAX
+};
 enum output_fmt { OUT_TEXT = 0, OUT_JSON, OUT_PROMETHEUS, OUT_OPENMETRICS, OUT_INFLUX, OUT_CSV };
 
 struct options {
@@ -35,6 +37,7 @@ struct options {
 	bool all;		/* detach: every pinned interface */
 	bool per_interface;	/* text: a block per interface */
 	char listen[64];	/* --listen ADDR:PORT of the metrics endpoint, "" none */
+	const char *file;	/* read: the capture file (argv) */
 };
 
 enum { ARGS_OK = 0, ARGS_EXIT_OK = 1, ARGS_USAGE = 2 };

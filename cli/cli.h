@@ -15,6 +15,7 @@ int cmd_detach(const struct options *o);
 int cmd_status(const struct options *o);
 int cmd_show(const struct options *o);
 int cmd_serve(const struct options *o);
+int cmd_read(const struct options *o);
 
 /*
  * attach (and serve): one interface as o asks, saying what happened.

@@ -2,7 +2,7 @@
 /*
  * sipstat: count SIP responses by status code with XDP, report like vmstat,
  * or attach once and leave the counting to the kernel (attach, detach,
- * status, show, serve).
+ * status, show, serve), or count a capture file (read).
  *
  * Exit status: 0 done, 1 runtime failure, 2 usage error.
  */
@@ -70,6 +70,7 @@ const char *cli_hostname(void)
 static int (*const commands[CMD_MAX])(const struct options *) = {
 	[CMD_WATCH] = cmd_watch,   [CMD_ATTACH] = cmd_attach, [CMD_DETACH] = cmd_detach,
 	[CMD_STATUS] = cmd_status, [CMD_SHOW] = cmd_show,     [CMD_SERVE] = cmd_serve,
+	[CMD_READ] = cmd_read,
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * sipstat read FILE: every frame of a capture file through the XDP
+ * program with BPF_PROG_TEST_RUN, then the counters once, in the reports
+ * and outputs of show.  The interval is the capture's own, from the first
+ * frame to the last, so rates are those of the traffic captured.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "cli.h"
+#include "exporter.h"
+#include "obj.h"
+#include "ports.h"
+#include "reader.h"
+#include "report.h"
+#include "testrun.h"
+
+struct read_state {
+	struct counters base, cur;
+	char ports[128];
+};
+
+static void read_report(const struct options *o, struct read_state *st)
+{
+	struct report_iface rif = {
+		.name = o->file,
+		.mode = "test-run",
+		.source = "file",
+		.state = "read",
+		.ports = st->ports,
+		.base = &st->base,
+		.prev = &st->base,
+		.cur = &st->cur,
+	};
+	struct report r = {
+		.type = "read",
+		.host = cli_hostname(),
+		.ifs = &rif,
+		.nifs = 1,
+		.mode = "test-run",
+		.base = &st->base,
+		.prev = &st->base,
+		.cur = &st->cur,
+		.dirs = 1U << SIPSTAT_DIR_IN,
+		.verbose = o->verbose,
+		.per_interface = o->per_interface,
+	};
+
+	if (o->output == OUT_JSON) {
+		out_json_report(stdout, &r);
+	} else if (export_output(o->output)) {
+		struct export_iface x = {
+			.name = o->file,
+			.mode = "test-run",
+			.ports = st->ports,
+			.dirs = 1U << SIPSTAT_DIR_IN,
+			.c = &st->cur,
+		};
+		struct export_set s = {
+			.host = cli_hostname(),
+			.version = SIPSTAT_VERSION,
+			.ifs = &x,
+			.nifs = 1,
+			.when = st->cur.real,
+		};
+
+		export_print(stdout, o->output, &s, true);
+	} else {
+		out_text_report(stdout, &r);
+	}
+	fflush(stdout);
+}
+
+static double secs_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+int cmd_read(const struct options *o)
+{
+	static struct read_state st;
+	struct reader reader = { 0 };
+	struct testrun tr = { 0 };
+	struct capture cap = { 0 };
+	struct timespec t0, t1;
+	char msg[512], *log = NULL;
+	const uint8_t *frame;
+	size_t len;
+	int r, e, ret = 1;
+	bool failed = false;
+
+	if (o->verbose > 1)
+		log = calloc(1, CLI_LOG_SIZE);
+	e = testrun_open(&tr, &o->ports, log, log ? CLI_LOG_SIZE : 0, msg, sizeof(msg));
+	if (e) {
+		if (log)
+			cli_print_log_tail(log);
+		if (e == -EPERM || e == -EACCES)
+			cli_err("read needs the rights to load and run BPF programs: %s", obj_perm_hint());
+		else
+			cli_err("%s", msg);
+		free(log);
+		return 1;
+	}
+	free(log);
+	e = reader_init(&reader);
+	if (e) {
+		cli_err("cannot set up the counter reader: %s", strerror(-e));
+		goto out;
+	}
+	e = capture_open(&cap, o->file, tr.max, msg, sizeof(msg));
+	if (e) {
+		cli_err("%s", msg);
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((r = capture_next(&cap, &frame, &len, msg, sizeof(msg))) == 1) {
+		e = testrun_frame(&tr, frame, len);
+		if (e) {
+			snprintf(msg, sizeof(msg), "%s: frame %llu: the test run of the program failed: %s",
+				 o->file, (unsigned long long)cap.frames, strerror(-e));
+			/* Not counted: the report says frames counted, not frames read. */
+			cap.frames--;
+			r = -EIO;
+			break;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r < 0) {
+		cli_err("%s; the counts of the %llu frames before it follow", msg,
+			(unsigned long long)cap.frames);
+		failed = true;
+	}
+	e = counters_read(&reader, tr.counts_fd, &st.cur);
+	if (e) {
+		cli_err("cannot read the counters: %s", strerror(-e));
+		goto out;
+	}
+	st.cur.frames[SIPSTAT_DIR_IN] = cap.frames;
+	/* The capture's own clock: the report's interval is the traffic's. */
+	st.base.mono = cap.first;
+	st.base.real = cap.first;
+	st.cur.mono = cap.last;
+	st.cur.real = cap.last;
+	if (!cap.frames) {
+		clock_gettime(CLOCK_REALTIME, &st.cur.real);
+		st.base.real = st.cur.real;
+	}
+	ports_format(&o->ports, st.ports, sizeof(st.ports));
+	if (cap.cut)
+		cli_err("%s: %llu frames longer than %zu bytes were counted from their first %zu "
+			"bytes, as XDP sees the first buffer of a frame",
+			o->file, (unsigned long long)cap.cut, tr.max, tr.max);
+	if (o->verbose) {
+		double s = secs_between(&t0, &t1);
+
+		cli_err("%s: %s, %llu frames (%llu captured in part) in %.3f s: %.0f frames/s",
+			o->file, capture_linktype_name(cap.linktype),
+			(unsigned long long)cap.frames, (unsigned long long)cap.snapped, s,
+			s > 0 ? (double)cap.frames / s : 0.0);
+	}
+	read_report(o, &st);
+	ret = failed ? 1 : 0;
+out:
+	capture_close(&cap);
+	reader_free(&reader);
+	testrun_close(&tr);
+	return ret;
+}
