@@ -51,18 +51,30 @@ int xdprun_events(struct xdprun *x)
 
 void xdprun_set_events(struct xdprun *x, const __u64 *codes)
 {
-	struct sipstat_event_cfg *cfg = &x->skel->data_sip_evcfg->sip_evcfg;
+	struct sipstat_cfg *cfg = &x->skel->data_sip_cfg->sip_cfg;
 
 	if (codes)
-		memcpy(cfg->codes, codes, sizeof(cfg->codes));
+		memcpy(cfg->event_codes, codes, sizeof(cfg->event_codes));
 	else
-		memset(cfg->codes, 0, sizeof(cfg->codes));
-	cfg->rate = 0;
+		memset(cfg->event_codes, 0, sizeof(cfg->event_codes));
+	cfg->event_rate = 0;
 }
 
 const __u64 *xdprun_event_codes(const struct xdprun *x)
 {
-	return x->skel->data_sip_evcfg->sip_evcfg.codes;
+	return x->skel->data_sip_cfg->sip_cfg.event_codes;
+}
+
+void xdprun_set_cseq(struct xdprun *x, bool on)
+{
+	struct sipstat_cfg *cfg = &x->skel->data_sip_cfg->sip_cfg;
+
+	cfg->flags = on ? cfg->flags | SIPSTAT_CFG_METHODS : cfg->flags & ~SIPSTAT_CFG_METHODS;
+}
+
+bool xdprun_cseq(const struct xdprun *x)
+{
+	return x->skel->data_sip_cfg->sip_cfg.flags & SIPSTAT_CFG_METHODS;
 }
 
 int xdprun_open(struct xdprun *x, char *err, size_t errlen)
@@ -99,7 +111,13 @@ int xdprun_open(struct xdprun *x, char *err, size_t errlen)
 		xdprun_close(x);
 		return -1;
 	}
-	x->skel->data_sip_evcfg->sip_evcfg.rate = 0;	/* no limit: every event wanted is sent */
+	/*
+	 * No rate limit: with the records drained after each frame, every
+	 * event wanted is sent.  Responses by their CSeq method, and nothing
+	 * the reference decoder does not model.
+	 */
+	x->skel->data_sip_cfg->sip_cfg.event_rate = 0;
+	x->skel->data_sip_cfg->sip_cfg.flags = SIPSTAT_CFG_METHODS;
 	return 0;
 }
 

@@ -58,12 +58,16 @@ void xdprun_close(struct xdprun *x);
 void xdprun_set_ports(struct xdprun *x, bool all, const uint16_t *list, size_t n);
 
 /*
- * The event set: codes[] as sipstat_event_cfg.codes (NULL: no events), no
+ * The event set: codes[] as sipstat_cfg.event_codes (NULL: no events), no
  * rate limit.  xdprun_open() leaves the program's default set (every 6xx)
  * with no rate limit, so that with the records drained after each frame
- * every event wanted is sent.  The set in force: x->skel's sip_evcfg.
+ * every event wanted is sent, and of the SIPSTAT_CFG_* flags sets only
+ * SIPSTAT_CFG_METHODS.  The settings in force: x->skel's sip_cfg.
  */
 void xdprun_set_events(struct xdprun *x, const __u64 *codes);
+/* SIPSTAT_CFG_METHODS on or off: responses counted by their CSeq method. */
+void xdprun_set_cseq(struct xdprun *x, bool on);
+bool xdprun_cseq(const struct xdprun *x);
 const __u64 *xdprun_event_codes(const struct xdprun *x);
 
 /*

@@ -35,7 +35,9 @@
 #include "xdprun.h"
 
 static struct xdprun X;
-static int port_set = -1;
+static bool port_set_all;
+static const uint16_t *port_set_list;
+static int cseq_set = -1;
 
 /*
  * Counter checks.  After every frame the one key the decoder names is
@@ -117,7 +119,7 @@ static void save_input(void)
 }
 
 /* got: the keys that changed (at most a few), n of them; -1: not known yet. */
-static void fail(const char *what, const uint8_t *frame, size_t len, int set,
+static void fail(const char *what, const uint8_t *frame, size_t len,
 		 const struct ref_result *want, const uint32_t *got, int n)
 {
 	char w[200], g[64];
@@ -125,7 +127,8 @@ static void fail(const char *what, const uint8_t *frame, size_t len, int set,
 
 	ref_result_string(want, w, sizeof(w));
 	fprintf(stderr, "\nfuzz_xdp: MISMATCH: %s\n", what);
-	fprintf(stderr, "  port set %d, frame of %zu bytes:\n", set, len);
+	fprintf(stderr, "  mode byte 0x%02x (port set %d, CSeq methods %s), frame of %zu bytes:\n",
+		cur_input[0], (cur_input[0] >> 1) & 3, cur_input[0] & 8 ? "off" : "on", len);
 	hexdump(frame, len);
 	fprintf(stderr, "  reference decoder: %s\n", w);
 	fprintf(stderr, "  XDP program:      ");
@@ -169,7 +172,7 @@ static void print_event(const char *who, unsigned code, unsigned family, unsigne
 }
 
 /* The one check: program and decoder agree on this frame. */
-static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
+static void check_frame(const uint8_t *frame, size_t len, const struct ref_ports *cfg, bool full)
 {
 	static struct xdprun_counts now;
 	struct ref_result want;
@@ -182,12 +185,16 @@ static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
 
 	if (len == 0 || len > XDPRUN_FRAME_MAX)
 		return;
-	if (set != port_set) {
-		xdprun_set_ports(&X, fuzz_port_sets[set].all, fuzz_port_sets[set].list,
-				 fuzz_port_sets[set].n);
-		port_set = set;
+	if (cfg->all != port_set_all || cfg->list != port_set_list) {
+		xdprun_set_ports(&X, cfg->all, cfg->list, cfg->n);
+		port_set_all = cfg->all;
+		port_set_list = cfg->list;
 	}
-	ref_decode(frame, len, &fuzz_port_sets[set], &want);
+	if ((int)cfg->cseq != cseq_set) {
+		xdprun_set_cseq(&X, cfg->cseq);
+		cseq_set = cfg->cseq;
+	}
+	ref_decode(frame, len, cfg, &want);
 	if (want.counted)
 		key = ref_key(&want);
 	event = ref_event_wanted(&want, xdprun_event_codes(&X));
@@ -236,13 +243,13 @@ static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
 	}
 
 	if (res.retval != XDP_PASS)
-		fail("verdict is not XDP_PASS", frame, len, set, &want, got, n);
+		fail("verdict is not XDP_PASS", frame, len, &want, got, n);
 	if (!res.unchanged)
-		fail("frame handed back changed", frame, len, set, &want, got, n);
+		fail("frame handed back changed", frame, len, &want, got, n);
 	if (res.seen_len != len)
-		fail("the program did not see the frame's length", frame, len, set, &want, got, n);
+		fail("the program did not see the frame's length", frame, len, &want, got, n);
 	if (bad)
-		fail("counters differ", frame, len, set, &want, got, n);
+		fail("counters differ", frame, len, &want, got, n);
 
 	nev = xdprun_events(&X);
 	if (nev < 0)
@@ -258,7 +265,7 @@ static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
 			print_event("program's", X.ev[0].code, X.ev[0].family, X.ev[0].nvlan,
 				    X.ev[0].vlan, X.ev[0].sport, X.ev[0].dport, X.ev[0].saddr,
 				    X.ev[0].daddr);
-		fail("event records differ", frame, len, set, &want, got, n);
+		fail("event records differ", frame, len, &want, got, n);
 	}
 
 	if (full) {
@@ -274,20 +281,21 @@ static void check_frame(const uint8_t *frame, size_t len, int set, bool full)
 static void run_input(const uint8_t *data, size_t size, bool full)
 {
 	static uint8_t buf[XDPRUN_FRAME_MAX];
+	struct ref_ports cfg;
 	size_t len;
-	int set;
 
 	if (size < 1)
 		return;
 	cur_input = data;
 	cur_size = size;
+	fuzz_input_config(data, &cfg);
 	/* Raw frames are checked in libFuzzer's own buffer, so ASan sees any over-read. */
 	if (!(data[0] & 1)) {
-		check_frame(data + 1, size - 1, (data[0] >> 1) & 3, full);
+		check_frame(data + 1, size - 1, &cfg, full);
 		return;
 	}
-	len = fuzz_input_frame(data, size, buf, sizeof(buf), &set);
-	check_frame(buf, len, set, full);
+	len = fuzz_input_frame(data, size, buf, sizeof(buf));
+	check_frame(buf, len, &cfg, full);
 }
 
 /* Every RING inputs: every key against the decoder's totals. */

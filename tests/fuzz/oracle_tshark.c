@@ -70,7 +70,7 @@ static size_t n_items, n_inputs;
 static bool verbose;
 
 static const uint16_t sip_port[] = { SIPSTAT_DEFAULT_PORT };
-static const struct ref_ports ports = { .list = sip_port, .n = 1 };
+static const struct ref_ports ports = { .list = sip_port, .n = 1, .cseq = true };
 
 static void die(const char *fmt, ...)
 {
@@ -217,11 +217,10 @@ static void add_item(const uint8_t *input, size_t size, const char *origin)
 	static uint8_t buf[XDPRUN_FRAME_MAX];
 	struct item *it;
 	size_t len;
-	int set;
 
 	if (n_items == MAX_ITEMS)
 		return;
-	len = fuzz_input_frame(input, size, buf, sizeof(buf), &set);
+	len = fuzz_input_frame(input, size, buf, sizeof(buf));
 	if (len == 0 || len > XDPRUN_FRAME_MAX)
 		return;
 	it = &items[n_items++];
@@ -329,6 +328,7 @@ static void run_program(void)
 		die("%s", err);
 	xdprun_set_ports(&x, false, sip_port, 1);
 	xdprun_set_events(&x, NULL);	/* one key per frame: the count, no event outcome */
+	xdprun_set_cseq(&x, true);
 	read_all(&x, &start);
 	for (i = 0; i < n_items; i = end) {
 		end = i + BLOCK < n_items ? i + BLOCK : n_items;

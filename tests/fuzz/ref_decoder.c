@@ -76,6 +76,26 @@
  *  SPEC 11: No CRLF is skipped before the start line: RFC 3261 7.5 asks
  *          that only of stream transports; on UDP a payload that starts
  *          with CRLF is a keepalive or junk (other).
+ *  SPEC 13: With the CSeq setting on (SIPSTAT_CFG_METHODS), a response is
+ *          counted in the row of the method of its CSeq header (RFC 3261
+ *          20.16, 25.1: CSeq = "CSeq" HCOLON 1*DIGIT LWS Method), else in
+ *          the SIPSTAT_M_UNKNOWN row.  Only the first SIPSTAT_CSEQ_SCAN
+ *          bytes of the payload are searched.  A line ends at LF (a CR
+ *          before it belongs to the line end, as RFC 3261 7's CRLF; bare
+ *          LF is taken too, as parsers do); the status line is the first
+ *          line, the headers end at an empty line: one that starts with
+ *          LF or CR (bare CR has no place in a header line).  A
+ *          header line is CSeq when it starts with "CSeq" in any case,
+ *          then 0 to 3 SP/HTAB, ":", 0 to 3 SP/HTAB, 1 to 10 digits (a
+ *          32-bit number, RFC 3261 8.1.1.5), 1 to 3 SP/HTAB, then the
+ *          method: bounded runs, so that the data path can read them
+ *          without a loop per byte.  The method starts with a letter; a
+ *          listed name (case-sensitive) inside the window and followed by
+ *          CR, LF, SP, HTAB, NUL or the window's end (SIPSTAT_CSEQ_SCAN
+ *          bytes or the payload's end) gives its row, anything else
+ *          starting with a letter the "other" row.  The first CSeq line decides; one that
+ *          does not read so gives SIPSTAT_M_UNKNOWN, as does none.  No
+ *          folded header lines.
  *  SPEC 12: Events: a counted response whose code is in the event set
  *          also counts one of events_sent, events_limited or events_lost
  *          (row SIPSTAT_M_UNKNOWN), and a sent one is a record naming the
@@ -277,8 +297,78 @@ static bool extension_request(const uint8_t *p, size_t n)
 	return false;
 }
 
+static bool is_wsp(uint8_t c)
+{
+	return c == ' ' || c == '\t';
+}
+
+#define CSEQ_WSP_MAX 3		/* SPEC 13: SP/HTAB runs in a CSeq line */
+#define CSEQ_DIGITS_MAX 10	/* SPEC 13: the sequence number */
+
+/* Skip from i a run of at most max bytes for which ok() holds, inside n; its length. */
+static size_t run(const uint8_t *p, size_t *i, size_t n, size_t max, bool (*ok)(uint8_t))
+{
+	size_t k = 0;
+
+	while (*i < n && k < max && ok(p[*i])) {
+		(*i)++;
+		k++;
+	}
+	return k;
+}
+
+/*
+ * The CSeq line's value from p[i] on, after the name (n: the end of the
+ * search window): the method's row (SPEC 13).
+ */
+static uint32_t cseq_value(const uint8_t *p, size_t i, size_t n)
+{
+	size_t k, l, e;
+
+	run(p, &i, n, CSEQ_WSP_MAX, is_wsp);
+	if (i >= n || p[i] != ':')
+		return SIPSTAT_M_UNKNOWN;
+	i++;
+	run(p, &i, n, CSEQ_WSP_MAX, is_wsp);
+	if (!run(p, &i, n, CSEQ_DIGITS_MAX, is_digit) || i >= n || !is_wsp(p[i]))
+		return SIPSTAT_M_UNKNOWN;
+	run(p, &i, n, CSEQ_WSP_MAX, is_wsp);
+	if (i >= n || !is_alpha(p[i]))
+		return SIPSTAT_M_UNKNOWN;
+	for (k = 0; k < N_METHODS; k++) {
+		l = strlen(methods[k].name);
+		e = i + l;
+		/* The name inside the window, then a line end, SP, HTAB, NUL or the window's end. */
+		if (e > n || memcmp(p + i, methods[k].name, l) != 0)
+			continue;
+		if (e == n || p[e] == '\r' || p[e] == '\n' || is_wsp(p[e]) || !p[e])
+			return methods[k].method;
+	}
+	return SIPSTAT_M_OTHER;
+}
+
+/* The method row of a response's CSeq header, searched as SPEC 13 says. */
+static uint32_t cseq_method(const uint8_t *p, size_t len)
+{
+	size_t n = len < SIPSTAT_CSEQ_SCAN ? len : SIPSTAT_CSEQ_SCAN, i = 0;
+	const uint8_t *lf;
+
+	for (;;) {
+		/* The next line starts after the LF that ends this one. */
+		lf = memchr(p + i, '\n', n - i);
+		if (!lf)
+			return SIPSTAT_M_UNKNOWN;
+		i = (size_t)(lf - p) + 1;
+		if (i < n && (p[i] == '\n' || p[i] == '\r'))
+			return SIPSTAT_M_UNKNOWN;		/* the empty line: headers end */
+		if (n - i >= 4 && equal_nocase(p + i, "CSeq", 4) &&
+		    (i + 4 < n && (is_wsp(p[i + 4]) || p[i + 4] == ':')))
+			return cseq_value(p, i + 4, n);
+	}
+}
+
 /* One UDP payload of n bytes on a SIP port: exactly one counter. */
-static void classify_payload(const uint8_t *p, size_t n, struct ref_result *r)
+static void classify_payload(const uint8_t *p, size_t n, bool cseq, struct ref_result *r)
 {
 	bool all_fit = true;
 	uint32_t m;
@@ -290,7 +380,7 @@ static void classify_payload(const uint8_t *p, size_t n, struct ref_result *r)
 
 	if (n >= STATUS_LINE_HEAD) {
 		if (all_fit) {
-			count(r, SIPSTAT_M_UNKNOWN,
+			count(r, cseq ? cseq_method(p, n) : SIPSTAT_M_UNKNOWN,
 			      (uint32_t)((p[8] - '0') * 100 + (p[9] - '0') * 10 + (p[10] - '0')),
 			      "status line (RFC 3261 7.2)");
 			return;
@@ -366,7 +456,7 @@ static void decode_udp(const struct frame *f, size_t off, size_t ip_end,
 	payload_len = (size_t)udp_length - UDP_HEADER_LEN;
 	if (payload_len > end - payload)
 		payload_len = end - payload;
-	classify_payload(f->bytes + payload, payload_len, r);
+	classify_payload(f->bytes + payload, payload_len, ports->cseq, r);
 }
 
 /* ------------------------------------------------------------ IPv4 */
@@ -595,7 +685,9 @@ const char *ref_outcome_name(uint32_t slot)
 		[SIPSTAT_O_REQUESTS] = "requests",	[SIPSTAT_O_MALFORMED] = "malformed",
 		[SIPSTAT_O_TRUNCATED] = "truncated",	[SIPSTAT_O_OTHER] = "other",
 		[SIPSTAT_O_FRAGMENTS] = "fragments",	[SIPSTAT_O_BAD_HEADER] = "bad_header",
-		[SIPSTAT_O_TOO_DEEP] = "too_deep",
+		[SIPSTAT_O_TOO_DEEP] = "too_deep",	[SIPSTAT_O_EVENTS_SENT] = "events_sent",
+		[SIPSTAT_O_EVENTS_LIMITED] = "events_limited",
+		[SIPSTAT_O_EVENTS_LOST] = "events_lost",
 	};
 
 	return slot < SIPSTAT_O_MAX ? names[slot] : NULL;

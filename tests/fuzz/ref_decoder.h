@@ -20,11 +20,16 @@
 
 #include "sipstat.h"
 
-/* The SIP port set: every port (all), or the ports in list[0..n). */
+/*
+ * The program's settings the decoder needs: the SIP port set (every port,
+ * or the ports in list[0..n)) and whether a response's row is the method
+ * of its CSeq (SIPSTAT_CFG_METHODS).
+ */
 struct ref_ports {
 	bool all;
 	const uint16_t *list;
 	size_t n;
+	bool cseq;
 };
 
 /*

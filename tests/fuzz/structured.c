@@ -177,11 +177,16 @@ static size_t build_structured(const uint8_t *h, size_t n, uint8_t *buf, size_t 
 	return len;
 }
 
-size_t fuzz_input_frame(const uint8_t *data, size_t size, uint8_t *buf, size_t cap, int *set)
+void fuzz_input_config(const uint8_t *data, struct ref_ports *cfg)
+{
+	*cfg = fuzz_port_sets[(data[0] >> 1) & 3];
+	cfg->cseq = !(data[0] & 8);
+}
+
+size_t fuzz_input_frame(const uint8_t *data, size_t size, uint8_t *buf, size_t cap)
 {
 	if (size < 1)
 		return 0;
-	*set = (data[0] >> 1) & 3;
 	if (!(data[0] & 1)) {
 		if (size - 1 > cap)
 			return 0;

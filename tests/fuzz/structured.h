@@ -11,6 +11,7 @@
  *                UDP payload; see structured.c for the header bytes
  *   bits 1-2  SIP port set: 0 {5060}, 1 {5060,5062,15060},
  *             2 {0,1,63,64,5060,65534,65535}, 3 every port
+ *   bit 3     1: responses are not counted by their CSeq method
  */
 #ifndef SIPSTAT_FUZZ_STRUCTURED_H
 #define SIPSTAT_FUZZ_STRUCTURED_H
@@ -26,10 +27,10 @@
 /* The port sets of the mode byte, for the decoder and for xdprun_set_ports(). */
 extern const struct ref_ports fuzz_port_sets[FUZZ_PORT_SETS];
 
-/*
- * The frame of one fuzzer input (size >= 1) into buf: its length (0 when
- * there is none) and, in *set, the index of its port set.
- */
-size_t fuzz_input_frame(const uint8_t *data, size_t size, uint8_t *buf, size_t cap, int *set);
+/* The settings of one fuzzer input (size >= 1): port set and CSeq setting. */
+void fuzz_input_config(const uint8_t *data, struct ref_ports *cfg);
+
+/* The frame of one fuzzer input (size >= 1) into buf: its length, 0 when there is none. */
+size_t fuzz_input_frame(const uint8_t *data, size_t size, uint8_t *buf, size_t cap);
 
 #endif
