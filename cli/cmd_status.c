@@ -65,7 +65,7 @@ int cmd_status(const struct options *o)
 	}
 	if (o->output == OUT_JSON)
 		out_json_status(stdout, rows, k, cli_hostname());
-	else
+	else if (k || !o->nifs)	/* the interfaces asked for were said above */
 		out_text_status(stdout, rows, k);
 	free(c);
 	reader_free(&reader);

@@ -784,7 +784,12 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 	pin_path(path, sizeof(path), ifname, -1);
 	if (stat(path, &sb)) {
 		e = -errno;
-		snprintf(msg, msglen, "cannot open %s: %s%s", path, strerror(-e), root_hint(e));
+		if (e == -ENOENT)
+			snprintf(msg, msglen, "%s: nothing is pinned (no %s); attach with: sipstat "
+					      "attach -i %s", ifname, path, ifname);
+		else
+			snprintf(msg, msglen, "cannot open %s: %s%s", path, strerror(-e),
+				 root_hint(e));
 		return e;
 	}
 	e = open_all(ifname, &p, msg, msglen);
