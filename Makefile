@@ -60,7 +60,8 @@ CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o out_text.o out_json.o)
 TEST_UNIT := $(O)/tests/test_unit
 TEST_BPF := $(O)/tests/test_bpf
 TEST_VIEW := $(O)/tests/test_view
-TEST_BINS := $(TEST_UNIT) $(TEST_BPF) $(TEST_VIEW)
+TEST_ALERTS := $(O)/tests/test_alerts
+TEST_BINS := $(TEST_UNIT) $(TEST_BPF) $(TEST_VIEW) $(TEST_ALERTS)
 BENCH_VIEW := $(O)/tests/bench_view
 
 all: $(O)/sipstat $(O)/sipstat.bpf.o
@@ -109,6 +110,10 @@ $(TEST_VIEW): $(O)/tests/test_view.o $(O)/cli/view.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
+$(TEST_ALERTS): $(O)/tests/test_alerts.o $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
+
 $(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(O)/cli/view.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
@@ -124,8 +129,8 @@ $(O) $(O)/lib $(O)/cli $(O)/tests:
 test: all $(TEST_BINS)
 	$(Q)O=$(O) tests/run.sh
 
-unit: $(TEST_UNIT) $(TEST_VIEW)
-	$(Q)$(TEST_UNIT) && $(TEST_VIEW)
+unit: $(TEST_UNIT) $(TEST_VIEW) $(TEST_ALERTS)
+	$(Q)$(TEST_UNIT) && $(TEST_VIEW) && $(TEST_ALERTS)
 
 # CPU time of one refresh of the live view with all 600 codes counting.
 bench-view: $(BENCH_VIEW)
