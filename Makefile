@@ -55,7 +55,7 @@ LIB_OBJS := $(patsubst lib/%.c,$(O)/lib/%.o,$(wildcard lib/*.c))
 CLI_OBJS := $(patsubst cli/%.c,$(O)/cli/%.o,$(wildcard cli/*.c))
 LIBSIPSTAT := $(O)/libsipstat.a
 # The parts of cli/ that the unit tests exercise: arguments and the outputs.
-CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o out_text.o out_json.o)
+CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o out_text.o out_json.o insight.o)
 
 TEST_UNIT := $(O)/tests/test_unit
 TEST_BPF := $(O)/tests/test_bpf
@@ -434,5 +434,28 @@ $(TEST_EXPORT): $(O)/tests/test_export.o $(addprefix $(O)/cli/,out_prom.o out_in
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(MHD_LIBS) -o $@
 test: $(TEST_EXPORT)
 # ---- end of export ----------------------------------------------------------
+
+# ---- Capture files (sipstat read) ------------------------------------------
+# tests/data/gen_captures writes the small captures of tests/data/ again
+# (tests/data/README.md); tests/suite_read.sh compares sipstat read on
+# them with tshark, and with the live count of a replay.
+GEN_CAPTURES := $(O)/tests/gen_captures
+$(GEN_CAPTURES): tests/data/gen_captures.c $(O)/tests/frames.o | $(O)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(PCAP_CFLAGS) $< $(O)/tests/frames.o \
+		$(PCAP_LIBS) -o $@
+test: $(GEN_CAPTURES)
+
+# make bench: sipstat read's loop on one core (tests/bench/bench_read.c),
+# beside tshark -r on the same capture (tests/bench/run.sh).
+BENCH_READ := $(BENCH_DIR)/bench_read
+$(BENCH_DIR)/bench_read.o: tests/bench/bench_read.c $(O)/sipstat.skel.h | $(BENCH_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(LIBBPF_CFLAGS) -c $< -o $@
+$(BENCH_READ): $(BENCH_DIR)/bench_read.o $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(PCAP_LIBS) -o $@
+bench: $(BENCH_READ) $(GEN_CAPTURES)
+# ---- end of capture files ---------------------------------------------------
 
 -include $(wildcard $(O)/*.d $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

@@ -118,6 +118,10 @@ int cmd_read(const struct options *o)
 		cli_err("%s", msg);
 		goto out;
 	}
+	if (cap.huge_snaplen)
+		cli_err("%s: the file header's snap length %u is beyond any capture (libpcap reads "
+			"at most 262144 bytes a frame); each record's length is checked instead",
+			o->file, cap.huge_snaplen);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while ((r = capture_next(&cap, &frame, &len, msg, sizeof(msg))) == 1) {
 		e = testrun_frame(&tr, frame, len);

@@ -18,6 +18,33 @@
 #define SLL2_HLEN 20
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86dd
+/* libpcap's largest snap length (MAXIMUM_SNAPLEN); a header beyond it is damaged or odd. */
+#define SNAPLEN_MAX 262144
+
+/*
+ * The snap length of a pcap file header, read before libpcap takes the
+ * file (which clamps it silently): 0 for pcapng, a pipe or a short file.
+ */
+static uint32_t pcap_header_snaplen(FILE *f)
+{
+	uint8_t h[24];
+	uint32_t magic, snap;
+	size_t n;
+
+	if (fseek(f, 0, SEEK_CUR))
+		return 0;
+	n = fread(h, 1, sizeof(h), f);
+	if (fseek(f, 0, SEEK_SET) || n != sizeof(h))
+		return 0;
+	magic = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+	snap = (uint32_t)h[16] | (uint32_t)h[17] << 8 | (uint32_t)h[18] << 16 |
+	       (uint32_t)h[19] << 24;
+	if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d)
+		return snap;
+	if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1)
+		return __builtin_bswap32(snap);
+	return 0;
+}
 
 const char *capture_linktype_name(int linktype)
 {
@@ -43,6 +70,7 @@ int capture_open(struct capture *c, const char *path, size_t max, char *msg, siz
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p;
+	uint32_t snap;
 	FILE *f;
 	int e;
 
@@ -55,6 +83,7 @@ int capture_open(struct capture *c, const char *path, size_t max, char *msg, siz
 		snprintf(msg, msglen, "cannot open %s: %s", path, strerror(-e));
 		return e;
 	}
+	snap = pcap_header_snaplen(f);
 	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p) {
 		if (f != stdin)
@@ -64,6 +93,8 @@ int capture_open(struct capture *c, const char *path, size_t max, char *msg, siz
 		return -EINVAL;
 	}
 	c->linktype = pcap_datalink(p);
+	if (snap > SNAPLEN_MAX)
+		c->huge_snaplen = snap;
 	if (!capture_linktype_name(c->linktype)) {
 		const char *name = pcap_datalink_val_to_name(c->linktype);
 
@@ -120,6 +151,12 @@ int capture_next(struct capture *c, const uint8_t **data, size_t *len, char *msg
 	if (r != 1) {
 		snprintf(msg, msglen, "%s: frame %llu: %s", c->path,
 			 (unsigned long long)c->frames + 1, pcap_geterr(c->pcap));
+		return -EIO;
+	}
+	if (h->caplen > h->len) {
+		snprintf(msg, msglen,
+			 "%s: frame %llu: damaged record: %u bytes captured of a frame of %u bytes",
+			 c->path, (unsigned long long)c->frames + 1, h->caplen, h->len);
 		return -EIO;
 	}
 	c->frames++;

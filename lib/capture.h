@@ -21,6 +21,7 @@ struct capture {
 	uint64_t frames;	/* frames read so far (the number of the last one) */
 	uint64_t cut;		/* frames longer than max: cut */
 	uint64_t snapped;	/* frames the capture itself holds only in part */
+	uint32_t huge_snaplen;	/* pcap header's snap length when beyond any real capture, else 0 */
 	struct timespec first, last;	/* capture time of the first and the last frame read */
 	uint8_t *buf;		/* a frame with a made-up Ethernet header */
 	size_t bufcap;
@@ -36,7 +37,8 @@ int capture_open(struct capture *c, const char *path, size_t max, char *msg, siz
 /*
  * The next frame: 1 with *data and *len set (valid until the next call),
  * 0 at the end of the file, or -EIO with one line in msg naming the file
- * and the frame number (cut short, a bad record length).
+ * and the frame number (cut short, a record length beyond the snap length
+ * or longer than the frame on the wire).
  */
 int capture_next(struct capture *c, const uint8_t **data, size_t *len, char *msg, size_t msglen);
 
