@@ -34,12 +34,12 @@ void print_usage(FILE *f)
 	fprintf(f,
 		"Usage: sipstat -i IFACE [-i IFACE ...] [options] [INTERVAL [COUNT]]\n"
 		"       sipstat attach -i IFACE [-i ...] [--mode MODE] [--port LIST] [--reset]\n"
-		"                      [--replace] [--force]\n"
+		"                      [--replace] [--force] [--direction DIR] [--multiprog]\n"
 		"       sipstat detach -i IFACE [-i ...] | --all\n"
 		"       sipstat status [-i IFACE ...] [-o text|json]\n"
 		"       sipstat show [-i IFACE ...] [-o FORMAT] [--per-interface] [-v]\n"
 		"       sipstat serve -i IFACE [-i ...] [--mode MODE] [--port LIST] [--replace]\n"
-		"                     [--listen ADDR:PORT]\n"
+		"                     [--listen ADDR:PORT] [--direction DIR] [--multiprog]\n"
 		"       sipstat read FILE [-o FORMAT] [--port LIST] [-v]\n"
 		"\n"
 		"Count SIP responses by status code on each IFACE with an XDP program and\n"
@@ -63,8 +63,15 @@ void print_usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -i, --interface IFACE  interface; repeat for several (max %d)\n"
-		"  -m, --mode MODE        XDP mode: native, skb or auto (default auto:\n"
-		"                         native, falling back to skb with a notice)\n"
+		"  -m, --mode MODE        ingress through XDP in native, skb or auto mode\n"
+		"                         (default auto: native, falling back to skb with\n"
+		"                         a notice), or tc: the TC clsact ingress hook,\n"
+		"                         beside any XDP program of another tool\n"
+		"      --direction DIR    in (received), out (sent, on TC clsact egress)\n"
+		"                         or both (default)\n"
+		"      --multiprog        join libxdp's dispatcher as its first program,\n"
+		"                         beside XDP programs already there (kernels that\n"
+		"                         allow freplace programs)\n"
 		"  -p, --port LIST        UDP ports that carry SIP: numbers, ranges, service\n"
 		"                         names, e.g. sip,5062,15060-15069; repeat to add\n"
 		"                         (default %d). On pinned counters: changed live\n"
@@ -79,8 +86,17 @@ void print_usage(FILE *f)
 		"                         p pause, c parser counters, h help); NO_COLOR\n"
 		"                         is honoured; without a terminal on stdout, the\n"
 		"                         report of -o is printed instead\n"
-		"  -f, --force            replace an XDP program of another tool on IFACE\n"
+		"  -f, --force            replace an XDP program of another tool on IFACE in\n"
+		"                         one step (it stays if sipstat's cannot attach);\n"
+		"                         the replaced program is gone for good, not put\n"
+		"                         back when sipstat exits or detaches\n"
 		"      --per-interface    text: a block per interface after the sum\n"
+		"      --peers FILE       watching mode, attach, serve: name the peers of\n"
+		"                         FILE ('NAME PREFIX...' lines) and count per peer;\n"
+		"                         a changed file applies live\n"
+		"      --per-peer         text: method x class and codes per named peer\n"
+		"      --failing N        text: the N addresses sending most 4xx, 5xx, 6xx\n"
+		"      --export-failing N exports: the same N per class, as labels\n"
 		"      --reset            attach: zero the pinned counters\n"
 		"      --replace          attach, serve: swap in this sipstat's program; pinned\n"
 		"                         maps of another layout are replaced, their counts\n"
@@ -98,11 +114,13 @@ void print_usage(FILE *f)
 		"  sipstat -i eth0 -p sip -p 5080 -o json 10 | jq .classes\n"
 		"  sipstat -i eth0 --top                live view for the NOC screen\n"
 		"  sipstat attach -i eth0               count from now on, unattended\n"
+		"  sipstat -i eth0 --mode tc            beside another tool's XDP program\n"
 		"  sipstat show -o json | jq .responses.total\n"
 		"  systemctl enable --now sipstat@eth0  the same, as a service\n"
 		"  sipstat show -o prometheus > x.prom  for a node_exporter textfile collector\n"
 		"  sipstat serve -i eth0 --listen 127.0.0.1:9065  an endpoint for Prometheus\n"
 		"  sipstat read trace.pcapng -o json    count a capture file\n"
+		"  sipstat -i eth0 --peers /etc/sipstat/peers --per-peer  per trunk\n"
 		"\n"
 		"6xx global failures raise one ALERT line per code on stderr (with --top:\n"
 		"in the view's alert pane instead).\n"
@@ -131,16 +149,22 @@ enum {
 	OPT_ALL,
 	OPT_PER_IFACE,
 	OPT_LISTEN,
+	OPT_PEERS,
+	OPT_PER_PEER,
+	OPT_FAILING,
+	OPT_EXPORT_FAILING,
+	OPT_DIRECTION,
+	OPT_MULTIPROG,
 };
 
 /* Options each command takes, besides -h, -V and -v. */
 static const char *const allowed[CMD_MAX] = {
-	[CMD_WATCH] = "impotfPL",
-	[CMD_ATTACH] = "impfRX",
+	[CMD_WATCH] = "impotfPLNQFEDM",
+	[CMD_ATTACH] = "impfRXNDM",
 	[CMD_DETACH] = "iA",
 	[CMD_STATUS] = "io",
-	[CMD_SHOW] = "ioP",
-	[CMD_SERVE] = "impfXL",
+	[CMD_SHOW] = "ioPQFE",
+	[CMD_SERVE] = "impfXLNEDM",
 	[CMD_READ] = "po",
 };
 
@@ -157,6 +181,18 @@ static char opt_letter(int opt)
 		return 'P';
 	case OPT_LISTEN:
 		return 'L';
+	case OPT_PEERS:
+		return 'N';
+	case OPT_PER_PEER:
+		return 'Q';
+	case OPT_FAILING:
+		return 'F';
+	case OPT_EXPORT_FAILING:
+		return 'E';
+	case OPT_DIRECTION:
+		return 'D';
+	case OPT_MULTIPROG:
+		return 'M';
 	default:
 		return (char)opt;
 	}
@@ -179,6 +215,12 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "per-interface", no_argument, NULL, OPT_PER_IFACE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "peers", required_argument, NULL, OPT_PEERS },
+		{ "per-peer", no_argument, NULL, OPT_PER_PEER },
+		{ "failing", required_argument, NULL, OPT_FAILING },
+		{ "export-failing", required_argument, NULL, OPT_EXPORT_FAILING },
+		{ "direction", required_argument, NULL, OPT_DIRECTION },
+		{ "multiprog", no_argument, NULL, OPT_MULTIPROG },
 		{ NULL, 0, NULL, 0 },
 	};
 	char why[160], *end;
@@ -186,6 +228,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 
 	memset(o, 0, sizeof(*o));
 	o->mode = ATTACH_AUTO;
+	o->dirs = 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
 	o->output = OUT_TEXT;
 	o->interval = 1.0;
 	ports_default(&o->ports);
@@ -223,7 +266,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			break;
 		case 'm':
 			if (attach_mode_parse(optarg, &o->mode))
-				return usage_error(err, "unknown mode '%s': use native, skb or auto",
+				return usage_error(err, "unknown mode '%s': use native, skb, auto or tc",
 						   optarg);
 			o->mode_given = true;
 			break;
@@ -256,6 +299,21 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		case 'f':
 			o->force = true;
 			break;
+		case OPT_DIRECTION:
+			if (!strcmp(optarg, "in"))
+				o->dirs = 1U << SIPSTAT_DIR_IN;
+			else if (!strcmp(optarg, "out"))
+				o->dirs = 1U << SIPSTAT_DIR_OUT;
+			else if (!strcmp(optarg, "both"))
+				o->dirs = 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
+			else
+				return usage_error(err, "unknown direction '%s': use in, out or both",
+						   optarg);
+			o->dirs_given = true;
+			break;
+		case OPT_MULTIPROG:
+			o->multiprog = true;
+			break;
 		case 't':
 			o->top = true;
 			break;
@@ -278,6 +336,26 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			if (!*optarg || strlen(optarg) >= sizeof(o->listen))
 				return usage_error(err, "bad --listen '%s': use ADDR:PORT", optarg);
 			snprintf(o->listen, sizeof(o->listen), "%s", optarg);
+			break;
+		case OPT_PEERS:
+			if (!*optarg)
+				return usage_error(err, "%s--peers needs a file: NAME PREFIX... lines", "");
+			o->peers_file = optarg;
+			break;
+		case OPT_PER_PEER:
+			o->per_peer = true;
+			break;
+		case OPT_FAILING:
+		case OPT_EXPORT_FAILING:
+			errno = 0;
+			i = (int)strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || i < 1 || i > 100)
+				return usage_error(err, "'%s': the number of failing addresses per class "
+						   "must be from 1 to 100", optarg);
+			if (opt == OPT_FAILING)
+				o->failing_top = i;
+			else
+				o->export_failing = i;
 			break;
 		case 'h':
 			print_usage(out);

@@ -31,6 +31,9 @@ struct options {
 	long count;		/* reports to print, 0 = until interrupted */
 	int verbose;
 	bool force;		/* replace another tool's XDP program */
+	unsigned int dirs;	/* --direction: bit per SIPSTAT_DIR_*, both by default */
+	bool dirs_given;
+	bool multiprog;		/* join libxdp's dispatcher beside other XDP programs */
 	bool top;		/* full-screen live view (--top) */
 	bool reset;		/* attach: zero the pinned counters */
 	bool replace;		/* attach: swap the program (and map layout) */
@@ -38,6 +41,10 @@ struct options {
 	bool per_interface;	/* text: a block per interface */
 	char listen[64];	/* --listen ADDR:PORT of the metrics endpoint, "" none */
 	const char *file;	/* read: the capture file (argv) */
+	const char *peers_file;	/* --peers FILE: named prefixes, NULL none */
+	bool per_peer;		/* text: method x code per peer */
+	int failing_top;	/* --failing N: top failing addresses per class in text, 0 none */
+	int export_failing;	/* --export-failing N: in the exports too, 0 none */
 };
 
 enum { ARGS_OK = 0, ARGS_EXIT_OK = 1, ARGS_USAGE = 2 };

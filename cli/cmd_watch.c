@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "exporter.h"
 #include "fmt.h"
+#include "insight.h"
 #include "loop.h"
 #include "ports.h"
 #include "reader.h"
@@ -47,6 +48,7 @@ struct watch {
 	double started;			/* Unix time of this process's own attach */
 	struct counters *scrape;	/* [n]: a fresh reading for each scrape */
 	struct exporter exp;
+	struct insight ins;		/* per-peer counts, failing addresses */
 };
 
 /* "native", or "native,skb" when interfaces are in different modes. */
@@ -206,6 +208,8 @@ static int report_once(struct watch *w)
 
 	if (read_all(w, w->cur, w->sum_cur))
 		return 1;
+	insight_read(&w->ins, false);
+	r.insight = &w->ins;
 	if (w->top) {
 		for (i = 0; i < w->n; i++)
 			view_collect_alerts(&w->v->alerts, w->src[i].ifname, &w->base[i],
@@ -253,6 +257,12 @@ static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 		return e;
 	if (w->o->count && w->done >= w->o->count)
 		return 2;
+	{
+		char msg[512];
+
+		if (insight_reload(&w->ins, msg, sizeof(msg)))
+			cli_err("%s", msg);
+	}
 	return check_sources(w) ? 1 : 0;
 }
 
@@ -421,6 +431,20 @@ int cmd_watch(const struct options *o)
 		cli_err("%s", w.err);
 		goto out;
 	}
+	{
+		int links[MAX_IFACES];
+
+		for (i = 0; i < w.n; i++)
+			links[i] = w.src[i].pinned ? w.src[i].pin.fd[PIN_LINK] : w.src[i].link_fd;
+		e = insight_open(&w.ins, o, w.names, links, w.n, w.reader.ncpus, w.err,
+				 sizeof(w.err));
+		if (e) {
+			cli_err("%s", w.err);
+			ret = e == -EINVAL ? 2 : 1;
+			goto out;
+		}
+		insight_read(&w.ins, true);
+	}
 	memcpy(w.prev, w.base, sizeof(*w.base) * (size_t)w.n);
 	memcpy(w.cur, w.base, sizeof(*w.base) * (size_t)w.n);
 	*w.sum_prev = *w.sum_base;
@@ -471,6 +495,7 @@ int cmd_watch(const struct options *o)
 out:
 	for (i = 0; i < w.n; i++)
 		source_close(&w.src[i]);
+	insight_close(&w.ins);
 	free(w.v);
 	free(w.scrape);
 	free_readings(&w);

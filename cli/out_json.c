@@ -6,6 +6,7 @@
 
 #include "codes.h"
 #include "fmt.h"
+#include "insight.h"
 #include "report.h"
 
 void json_string(FILE *f, const char *s)
@@ -224,6 +225,7 @@ void out_json_report(FILE *f, const struct report *r)
 	json_string(f, r->mode ? r->mode : "");
 	fprintf(f, ",\"interval_s\":%.3f,", counters_elapsed(r->prev, r->cur));
 	json_counts(f, r->base, r->prev, r->cur, r->dirs);
+	insight_json(f, r);
 	fprintf(f, ",\"per_interface\":[");
 	for (i = 0; i < r->nifs; i++) {
 		const struct report_iface *x = &r->ifs[i];

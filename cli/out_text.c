@@ -6,6 +6,7 @@
 
 #include "codes.h"
 #include "fmt.h"
+#include "insight.h"
 #include "report.h"
 
 struct span {
@@ -110,6 +111,7 @@ void out_text_report(FILE *f, const struct report *r)
 	fprintf(f, "%s  %s (%s)  interval %.2fs  responses %" PRIu64 " total, %.2f/s\n", when, ifs,
 		r->mode ? r->mode : "-", s.secs, resp.total, resp.rate);
 	tables(f, &s, r->dirs, r->verbose);
+	insight_text(f, r);
 
 	for (i = 0; r->per_interface && i < r->nifs; i++) {
 		const struct report_iface *x = &r->ifs[i];

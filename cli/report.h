@@ -38,6 +38,7 @@ struct report {
 	unsigned int dirs;		/* bit per direction counted */
 	int verbose;			/* text: meanings, requests and parser outcomes */
 	bool per_interface;		/* text: a block per interface too */
+	const struct insight *insight;	/* per-peer and failing readings (cli/insight.h), or NULL */
 };
 
 void out_text_report(FILE *f, const struct report *r);

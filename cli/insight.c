@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "codes.h"
+#include "counters.h"
+#include "insight.h"
+#include "kpi.h"
+#include "report.h"
+
+/* ------------------------------------------------------------ reading */
+
+static int file_stamp(const char *path, struct timespec *mt, ino_t *ino)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	*mt = st.st_mtim;
+	*ino = st.st_ino;
+	return 0;
+}
+
+static int apply_all(struct insight *in, const struct peers_table *t, char *msg, size_t msglen)
+{
+	int i, e;
+
+	for (i = 0; i < in->n; i++) {
+		if (in->maps[i].peers_fd < 0)
+			continue;
+		e = peers_apply(&in->maps[i], t, msg, msglen);
+		if (e)
+			return e;
+		/* Readers of the pins find the names here; without /run they see ids. */
+		peers_names_write(in->ifnames[i], t);
+	}
+	return 0;
+}
+
+int insight_open(struct insight *in, const struct options *o, const char *const *ifnames,
+		 const int *link_fds, int n, int ncpus, char *msg, size_t msglen)
+{
+	int i, e;
+
+	memset(in, 0, sizeof(*in));
+	peers_table_init(&in->table);
+	in->n = n;
+	in->ncpus = ncpus;
+	in->peers_file = o->peers_file;
+	in->per_peer = o->per_peer;
+	in->failing_top = o->failing_top ? o->failing_top :
+			  o->verbose > 0 ? INSIGHT_VERBOSE_FAILING : 0;
+	for (i = 0; i < n; i++) {
+		in->ifnames[i] = ifnames[i];
+		peers_maps_init(&in->maps[i]);
+		if (link_fds[i] >= 0 && !peers_maps_open(link_fds[i], &in->maps[i]))
+			in->have_maps = true;
+	}
+	if (in->peers_file) {
+		if (!in->have_maps) {
+			snprintf(msg, msglen, "--peers: the program on %s has no peer table "
+				 "(attached by an older sipstat?): attach --replace", ifnames[0]);
+			return -ENOENT;
+		}
+		file_stamp(in->peers_file, &in->peers_mtime, &in->peers_ino);
+		e = peers_load(in->peers_file, NULL, &in->table, msg, msglen);
+		if (!e)
+			e = apply_all(in, &in->table, msg, msglen);
+		if (e)
+			return e;
+		in->has_names = true;
+	} else {
+		for (i = 0; i < n && !in->has_names; i++)
+			in->has_names = !peers_names_read(ifnames[i], &in->table);
+	}
+	return 0;
+}
+
+void insight_close(struct insight *in)
+{
+	int i;
+
+	for (i = 0; i < in->n; i++)
+		peers_maps_close(&in->maps[i]);
+	peers_table_free(&in->table);
+	peers_counts_free(&in->base);
+	peers_counts_free(&in->cur);
+	failing_free(&in->fprev);
+	failing_free(&in->fcur);
+}
+
+int insight_reload(struct insight *in, char *msg, size_t msglen)
+{
+	struct peers_table t;
+	struct timespec mt = { 0 };
+	ino_t ino = 0;
+	int e;
+
+	if (!in->peers_file || file_stamp(in->peers_file, &mt, &ino))
+		return 0;	/* gone for a moment (an editor's rename): keep what is loaded */
+	if (mt.tv_sec == in->peers_mtime.tv_sec && mt.tv_nsec == in->peers_mtime.tv_nsec &&
+	    ino == in->peers_ino)
+		return 0;
+	in->peers_mtime = mt;
+	in->peers_ino = ino;
+	e = peers_load(in->peers_file, &in->table, &t, msg, msglen);
+	if (e) {
+		size_t l = strlen(msg);
+
+		snprintf(msg + l, msglen - l, "; the peers loaded before stay");
+		return e;
+	}
+	e = apply_all(in, &t, msg, msglen);
+	if (e) {
+		peers_table_free(&t);
+		return e;
+	}
+	peers_table_free(&in->table);
+	in->table = t;
+	snprintf(msg, msglen, "peers file %s applied: %d peers, %d prefixes", in->peers_file,
+		 t.npeers, t.nprefixes);
+	return 1;
+}
+
+int insight_read(struct insight *in, bool first)
+{
+	struct peers_counts pc = { 0 };
+	struct failing fl = { 0 };
+	struct failing tmp;
+	int i, e = 0;
+
+	if (!in->have_maps)
+		return 0;
+	in->cur.n = 0;
+	tmp = in->fprev;
+	in->fprev = in->fcur;
+	in->fcur = tmp;
+	in->fcur.n = 0;
+	for (i = 0; i < in->n && !e; i++) {
+		if (in->maps[i].counts_fd < 0)
+			continue;
+		e = peers_counts_read(in->maps[i].counts_fd, in->ncpus, &pc);
+		if (!e)
+			e = peers_counts_add(&in->cur, &pc);
+		if (!e && (in->failing_top || first))
+			e = failing_read(in->maps[i].failing_fd, in->ncpus, &fl);
+		if (!e && (in->failing_top || first))
+			e = failing_add(&in->fcur, &fl);
+	}
+	peers_counts_free(&pc);
+	failing_free(&fl);
+	if (e)
+		return e;
+	failing_deltas(&in->fcur, first ? NULL : &in->fprev);
+	if (first) {
+		in->base.n = 0;
+		e = peers_counts_add(&in->base, &in->cur);
+	}
+	return e;
+}
+
+void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct counters *out)
+{
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; pc && i < pc->n; i++) {
+		uint32_t k = pc->e[i].key, code = peers_key_code(k), m = peers_key_method(k),
+			 d = peers_key_dir(k);
+
+		if (peers_key_peer(k) != peer || d >= SIPSTAT_DIR_MAX || m >= SIPSTAT_M_MAX ||
+		    code < SIPSTAT_CODE_MIN || code > SIPSTAT_CODE_MAX)
+			continue;
+		out->keys[SIPSTAT_KEY(d, m, code)] += pc->e[i].n;
+	}
+	counters_derive(out);
+}
+
+/* ------------------------------------------------------------ text */
+
+static uint64_t since(const struct counters *b, const struct counters *c, int m, int cls)
+{
+	uint64_t before = 0, after = 0;
+	int code;
+
+	for (code = cls * 100; code < cls * 100 + 100; code++) {
+		before += b ? counters_code_method(b, COUNTERS_DIR_ALL, m, code) : 0;
+		after += counters_code_method(c, COUNTERS_DIR_ALL, m, code);
+	}
+	return counters_delta(before, after);
+}
+
+static uint64_t requests_since(const struct counters *b, const struct counters *c, int m)
+{
+	return counters_delta(b ? counters_requests(b, COUNTERS_DIR_ALL, m) : 0,
+			      counters_requests(c, COUNTERS_DIR_ALL, m));
+}
+
+/* Methods (rows) by class (columns), totals since b; 75 columns wide. */
+static void method_table(FILE *f, const struct counters *b, const struct counters *c,
+			 bool requests, const char *indent)
+{
+	int m, cls, rows = 0;
+
+	for (m = 0; m < SIPSTAT_M_MAX; m++) {
+		uint64_t row[SIP_CLASS_COUNT + 1], any = 0;
+
+		for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
+			any += row[cls] = since(b, c, m, cls);
+		if (requests)
+			any += requests_since(b, c, m);
+		if (!any)
+			continue;
+		if (!rows++) {
+			fprintf(f, "%s%-10s", indent, "method");
+			if (requests)
+				fprintf(f, " %8s", "requests");
+			for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
+				fprintf(f, " %8s", sip_class_label(cls));
+			fputc('\n', f);
+		}
+		fprintf(f, "%s%-10s", indent, counters_method_name(m));
+		if (requests)
+			fprintf(f, " %8" PRIu64, requests_since(b, c, m));
+		for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
+			fprintf(f, " %8" PRIu64, row[cls]);
+		fputc('\n', f);
+	}
+}
+
+static void kpi_line(FILE *f, const char *indent, const char *what, const struct kpi *k,
+		     bool responses_only)
+{
+	int id, last = responses_only ? KPI_NER : KPI_MAX - 1;
+
+	fprintf(f, "%s%s:", indent, what);
+	for (id = 0; id <= last; id++) {
+		char up[8];
+		int i;
+
+		for (i = 0; kpi_name(id)[i] && i < 7; i++)
+			up[i] = (char)(kpi_name(id)[i] - 'a' + 'A');
+		up[i] = '\0';
+		if (k->valid[id])
+			fprintf(f, " %s %.1f%%", up, k->pct[id]);
+		else
+			fprintf(f, " %s -", up);
+	}
+	fputc('\n', f);
+}
+
+static void codes_by_method(FILE *f, const struct counters *b, const struct counters *c)
+{
+	int code, m;
+
+	for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
+		int shown = 0;
+
+		for (m = 0; m < SIPSTAT_M_MAX; m++) {
+			uint64_t n = counters_delta(
+				counters_code_method(b, COUNTERS_DIR_ALL, m, code),
+				counters_code_method(c, COUNTERS_DIR_ALL, m, code));
+
+			if (!n)
+				continue;
+			if (!shown++)
+				fprintf(f, "  %d %-.24s by method:", code, sip_code_reason(code));
+			fprintf(f, " %s %" PRIu64, counters_method_name(m), n);
+		}
+		if (shown)
+			fputc('\n', f);
+	}
+}
+
+static void peer_blocks(FILE *f, const struct insight *in)
+{
+	struct counters *pb = calloc(1, sizeof(*pb)), *pcur = calloc(1, sizeof(*pcur));
+	bool seen[SIPSTAT_PEERS_MAX + 1] = { false };
+	char buf[16];
+	uint32_t peer;
+	int i;
+
+	if (!pb || !pcur)
+		goto out;
+	for (i = 0; i < in->cur.n; i++)
+		seen[peers_key_peer(in->cur.e[i].key)] = true;
+	for (peer = 1; peer <= SIPSTAT_PEERS_MAX + 1; peer++) {
+		uint32_t p = peer % (SIPSTAT_PEERS_MAX + 1);	/* named first, "other" last */
+		struct kpi k;
+		uint64_t resp;
+
+		if (!seen[p])
+			continue;
+		insight_peer_counters(&in->base, p, pb);
+		insight_peer_counters(&in->cur, p, pcur);
+		resp = counters_delta(counters_outcome(pb, COUNTERS_DIR_ALL, COUNTERS_RESPONSES),
+				      counters_outcome(pcur, COUNTERS_DIR_ALL, COUNTERS_RESPONSES));
+		if (!resp)
+			continue;
+		fprintf(f, "  peer %s: responses %" PRIu64 "\n",
+			peers_name(&in->table, p, buf, sizeof(buf)), resp);
+		method_table(f, pb, pcur, false, "    ");
+		kpi_of(pb, pcur, COUNTERS_DIR_ALL, &k);
+		kpi_line(f, "    ", "KPIs", &k, true);
+	}
+out:
+	free(pb);
+	free(pcur);
+}
+
+static void failing_text(FILE *f, const struct insight *in)
+{
+	const struct failing_entry *top[FAILING_TOP_MAX];
+	char a[64];
+	int cls, i, n;
+
+	for (cls = 4; cls <= 6; cls++) {
+		n = failing_top(&in->fcur, cls, -1, in->failing_top, top);
+		fprintf(f, "  failing %dxx:", cls);
+		for (i = 0; i < n; i++) {
+			peers_addr_format(top[i]->addr, a, sizeof(a));
+			fprintf(f, "%s %s %s %" PRIu64, i ? "," : "", a,
+				counters_dir_name(top[i]->dir), top[i]->total);
+		}
+		fprintf(f, "%s\n", n ? "" : " none");
+	}
+}
+
+void insight_text(FILE *f, const struct report *r)
+{
+	const struct insight *in = r->insight;
+	struct kpi tot, ivl;
+
+	method_table(f, r->base, r->cur, true, "  ");
+	kpi_of(r->base, r->cur, COUNTERS_DIR_ALL, &tot);
+	kpi_of(r->prev, r->cur, COUNTERS_DIR_ALL, &ivl);
+	kpi_line(f, "  ", "KPIs", &tot, false);
+	if (r->verbose > 0) {
+		kpi_line(f, "  ", "KPIs of the interval", &ivl, false);
+		codes_by_method(f, r->base, r->cur);
+	}
+	if (!in)
+		return;
+	if (in->per_peer && in->have_maps)
+		peer_blocks(f, in);
+	if (in->failing_top && in->have_maps)
+		failing_text(f, in);
+}
+
+/* ------------------------------------------------------------ JSON */
+
+static void json_kpis(FILE *f, const char *name, const struct kpi *k, bool responses_only)
+{
+	int id, last = responses_only ? KPI_NER : KPI_MAX - 1;
+
+	fprintf(f, ",\"%s\":{", name);
+	for (id = 0; id <= last; id++) {
+		fprintf(f, "%s\"%s\":", id ? "," : "", kpi_name(id));
+		if (k->valid[id])
+			fprintf(f, "%.3f", k->pct[id]);
+		else
+			fputs("null", f);
+	}
+	fputc('}', f);
+}
+
+/* "methods":{"INVITE":{"requests":N,"classes":{...},"codes":{"200":N}}}, totals since b. */
+static void json_methods(FILE *f, const struct counters *b, const struct counters *c,
+			 bool requests)
+{
+	int m, cls, code, first = 1;
+
+	fprintf(f, ",\"methods\":{");
+	for (m = 0; m < SIPSTAT_M_MAX; m++) {
+		uint64_t any = requests ? requests_since(b, c, m) : 0;
+		int fc = 1;
+
+		for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
+			any += since(b, c, m, cls);
+		if (!any)
+			continue;
+		fprintf(f, "%s\"%s\":{", first ? "" : ",", counters_method_name(m));
+		first = 0;
+		if (requests)
+			fprintf(f, "\"requests\":%" PRIu64 ",", requests_since(b, c, m));
+		fprintf(f, "\"classes\":{");
+		for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
+			fprintf(f, "%s\"%s\":%" PRIu64, cls > 1 ? "," : "", sip_class_label(cls),
+				since(b, c, m, cls));
+		fprintf(f, "},\"codes\":{");
+		for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++) {
+			uint64_t n = counters_delta(
+				b ? counters_code_method(b, COUNTERS_DIR_ALL, m, code) : 0,
+				counters_code_method(c, COUNTERS_DIR_ALL, m, code));
+
+			if (!n)
+				continue;
+			fprintf(f, "%s\"%d\":%" PRIu64, fc ? "" : ",", code, n);
+			fc = 0;
+		}
+		fprintf(f, "}}");
+	}
+	fputc('}', f);
+}
+
+static void json_peers(FILE *f, const struct insight *in)
+{
+	struct counters *pb = calloc(1, sizeof(*pb)), *pcur = calloc(1, sizeof(*pcur));
+	bool seen[SIPSTAT_PEERS_MAX + 1] = { false };
+	char buf[16];
+	uint32_t peer;
+	int i, first = 1;
+
+	fprintf(f, ",\"peers\":[");
+	if (!pb || !pcur)
+		goto out;
+	for (i = 0; i < in->cur.n; i++)
+		seen[peers_key_peer(in->cur.e[i].key)] = true;
+	for (peer = 1; peer <= SIPSTAT_PEERS_MAX + 1; peer++) {
+		uint32_t p = peer % (SIPSTAT_PEERS_MAX + 1);
+		struct kpi k;
+
+		if (!seen[p] && !(p && in->table.names[p][0]))
+			continue;
+		insight_peer_counters(&in->base, p, pb);
+		insight_peer_counters(&in->cur, p, pcur);
+		fprintf(f, "%s{\"peer\":", first ? "" : ",");
+		json_string(f, peers_name(&in->table, p, buf, sizeof(buf)));
+		fprintf(f, ",\"responses\":%" PRIu64,
+			counters_delta(counters_outcome(pb, COUNTERS_DIR_ALL, COUNTERS_RESPONSES),
+				       counters_outcome(pcur, COUNTERS_DIR_ALL, COUNTERS_RESPONSES)));
+		json_methods(f, pb, pcur, false);
+		kpi_of(pb, pcur, COUNTERS_DIR_ALL, &k);
+		json_kpis(f, "kpis", &k, true);
+		fputc('}', f);
+		first = 0;
+	}
+out:
+	fputc(']', f);
+	free(pb);
+	free(pcur);
+}
+
+static void json_failing(FILE *f, const struct insight *in)
+{
+	const struct failing_entry *top[FAILING_TOP_MAX];
+	char a[64];
+	int cls, i, n;
+
+	fprintf(f, ",\"failing\":{");
+	for (cls = 4; cls <= 6; cls++) {
+		n = failing_top(&in->fcur, cls, -1, in->failing_top, top);
+		fprintf(f, "%s\"%dxx\":[", cls > 4 ? "," : "", cls);
+		for (i = 0; i < n; i++) {
+			peers_addr_format(top[i]->addr, a, sizeof(a));
+			fprintf(f, "%s{\"address\":\"%s\",\"dir\":\"%s\",\"total\":%" PRIu64
+				   ",\"delta\":%" PRIu64 "}",
+				i ? "," : "", a, counters_dir_name(top[i]->dir), top[i]->total,
+				top[i]->delta);
+		}
+		fputc(']', f);
+	}
+	fputc('}', f);
+}
+
+void insight_json(FILE *f, const struct report *r)
+{
+	const struct insight *in = r->insight;
+	struct kpi tot, ivl;
+
+	kpi_of(r->base, r->cur, COUNTERS_DIR_ALL, &tot);
+	kpi_of(r->prev, r->cur, COUNTERS_DIR_ALL, &ivl);
+	json_kpis(f, "kpis", &tot, false);
+	json_kpis(f, "kpis_interval", &ivl, false);
+	json_methods(f, r->base, r->cur, true);
+	if (in && in->have_maps && (in->has_names || in->per_peer))
+		json_peers(f, in);
+	if (in && in->have_maps && in->failing_top)
+		json_failing(f, in);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Which request failed and where: the method x class table and KPIs of a
+ * report, responses per named peer (--peers, --per-peer) and the top
+ * failing addresses (--failing), for the text and JSON reports.  The
+ * counts come from lib/ (counters, kpi, peers, failing); this file keeps
+ * the per-peer and failing readings of a watching run and lays them out.
+ */
+#ifndef SIPSTAT_CLI_INSIGHT_H
+#define SIPSTAT_CLI_INSIGHT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "args.h"
+#include "failing.h"
+#include "peers.h"
+
+struct counters;
+struct report;
+
+#define INSIGHT_VERBOSE_FAILING 5	/* failing addresses per class with -v */
+
+struct insight {
+	const char *peers_file;		/* NULL: names from PEERS_RUN_DIR, if any */
+	struct timespec peers_mtime;	/* of the file as last applied */
+	ino_t peers_ino;
+	struct peers_table table;	/* names (and prefixes when from a file) */
+	bool has_names;
+	int n;
+	const char *ifnames[MAX_IFACES];
+	struct peers_maps maps[MAX_IFACES];
+	bool have_maps;			/* at least one interface has the maps */
+	/* Per-peer counts and failing addresses, all interfaces added up. */
+	struct peers_counts base, cur;
+	struct failing fprev, fcur;
+	int failing_top;		/* how many per class to show, 0 none */
+	bool per_peer;
+	int ncpus;
+};
+
+/*
+ * Find the per-peer maps behind each interface's link (link_fds[i]) and,
+ * with o->peers_file, load the file into them.  0, or -errno with one
+ * line in msg (a bad peers file: the line and what is wrong).
+ */
+int insight_open(struct insight *in, const struct options *o, const char *const *ifnames,
+		 const int *link_fds, int n, int ncpus, char *msg, size_t msglen);
+void insight_close(struct insight *in);
+
+/*
+ * Apply the peers file again when it changed (returns 1 and says so in
+ * msg; a bad file keeps the old table and returns -EINVAL with msg), 0 when
+ * unchanged.
+ */
+int insight_reload(struct insight *in, char *msg, size_t msglen);
+
+/* Read per-peer counts and failing addresses; first: this is the base. */
+int insight_read(struct insight *in, bool first);
+
+/* Text: method x class, KPIs; with -v codes by method; peers; failing. */
+void insight_text(FILE *f, const struct report *r);
+/* JSON members (each starting with a comma): "kpis", "methods", "peers", "failing". */
+void insight_json(FILE *f, const struct report *r);
+
+/* The per-peer view as counters (responses only; no requests per peer). */
+void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct counters *out);
+
+#endif

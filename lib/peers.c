@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "peers.h"
+#include "reader.h"
+
+void peers_table_init(struct peers_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	snprintf(t->names[0], sizeof(t->names[0]), "%s", PEERS_OTHER);
+}
+
+void peers_table_free(struct peers_table *t)
+{
+	free(t->prefixes);
+	t->prefixes = NULL;
+	t->nprefixes = 0;
+}
+
+static bool name_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n >= PEERS_NAME_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.:-", s[i]))
+			return false;
+	return true;
+}
+
+int peers_prefix_parse(const char *s, struct sipstat_peer_prefix *key)
+{
+	char addr[64], *slash, *end;
+	unsigned char a4[4];
+	long bits = -1;
+	bool v6;
+
+	if (strlen(s) >= sizeof(addr))
+		return -EINVAL;
+	snprintf(addr, sizeof(addr), "%s", s);
+	slash = strchr(addr, '/');
+	if (slash) {
+		*slash = '\0';
+		errno = 0;
+		bits = strtol(slash + 1, &end, 10);
+		if (errno || end == slash + 1 || *end || bits < 0)
+			return -EINVAL;
+	}
+	memset(key, 0, sizeof(*key));
+	v6 = strchr(addr, ':') != NULL;
+	if (v6) {
+		if (inet_pton(AF_INET6, addr, key->addr) != 1 || bits > 128)
+			return -EINVAL;
+		key->prefixlen = bits < 0 ? 128 : (uint32_t)bits;
+	} else {
+		if (inet_pton(AF_INET, addr, a4) != 1 || bits > 32)
+			return -EINVAL;
+		key->addr[10] = key->addr[11] = 0xff;
+		memcpy(&key->addr[12], a4, 4);
+		key->prefixlen = 96 + (uint32_t)(bits < 0 ? 32 : bits);
+	}
+	/* Host bits set: a typo more often than not; the trie ignores them, so clear them. */
+	for (int i = 0; i < 16; i++) {
+		int keep = (int)key->prefixlen - i * 8;
+
+		if (keep <= 0)
+			key->addr[i] = 0;
+		else if (keep < 8)
+			key->addr[i] &= (uint8_t)(0xff << (8 - keep));
+	}
+	return 0;
+}
+
+static bool is_mapped(const uint8_t a[16])
+{
+	static const uint8_t pre[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a, pre, sizeof(pre)) == 0;
+}
+
+void peers_addr_format(const uint8_t addr[16], char *buf, size_t len)
+{
+	if (is_mapped(addr))
+		inet_ntop(AF_INET, addr + 12, buf, (socklen_t)len);
+	else
+		inet_ntop(AF_INET6, addr, buf, (socklen_t)len);
+}
+
+void peers_prefix_format(const struct sipstat_peer_prefix *key, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	bool v4 = is_mapped(key->addr) && key->prefixlen >= 96;
+
+	peers_addr_format(key->addr, a, sizeof(a));
+	snprintf(buf, len, "%s/%u", a, v4 ? key->prefixlen - 96 : key->prefixlen);
+}
+
+const char *peers_name(const struct peers_table *t, uint32_t id, char *buf, size_t len)
+{
+	if (id == 0)
+		return PEERS_OTHER;
+	if (t && id <= SIPSTAT_PEERS_MAX && t->names[id][0])
+		return t->names[id];
+	snprintf(buf, len, "peer%u", id);
+	return buf;
+}
+
+static int find_name(const struct peers_table *t, const char *name)
+{
+	int id;
+
+	for (id = 1; id <= SIPSTAT_PEERS_MAX; id++)
+		if (t->names[id][0] && strcmp(t->names[id], name) == 0)
+			return id;
+	return 0;
+}
+
+/* An id for name: its id in keep when free here, else the lowest free one not used in keep. */
+static int new_id(const struct peers_table *keep, const struct peers_table *t, const char *name)
+{
+	int id = keep ? find_name(keep, name) : 0;
+
+	if (id && !t->names[id][0])
+		return id;
+	for (id = 1; id <= SIPSTAT_PEERS_MAX; id++)
+		if (!t->names[id][0] && !(keep && keep->names[id][0]))
+			return id;
+	for (id = 1; id <= SIPSTAT_PEERS_MAX; id++)
+		if (!t->names[id][0])
+			return id;
+	return 0;
+}
+
+#define FAIL(...)                                                                      \
+	do {                                                                           \
+		snprintf(msg, msglen, __VA_ARGS__);                                    \
+		e = -EINVAL;                                                           \
+		goto out;                                                              \
+	} while (0)
+
+int peers_parse(const char *text, const struct peers_table *keep, struct peers_table *t,
+		char *msg, size_t msglen)
+{
+	const char *p = text;
+	char line[4096], *tok, *save, *hash;
+	int lineno = 0, e = 0, i, id, cap = 0;
+
+	peers_table_init(t);
+	/* Names of keep take their old ids first, so a reordered file keeps them. */
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		lineno++;
+		if (n >= sizeof(line))
+			FAIL("line %d: longer than %zu characters", lineno, sizeof(line) - 1);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (nl ? 1 : 0);
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		tok = strtok_r(line, " \t\r", &save);
+		if (!tok)
+			continue;
+		if (!name_ok(tok))
+			FAIL("line %d: \"%s\" is not a peer name (1 to %d of A-Z a-z 0-9 _ . : -)",
+			     lineno, tok, PEERS_NAME_LEN - 1);
+		if (strcmp(tok, PEERS_OTHER) == 0)
+			FAIL("line %d: \"%s\" is the name of every address no prefix matches; "
+			     "choose another", lineno, PEERS_OTHER);
+		id = find_name(t, tok);
+		if (!id) {
+			id = new_id(keep, t, tok);
+			if (!id)
+				FAIL("line %d: more than %d peer names", lineno, SIPSTAT_PEERS_MAX);
+			snprintf(t->names[id], sizeof(t->names[id]), "%s", tok);
+			t->npeers++;
+		}
+		if (!(tok = strtok_r(NULL, " \t\r", &save)))
+			FAIL("line %d: peer \"%s\" has no prefix (NAME PREFIX...)", lineno,
+			     t->names[id]);
+		for (; tok; tok = strtok_r(NULL, " \t\r", &save)) {
+			struct sipstat_peer_prefix k;
+
+			if (peers_prefix_parse(tok, &k))
+				FAIL("line %d: \"%s\" is not an IPv4 or IPv6 prefix "
+				     "(198.18.0.0/15, 2001:db8::/32)", lineno, tok);
+			for (i = 0; i < t->nprefixes; i++) {
+				if (memcmp(&t->prefixes[i].key, &k, sizeof(k)) != 0)
+					continue;
+				if (t->prefixes[i].id != (uint32_t)id)
+					FAIL("line %d: %s is already peer \"%s\" (line %d)", lineno,
+					     tok, t->names[t->prefixes[i].id],
+					     t->prefixes[i].line);
+				break;
+			}
+			if (i < t->nprefixes)
+				continue;	/* the same prefix twice for one peer */
+			if (t->nprefixes >= SIPSTAT_PEER_PREFIXES)
+				FAIL("line %d: more than %d prefixes", lineno,
+				     SIPSTAT_PEER_PREFIXES);
+			if (t->nprefixes == cap) {
+				struct peers_prefix *np;
+
+				cap = cap ? cap * 2 : 64;
+				np = realloc(t->prefixes, (size_t)cap * sizeof(*np));
+				if (!np) {
+					snprintf(msg, msglen, "out of memory");
+					e = -ENOMEM;
+					goto out;
+				}
+				t->prefixes = np;
+			}
+			t->prefixes[t->nprefixes].key = k;
+			t->prefixes[t->nprefixes].id = (uint32_t)id;
+			t->prefixes[t->nprefixes].line = lineno;
+			t->nprefixes++;
+		}
+	}
+out:
+	if (e)
+		peers_table_free(t);
+	return e;
+}
+
+int peers_load(const char *path, const struct peers_table *keep, struct peers_table *t,
+	       char *msg, size_t msglen)
+{
+	char *text = NULL, err[256];
+	size_t len = 0, cap = 0, n;
+	FILE *f = fopen(path, "r");
+	int e;
+
+	if (!f) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot read the peers file %s: %s", path, strerror(-e));
+		return e;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nt = realloc(text, cap + 65536);
+
+			if (!nt) {
+				free(text);
+				fclose(f);
+				snprintf(msg, msglen, "out of memory");
+				return -ENOMEM;
+			}
+			text = nt;
+			cap += 65536;
+		}
+		n = fread(text + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	text[len] = '\0';
+	e = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (e) {
+		snprintf(msg, msglen, "cannot read the peers file %s: %s", path, strerror(-e));
+	} else if (strlen(text) != len) {
+		snprintf(msg, msglen, "peers file %s: a NUL byte: not a text file", path);
+		e = -EINVAL;
+	} else {
+		e = peers_parse(text, keep, t, err, sizeof(err));
+		if (e)
+			snprintf(msg, msglen, "peers file %s: %s", path, err);
+	}
+	free(text);
+	return e;
+}
+
+/* ---------------------------------------------------------------- maps */
+
+void peers_maps_init(struct peers_maps *m)
+{
+	m->peers_fd = m->counts_fd = m->failing_fd = m->cfg_fd = -1;
+	m->cfg = NULL;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+int peers_maps_open(int link_fd, struct peers_maps *m)
+{
+	struct bpf_link_info li;
+	struct bpf_prog_info pi;
+	__u32 ids[64], len, i, n;
+	int prog_fd, e = 0;
+
+	peers_maps_init(m);
+	memset(&li, 0, sizeof(li));
+	len = sizeof(li);
+	if (bpf_obj_get_info_by_fd(link_fd, &li, &len))
+		return -errno;
+	prog_fd = bpf_prog_get_fd_by_id(li.prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = 64;
+	pi.map_ids = (__u64)(unsigned long)ids;
+	len = sizeof(pi);
+	if (bpf_obj_get_info_by_fd(prog_fd, &pi, &len)) {
+		e = -errno;
+		close(prog_fd);
+		return e;
+	}
+	close(prog_fd);
+	n = pi.nr_map_ids < 64 ? pi.nr_map_ids : 64;
+	for (i = 0; i < n; i++) {
+		struct bpf_map_info mi;
+		int fd = bpf_map_get_fd_by_id(ids[i]), *slot = NULL;
+
+		if (fd < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		len = sizeof(mi);
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &len)) {
+			if (strcmp(mi.name, "sip_peers") == 0)
+				slot = &m->peers_fd;
+			else if (strcmp(mi.name, "sip_peer_counts") == 0)
+				slot = &m->counts_fd;
+			else if (strcmp(mi.name, "sip_failing") == 0)
+				slot = &m->failing_fd;
+			else if (ends_with(mi.name, "sip_cfg") &&
+				 mi.value_size == sizeof(struct sipstat_cfg))
+				slot = &m->cfg_fd;
+		}
+		if (slot && *slot < 0)
+			*slot = fd;
+		else
+			close(fd);
+	}
+	if (m->cfg_fd >= 0) {
+		void *p = mmap(NULL, sizeof(struct sipstat_cfg), PROT_READ | PROT_WRITE,
+			       MAP_SHARED, m->cfg_fd, 0);
+
+		m->cfg = p == MAP_FAILED ? NULL : p;
+	}
+	if (m->peers_fd < 0 || m->counts_fd < 0 || m->failing_fd < 0) {
+		peers_maps_close(m);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void peers_maps_close(struct peers_maps *m)
+{
+	if (m->cfg)
+		munmap((void *)m->cfg, sizeof(struct sipstat_cfg));
+	if (m->peers_fd >= 0)
+		close(m->peers_fd);
+	if (m->counts_fd >= 0)
+		close(m->counts_fd);
+	if (m->failing_fd >= 0)
+		close(m->failing_fd);
+	if (m->cfg_fd >= 0)
+		close(m->cfg_fd);
+	peers_maps_init(m);
+}
+
+static bool table_has(const struct peers_table *t, const struct sipstat_peer_prefix *k)
+{
+	int i;
+
+	for (i = 0; i < t->nprefixes; i++)
+		if (memcmp(&t->prefixes[i].key, k, sizeof(*k)) == 0)
+			return true;
+	return false;
+}
+
+int peers_apply(const struct peers_maps *m, const struct peers_table *t, char *msg,
+		size_t msglen)
+{
+	struct sipstat_peer_prefix k, next, *gone = NULL;
+	int i, ngone = 0, cap = 0, e = 0;
+	void *prev = NULL;
+
+	for (i = 0; i < t->nprefixes; i++) {
+		if (bpf_map_update_elem(m->peers_fd, &t->prefixes[i].key, &t->prefixes[i].id,
+					BPF_ANY)) {
+			e = -errno;
+			snprintf(msg, msglen, "cannot load peer prefixes into the kernel: %s",
+				 strerror(-e));
+			return e;
+		}
+	}
+	/* Collect first: deleting while walking an LPM trie can restart the walk. */
+	while (!bpf_map_get_next_key(m->peers_fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (table_has(t, &next))
+			continue;
+		if (ngone == cap) {
+			struct sipstat_peer_prefix *ng;
+
+			cap = cap ? cap * 2 : 64;
+			ng = realloc(gone, (size_t)cap * sizeof(*ng));
+			if (!ng) {
+				free(gone);
+				snprintf(msg, msglen, "out of memory");
+				return -ENOMEM;
+			}
+			gone = ng;
+		}
+		gone[ngone++] = next;
+	}
+	for (i = 0; i < ngone; i++)
+		bpf_map_delete_elem(m->peers_fd, &gone[i]);
+	free(gone);
+	if (m->cfg)
+		__atomic_fetch_or(&((struct sipstat_cfg *)m->cfg)->flags, SIPSTAT_CFG_PEERS,
+				  __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- names */
+
+int peers_names_path(char *buf, size_t len, const char *ifname)
+{
+	int n = snprintf(buf, len, "%s/%s.peers", PEERS_RUN_DIR, ifname);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int peers_names_write(const char *ifname, const struct peers_table *t)
+{
+	char path[256], tmp[300];
+	FILE *f;
+	int id, e;
+
+	if ((e = peers_names_path(path, sizeof(path), ifname)))
+		return e;
+	if (mkdir(PEERS_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "# sipstat peer ids of %s: ID NAME\n", ifname);
+	for (id = 1; id <= SIPSTAT_PEERS_MAX; id++)
+		if (t->names[id][0])
+			fprintf(f, "%d %s\n", id, t->names[id]);
+	e = ferror(f) ? -EIO : 0;
+	if (fclose(f) && !e)
+		e = -errno;
+	if (!e && rename(tmp, path))
+		e = -errno;
+	if (e)
+		unlink(tmp);
+	return e;
+}
+
+int peers_names_read(const char *ifname, struct peers_table *t)
+{
+	char path[256], line[128], name[PEERS_NAME_LEN];
+	FILE *f;
+	int id, e;
+
+	peers_table_init(t);
+	if ((e = peers_names_path(path, sizeof(path), ifname)))
+		return e;
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %31s", &id, name) == 2 && id >= 1 &&
+		    id <= SIPSTAT_PEERS_MAX && name_ok(name)) {
+			snprintf(t->names[id], sizeof(t->names[id]), "%s", name);
+			t->npeers++;
+		}
+	fclose(f);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- counts */
+
+void peers_counts_free(struct peers_counts *pc)
+{
+	free(pc->e);
+	memset(pc, 0, sizeof(*pc));
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	uint32_t x = ((const struct peers_count *)a)->key, y = ((const struct peers_count *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+static int push(struct peers_counts *pc, uint32_t key, uint64_t n)
+{
+	if (pc->n == pc->cap) {
+		int cap = pc->cap ? pc->cap * 2 : 256;
+		struct peers_count *ne = realloc(pc->e, (size_t)cap * sizeof(*ne));
+
+		if (!ne)
+			return -ENOMEM;
+		pc->e = ne;
+		pc->cap = cap;
+	}
+	pc->e[pc->n].key = key;
+	pc->e[pc->n].n = n;
+	pc->n++;
+	return 0;
+}
+
+int peers_counts_read(int counts_fd, int ncpus, struct peers_counts *pc)
+{
+	uint32_t key, *prev = NULL, cur;
+	uint64_t *vals;
+	int e = 0;
+
+	pc->n = 0;
+	if (ncpus <= 0)
+		return -EINVAL;
+	vals = calloc((size_t)ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(counts_fd, prev, &key)) {
+		cur = key;
+		prev = &cur;
+		if (bpf_map_lookup_elem(counts_fd, &key, vals))
+			continue;	/* deleted meanwhile */
+		e = push(pc, key, reader_sum(vals, ncpus, sizeof(*vals)));
+		if (e)
+			break;
+	}
+	free(vals);
+	if (!e && pc->n > 1)
+		qsort(pc->e, (size_t)pc->n, sizeof(*pc->e), cmp_key);
+	return e;
+}
+
+uint64_t peers_counts_get(const struct peers_counts *pc, uint32_t key)
+{
+	int lo = 0, hi = pc->n - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (pc->e[mid].key == key)
+			return pc->e[mid].n;
+		if (pc->e[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return 0;
+}
+
+int peers_counts_add(struct peers_counts *dst, const struct peers_counts *src)
+{
+	int i, n0 = dst->n;
+
+	for (i = 0; i < src->n; i++) {
+		int lo = 0, hi = n0 - 1, found = -1;
+
+		while (lo <= hi) {
+			int mid = lo + (hi - lo) / 2;
+
+			if (dst->e[mid].key == src->e[i].key) {
+				found = mid;
+				break;
+			}
+			if (dst->e[mid].key < src->e[i].key)
+				lo = mid + 1;
+			else
+				hi = mid - 1;
+		}
+		if (found >= 0)
+			dst->e[found].n += src->e[i].n;
+		else if (push(dst, src->e[i].key, src->e[i].n))
+			return -ENOMEM;
+	}
+	if (dst->n > 1)
+		qsort(dst->e, (size_t)dst->n, sizeof(*dst->e), cmp_key);
+	return 0;
+}
