@@ -5,10 +5,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "cli.h"
+#include "multiprog.h"
 #include "obj.h"
 #include "ports.h"
 #include "source.h"
+#include "tc.h"
+
+unsigned int source_dirs(const struct source *s)
+{
+	if (s->pinned)
+		return s->pin.has_meta && s->pin.meta.dirs ? s->pin.meta.dirs : 1U << SIPSTAT_DIR_IN;
+	return s->dirs ? s->dirs : 1U << SIPSTAT_DIR_IN;
+}
 
 const char *source_state_name(enum source_state st)
 {
@@ -46,10 +57,45 @@ static int open_pinned(struct source *s, const struct options *o, char *notice, 
 	return 0;
 }
 
+/* Our TC filters, on the hooks of dirs that count through TC. */
+static int attach_tc(struct source *s, int ifindex, char *msg, size_t msglen)
+{
+	struct bpf_prog_info info;
+	__u32 len;
+	int dir, fd, e;
+
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++) {
+		fd = obj_tc_fd(s->skel, dir);
+		if (fd < 0)
+			continue;
+		e = tc_attach(fd, ifindex, s->ifname, dir, false, msg, msglen);
+		if (e)
+			return e;
+		len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			s->tc_prog[dir] = info.id;
+	}
+	return 0;
+}
+
+static void detach_tc(struct source *s)
+{
+	char msg[256];
+	int dir;
+
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
+		if (s->tc_prog[dir] && s->ifindex)
+			tc_detach(s->ifindex, s->ifname, dir, s->tc_prog[dir], msg, sizeof(msg));
+	memset(s->tc_prog, 0, sizeof(s->tc_prog));
+}
+
 static int open_own(struct source *s, const struct options *o, char *notice, size_t nlen,
 		    char *msg, size_t msglen)
 {
-	struct attach_state st;
+	struct attach_state st = { .link_fd = -1 };
+	bool tc_in = o->mode == ATTACH_TC, xdp_in = !tc_in && (o->dirs & 1U << SIPSTAT_DIR_IN);
+	unsigned int progs = 0;
 	char *log = NULL;
 	bool fell_back;
 	int e;
@@ -60,44 +106,58 @@ static int open_own(struct source *s, const struct options *o, char *notice, siz
 			 s->ifname);
 		return -ENODEV;
 	}
-	e = attach_query(s->ifindex, s->ifname, &st, msg, msglen);
-	if (e)
-		return e;
-	if (st.prog_id) {
-		if (!o->force) {
-			snprintf(msg, msglen,
-				 "cannot attach to %s: another XDP program (id %u%s%s) is attached; "
-				 "use --force to replace it",
-				 s->ifname, st.prog_id, st.prog_name[0] ? ", " : "", st.prog_name);
+	s->dirs = o->dirs;
+	s->mode = tc_in || !xdp_in ? ATTACH_TC : o->mode;
+	if (xdp_in && o->multiprog) {
+		e = multiprog_check(s->ifindex, s->ifname, msg, msglen);
+		if (e)
+			return e;
+	}
+	if (xdp_in) {
+		e = attach_query(s->ifindex, s->ifname, &st, msg, msglen);
+		if (e)
+			return e;
+		if (st.prog_id && !o->force) {
+			attach_busy_msg(s->ifname, &st, msg, msglen);
 			attach_state_free(&st);
 			return -EBUSY;
 		}
-		e = attach_remove(s->ifindex, s->ifname, &st, msg, msglen);
-		if (e) {
-			attach_state_free(&st);
-			return e;
-		}
-		snprintf(notice, nlen, "%s: replaced XDP program id %u%s%s (--force)", s->ifname,
-			 st.prog_id, st.prog_name[0] ? " " : "", st.prog_name);
-		attach_state_free(&st);
+		progs |= attach_wants_frags(s->ifindex, s->ifname) ? OBJ_XDP_FRAGS : OBJ_XDP;
 	}
+	if (tc_in && (o->dirs & 1U << SIPSTAT_DIR_IN))
+		progs |= OBJ_TC_IN;
+	if (o->dirs & 1U << SIPSTAT_DIR_OUT)
+		progs |= OBJ_TC_OUT;
 	if (o->verbose > 0)
 		log = calloc(1, CLI_LOG_SIZE);
-	e = obj_load(&s->skel, NULL, log, log ? CLI_LOG_SIZE : 0, msg, msglen);
+	e = obj_load_progs(&s->skel, NULL, progs, log, log ? CLI_LOG_SIZE : 0, msg, msglen);
 	if (e) {
 		cli_print_log_tail(log);
 		free(log);
+		attach_state_free(&st);
 		return e;
 	}
 	free(log);
 	ports_apply(obj_ports(s->skel), &o->ports);
-	s->link_fd = attach_xdp(obj_prog_fd(s->skel), s->ifindex, s->ifname, o->mode, &s->mode,
-				&fell_back, msg, msglen);
-	if (s->link_fd < 0)
+	if (xdp_in && st.prog_id) {
+		/* --force: ours in its place in one step, or it stays. */
+		s->link_fd = attach_xdp_replace(obj_prog_fd(s->skel), s->ifindex, s->ifname, &st,
+						o->mode, &s->mode, msg, msglen);
+		if (s->link_fd >= 0)
+			snprintf(notice, nlen, "%s: replaced XDP program id %u%s%s for good (--force)",
+				 s->ifname, st.prog_id, st.prog_name[0] ? " " : "", st.prog_name);
+	} else if (xdp_in) {
+		s->link_fd = attach_xdp(obj_prog_fd(s->skel), s->ifindex, s->ifname, o->mode,
+					&s->mode, &fell_back, msg, msglen);
+		if (s->link_fd >= 0 && fell_back && !notice[0])
+			snprintf(notice, nlen, "%s; counting in skb mode", msg);
+	}
+	attach_state_free(&st);
+	if (xdp_in && s->link_fd < 0)
 		return s->link_fd;
-	if (fell_back && !notice[0])
-		snprintf(notice, nlen, "%s: native XDP not supported by the driver, using skb mode",
-			 s->ifname);
+	e = attach_tc(s, s->ifindex, msg, msglen);
+	if (e)
+		return e;
 	s->counts_fd = obj_counts_fd(s->skel);
 	return 0;
 }
@@ -139,6 +199,8 @@ void source_close(struct source *s)
 	if (s->link_fd >= 0)
 		close(s->link_fd);
 	s->link_fd = -1;
+	/* A TC filter is no link: it stays unless removed. */
+	detach_tc(s);
 	obj_free(s->skel);
 	s->skel = NULL;
 }
@@ -162,7 +224,8 @@ int source_check(struct source *s, char *msg, size_t msglen)
 {
 	struct attach_link_info li;
 	bool fell_back;
-	int idx, fd;
+	int idx, fd, dir, gone_dir;
+	__u32 id;
 
 	idx = (int)if_nametoindex(s->ifname);
 	if (s->pinned) {
@@ -183,14 +246,26 @@ int source_check(struct source *s, char *msg, size_t msglen)
 	}
 	switch (s->state) {
 	case SOURCE_COUNTING:
-		if (!attach_link_info(s->link_fd, &li) && li.ifindex)
+		gone_dir = -1;
+		for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
+			if (s->tc_prog[dir] &&
+			    (tc_query(s->ifindex, dir, &id) || id != s->tc_prog[dir]))
+				gone_dir = dir;
+		if (gone_dir < 0 &&
+		    (s->link_fd < 0 || (!attach_link_info(s->link_fd, &li) && li.ifindex)))
 			return 0;
 		if (attach_iface_present(s->ifname, s->ifindex)) {
 			s->state = SOURCE_DETACHED;
-			snprintf(msg, msglen,
-				 "%s: the XDP program was detached or replaced by another "
-				 "(sipstat --force?); counting stopped",
-				 s->ifname);
+			if (gone_dir >= 0)
+				snprintf(msg, msglen,
+					 "%s: sipstat's TC filter on %s was removed or replaced by "
+					 "another; counting stopped",
+					 s->ifname, tc_hook_name(gone_dir));
+			else
+				snprintf(msg, msglen,
+					 "%s: the XDP program was detached or replaced by another "
+					 "(sipstat --force?); counting stopped",
+					 s->ifname);
 		} else {
 			s->state = SOURCE_GONE;
 			snprintf(msg, msglen, "%s went away (removed or renamed); counting stopped",
@@ -201,12 +276,17 @@ int source_check(struct source *s, char *msg, size_t msglen)
 		if (!idx)
 			return 0;
 		/* Back: the same program and maps on the new interface, totals go on. */
-		fd = attach_xdp(obj_prog_fd(s->skel), idx, s->ifname, s->mode, &s->mode, &fell_back,
-				msg, msglen);
-		if (fd < 0)
-			return 0;	/* not ready yet (still coming up): next time */
-		close(s->link_fd);
-		s->link_fd = fd;
+		if (s->link_fd >= 0) {
+			fd = attach_xdp(obj_prog_fd(s->skel), idx, s->ifname, s->mode, &s->mode,
+					&fell_back, msg, msglen);
+			if (fd < 0)
+				return 0;	/* not ready yet (still coming up): next time */
+			close(s->link_fd);
+			s->link_fd = fd;
+		}
+		memset(s->tc_prog, 0, sizeof(s->tc_prog));
+		if (attach_tc(s, idx, msg, msglen))
+			return 0;
 		s->ifindex = idx;
 		s->state = SOURCE_COUNTING;
 		snprintf(msg, msglen, "%s is back; counting again (%s mode)", s->ifname,

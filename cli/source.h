@@ -31,7 +31,9 @@ struct source {
 	bool pinned;
 	struct pinned pin;		/* pinned */
 	struct sipstat_bpf *skel;	/* own */
-	int link_fd;			/* own */
+	int link_fd;			/* own XDP link, -1 without XDP */
+	__u32 tc_prog[SIPSTAT_DIR_MAX];	/* own TC filter's program per direction, 0 none */
+	unsigned int dirs;		/* directions counted (own) */
 	enum attach_mode mode;
 	int counts_fd;
 	enum source_state state;
@@ -56,5 +58,8 @@ int source_read(struct source *s, struct reader *r, struct counters *c);
 int source_check(struct source *s, char *msg, size_t msglen);
 
 const char *source_state_name(enum source_state st);
+
+/* Directions counted: the pinned ones, or this process's own. */
+unsigned int source_dirs(const struct source *s);
 
 #endif

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -19,6 +25,8 @@ const char *attach_mode_name(enum attach_mode m)
 		return "native";
 	case ATTACH_SKB:
 		return "skb";
+	case ATTACH_TC:
+		return "tc";
 	default:
 		return "auto";
 	}
@@ -32,6 +40,8 @@ int attach_mode_parse(const char *s, enum attach_mode *m)
 		*m = ATTACH_SKB;
 	else if (!strcmp(s, "auto"))
 		*m = ATTACH_AUTO;
+	else if (!strcmp(s, "tc"))
+		*m = ATTACH_TC;
 	else
 		return -EINVAL;
 	return 0;
@@ -146,6 +156,81 @@ int attach_remove(int ifindex, const char *ifname, const struct attach_state *st
 	return e;
 }
 
+static int iface_mtu(const char *ifname)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = 0;
+
+	if (fd < 0)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (!ioctl(fd, SIOCGIFMTU, &ifr))
+		mtu = ifr.ifr_mtu;
+	close(fd);
+	return mtu;
+}
+
+/* The driver's name as ethtool -i shows it, "" when unknown. */
+static void iface_driver(const char *ifname, char *buf, size_t len)
+{
+	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&di;
+	if (!ioctl(fd, SIOCETHTOOL, &ifr))
+		snprintf(buf, len, "%s", di.driver);
+	close(fd);
+}
+
+int attach_wants_frags(int ifindex, const char *ifname)
+{
+	return iface_mtu(ifname) > ETH_DATA_LEN && obj_frags_supported();
+}
+
+/* Name of an XDP program fd, to say which of ours a driver refused. */
+static bool prog_is_frags(int prog_fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return !bpf_obj_get_info_by_fd(prog_fd, &info, &len) && strstr(info.name, "frags");
+}
+
+/*
+ * Why a driver refused native mode, in one line: the error, the driver,
+ * the MTU, and what to do.  Drivers say it in many ways (veth ERANGE,
+ * virtio_net/i40e/mlx5 EINVAL, ice/bnxt EOPNOTSUPP), some only in dmesg.
+ */
+static void native_refused(int prog_fd, const char *ifname, int e, char *msg, size_t msglen)
+{
+	char drv[32];
+	int mtu = iface_mtu(ifname);
+	bool frags = prog_is_frags(prog_fd);
+
+	iface_driver(ifname, drv, sizeof(drv));
+	snprintf(msg, msglen,
+		 "cannot attach in native mode to %s: %s (driver %s, MTU %d, %s program); %s",
+		 ifname, strerror(-e), drv[0] ? drv : "unknown", mtu,
+		 frags ? "frags-aware" : "single-buffer",
+		 e == -EBUSY || e == -EEXIST ?
+			 "another XDP program is in the way" :
+		 mtu > ETH_DATA_LEN && !frags ?
+			 "the driver takes no single-buffer program at this MTU and this kernel "
+			 "has no frags (5.18+): lower the MTU or use --mode skb (or --mode tc)" :
+		 mtu > ETH_DATA_LEN ?
+			 "the driver refuses XDP at this MTU (see dmesg): lower the MTU or use "
+			 "--mode skb (or --mode tc)" :
+			 "the driver lacks native XDP: use --mode skb (or --mode tc)");
+}
+
 static int link_xdp(int prog_fd, int ifindex, __u32 flags)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
@@ -164,10 +249,7 @@ int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode wa
 	case ATTACH_NATIVE:
 		fd = link_xdp(prog_fd, ifindex, XDP_FLAGS_DRV_MODE);
 		if (fd < 0)
-			snprintf(msg, msglen, "cannot attach in native mode to %s: %s%s", ifname,
-				 strerror(-fd),
-				 fd == -EOPNOTSUPP || fd == -EINVAL ?
-					 "; the driver lacks native XDP: use --mode skb" : "");
+			native_refused(prog_fd, ifname, fd, msg, msglen);
 		*got = ATTACH_NATIVE;
 		return fd;
 	case ATTACH_SKB:
@@ -180,7 +262,9 @@ int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode wa
 	default:
 		fd = link_xdp(prog_fd, ifindex, XDP_FLAGS_DRV_MODE);
 		*got = ATTACH_NATIVE;
-		if (fd == -EOPNOTSUPP || fd == -EINVAL) {
+		if (fd == -EOPNOTSUPP || fd == -EINVAL || fd == -ERANGE) {
+			/* The notice of the fallback says why native was refused. */
+			native_refused(prog_fd, ifname, fd, msg, msglen);
 			fd = link_xdp(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
 			*got = ATTACH_SKB;
 			*fell_back = true;
@@ -191,6 +275,88 @@ int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode wa
 				 fd == -EBUSY ? "; another XDP program is attached, use --force" : "");
 		return fd;
 	}
+}
+
+void attach_busy_msg(const char *ifname, const struct attach_state *st, char *msg, size_t msglen)
+{
+	snprintf(msg, msglen,
+		 "cannot attach to %s: another XDP program (id %u%s%s) is attached; to count "
+		 "beside it use --mode tc (or --multiprog where the kernel runs libxdp's "
+		 "dispatcher), or --force to replace it for good",
+		 ifname, st->prog_id, st->prog_name[0] ? ", " : "", st->prog_name);
+}
+
+static __u32 mode_flag(enum attach_mode m)
+{
+	return m == ATTACH_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+}
+
+int attach_xdp_replace(int prog_fd, int ifindex, const char *ifname, const struct attach_state *st,
+		       enum attach_mode want, enum attach_mode *got, char *msg, size_t msglen)
+{
+	LIBBPF_OPTS(bpf_link_update_opts, uo, .flags = BPF_F_REPLACE);
+	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
+	int old_fd, fd, e;
+
+	*got = st->mode;
+	if (want != ATTACH_AUTO && want != st->mode) {
+		snprintf(msg, msglen,
+			 "cannot replace the XDP program (id %u) on %s in %s mode: it is attached "
+			 "in %s mode; use --mode %s or auto",
+			 st->prog_id, ifname, attach_mode_name(want), attach_mode_name(st->mode),
+			 attach_mode_name(st->mode));
+		return -EINVAL;
+	}
+	old_fd = bpf_prog_get_fd_by_id(st->prog_id);
+	if (old_fd < 0) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot open the XDP program (id %u) on %s: %s", st->prog_id,
+			 ifname, strerror(-e));
+		return e;
+	}
+	if (st->link_fd >= 0) {
+		/* Its link now runs our program: the link is ours from here on. */
+		uo.old_prog_fd = old_fd;
+		e = bpf_link_update(st->link_fd, prog_fd, &uo) ? -errno : 0;
+		close(old_fd);
+		if (e) {
+			snprintf(msg, msglen, "cannot replace the XDP program (id %u) on %s: %s; it "
+					      "is still attached",
+				 st->prog_id, ifname, strerror(-e));
+			return e;
+		}
+		fd = fcntl(st->link_fd, F_DUPFD_CLOEXEC, 0);
+		return fd < 0 ? -errno : fd;
+	}
+	ao.old_prog_fd = old_fd;
+	e = bpf_xdp_attach(ifindex, prog_fd, mode_flag(st->mode) | XDP_FLAGS_REPLACE, &ao);
+	close(old_fd);
+	if (e) {
+		if (e == -EOPNOTSUPP || e == -EINVAL || e == -ERANGE)
+			native_refused(prog_fd, ifname, e, msg, msglen);
+		else
+			snprintf(msg, msglen, "cannot replace the XDP program (id %u) on %s: %s",
+				 st->prog_id, ifname, strerror(-e));
+		strncat(msg, "; it is still attached", msglen - strlen(msg) - 1);
+		return e;
+	}
+	/*
+	 * Our program is in place without a link.  A link cannot take over a
+	 * plain attachment, so ours is detached and linked again: the other
+	 * program is gone already, and between the two steps frames pass
+	 * uncounted, never dropped.
+	 */
+	ao.old_prog_fd = prog_fd;
+	e = bpf_xdp_detach(ifindex, mode_flag(st->mode) | XDP_FLAGS_REPLACE, &ao);
+	fd = e ? e : link_xdp(prog_fd, ifindex, mode_flag(st->mode));
+	if (fd < 0) {
+		if (!e)
+			bpf_xdp_attach(ifindex, prog_fd, mode_flag(st->mode), NULL);
+		snprintf(msg, msglen, "replaced the XDP program (id %u) on %s, but cannot hold "
+				      "sipstat's with a link: %s; 'ip link set dev %s xdp off' removes it",
+			 st->prog_id, ifname, strerror(-fd), ifname);
+	}
+	return fd;
 }
 
 int attach_iface_present(const char *ifname, int ifindex)

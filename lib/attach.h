@@ -12,11 +12,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum attach_mode { ATTACH_AUTO = 0, ATTACH_NATIVE, ATTACH_SKB };
+/*
+ * ATTACH_TC counts ingress with a TC program on the clsact hook instead of
+ * XDP: it shares the hook with any XDP program another tool has there.
+ */
+enum attach_mode { ATTACH_AUTO = 0, ATTACH_NATIVE, ATTACH_SKB, ATTACH_TC };
 
-/* "auto", "native", "skb". */
+/* "auto", "native", "skb", "tc". */
 const char *attach_mode_name(enum attach_mode m);
-/* native (or drv), skb (or generic), auto.  0 or -EINVAL. */
+/* native (or drv), skb (or generic), auto, tc.  0 or -EINVAL. */
 int attach_mode_parse(const char *s, enum attach_mode *m);
 
 /* The XDP program on an interface, if any. */
@@ -47,6 +51,31 @@ int attach_remove(int ifindex, const char *ifname, const struct attach_state *st
  */
 int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode want,
 	       enum attach_mode *got, bool *fell_back, char *msg, size_t msglen);
+
+/*
+ * Put prog_fd in the place of the other program st found, in one step:
+ * its link updated to prog_fd when it has one (the link is then ours,
+ * returned as a new fd), else the attachment replaced only if it still
+ * holds that program (XDP_FLAGS_REPLACE), then moved onto a link of our
+ * own.  When our program cannot be put in place, the other one stays.
+ * Always in the other program's mode: want must be auto or that mode.
+ * Returns the link fd or -errno with one line in msg.
+ */
+int attach_xdp_replace(int prog_fd, int ifindex, const char *ifname, const struct attach_state *st,
+		       enum attach_mode want, enum attach_mode *got, char *msg, size_t msglen);
+
+/*
+ * "another XDP program (id 42, xdp_ddos) is attached to eth0" and the ways
+ * on: --mode tc, --multiprog, --force.
+ */
+void attach_busy_msg(const char *ifname, const struct attach_state *st, char *msg, size_t msglen);
+
+/*
+ * 1 when an XDP program for ifname should be the frags-aware one: the
+ * kernel has frags and the MTU is above a standard Ethernet frame (every
+ * smaller frame fits one buffer, where both programs are the same).
+ */
+int attach_wants_frags(int ifindex, const char *ifname);
 
 /* Facts about a link: the interface it is on (0 once detached) and its ids. */
 struct attach_link_info {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,11 +31,43 @@ static int reuse_map(struct bpf_map *map, int fd, const char *what, char *msg, s
 	return e;
 }
 
+int obj_frags_supported(void)
+{
+	/* As libxdp probes: load the smallest XDP program with the frags flag. */
+	static const struct bpf_insn pass[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static int supported = -1;
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .prog_flags = BPF_F_XDP_HAS_FRAGS);
+	int fd;
+
+	if (supported >= 0)
+		return supported;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "sipstat_probe", "GPL", pass, 2, &o);
+	supported = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+	return supported;
+}
+
+static struct bpf_program *xdp_prog(const struct sipstat_bpf *skel)
+{
+	return bpf_program__autoload(skel->progs.sipstat_xdp_frags) ? skel->progs.sipstat_xdp_frags
+								     : skel->progs.sipstat_xdp;
+}
+
 int obj_load(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, char *log, size_t loglen,
 	     char *msg, size_t msglen)
 {
+	return obj_load_progs(skelp, reuse, OBJ_XDP, log, loglen, msg, msglen);
+}
+
+int obj_load_progs(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, unsigned int progs,
+		   char *log, size_t loglen, char *msg, size_t msglen)
+{
 	struct sipstat_bpf *skel;
-	struct bpf_program *prog;
+	struct bpf_program *prog, *logged_prog = NULL;
 	int e;
 
 	*skelp = NULL;
@@ -44,14 +77,24 @@ int obj_load(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, char *lo
 		snprintf(msg, msglen, "cannot open the BPF object: %s", strerror(-e));
 		return e;
 	}
-	/* Only the XDP ingress program is attached here: the others stay unloaded. */
-	bpf_object__for_each_program(prog, skel->obj)
-		if (prog != skel->progs.sipstat_xdp)
-			bpf_program__set_autoload(prog, false);
-	if (log && loglen) {
+	/*
+	 * Only the programs to attach are loaded: a kernel without frags
+	 * (before 5.18) still loads the others.
+	 */
+	bpf_object__for_each_program(prog, skel->obj) {
+		bool want = (prog == skel->progs.sipstat_xdp && (progs & OBJ_XDP)) ||
+			    (prog == skel->progs.sipstat_xdp_frags && (progs & OBJ_XDP_FRAGS)) ||
+			    (prog == skel->progs.sipstat_tc_in && (progs & OBJ_TC_IN)) ||
+			    (prog == skel->progs.sipstat_tc_out && (progs & OBJ_TC_OUT));
+
+		bpf_program__set_autoload(prog, want);
+		if (want && !logged_prog)
+			logged_prog = prog;
+	}
+	if (log && loglen && logged_prog) {
 		log[0] = '\0';
-		bpf_program__set_log_buf(skel->progs.sipstat_xdp, log, loglen);
-		bpf_program__set_log_level(skel->progs.sipstat_xdp, 1);
+		bpf_program__set_log_buf(logged_prog, log, loglen);
+		bpf_program__set_log_level(logged_prog, 1);
 	}
 	if (reuse && ((e = reuse_map(skel->maps.sip_counts, reuse->counts_fd, "counter", msg,
 				     msglen)) ||
@@ -85,7 +128,15 @@ void obj_free(struct sipstat_bpf *skel)
 
 int obj_prog_fd(const struct sipstat_bpf *skel)
 {
-	return bpf_program__fd(skel->progs.sipstat_xdp);
+	return bpf_program__fd(xdp_prog(skel));
+}
+
+int obj_tc_fd(const struct sipstat_bpf *skel, int dir)
+{
+	struct bpf_program *p = dir == SIPSTAT_DIR_OUT ? skel->progs.sipstat_tc_out
+						       : skel->progs.sipstat_tc_in;
+
+	return bpf_program__autoload(p) ? bpf_program__fd(p) : -1;
 }
 
 int obj_counts_fd(const struct sipstat_bpf *skel)

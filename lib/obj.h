@@ -23,9 +23,27 @@ struct obj_reuse {
  */
 int obj_load(struct sipstat_bpf **skel, const struct obj_reuse *reuse, char *log, size_t loglen,
 	     char *msg, size_t msglen);
+
+/* Programs of the object to load; the others are left out of the load. */
+enum {
+	OBJ_XDP = 1 << 0,	/* sipstat_xdp */
+	OBJ_XDP_FRAGS = 1 << 1,	/* sipstat_xdp_frags: frames larger than one buffer */
+	OBJ_TC_IN = 1 << 2,	/* sipstat_tc_in: clsact ingress */
+	OBJ_TC_OUT = 1 << 3,	/* sipstat_tc_out: clsact egress */
+};
+/* obj_load with the programs in progs (OBJ_*); obj_load is OBJ_XDP. */
+int obj_load_progs(struct sipstat_bpf **skel, const struct obj_reuse *reuse, unsigned int progs,
+		   char *log, size_t loglen, char *msg, size_t msglen);
+/* The fd of the loaded TC program of dir (SIPSTAT_DIR_*), -1 if not loaded. */
+int obj_tc_fd(const struct sipstat_bpf *skel, int dir);
+/*
+ * 1 when the kernel takes XDP programs that handle frames of several
+ * buffers (BPF_F_XDP_HAS_FRAGS, 5.18+), 0 when not; probed once.
+ */
+int obj_frags_supported(void);
 void obj_free(struct sipstat_bpf *skel);
 
-/* The fds of the loaded object's program and maps. */
+/* The fds of the loaded object's XDP program (plain or frags) and maps. */
 int obj_prog_fd(const struct sipstat_bpf *skel);
 int obj_counts_fd(const struct sipstat_bpf *skel);
 int obj_ports_fd(const struct sipstat_bpf *skel);

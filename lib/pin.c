@@ -16,13 +16,17 @@
 
 #include "obj.h"
 #include "pin.h"
+#include "multiprog.h"
 #include "ports.h"
+#include "tc.h"
 
 static const char *const obj_names[PIN_OBJS] = {
 	[PIN_COUNTS] = "counts",
 	[PIN_PORTS] = "ports",
 	[PIN_META] = "meta",
 	[PIN_LINK] = "link",
+	[PIN_TC_IN] = "tc_in",
+	[PIN_TC_OUT] = "tc_out",
 };
 
 const char *pin_obj_name(int obj)
@@ -464,6 +468,35 @@ static bool link_live(const struct pinned *p, int ifindex, struct attach_link_in
 	       li->ifindex == ifindex;
 }
 
+static __u32 prog_id_of(int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
+}
+
+/* 1 when sipstat's place on the hook of dir holds the pinned TC program. */
+static bool tc_live(const struct pinned *p, int ifindex, int dir)
+{
+	__u32 id;
+	int fd = p->fd[PIN_TC_IN + dir];
+
+	return fd >= 0 && !tc_query(ifindex, dir, &id) && id == prog_id_of(fd);
+}
+
+static bool meta_xdp(unsigned int dirs, enum attach_mode mode)
+{
+	return (dirs & 1U << SIPSTAT_DIR_IN) && mode != ATTACH_TC;
+}
+
+/* The TC program of dir counts on this attach. */
+static bool wants_tc(unsigned int dirs, enum attach_mode mode, int dir)
+{
+	return (dirs & 1U << dir) && (dir == SIPSTAT_DIR_OUT || mode == ATTACH_TC);
+}
+
 int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_attach_result *res,
 	       char *msg, size_t msglen)
 {
@@ -473,9 +506,11 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 	struct attach_state st = { .link_fd = -1 };
 	struct sipstat_meta meta;
 	struct pinned p;
-	bool reuse_maps, live, relink;
+	bool reuse_maps, live, relink, xdp_in, tc_ok;
+	enum attach_mode mode;
+	unsigned int dirs, progs = 0;
 	char path[128];
-	int ifindex, e, link_fd = -1, i;
+	int ifindex, e, link_fd = -1, i, dir;
 
 	memset(res, 0, sizeof(*res));
 	pinned_init(&p, ifname);
@@ -511,10 +546,42 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 		e = -EPROTO;
 		goto out;
 	}
+	/* Attaching again without --mode or --direction: what it had. */
+	mode = !o->mode_given && reuse_maps && p.has_meta ? (enum attach_mode)p.meta.mode : o->mode;
+	dirs = !o->dirs_given && reuse_maps && p.has_meta && p.meta.dirs ? p.meta.dirs :
+	       o->dirs ? o->dirs : 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
+	xdp_in = meta_xdp(dirs, mode);
 	live = link_live(&p, ifindex, &li);
+	if (live && !xdp_in) {
+		snprintf(msg, msglen,
+			 "%s counts ingress with XDP already; to count %s, 'sipstat detach -i %s' "
+			 "first (the counts go with it)",
+			 ifname, mode == ATTACH_TC ? "through TC" : "egress only", ifname);
+		e = -EBUSY;
+		goto out;
+	}
+	if (xdp_in && o->multiprog && !live) {
+		e = multiprog_check(ifindex, ifname, msg, msglen);
+		if (e)
+			goto out;
+	}
+	tc_ok = true;
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
+		if (wants_tc(dirs, mode, dir) && !tc_live(&p, ifindex, dir))
+			tc_ok = false;
+
+	/* Nothing but TC, all in place: keep it. */
+	if (!xdp_in && tc_ok && !o->replace) {
+		res->kept = true;
+		res->mode = ATTACH_TC;
+		res->prog_id = prog_id_of(p.fd[PIN_TC_IN]);
+		if (!res->prog_id)
+			res->prog_id = prog_id_of(p.fd[PIN_TC_OUT]);
+		goto settings;
+	}
 
 	/* Attached and live, nothing to swap: keep it, counting never stops. */
-	if (live && !o->replace) {
+	if (live && !o->replace && tc_ok) {
 		e = attach_query(ifindex, ifname, &st, msg, msglen);
 		if (e)
 			goto out;
@@ -548,7 +615,24 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 		reuse.ports_fd = p.fd[PIN_PORTS];
 		reuse.meta_fd = p.fd[PIN_META];
 	}
-	e = obj_load(&skel, &reuse, o->log, o->loglen, msg, msglen);
+	if (xdp_in && !live) {
+		/* Another tool's program: refused before anything is loaded. */
+		e = attach_query(ifindex, ifname, &st, msg, msglen);
+		if (e)
+			goto out;
+		if (st.prog_id && !o->force) {
+			attach_busy_msg(ifname, &st, msg, msglen);
+			e = -EBUSY;
+			goto out;
+		}
+		attach_state_free(&st);
+	}
+	if (xdp_in)
+		progs |= attach_wants_frags(ifindex, ifname) ? OBJ_XDP_FRAGS : OBJ_XDP;
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
+		if (wants_tc(dirs, mode, dir))
+			progs |= dir == SIPSTAT_DIR_OUT ? OBJ_TC_OUT : OBJ_TC_IN;
+	e = obj_load_progs(&skel, &reuse, progs, o->log, o->loglen, msg, msglen);
 	if (e)
 		goto out;
 	res->new_maps = p.fd[PIN_COUNTS] < 0;
@@ -580,7 +664,9 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 		unpin(ifname, i);
 
 	relink = live;
-	if (relink) {
+	if (!xdp_in) {
+		res->mode = ATTACH_TC;
+	} else if (relink) {
 		/* --replace on a live link: swap the program in place, no gap in counting. */
 		if (bpf_link_update(p.fd[PIN_LINK], obj_prog_fd(skel), NULL)) {
 			e = -errno;
@@ -598,27 +684,26 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 		e = attach_query(ifindex, ifname, &st, msg, msglen);
 		if (e)
 			goto out;
-		if (st.prog_id) {
-			if (!o->force) {
-				snprintf(msg, msglen,
-					 "cannot attach to %s: another XDP program (id %u%s%s) is "
-					 "attached; use --force to replace it",
-					 ifname, st.prog_id, st.prog_name[0] ? ", " : "", st.prog_name);
-				e = -EBUSY;
-				goto out;
-			}
-			e = attach_remove(ifindex, ifname, &st, msg, msglen);
-			if (e)
-				goto out;
-			res->removed_prog_id = st.prog_id;
-			snprintf(res->removed_name, sizeof(res->removed_name), "%s", st.prog_name);
+		if (st.prog_id && !o->force) {
+			attach_busy_msg(ifname, &st, msg, msglen);
+			e = -EBUSY;
+			goto out;
 		}
-		/* Attaching again without --mode: the mode it had. */
-		link_fd = attach_xdp(obj_prog_fd(skel), ifindex, ifname,
-				     !o->mode_given && reuse_maps && p.has_meta ?
-					     (enum attach_mode)p.meta.mode :
-					     o->mode,
-				     &res->mode, &res->fell_back, msg, msglen);
+		if (st.prog_id) {
+			/* --force: ours in its place in one step, or it stays. */
+			link_fd = attach_xdp_replace(obj_prog_fd(skel), ifindex, ifname, &st, mode,
+						     &res->mode, msg, msglen);
+			if (link_fd >= 0) {
+				res->removed_prog_id = st.prog_id;
+				snprintf(res->removed_name, sizeof(res->removed_name), "%s",
+					 st.prog_name);
+			}
+		} else {
+			link_fd = attach_xdp(obj_prog_fd(skel), ifindex, ifname, mode, &res->mode,
+					     &res->fell_back, msg, msglen);
+			if (link_fd >= 0 && res->fell_back)
+				snprintf(res->fallback_why, sizeof(res->fallback_why), "%s", msg);
+		}
 		if (link_fd < 0) {
 			e = link_fd;
 			goto out;
@@ -628,8 +713,27 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 			goto out;
 		attach_link_info(link_fd, &li);
 	}
-	res->prog_id = li.prog_id;
-	res->link_id = li.id;
+	if (xdp_in) {
+		res->prog_id = li.prog_id;
+		res->link_id = li.id;
+	}
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++) {
+		int fd = obj_tc_fd(skel, dir), obj = PIN_TC_IN + dir;
+
+		if (!wants_tc(dirs, mode, dir))
+			continue;
+		/* sipstat's place holding the pinned program of before: taken over in place. */
+		e = tc_attach(fd, ifindex, ifname, dir, tc_live(&p, ifindex, dir), msg, msglen);
+		if (!e) {
+			unpin(ifname, obj);
+			e = pin_fd(fd, ifname, obj, msg, msglen);
+		}
+		if (e)
+			goto out;
+		if (!res->prog_id)
+			res->prog_id = prog_id_of(fd);
+		res->tc_dirs |= 1U << dir;
+	}
 
 	if (!reuse_maps) {
 		if ((e = pin_fd(obj_counts_fd(skel), ifname, PIN_COUNTS, msg, msglen)) ||
@@ -658,8 +762,8 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 	if (!meta.created_ns)
 		meta.created_ns = now_ns();
 	meta.attached_ns = now_ns();
-	meta.dirs = 1U << SIPSTAT_DIR_IN;
-	meta.mode = (__u32)res->mode;
+	meta.dirs = dirs;
+	meta.mode = (__u32)(xdp_in ? res->mode : mode == ATTACH_TC ? ATTACH_TC : mode);
 	if (p.fd[PIN_META] >= 0 && (e = write_meta(p.fd[PIN_META], &meta))) {
 		snprintf(msg, msglen, "cannot write the meta record of %s: %s", ifname,
 			 strerror(-e));
@@ -724,6 +828,17 @@ int pin_detach(const char *ifname, char *msg, size_t msglen)
 		if (!attach_link_info(p.fd[PIN_LINK], &li) && li.ifindex)
 			bpf_link_detach(p.fd[PIN_LINK]);
 	}
+	/* Only sipstat's own TC filters: by handle, priority and the pinned program. */
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++) {
+		int ifindex = (int)if_nametoindex(ifname);
+
+		if (p.fd[PIN_TC_IN + i] >= 0 && ifindex &&
+		    (e = tc_detach(ifindex, ifname, i, prog_id_of(p.fd[PIN_TC_IN + i]), msg,
+				   msglen))) {
+			pin_close(&p);
+			return e;
+		}
+	}
 	pin_close(&p);
 	for (i = 0; i < PIN_OBJS; i++)
 		unpin(ifname, i);
@@ -747,6 +862,8 @@ static const char *const state_names[] = {
 	[PIN_IFACE_GONE] = "interface gone",
 	[PIN_LAYOUT_DIFFERS] = "pinned maps of another layout",
 	[PIN_INCOMPLETE] = "incomplete pins (no counters)",
+	[PIN_TC_GONE] = "TC filter removed by someone else",
+	[PIN_TC_REPLACED] = "TC filter replaced by another program",
 };
 
 static const char *const state_keys[] = {
@@ -757,6 +874,8 @@ static const char *const state_keys[] = {
 	[PIN_IFACE_GONE] = "iface_gone",
 	[PIN_LAYOUT_DIFFERS] = "layout_differs",
 	[PIN_INCOMPLETE] = "incomplete",
+	[PIN_TC_GONE] = "tc_gone",
+	[PIN_TC_REPLACED] = "tc_replaced",
 };
 
 const char *pin_state_key(enum pin_state s)
@@ -772,6 +891,7 @@ const char *pin_state_name(enum pin_state s)
 
 int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msglen)
 {
+	enum pin_state tc_state;
 	struct attach_state as = { .link_fd = -1 };
 	struct attach_link_info li;
 	struct pinned p;
@@ -813,12 +933,25 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 		li.ifindex = 0;
 	}
 
+	st->dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
+	st->xdp = meta_xdp(st->dirs, p.has_meta ? (enum attach_mode)p.meta.mode : ATTACH_AUTO);
+	tc_state = PIN_ATTACHED;
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++) {
+		st->tc_prog_id[i] = prog_id_of(p.fd[PIN_TC_IN + i]);
+		if (st->ifindex)
+			tc_query(st->ifindex, i, &st->tc_hook_prog_id[i]);
+		if (st->tc_prog_id[i] && st->tc_hook_prog_id[i] != st->tc_prog_id[i])
+			tc_state = st->tc_hook_prog_id[i] ? PIN_TC_REPLACED : PIN_TC_GONE;
+	}
+
 	if (p.fd[PIN_COUNTS] < 0)
 		st->state = PIN_INCOMPLETE;
 	else if (!layout_ok(&p))
 		st->state = PIN_LAYOUT_DIFFERS;
 	else if (!st->ifindex)
 		st->state = PIN_IFACE_GONE;
+	else if (!st->xdp)
+		st->state = tc_state;
 	else if (p.fd[PIN_LINK] < 0)
 		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_NO_LINK;
 	else if (li.ifindex != st->ifindex)
@@ -826,7 +959,7 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 	else if (st->iface_prog_id != st->prog_id)
 		st->state = PIN_REPLACED;
 	else
-		st->state = PIN_ATTACHED;
+		st->state = tc_state;
 	pin_close(&p);
 	return 0;
 }

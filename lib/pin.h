@@ -3,7 +3,11 @@
  * Counting that outlives the process: the program's link and maps pinned
  * per interface on the BPF filesystem,
  *
- *     /sys/fs/bpf/sipstat/IFACE/{counts,ports,meta,link}
+ *     /sys/fs/bpf/sipstat/IFACE/{counts,ports,meta,link,tc_in,tc_out}
+ *
+ * tc_in and tc_out are the TC programs (a clsact filter is no link): their
+ * filters sit at sipstat's handle and priority (lib/tc.h), and detach and
+ * status find them there by the pinned program's id.
  *
  * directories 0700 and files 0600 (root only).  Attaching again reuses
  * the pinned maps, so counts are never reset or counted twice; maps of
@@ -23,9 +27,9 @@
 #define PIN_BPFFS "/sys/fs/bpf"
 #define PIN_ROOT PIN_BPFFS "/sipstat"
 
-enum pin_obj { PIN_COUNTS = 0, PIN_PORTS, PIN_META, PIN_LINK, PIN_OBJS };
+enum pin_obj { PIN_COUNTS = 0, PIN_PORTS, PIN_META, PIN_LINK, PIN_TC_IN, PIN_TC_OUT, PIN_OBJS };
 
-/* "counts", "ports", "meta", "link". */
+/* "counts", "ports", "meta", "link", "tc_in", "tc_out". */
 const char *pin_obj_name(int obj);
 /* PIN_ROOT/IFACE, or PIN_ROOT/IFACE/NAME with obj >= 0.  0 or -ENAMETOOLONG. */
 int pin_path(char *buf, size_t len, const char *ifname, int obj);
@@ -85,7 +89,10 @@ struct pin_attach_opts {
 	const struct sipstat_ports *ports;	/* NULL: keep the pinned set */
 	bool reset;				/* zero the pinned counters */
 	bool replace;				/* new program; new maps when the layout differs */
-	bool force;				/* remove another tool's XDP program */
+	bool force;				/* replace another tool's XDP program */
+	unsigned int dirs;			/* bit per SIPSTAT_DIR_*; 0: both */
+	bool dirs_given;			/* else the pinned ones on attaching again */
+	bool multiprog;				/* join libxdp's dispatcher */
 	char *log;				/* verifier log buffer, may be NULL */
 	size_t loglen;
 };
@@ -100,6 +107,8 @@ struct pin_attach_result {
 	__u32 prog_id, link_id;
 	__u32 removed_prog_id;		/* another tool's program removed (--force) */
 	char removed_name[16];
+	unsigned int tc_dirs;		/* directions now counted on TC hooks */
+	char fallback_why[256];		/* fell_back: why native mode was refused */
 	char carried[256];		/* --replace across layouts: what was carried over */
 	char not_carried[256];		/* and what could not be */
 };
@@ -126,6 +135,8 @@ enum pin_state {
 	PIN_IFACE_GONE,		/* no interface of that name */
 	PIN_LAYOUT_DIFFERS,	/* maps of another sipstat layout */
 	PIN_INCOMPLETE,		/* some pins missing (no counters) */
+	PIN_TC_GONE,		/* a TC filter of sipstat's removed by someone else */
+	PIN_TC_REPLACED,	/* another program at sipstat's TC handle and priority */
 };
 /* Words for people ("pins without a link"), and a key for JSON ("no_link"). */
 const char *pin_state_name(enum pin_state s);
@@ -142,6 +153,10 @@ struct pin_status {
 	__u32 iface_prog_id;		/* XDP program on the interface now */
 	enum attach_mode mode;		/* of iface_prog_id */
 	char layout[96];
+	bool xdp;			/* ingress counted by XDP (not --mode tc, not out only) */
+	unsigned int dirs;		/* directions counted, bit per SIPSTAT_DIR_* */
+	__u32 tc_prog_id[SIPSTAT_DIR_MAX];	/* pinned TC program, 0 none */
+	__u32 tc_hook_prog_id[SIPSTAT_DIR_MAX];	/* at sipstat's place on the hook now */
 };
 
 /* Status of ifname's pins.  0, -ENOENT (nothing pinned), -EACCES. */
