@@ -55,7 +55,7 @@ LIB_OBJS := $(patsubst lib/%.c,$(O)/lib/%.o,$(wildcard lib/*.c))
 CLI_OBJS := $(patsubst cli/%.c,$(O)/cli/%.o,$(wildcard cli/*.c))
 LIBSIPSTAT := $(O)/libsipstat.a
 # The parts of cli/ that the unit tests exercise: arguments and the outputs.
-CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o out_text.o out_json.o insight.o)
+CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o alert_opts.o out_text.o out_json.o insight.o)
 
 TEST_UNIT := $(O)/tests/test_unit
 TEST_BPF := $(O)/tests/test_bpf
@@ -81,6 +81,10 @@ $(LIB_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
 $(O)/cli/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
 $(O)/lib/http.o: SIPSTAT_CFLAGS += $(MHD_CFLAGS)
 $(O)/lib/capture.o: SIPSTAT_CFLAGS += $(PCAP_CFLAGS)
+# Alerts to the journal (--alert-log journal): libsystemd when there is
+# one (libsystemd-dev), else syslog(3).
+SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --exists libsystemd 2>/dev/null && $(PKG_CONFIG) --libs libsystemd)
+$(O)/cli/alert.o: SIPSTAT_CFLAGS += $(if $(SYSTEMD_LIBS),-DHAVE_LIBSYSTEMD)
 
 $(O)/lib/%.o: lib/%.c | $(O)/lib
 	$(call msg,CC,$@)
@@ -96,7 +100,8 @@ $(LIBSIPSTAT): $(LIB_OBJS)
 
 $(O)/sipstat: $(CLI_OBJS) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) $(MHD_LIBS) $(PCAP_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) $(MHD_LIBS) $(PCAP_LIBS) \
+		$(SYSTEMD_LIBS) -o $@
 
 $(O)/tests/%.o: tests/%.c | $(O)/tests
 	$(call msg,CC,$@)

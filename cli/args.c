@@ -7,8 +7,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
+#include "events.h"
 #include "ports.h"
 
 #ifndef SIPSTAT_VERSION
@@ -91,6 +93,17 @@ void print_usage(FILE *f)
 		"                         the replaced program is gone for good, not put\n"
 		"                         back when sipstat exits or detaches\n"
 		"      --per-interface    text: a block per interface after the sum\n"
+		"      --alert RULE       watching mode, --top, serve: an alert rule, e.g.\n"
+		"                         'code=503 rate>50/s for 10s', 'class=5xx ratio>5%%\n"
+		"                         over 60s', 'code=603 count>0'; repeat for more\n"
+		"                         (default: class=6xx count>0, at once)\n"
+		"      --alert-exec PATH  run PATH for each alert, without a shell: the\n"
+		"                         alert in arguments and SIPSTAT_* variables\n"
+		"      --alert-timeout S  kill a hook still running after S seconds (5)\n"
+		"      --alert-log WHERE  journal, syslog or none (default)\n"
+		"      --event-codes LIST codes and classes that send a kernel event the\n"
+		"                         moment they are seen, e.g. 6xx,503,408 (6xx)\n"
+		"      --event-rate R/s[,B] events per second per CPU, burst B (100/s,200)\n"
 		"      --peers FILE       watching mode, attach, serve: name the peers of\n"
 		"                         FILE ('NAME PREFIX...' lines) and count per peer;\n"
 		"                         a changed file applies live\n"
@@ -122,8 +135,8 @@ void print_usage(FILE *f)
 		"  sipstat read trace.pcapng -o json    count a capture file\n"
 		"  sipstat -i eth0 --peers /etc/sipstat/peers --per-peer  per trunk\n"
 		"\n"
-		"6xx global failures raise one ALERT line per code on stderr (with --top:\n"
-		"in the view's alert pane instead).\n"
+		"A 6xx raises an ALERT line on stderr the moment it is seen (with --top: in\n"
+		"the view's alert pane; with -o json: an object of \"type\":\"alert\" too).\n"
 		"Exit status: 0 done, 1 runtime failure, 2 usage error.\n",
 		MAX_IFACES, SIPSTAT_DEFAULT_PORT);
 }
@@ -149,6 +162,12 @@ enum {
 	OPT_ALL,
 	OPT_PER_IFACE,
 	OPT_LISTEN,
+	OPT_ALERT,
+	OPT_ALERT_EXEC,
+	OPT_ALERT_TIMEOUT,
+	OPT_ALERT_LOG,
+	OPT_EVENT_CODES,
+	OPT_EVENT_RATE,
 	OPT_PEERS,
 	OPT_PER_PEER,
 	OPT_FAILING,
@@ -167,6 +186,12 @@ static const char *const allowed[CMD_MAX] = {
 	[CMD_SERVE] = "impfXLNEDM",
 	[CMD_READ] = "po",
 };
+
+/* The alert options: the watching mode and serve. */
+static bool alert_allowed(enum command c, int opt)
+{
+	return opt >= OPT_ALERT && opt <= OPT_EVENT_RATE && (c == CMD_WATCH || c == CMD_SERVE);
+}
 
 static char opt_letter(int opt)
 {
@@ -215,6 +240,12 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "per-interface", no_argument, NULL, OPT_PER_IFACE },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "alert", required_argument, NULL, OPT_ALERT },
+		{ "alert-exec", required_argument, NULL, OPT_ALERT_EXEC },
+		{ "alert-timeout", required_argument, NULL, OPT_ALERT_TIMEOUT },
+		{ "alert-log", required_argument, NULL, OPT_ALERT_LOG },
+		{ "event-codes", required_argument, NULL, OPT_EVENT_CODES },
+		{ "event-rate", required_argument, NULL, OPT_EVENT_RATE },
 		{ "peers", required_argument, NULL, OPT_PEERS },
 		{ "per-peer", no_argument, NULL, OPT_PER_PEER },
 		{ "failing", required_argument, NULL, OPT_FAILING },
@@ -231,6 +262,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 	o->dirs = 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
 	o->output = OUT_TEXT;
 	o->interval = 1.0;
+	o->alert.timeout = ALERT_HOOK_TIMEOUT;
 	ports_default(&o->ports);
 
 	if (argc > 1) {
@@ -249,6 +281,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":i:m:p:o:ftvhV", longopts, NULL)) != -1) {
 		if (opt != 'h' && opt != 'V' && opt != 'v' && opt != ':' && opt != '?' &&
+		    !alert_allowed(o->cmd, opt) &&
 		    !strchr(allowed[o->cmd], opt_letter(opt)))
 			return usage_error(err, "option '%s' does not apply here",
 					   argv[optind - 1]);
@@ -356,6 +389,34 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 				o->failing_top = i;
 			else
 				o->export_failing = i;
+			break;
+		case OPT_ALERT:
+			if (alert_opt_rule(&o->alert, optarg, why, sizeof(why)))
+				return usage_error(err, "bad --alert: %s", why);
+			break;
+		case OPT_ALERT_EXEC:
+			if (optarg[0] != '/' || access(optarg, X_OK))
+				return usage_error(err, "--alert-exec '%s': give the absolute path of an "
+						   "executable file", optarg);
+			o->alert.exec = optarg;
+			break;
+		case OPT_ALERT_TIMEOUT:
+			if (alert_opt_timeout(&o->alert, optarg, why, sizeof(why)))
+				return usage_error(err, "%s", why);
+			break;
+		case OPT_ALERT_LOG:
+			if (alert_opt_log(&o->alert, optarg, why, sizeof(why)))
+				return usage_error(err, "%s", why);
+			break;
+		case OPT_EVENT_CODES:
+			if (rule_parse_codes(optarg, o->alert.codes, why, sizeof(why)))
+				return usage_error(err, "bad --event-codes: %s", why);
+			o->alert.codes_given = true;
+			break;
+		case OPT_EVENT_RATE:
+			if (events_parse_rate(optarg, &o->alert.rate, &o->alert.burst, why, sizeof(why)))
+				return usage_error(err, "bad --event-rate %s", why);
+			o->alert.rate_given = true;
 			break;
 		case 'h':
 			print_usage(out);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alert.h"
 #include "attach.h"
 #include "sipstat.h"
 
@@ -41,6 +42,7 @@ struct options {
 	bool per_interface;	/* text: a block per interface */
 	char listen[64];	/* --listen ADDR:PORT of the metrics endpoint, "" none */
 	const char *file;	/* read: the capture file (argv) */
+	struct alert_opts alert;	/* --alert, --alert-exec, --event-codes, ... */
 	const char *peers_file;	/* --peers FILE: named prefixes, NULL none */
 	bool per_peer;		/* text: method x code per peer */
 	int failing_top;	/* --failing N: top failing addresses per class in text, 0 none */

@@ -13,7 +13,11 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "cli.h"
+#include "events.h"
+#include "obj.h"
+#include "pin.h"
 #include "exporter.h"
 #include "fmt.h"
 #include "insight.h"
@@ -48,6 +52,8 @@ struct watch {
 	double started;			/* Unix time of this process's own attach */
 	struct counters *scrape;	/* [n]: a fresh reading for each scrape */
 	struct exporter exp;
+	struct alerter al;		/* alerts */
+	bool ev_ok[MAX_IFACES];		/* events of that interface consumed here */
 	struct insight ins;		/* per-peer counts, failing addresses */
 };
 
@@ -208,11 +214,13 @@ static int report_once(struct watch *w)
 
 	if (read_all(w, w->cur, w->sum_cur))
 		return 1;
+	alerter_tick(&w->al, w->n, w->names, w->prev, w->cur, events_now());
 	insight_read(&w->ins, false);
 	r.insight = &w->ins;
 	if (w->top) {
 		for (i = 0; i < w->n; i++)
-			view_collect_alerts(&w->v->alerts, w->src[i].ifname, &w->base[i],
+			if (!w->ev_ok[i])	/* else the events said it */
+				view_collect_alerts(&w->v->alerts, w->src[i].ifname, &w->base[i],
 					    &w->prev[i], &w->cur[i]);
 		view_update(w->v, w->sum_prev, w->sum_cur);
 		top_draw(&w->t, w->v, &w->info);
@@ -229,7 +237,8 @@ static int report_once(struct watch *w)
 			out_text_report(stdout, &r);
 		}
 		for (i = 0; i < w->n; i++)
-			out_text_alerts(stderr, w->src[i].ifname, &w->base[i], &w->prev[i],
+			if (!w->ev_ok[i])	/* else the events said it */
+				out_text_alerts(stderr, w->src[i].ifname, &w->base[i], &w->prev[i],
 					&w->cur[i]);
 		fflush(stdout);
 		if (ferror(stdout)) {
@@ -274,6 +283,7 @@ static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 	loop_signal_read(fd);
 	if (w->top)
 		return 2;
+	alerter_drain(&w->al);
 	e = report_once(w);
 	return e == 1 ? 1 : 2;
 }
@@ -319,6 +329,71 @@ static void free_readings(struct watch *w)
 	free(w->sum_cur);
 }
 
+/* --top: alert lines go to the view's alert pane, drawn at once. */
+static void alert_to_view(void *ctx, const char *ifname, int code, const char *line)
+{
+	struct watch *w = ctx;
+	struct view_alert a;
+
+	memset(&a, 0, sizeof(a));
+	clock_gettime(CLOCK_REALTIME, &a.real);
+	snprintf(a.ifname, sizeof(a.ifname), "%s", ifname);
+	a.code = code;
+	snprintf(a.text, sizeof(a.text), "%s", line);
+	view_alert_push(&w->v->alerts, &a);
+	top_draw(&w->t, w->v, &w->info);
+}
+
+/*
+ * Alerts: the kernel events of each interface consumed from the loop (of
+ * pinned counters only when no other sipstat consumes them), the rules
+ * at each report.  Without events, the 6xx lines come from the counters.
+ */
+static int alerts_start(struct watch *w, struct loop *l)
+{
+	char msg[512], dir[128];
+	int i, e, efd, cfd;
+
+	e = alerter_init(&w->al, &w->o->alert, l, msg, sizeof(msg));
+	if (e) {
+		snprintf(w->err, sizeof(w->err), "%s", msg);
+		return 1;
+	}
+	w->al.json = w->o->output == OUT_JSON && !w->top;
+	w->al.json_out = stdout;
+	if (w->top) {
+		w->al.to_view = alert_to_view;
+		w->al.view_ctx = w;
+	}
+	for (i = 0; i < w->n; i++) {
+		struct source *s = &w->src[i];
+
+		if (s->pinned)
+			e = events_maps_of_link(s->pin.fd[PIN_LINK], &efd, &cfd);
+		else if (s->skel)
+			e = events_maps_of_prog(obj_prog_fd(s->skel), &efd, &cfd);
+		else
+			e = -ENOENT;
+		if (e) {
+			if (!w->top)
+				cli_err("%s: no kernel events (%s); 6xx alerts from the counters at each "
+					"interval", s->ifname, strerror(-e));
+			continue;
+		}
+		pin_path(dir, sizeof(dir), s->ifname, -1);
+		e = alerter_add(&w->al, l, s->ifname, efd, cfd, s->pinned ? dir : NULL, msg,
+				sizeof(msg));
+		if (e < 0) {
+			snprintf(w->err, sizeof(w->err), "%s", msg);
+			return 1;
+		}
+		if (msg[0] && !w->top)
+			cli_err("%s", msg);
+		w->ev_ok[i] = e == 0;
+	}
+	return 0;
+}
+
 static int run(struct watch *w)
 {
 	const struct options *o = w->o;
@@ -343,6 +418,11 @@ static int run(struct watch *w)
 		loop_free(&l);
 		return 1;
 	}
+	if (alerts_start(w, &l)) {
+		alerter_free(&w->al);
+		loop_free(&l);
+		return 1;
+	}
 	if (o->listen[0]) {
 		w->scrape = calloc((size_t)w->n, sizeof(*w->scrape));
 		if (!w->scrape || exporter_start(&w->exp, o->listen, &l, on_scrape, w)) {
@@ -362,6 +442,7 @@ static int run(struct watch *w)
 	}
 	exporter_stop(&w->exp);
 	loop_free(&l);
+	alerter_free(&w->al);
 	return r == 2 ? 0 : r < 0 ? (snprintf(w->err, sizeof(w->err), "event loop: %s",
 					      strerror(-r)),
 				     1)

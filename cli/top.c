@@ -410,6 +410,16 @@ static void draw_alerts(const struct top *t, const struct view *v, int y, int ro
 			break;
 		fresh = a->real.tv_sec == v->cur.real.tv_sec && a->real.tv_nsec == v->cur.real.tv_nsec;
 		clock_of(when, sizeof(when), &a->real);
+		if (a->text[0]) {
+			/* "ALERT TIME IFACE rest": the clock, then the rest */
+			const char *rest = strchr(a->text + 6, ' ');
+
+			put(y + 1 + i, 0, COLS, alert_attr(t, false), " %s  %s", when,
+			    rest ? rest + 1 : a->text);
+			if (fresh)
+				put(y + 1 + i, 0, 1, alert_attr(t, true), "!");
+			continue;
+		}
 		view_fmt_count(cnt, sizeof(cnt), a->count, 8);
 		view_fmt_count(tot, sizeof(tot), a->total, 10);
 		put(y + 1 + i, 0, COLS, alert_attr(t, false),

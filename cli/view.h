@@ -54,6 +54,7 @@ struct view_alert {
 	uint64_t count;		/* growth this interval */
 	uint64_t total;		/* since sipstat started on that interface */
 	double secs;		/* length of the interval */
+	char text[200];		/* an alert of the rules: its line, shown as it is */
 };
 
 /* The last VIEW_ALERTS_MAX alerts, oldest overwritten first. */

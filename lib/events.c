@@ -32,6 +32,7 @@ void events_decode(const struct sipstat_event *e, struct event_info *o)
 
 	memset(o, 0, sizeof(*o));
 	o->mono = (double)e->ts_ns / 1e9;
+	o->ts_ns = e->ts_ns;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
 	back = ((double)mono.tv_sec + (double)mono.tv_nsec / 1e9) - o->mono;
@@ -197,34 +198,19 @@ int events_parse_rate(const char *s, uint32_t *rate, uint32_t *burst, char *why,
 	return 0;
 }
 
-int events_lock(const char *ifname, int *holder)
+int events_lock(const char *dir)
 {
-	char path[128], buf[32];
-	int fd, e;
-	ssize_t n;
+	int fd;
 
-	if (holder)
-		*holder = 0;
-	if (mkdir(EVENTS_LOCK_DIR, 0755) && errno != EEXIST)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/%s.events", EVENTS_LOCK_DIR, ifname);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		e = -errno;
-		n = pread(fd, buf, sizeof(buf) - 1, 0);
-		if (holder && n > 0) {
-			buf[n] = '\0';
-			*holder = atoi(buf);
-		}
+		int e = errno;
+
 		close(fd);
-		return e == -EAGAIN ? -EWOULDBLOCK : e;
+		return e == EAGAIN ? -EWOULDBLOCK : -e;
 	}
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	/* The pid is a courtesy for messages; the lock is what counts. */
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) != n)
-		errno = 0;
 	return fd;
 }
 
@@ -256,4 +242,19 @@ struct ring_buffer *events_consumer(int events_fd, events_fn fn, void *ctx)
 	if (!rb)
 		free(c);
 	return rb;
+}
+
+int events_consumer_add(struct ring_buffer *rb, int events_fd, events_fn fn, void *ctx)
+{
+	struct consumer_ctx *c = calloc(1, sizeof(*c));
+	int e;
+
+	if (!c)
+		return -ENOMEM;
+	c->fn = fn;
+	c->ctx = ctx;
+	e = ring_buffer__add(rb, events_fd, on_sample, c);
+	if (e)
+		free(c);
+	return e;
 }

@@ -7,8 +7,8 @@
  *
  * A ring buffer has one consumer position: two processes consuming it
  * would each see part of the events.  The consumer of an interface's
- * events holds an exclusive lock (events_lock); the others read the
- * counters only.
+ * pinned events holds an exclusive lock on its pin directory
+ * (events_lock); the others read the counters only.
  */
 #ifndef SIPSTAT_LIB_EVENTS_H
 #define SIPSTAT_LIB_EVENTS_H
@@ -22,13 +22,12 @@
 
 #include "sipstat.h"
 
-#define EVENTS_LOCK_DIR "/run/sipstat"
-
 struct ring_buffer;
 
 /* One event, decoded. */
 struct event_info {
 	double mono;			/* kernel time of the frame, CLOCK_MONOTONIC seconds */
+	uint64_t ts_ns;			/* the same in nanoseconds, as the kernel wrote it */
 	struct timespec real;		/* the same moment on CLOCK_REALTIME */
 	int code;
 	int dir;			/* enum sipstat_dir */
@@ -67,17 +66,19 @@ int events_cfg_set(int cfg_fd, const struct sipstat_cfg *c);
 int events_parse_rate(const char *s, uint32_t *rate, uint32_t *burst, char *why, size_t len);
 
 /*
- * Be the one consumer of ifname's events: an exclusive lock on
- * EVENTS_LOCK_DIR/IFACE.events, held while the fd is open.  The fd, or
- * -EWOULDBLOCK when another process holds it (*holder gets its pid when
- * known), or another -errno.
+ * Be the one consumer of the events of the pins in dir (an interface's
+ * pin directory): an exclusive flock(2) on the directory, held while the
+ * fd is open.  The fd, -EWOULDBLOCK when another process consumes them,
+ * or another -errno.
  */
-int events_lock(const char *ifname, int *holder);
+int events_lock(const char *dir);
 
 typedef int (*events_fn)(void *ctx, const struct sipstat_event *e);
 
 /* A consumer of the ring buffer events_fd.  NULL with errno set on failure. */
 struct ring_buffer *events_consumer(int events_fd, events_fn fn, void *ctx);
+/* One more ring buffer into the same consumer (one epoll fd for all).  0 or -errno. */
+int events_consumer_add(struct ring_buffer *rb, int events_fd, events_fn fn, void *ctx);
 
 /* CLOCK_MONOTONIC now, in seconds. */
 double events_now(void);

@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Alerts: events from the ring buffers, rules at each interval, and the
+ * delivery of each alert (stderr or the live view, -o json, syslog or the
+ * journal, --alert-exec).  Hooks are spawned without a shell, never
+ * waited for in line: each is reaped through a signalfd for SIGCHLD and
+ * killed by a timer when it outlives --alert-timeout.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-journal.h>
+#endif
+
+#include "alert.h"
+#include "cli.h"
+#include "codes.h"
+#include "counters.h"
+#include "fmt.h"
+#include "loop.h"
+#include "report.h"
+
+extern char **environ;
+
+/* ------------------------------------------------------------- an alert */
+
+/* Everything one alert says, as text. */
+struct alert_fields {
+	const char *what;	/* start, repeat, clear */
+	char time[40];
+	const char *iface;
+	const char *rule;
+	int code;		/* 0 when the rule's alert is not about one code */
+	const char *reason;
+	const char *cls;
+	const char *dir;	/* in, out, "" */
+	const char *method;	/* "" when unknown */
+	const char *remote, *local;	/* "" without an event */
+	int rport, lport;
+	int nvlan, vlan[2];
+	double value;
+	uint64_t folded;
+	double latency_ms;	/* frame to now, -1 without an event */
+	uint64_t event_ns;	/* the frame's kernel time, 0 without an event */
+	uint64_t frame_real_ns;	/* the same on CLOCK_REALTIME */
+	const char *kind;	/* count, rate, ratio */
+};
+
+static const char *kind_name(enum rule_kind k)
+{
+	return k == RULE_COUNT ? "count" : k == RULE_RATE ? "rate" : "ratio";
+}
+
+/* The rule's one code, or 0 when it selects several. */
+static int single_code(const struct rule *r)
+{
+	int c, found = 0;
+
+	for (c = SIPSTAT_CODE_MIN; c <= SIPSTAT_CODE_MAX; c++) {
+		if (!rule_has_code(r, c))
+			continue;
+		if (found)
+			return 0;
+		found = c;
+	}
+	return found;
+}
+
+static void text_line(const struct alert_fields *f, char *buf, size_t len)
+{
+	char code[160] = "", from[200] = "", val[64];
+	size_t k;
+
+	if (f->code)
+		snprintf(code, sizeof(code), "%d %s", f->code, f->reason);
+	if (f->remote[0])
+		snprintf(from, sizeof(from), "%s %s %s:%d%s%s%s", code,
+			 !strcmp(f->dir, "out") ? "sent to" : "received from", f->remote, f->rport,
+			 f->method[0] ? " (" : "", f->method, f->method[0] ? ")" : "");
+	else
+		snprintf(from, sizeof(from), "%s", code);
+	if (!strcmp(f->kind, "rate"))
+		snprintf(val, sizeof(val), "%.1f/s", f->value);
+	else if (!strcmp(f->kind, "ratio"))
+		snprintf(val, sizeof(val), "%.1f%%", f->value);
+	else
+		snprintf(val, sizeof(val), "%.0f in the window", f->value);
+	k = (size_t)snprintf(buf, len, "ALERT %s %s ", f->time, f->iface);
+	if (k >= len)
+		return;
+	if (!strcmp(f->what, "start"))
+		snprintf(buf + k, len - k, "%s%s[%s]", from, from[0] ? " " : "", f->rule);
+	else if (!strcmp(f->what, "repeat"))
+		snprintf(buf + k, len - k, "%s%s%" PRIu64 " more, %s [%s]", from,
+			 from[0] ? ": " : "", f->folded, val, f->rule);
+	else
+		snprintf(buf + k, len - k, "clear: %s, %" PRIu64 " more since the last line [%s]",
+			 val, f->folded, f->rule);
+}
+
+static void json_str(FILE *f, const char *k, const char *v, bool comma)
+{
+	fprintf(f, "%s\"%s\":", comma ? "," : "", k);
+	json_string(f, v);
+}
+
+static void json_object(FILE *out, const struct alert_fields *f)
+{
+	fputs("{\"type\":\"alert\"", out);
+	json_str(out, "alert", f->what, true);
+	json_str(out, "time", f->time, true);
+	json_str(out, "host", cli_hostname(), true);
+	json_str(out, "interface", f->iface, true);
+	json_str(out, "rule", f->rule, true);
+	json_str(out, "condition", f->kind, true);
+	fprintf(out, ",\"value\":%.6g,\"folded\":%" PRIu64, f->value, f->folded);
+	if (f->code) {
+		fprintf(out, ",\"code\":%d", f->code);
+		json_str(out, "reason", f->reason, true);
+		json_str(out, "class", f->cls, true);
+	}
+	if (f->remote[0]) {
+		json_str(out, "direction", f->dir, true);
+		if (f->method[0])
+			json_str(out, "method", f->method, true);
+		fputs(",\"remote\":{", out);
+		json_str(out, "address", f->remote, false);
+		fprintf(out, ",\"port\":%d},\"local\":{", f->rport);
+		json_str(out, "address", f->local, false);
+		fprintf(out, ",\"port\":%d}", f->lport);
+		fputs(",\"vlan\":[", out);
+		for (int i = 0; i < f->nvlan; i++)
+			fprintf(out, "%s%d", i ? "," : "", f->vlan[i]);
+		fprintf(out, "],\"latency_ms\":%.3f", f->latency_ms);
+	}
+	fputs("}", out);
+}
+
+/* ------------------------------------------------------------------ hooks */
+
+static double mono_now(void)
+{
+	return events_now();
+}
+
+static void arm_timer(struct alerter *al)
+{
+	struct itimerspec its = { 0 };
+	double next = 0, now = mono_now();
+	int i;
+
+	for (i = 0; i < ALERT_MAX_HOOKS; i++)
+		if (al->hooks[i].pid > 0 && (!next || al->hooks[i].deadline < next))
+			next = al->hooks[i].deadline;
+	if (next) {
+		double d = next - now > 0.001 ? next - now : 0.001;
+
+		its.it_value.tv_sec = (time_t)d;
+		its.it_value.tv_nsec = (long)((d - (double)(time_t)d) * 1e9);
+	}
+	if (al->timer_fd >= 0)
+		timerfd_settime(al->timer_fd, 0, &its, NULL);
+}
+
+static void reap(struct alerter *al)
+{
+	int i, st;
+
+	for (i = 0; i < ALERT_MAX_HOOKS; i++) {
+		pid_t p = al->hooks[i].pid;
+
+		if (p <= 0 || waitpid(p, &st, WNOHANG) != p)
+			continue;
+		al->hooks[i].pid = 0;
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+			continue;	/* ours, said when killed */
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			al->hooks_failed++;
+			cli_err("alert hook %s %s %d", al->o->exec,
+				WIFEXITED(st) ? "exited with" : "was killed by signal",
+				WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		}
+	}
+	arm_timer(al);
+}
+
+static int on_child(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	while (loop_signal_read(fd))
+		;
+	reap(ctx);
+	return 0;
+}
+
+static int on_hook_timer(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct alerter *al = ctx;
+	double now = mono_now();
+	int i;
+
+	loop_timer_expirations(fd);
+	for (i = 0; i < ALERT_MAX_HOOKS; i++) {
+		struct alert_hook *h = &al->hooks[i];
+
+		if (h->pid > 0 && now >= h->deadline - 0.0005) {
+			kill(h->pid, SIGKILL);
+			al->hooks_killed++;
+			cli_err("alert hook %s (pid %d) still running after %.3g s: killed",
+				al->o->exec, (int)h->pid, al->o->timeout);
+			h->deadline = now + 3600;	/* reaped through SIGCHLD */
+		}
+	}
+	reap(al);
+	return 0;
+}
+
+#define ENVS 24
+
+static void env_add(char **env, int *n, char *buf, size_t len, const char *k, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n >= ENVS - 1)
+		return;
+	w = snprintf(buf, len, "%s=", k);
+	va_start(ap, fmt);
+	vsnprintf(buf + w, len - (size_t)w, fmt, ap);
+	va_end(ap);
+	env[(*n)++] = buf;
+	env[*n] = NULL;
+}
+
+static void run_hook(struct alerter *al, const struct alert_fields *f)
+{
+	static char bufs[ENVS][512], json[2048];
+	char code[8], rport[8], *argv[9], *env[ENVS];
+	posix_spawnattr_t attr;
+	sigset_t none;
+	const char *path;
+	FILE *m;
+	pid_t pid;
+	int i, slot = -1, n = 0, e;
+
+	for (i = 0; i < ALERT_MAX_HOOKS; i++)
+		if (al->hooks[i].pid <= 0 && slot < 0)
+			slot = i;
+	if (slot < 0) {
+		al->hooks_skipped++;
+		if (al->hooks_skipped == 1 || al->hooks_skipped % 100 == 0)
+			cli_err("alert hook: %d already running, %" PRIu64 " alert(s) not handed "
+				"to it so far", ALERT_MAX_HOOKS, al->hooks_skipped);
+		return;
+	}
+	m = fmemopen(json, sizeof(json), "w");
+	if (m) {
+		json_object(m, f);
+		fputc('\0', m);
+		fclose(m);
+	}
+	json[sizeof(json) - 1] = '\0';
+	snprintf(code, sizeof(code), "%d", f->code);
+	snprintf(rport, sizeof(rport), "%d", f->rport);
+	argv[0] = (char *)al->o->exec;
+	argv[1] = (char *)f->what;
+	argv[2] = code;
+	argv[3] = (char *)(f->reason ? f->reason : "");
+	argv[4] = (char *)f->iface;
+	argv[5] = (char *)f->remote;
+	argv[6] = rport;
+	argv[7] = (char *)f->rule;
+	argv[8] = NULL;
+	env[0] = NULL;
+	path = getenv("PATH");
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "PATH", "%s",
+		path ? path : "/usr/local/bin:/usr/bin:/bin");
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_ALERT", "%s", f->what);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_TIME", "%s", f->time);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_HOST", "%s", cli_hostname());
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_INTERFACE", "%s", f->iface);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_RULE", "%s", f->rule);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_CODE", "%s", f->code ? code : "");
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REASON", "%s", f->reason ? f->reason : "");
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_DIRECTION", "%s", f->dir);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_METHOD", "%s", f->method);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REMOTE_ADDR", "%s", f->remote);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REMOTE_PORT", "%s",
+		f->remote[0] ? rport : "");
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_LOCAL_ADDR", "%s", f->local);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_LOCAL_PORT", "%d", f->lport);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_VALUE", "%.6g", f->value);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_FOLDED", "%" PRIu64, f->folded);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_EVENT_NS", "%" PRIu64, f->event_ns);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_FRAME_TIME_NS", "%" PRIu64,
+		f->frame_real_ns);
+	if (n < ENVS - 1) {
+		static char jbuf[sizeof(json) + 16];
+
+		snprintf(jbuf, sizeof(jbuf), "SIPSTAT_JSON=%s", json);
+		env[n++] = jbuf;
+		env[n] = NULL;
+	}
+
+	/* The loop blocks SIGCHLD and others for its signalfds: the hook gets none blocked. */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	posix_spawnattr_setsigmask(&attr, &none);
+	{
+		sigset_t def;
+
+		sigemptyset(&def);
+		sigaddset(&def, SIGPIPE);
+		sigaddset(&def, SIGINT);
+		sigaddset(&def, SIGTERM);
+		sigaddset(&def, SIGHUP);
+		posix_spawnattr_setsigdefault(&attr, &def);
+	}
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+					POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	e = posix_spawn(&pid, al->o->exec, NULL, &attr, argv, env);
+	posix_spawnattr_destroy(&attr);
+	if (e) {
+		al->hooks_failed++;
+		cli_err("cannot run the alert hook %s: %s", al->o->exec, strerror(e));
+		return;
+	}
+	al->hooks_run++;
+	al->hooks[slot].pid = pid;
+	al->hooks[slot].deadline = mono_now() + al->o->timeout;
+	arm_timer(al);
+}
+
+/* --------------------------------------------------------------- delivery */
+
+static void deliver(struct alerter *al, const struct rule_alert *a, const char *ifname,
+		    const struct event_info *ev)
+{
+	const struct rule *r = &al->rules.r[a->rule];
+	struct alert_fields f = { 0 };
+	struct timespec now;
+	char line[512];
+	int cls;
+
+	f.what = rule_what_name(a->what);
+	f.iface = ifname;
+	f.rule = r->text;
+	f.kind = kind_name(r->kind);
+	f.value = a->value;
+	f.folded = a->folded;
+	f.dir = f.method = f.remote = f.local = "";
+	f.latency_ms = -1;
+	f.code = ev ? ev->code : single_code(r);
+	if (ev) {
+		f.dir = counters_dir_name(ev->dir) ? counters_dir_name(ev->dir) : "";
+		f.method = ev->method ? counters_method_name(ev->method) : "";
+		if (!f.method)
+			f.method = "";
+		f.remote = ev->remote;
+		f.local = ev->local;
+		f.rport = ev->rport;
+		f.lport = ev->lport;
+		f.nvlan = ev->nvlan;
+		f.vlan[0] = ev->vlan[0];
+		f.vlan[1] = ev->vlan[1];
+		f.latency_ms = (mono_now() - ev->mono) * 1000.0;
+		f.event_ns = ev->ts_ns;
+		f.frame_real_ns = (uint64_t)ev->real.tv_sec * 1000000000ULL + (uint64_t)ev->real.tv_nsec;
+		fmt_time(f.time, sizeof(f.time), &ev->real);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &now);
+		fmt_time(f.time, sizeof(f.time), &now);
+	}
+	if (f.code) {
+		f.reason = sip_code_reason(f.code);
+		cls = sip_code_class(f.code);
+		f.cls = sip_class_label(cls) ? sip_class_label(cls) : "";
+	}
+	text_line(&f, line, sizeof(line));
+	if (al->to_view)
+		al->to_view(al->view_ctx, ifname, f.code, line);
+	else
+		fprintf(stderr, "%s\n", line);
+	if (al->json && al->json_out) {
+		json_object(al->json_out, &f);
+		fputc('\n', al->json_out);
+		fflush(al->json_out);
+	}
+	if (al->o->log != ALERT_LOG_NONE) {
+		int prio = a->what == RULE_CLEAR ? LOG_NOTICE : LOG_ALERT;
+
+#ifdef HAVE_LIBSYSTEMD
+		if (al->o->log == ALERT_LOG_JOURNAL) {
+			sd_journal_send("MESSAGE=%s", line + 6, "PRIORITY=%d", prio,
+					"SYSLOG_IDENTIFIER=sipstat", "SIPSTAT_ALERT=%s", f.what,
+					"SIPSTAT_INTERFACE=%s", f.iface, "SIPSTAT_RULE=%s", f.rule,
+					"SIPSTAT_CODE=%d", f.code, "SIPSTAT_REMOTE_ADDR=%s", f.remote,
+					"SIPSTAT_REMOTE_PORT=%d", f.rport, NULL);
+		} else
+#endif
+		{
+			syslog(LOG_DAEMON | prio, "%s", line + 6);
+		}
+	}
+	if (al->o->exec)
+		run_hook(al, &f);
+}
+
+static void deliver_all(struct alerter *al, const struct rule_alert *a, int n, const char *ifname,
+			const struct event_info *ev)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		deliver(al, &a[i], ifname,
+			a[i].from_event ? ev : (al->rules.r[a[i].rule].kind == RULE_COUNT && al->has_last &&
+						rule_has_code(&al->rules.r[a[i].rule], al->last.code)
+						? &al->last : NULL));
+}
+
+/* ----------------------------------------------------------------- events */
+
+static int on_event(void *ctx, const struct sipstat_event *e)
+{
+	struct alert_src *s = ctx;
+	struct alerter *al = s->al;
+	struct rule_alert a[RULES_MAX];
+	struct rule_event re;
+	int n;
+
+	al->events++;
+	events_decode(e, &al->last);
+	snprintf(al->last_if, sizeof(al->last_if), "%s", s->ifname);
+	al->has_last = true;
+	re.code = al->last.code;
+	re.dir = al->last.dir;
+	re.peer = NULL;	/* named peers: when a peer table is loaded */
+	n = rules_event(&al->rules, al->last.mono, &re, a, RULES_MAX);
+	deliver_all(al, a, n, s->ifname, &al->last);
+	return 0;
+}
+
+static struct ring_buffer *the_rb;
+
+static int on_ring(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	ring_buffer__consume(ctx);
+	return 0;
+}
+
+void alerter_drain(struct alerter *al)
+{
+	if (the_rb)
+		ring_buffer__consume(the_rb);
+}
+
+int alerter_init(struct alerter *al, const struct alert_opts *o, struct loop *l, char *msg,
+		 size_t msglen)
+{
+	sigset_t sigs;
+	int i, fd;
+
+	memset(al, 0, sizeof(*al));
+	al->o = o;
+	al->timer_fd = -1;
+	rules_init(&al->rules);
+	if (!o->nrules) {
+		struct rule r;
+
+		rule_default(&r);
+		rules_add(&al->rules, &r);
+	}
+	for (i = 0; i < o->nrules; i++)
+		rules_add(&al->rules, &o->rules[i]);
+	if (o->log == ALERT_LOG_SYSLOG)
+		openlog("sipstat", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	if (!o->exec)
+		return 0;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGCHLD);
+	fd = loop_add_signals(l, &sigs, on_child, al);
+	if (fd < 0) {
+		snprintf(msg, msglen, "cannot watch alert hooks: %s", strerror(-fd));
+		return fd;
+	}
+	al->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (al->timer_fd < 0 || loop_add(l, al->timer_fd, EPOLLIN, on_hook_timer, al)) {
+		snprintf(msg, msglen, "cannot time alert hooks: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int events_fd,
+		int cfg_fd, const char *lockdir, char *notice, size_t nlen)
+{
+	struct alert_src *s;
+	struct sipstat_cfg cfg;
+	int e;
+
+	notice[0] = '\0';
+	if (al->n == ALERT_MAX_IFACES) {
+		close(events_fd);
+		close(cfg_fd);
+		return -ENOSPC;
+	}
+	s = &al->src[al->n];
+	memset(s, 0, sizeof(*s));
+	s->al = al;
+	s->events_fd = events_fd;
+	s->cfg_fd = cfg_fd;
+	s->lock_fd = -1;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
+	al->n++;
+	if ((al->o->codes_given || al->o->rate_given) && !events_cfg_get(cfg_fd, &cfg)) {
+		if (al->o->codes_given)
+			memcpy(cfg.event_codes, al->o->codes, sizeof(cfg.event_codes));
+		if (al->o->rate_given) {
+			cfg.event_rate = al->o->rate;
+			cfg.event_burst = al->o->burst;
+		}
+		e = events_cfg_set(cfg_fd, &cfg);
+		if (e) {
+			snprintf(notice, nlen, "%s: cannot change the event settings: %s", ifname,
+				 strerror(-e));
+			return e;
+		}
+	}
+	if (lockdir) {
+		s->lock_fd = events_lock(lockdir);
+		if (s->lock_fd == -EWOULDBLOCK) {
+			s->lock_fd = -1;
+			snprintf(notice, nlen, "%s: its events go to another sipstat (the service?); "
+					       "alerts here come from the counters at each interval",
+				 ifname);
+			return 1;
+		}
+		if (s->lock_fd < 0) {
+			e = s->lock_fd;
+			s->lock_fd = -1;
+			snprintf(notice, nlen, "%s: cannot lock its events (%s); alerts from the "
+					       "counters only", ifname, strerror(-e));
+			return 1;
+		}
+	}
+	if (!the_rb) {
+		the_rb = events_consumer(events_fd, on_event, s);
+		if (!the_rb) {
+			e = -errno;
+			snprintf(notice, nlen, "%s: cannot read its events: %s", ifname, strerror(-e));
+			return e;
+		}
+		e = loop_add(l, ring_buffer__epoll_fd(the_rb), EPOLLIN, on_ring, the_rb);
+		if (e) {
+			snprintf(notice, nlen, "cannot watch events: %s", strerror(-e));
+			return e;
+		}
+	} else {
+		e = events_consumer_add(the_rb, events_fd, on_event, s);
+		if (e) {
+			snprintf(notice, nlen, "%s: cannot read its events: %s", ifname, strerror(-e));
+			return e;
+		}
+	}
+	s->rb = the_rb;
+	al->consuming++;
+	return 0;
+}
+
+void alerter_tick(struct alerter *al, int n, const char *const *ifnames,
+		  const struct counters *prev, const struct counters *cur, double now)
+{
+	struct rule_alert a[RULES_MAX];
+	int i, k, c, d, m;
+
+	for (i = 0; i < al->rules.n; i++) {
+		const struct rule *r = &al->rules.r[i];
+		struct rule_sample s = { .t0 = now - (n ? counters_elapsed(&prev[0], &cur[0]) : 0),
+					 .t1 = now };
+
+		if (r->peer[0])
+			continue;	/* per-peer counts: from the events */
+		for (k = 0; k < n; k++) {
+			for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+				if (r->dir >= 0 && r->dir != d)
+					continue;
+				s.total += counters_delta(
+					counters_outcome(&prev[k], d, COUNTERS_RESPONSES),
+					counters_outcome(&cur[k], d, COUNTERS_RESPONSES));
+				for (c = SIPSTAT_CODE_MIN; c <= SIPSTAT_CODE_MAX; c++)
+					if (rule_has_code(r, c))
+						s.matched += counters_delta(counters_code(&prev[k], d, c),
+									    counters_code(&cur[k], d, c));
+			}
+		}
+		rules_sample(&al->rules, i, &s);
+	}
+	m = rules_tick(&al->rules, now, a, RULES_MAX);
+	deliver_all(al, a, m, n == 1 ? ifnames[0] : al->has_last ? al->last_if : "all", NULL);
+}
+
+void alerter_free(struct alerter *al)
+{
+	int i, live;
+	double now;
+
+	/* Hooks still running finish within their timeout, or are killed. */
+	for (;;) {
+		live = 0;
+		now = mono_now();
+		for (i = 0; i < ALERT_MAX_HOOKS; i++) {
+			struct alert_hook *h = &al->hooks[i];
+			int st;
+
+			if (h->pid <= 0)
+				continue;
+			if (waitpid(h->pid, &st, WNOHANG) == h->pid) {
+				h->pid = 0;
+				continue;
+			}
+			if (now >= h->deadline) {
+				kill(h->pid, SIGKILL);
+				waitpid(h->pid, &st, 0);
+				h->pid = 0;
+				continue;
+			}
+			live++;
+		}
+		if (!live)
+			break;
+		usleep(10000);
+	}
+	if (the_rb)
+		ring_buffer__free(the_rb);
+	the_rb = NULL;
+	for (i = 0; i < al->n; i++) {
+		if (al->src[i].lock_fd >= 0)
+			close(al->src[i].lock_fd);
+		close(al->src[i].events_fd);
+		close(al->src[i].cfg_fd);
+	}
+	if (al->timer_fd >= 0)
+		close(al->timer_fd);
+	al->timer_fd = -1;
+	al->n = 0;
+	if (al->o && al->o->log == ALERT_LOG_SYSLOG)
+		closelog();
+}
