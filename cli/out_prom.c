@@ -181,8 +181,9 @@ static void events(FILE *f, const struct export_iface *x, unsigned int dirs)
 	}
 }
 
-void out_prom(FILE *f, const struct export_set *s, bool om)
+void out_prom(FILE *f, const struct export_set *s, bool openmetrics)
 {
+	const bool om = openmetrics;
 	int i, d;
 
 	family(f, om, "sipstat_build", FAM_INFO, "sipstat build information; value always 1.");

@@ -4,7 +4,6 @@
  * loop (MHD_USE_EPOLL without an internal thread): no locks, and the
  * counters are read in the same thread that reports them.
  */
-#define _GNU_SOURCE /* strcasestr */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <ctype.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -116,10 +115,24 @@ int http_parse_listen(const char *spec, struct http_listen *out, char *msg, size
 	return 0;
 }
 
+/* Does s contain word, in any letter case? */
+static bool contains_ci(const char *s, const char *word)
+{
+	size_t n = strlen(word), i;
+
+	for (; *s; s++) {
+		for (i = 0; i < n && s[i] && tolower((unsigned char)s[i]) == word[i]; i++)
+			;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
 enum http_format http_format_of(const char *accept)
 {
-	return accept && strcasestr(accept, "application/openmetrics-text") ? HTTP_OPENMETRICS
-									   : HTTP_PROMETHEUS;
+	return accept && contains_ci(accept, "application/openmetrics-text") ? HTTP_OPENMETRICS
+									    : HTTP_PROMETHEUS;
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *type,
@@ -151,25 +164,28 @@ static enum MHD_Result text(struct MHD_Connection *c, unsigned int status, const
 		     MHD_RESPMEM_PERSISTENT, allow);
 }
 
+/* The type of MHD_AccessHandlerCallback: upload_size cannot be const. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
-				  size_t *upload_size, void **req)
+				  size_t *upload_size, // NOLINT(readability-non-const-parameter)
+				  void **req)
 {
 	struct http_server *s = cls;
 	enum http_format fmt;
 	char *body = NULL;
 	size_t len = 0;
-	bool get = !strcmp(method, MHD_HTTP_METHOD_GET), head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+	bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	int e;
 
-	if (strcmp(url, "/metrics") && strcmp(url, "/"))
+	if (strcmp(url, "/metrics") != 0 && strcmp(url, "/") != 0)
 		return text(c, MHD_HTTP_NOT_FOUND, "not found: try /metrics\n", NULL);
 	if (!get && !head)
 		return text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed: use GET\n",
 			    "GET, HEAD");
 	if (*upload_size)
 		return text(c, MHD_HTTP_BAD_REQUEST, "a GET has no body\n", NULL);
-	if (!strcmp(url, "/"))
+	if (strcmp(url, "/") == 0)
 		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", s->index,
 			     strlen(s->index), MHD_RESPMEM_PERSISTENT, NULL);
 	fmt = http_format_of(MHD_lookup_connection_value(c, MHD_HEADER_KIND,

@@ -162,11 +162,11 @@ static void test_prometheus_exact(void)
 	CHECK(strstr(got, prom_info) != NULL, "info and attach time");
 	p = strstr(got, "# HELP sipstat_responses_total");
 	CHECK(p && !strncmp(p, prom_body, strlen(prom_body)), "responses and requests");
-	if (p && strncmp(p, prom_body, strlen(prom_body)))
+	if (p && strncmp(p, prom_body, strlen(prom_body)) != 0)
 		same(p, prom_body, "responses");
 	p = strstr(got, "sipstat_parser_packets_total{");
 	CHECK(p && !strncmp(p, prom_parser, strlen(prom_parser)), "parser and frames");
-	if (p && strncmp(p, prom_parser, strlen(prom_parser)))
+	if (p && strncmp(p, prom_parser, strlen(prom_parser)) != 0)
 		same(p, prom_parser, "parser");
 	p = strstr(got, "sipstat_events_total{");
 	CHECK(p && !strcmp(p, prom_events), "events last, nothing after");
