@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "insight.h"
 #include "pin.h"
 #include "ports.h"
 
@@ -21,6 +22,9 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 		.reset = o->reset,
 		.replace = o->replace,
 		.force = o->force,
+		.dirs = o->dirs,
+		.dirs_given = o->dirs_given,
+		.multiprog = o->multiprog,
 	};
 	struct pin_attach_result res;
 	char msg[512], ports[128];
@@ -42,11 +46,27 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 		return e;
 	}
 	free(ao.log);
+	if (o->peers_file) {
+		char done[512];
+
+		e = insight_peers_pinned(ifname, o->peers_file, done, sizeof(done), msg,
+					 sizeof(msg));
+		if (e) {
+			if (err)
+				snprintf(err, errlen, "%s", msg);
+			else
+				cli_err("%s", msg);
+			return e;
+		}
+		if (!err)
+			cli_err("%s", done);
+	}
 	if (res.removed_prog_id)
-		cli_err("%s: replaced XDP program id %u%s%s (--force)", ifname, res.removed_prog_id,
+		cli_err("%s: replaced XDP program id %u%s%s for good (--force)", ifname,
+			res.removed_prog_id,
 			res.removed_name[0] ? " " : "", res.removed_name);
 	if (res.fell_back)
-		cli_err("%s: native XDP not supported by the driver, using skb mode", ifname);
+		cli_err("%s; counting in skb mode", res.fallback_why);
 	if (res.carried[0])
 		cli_err("%s: carried over from the old layout: %s", ifname, res.carried);
 	if (res.not_carried[0])
@@ -55,13 +75,14 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 		return 0;
 	if (o->ports_given)
 		ports_format(&o->ports, ports, sizeof(ports));
-	cli_err("%s: %s (%s mode, prog id %u, link id %u)%s%s%s", ifname,
+	cli_err("%s: %s (%s mode%s, prog id %u, link id %u)%s%s%s", ifname,
 		res.new_layout ? "attached with maps of this layout (see above for the counts)" :
 		res.replaced ? "program replaced, counts kept" :
 		res.kept     ? "already attached, counts kept" :
 		res.new_maps ? "attached and pinned, counting from zero" :
 			       "attached again, pinned counts kept",
-		attach_mode_name(res.mode), res.prog_id, res.link_id,
+		attach_mode_name(res.mode),
+		res.tc_dirs & 1U << SIPSTAT_DIR_OUT ? ", egress on TC" : "", res.prog_id, res.link_id,
 		o->ports_given ? "; SIP ports now " : "", o->ports_given ? ports : "",
 		o->reset ? "; counters reset" : "");
 	return 0;
@@ -69,8 +90,10 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 
 int cmd_attach(const struct options *o)
 {
-	int i, ret = 0;
+	int i, ret = insight_check_peers(o);
 
+	if (ret)
+		return ret;
 	for (i = 0; i < o->nifs; i++)
 		if (attach_one(o->ifnames[i], o, NULL, 0))
 			ret = 1;

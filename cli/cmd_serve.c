@@ -13,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "cli.h"
+#include "counters.h"
+#include "events.h"
 #include "exporter.h"
+#include "insight.h"
 #include "loop.h"
 #include "pin.h"
 #include "reader.h"
@@ -30,6 +34,14 @@ struct serve {
 	struct export_pinned *read;	/* [nifs] */
 	struct export_iface xif[MAX_IFACES];
 	struct exporter exp;
+	/* alerts */
+	struct alerter al;
+	struct alert_opts aopts;	/* o->alert and SIPSTAT_ALERTS */
+	__u32 ev_prog[MAX_IFACES];	/* program whose events are consumed, 0 none */
+	struct reader areader;
+	struct counters *aprev, *acur;	/* [nifs]: readings for the rules */
+	bool primed;
+	struct insight_stamp peers;	/* --peers: the file as last applied */
 };
 
 /* A scrape: the pinned counters of every interface that has them, read now. */
@@ -81,7 +93,8 @@ static void check_one(struct serve *s, int i)
 		}
 		now = e ? PIN_NO_LINK : st.state;	/* ENOENT: pins removed (detach) */
 	}
-	if (now == PIN_NO_LINK || now == PIN_LINK_DETACHED || now == PIN_INCOMPLETE) {
+	if (now == PIN_NO_LINK || now == PIN_LINK_DETACHED || now == PIN_INCOMPLETE ||
+	    now == PIN_TC_GONE) {
 		if (attach_one(ifname, s->o, msg, sizeof(msg))) {
 			say_once(s, i, msg);
 			now = PIN_NO_LINK;
@@ -118,6 +131,64 @@ static void check_one(struct serve *s, int i)
 	}
 }
 
+/*
+ * The events of each attached interface, consumed here (the service is
+ * their one consumer: readers take the counters), and again whenever the
+ * interface gets a new program.
+ */
+static void alerts_follow(struct serve *s, struct loop *l)
+{
+	char dir[128], msg[512];
+	struct pin_status st;
+	struct pinned p;
+	int i, e, efd, cfd;
+
+	for (i = 0; i < s->o->nifs; i++) {
+		const char *ifname = s->o->ifnames[i];
+
+		if (s->state[i] != PIN_ATTACHED || pin_status(ifname, &st, msg, sizeof(msg)) ||
+		    !st.prog_id || st.prog_id == s->ev_prog[i])
+			continue;
+		s->ev_prog[i] = st.prog_id;
+		if (pin_open(ifname, &p, msg, sizeof(msg)))
+			continue;
+		e = events_maps_of_link(p.fd[PIN_LINK], &efd, &cfd);
+		pin_close(&p);
+		if (e) {
+			cli_err("%s: no kernel events (%s); alerts from the counters each second",
+				ifname, strerror(-e));
+			continue;
+		}
+		pin_path(dir, sizeof(dir), ifname, -1);
+		alerter_add(&s->al, l, ifname, efd, cfd, dir, msg, sizeof(msg));
+		if (msg[0])
+			cli_err("%s", msg);
+	}
+}
+
+/* The rules over the pinned counters, once a second. */
+static void alerts_tick(struct serve *s)
+{
+	const char *names[MAX_IFACES];
+	char msg[512];
+	struct pinned p;
+	int i;
+
+	if (!s->aprev)
+		return;
+	for (i = 0; i < s->o->nifs; i++) {
+		names[i] = s->o->ifnames[i];
+		if (pin_open(names[i], &p, msg, sizeof(msg)))
+			continue;	/* not attached now: its last reading stays */
+		counters_read(&s->areader, p.fd[PIN_COUNTS], &s->acur[i]);
+		pin_close(&p);
+	}
+	if (s->primed)
+		alerter_tick(&s->al, s->o->nifs, names, s->aprev, s->acur, events_now());
+	memcpy(s->aprev, s->acur, sizeof(*s->acur) * (size_t)s->o->nifs);
+	s->primed = true;
+}
+
 static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 {
 	struct serve *s = ctx;
@@ -126,6 +197,18 @@ static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 	loop_timer_expirations(fd);
 	for (i = 0; i < s->o->nifs; i++)
 		check_one(s, i);
+	alerts_follow(s, l);
+	alerts_tick(s);
+	if (insight_file_changed(s->o->peers_file, &s->peers)) {
+		char done[512], msg[512];
+
+		/* A bad file keeps the peers loaded before; say so once per change. */
+		for (i = 0; i < s->o->nifs; i++)
+			if (s->state[i] == PIN_ATTACHED)
+				cli_err("%s", insight_peers_pinned(s->o->ifnames[i], s->o->peers_file,
+								   done, sizeof(done), msg,
+								   sizeof(msg)) ? msg : done);
+	}
 	return 0;
 }
 
@@ -141,6 +224,7 @@ static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 
 int cmd_serve(const struct options *o)
 {
+	char why_alert[512];
 	static struct serve s;
 	struct loop l;
 	sigset_t sigs;
@@ -148,6 +232,10 @@ int cmd_serve(const struct options *o)
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
+	e = insight_check_peers(o);
+	if (e)
+		return e;
+	insight_file_changed(o->peers_file, &s.peers);
 	for (i = 0; i < o->nifs; i++) {
 		if (!if_nametoindex(o->ifnames[i])) {
 			cli_err("%s: no such interface yet; attaching when it appears", o->ifnames[i]);
@@ -187,9 +275,34 @@ int cmd_serve(const struct options *o)
 			return 1;
 		}
 	}
+	s.aopts = o->alert;
+	if (getenv("SIPSTAT_ALERTS")) {
+		char why[256];
+
+		if (alert_opt_env(&s.aopts, getenv("SIPSTAT_ALERTS"), why, sizeof(why))) {
+			cli_err("%s", why);
+			loop_free(&l);
+			return 2;
+		}
+	}
+	e = alerter_init(&s.al, &s.aopts, &l, why_alert, sizeof(why_alert));
+	if (e) {
+		cli_err("%s", why_alert);
+		loop_free(&l);
+		return 1;
+	}
+	if (s.aopts.nrules && !reader_init(&s.areader)) {
+		s.aprev = calloc((size_t)o->nifs, sizeof(*s.aprev));
+		s.acur = calloc((size_t)o->nifs, sizeof(*s.acur));
+	}
+	alerts_follow(&s, &l);
+	alerts_tick(&s);
 	cli_err("serving %d interface(s); SIGTERM ends, the counting goes on", o->nifs);
 	e = loop_run(&l);
 	exporter_stop(&s.exp);
+	alerter_free(&s.al);
+	free(s.aprev);
+	free(s.acur);
 	free(s.read);
 	reader_free(&s.reader);
 	loop_free(&l);

@@ -60,17 +60,20 @@ struct watch {
 /* "native", or "native,skb" when interfaces are in different modes. */
 static void modes_string(struct watch *w)
 {
-	bool native = false, skb = false;
+	bool native = false, skb = false, tc = false;
 	int i;
 
 	for (i = 0; i < w->n; i++) {
 		if (w->src[i].mode == ATTACH_SKB)
 			skb = true;
+		else if (w->src[i].mode == ATTACH_TC)
+			tc = true;
 		else
 			native = true;
 	}
-	snprintf(w->modes, sizeof(w->modes), "%s%s%s", native ? "native" : "",
-		 native && skb ? "," : "", skb ? "skb" : "");
+	snprintf(w->modes, sizeof(w->modes), "%s%s%s%s%s", native ? "native" : "",
+		 native && skb ? "," : "", skb ? "skb" : "", (native || skb) && tc ? "," : "",
+		 tc ? "tc" : "");
 }
 
 /* Read every interface into cur[] and their sum into sum_cur. */
@@ -161,12 +164,10 @@ static void export_set_of(struct watch *w, const struct counters *each, struct e
 
 		x->name = src->ifname;
 		x->mode = attach_mode_name(src->mode);
-		x->dirs = 1U << SIPSTAT_DIR_IN;
+		x->dirs = source_dirs(src);
 		x->attach_time = w->started;
-		if (src->pinned && src->pin.has_meta) {
+		if (src->pinned && src->pin.has_meta)
 			x->attach_time = (double)src->pin.meta.attached_ns / 1e9;
-			x->dirs = src->pin.meta.dirs ? src->pin.meta.dirs : x->dirs;
-		}
 		if (src->pinned && !pin_read_ports(&src->pin, &set))
 			ports_format(&set, w->xports[i], sizeof(w->xports[i]));
 		else if (!src->pinned)
@@ -212,6 +213,8 @@ static int report_once(struct watch *w)
 	};
 	int i;
 
+	for (i = 0; i < w->n; i++)
+		r.dirs |= source_dirs(&w->src[i]);
 	if (read_all(w, w->cur, w->sum_cur))
 		return 1;
 	alerter_tick(&w->al, w->n, w->names, w->prev, w->cur, events_now());

@@ -9,6 +9,7 @@
 #include "counters.h"
 #include "insight.h"
 #include "kpi.h"
+#include "pin.h"
 #include "report.h"
 
 /* ------------------------------------------------------------ reading */
@@ -34,8 +35,10 @@ static int apply_all(struct insight *in, const struct peers_table *t, char *msg,
 		e = peers_apply(&in->maps[i], t, msg, msglen);
 		if (e)
 			return e;
-		/* Readers of the pins find the names here; without /run they see ids. */
-		peers_names_write(in->ifnames[i], t);
+		/* Readers of the pins find the names here (without it they see ids);
+		 * a program of this process's own has no other reader. */
+		if (pin_exists(in->ifnames[i]) == 1)
+			peers_names_write(in->ifnames[i], t);
 	}
 	return 0;
 }
@@ -177,6 +180,81 @@ void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct 
 		out->keys[SIPSTAT_KEY(d, m, code)] += pc->e[i].n;
 	}
 	counters_derive(out);
+}
+
+int insight_check_peers(const struct options *o)
+{
+	struct peers_table t;
+	char msg[512];
+	int e;
+
+	if (!o->peers_file)
+		return 0;
+	e = peers_load(o->peers_file, NULL, &t, msg, sizeof(msg));
+	peers_table_free(&t);
+	if (e == -EINVAL) {
+		fprintf(stderr, "sipstat: %s\nTry 'sipstat --help' for more information.\n", msg);
+		return 2;
+	}
+	if (e) {
+		fprintf(stderr, "sipstat: %s\n", msg);
+		return 1;
+	}
+	return 0;
+}
+
+int insight_peers_pinned(const char *ifname, const char *file, char *done, size_t dlen,
+			 char *msg, size_t msglen)
+{
+	struct peers_table keep, t;
+	struct peers_maps m;
+	struct pinned p;
+	char why[512];
+	int e;
+
+	e = pin_open(ifname, &p, why, sizeof(why));
+	if (e) {
+		snprintf(msg, msglen, "%s", why);
+		return e;
+	}
+	e = p.fd[PIN_LINK] >= 0 ? peers_maps_open(p.fd[PIN_LINK], &m) : -ENOENT;
+	if (e) {
+		pin_close(&p);
+		snprintf(msg, msglen, "%s: no peer table found behind the pinned link (%s); "
+			 "sipstat attach --replace -i %s loads a program with one",
+			 ifname, strerror(-e), ifname);
+		return e;
+	}
+	peers_names_read(ifname, &keep);
+	e = peers_load(file, &keep, &t, msg, msglen);
+	if (!e)
+		e = peers_apply(&m, &t, msg, msglen);
+	if (!e) {
+		int w = peers_names_write(ifname, &t);
+
+		snprintf(done, dlen, "%s: %d peers, %d prefixes from %s%s%s", ifname, t.npeers,
+			 t.nprefixes, file, w ? "; names not written to " PEERS_RUN_DIR ": " : "",
+			 w ? strerror(-w) : "");
+	}
+	peers_table_free(&t);
+	peers_table_free(&keep);
+	peers_maps_close(&m);
+	pin_close(&p);
+	return e;
+}
+
+int insight_file_changed(const char *path, struct insight_stamp *st)
+{
+	struct timespec mt;
+	ino_t ino;
+
+	if (!path || file_stamp(path, &mt, &ino))
+		return 0;
+	if (mt.tv_sec == st->mtime.tv_sec && mt.tv_nsec == st->mtime.tv_nsec && ino == st->ino)
+		return 0;
+	st->mtime = mt;
+	st->ino = ino;
+	return 1;
 }
 
 /* ------------------------------------------------------------ text */

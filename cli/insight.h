@@ -65,6 +65,29 @@ void insight_text(FILE *f, const struct report *r);
 /* JSON members (each starting with a comma): "kpis", "methods", "peers", "failing". */
 void insight_json(FILE *f, const struct report *r);
 
+/*
+ * Before anything is attached: 0 when o has no peers file or a good one;
+ * 2 (usage error, said on stderr with the line) for a bad one, 1 when it
+ * cannot be read.
+ */
+int insight_check_peers(const struct options *o);
+
+/*
+ * Load the peers file into the pinned program of ifname (attach, serve)
+ * and write the names for readers; ids of names already there are kept.
+ * 0 or -errno with one line in msg; done says what was loaded.
+ */
+int insight_peers_pinned(const char *ifname, const char *file, char *done, size_t dlen,
+			 char *msg, size_t msglen);
+
+/* serve: the peers file as last applied. */
+struct insight_stamp {
+	struct timespec mtime;
+	ino_t ino;
+};
+/* 1 when path changed since st (st is updated), 0 when not or unreadable. */
+int insight_file_changed(const char *path, struct insight_stamp *st);
+
 /* The per-peer view as counters (responses only; no requests per peer). */
 void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct counters *out);
 

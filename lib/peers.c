@@ -229,6 +229,12 @@ int peers_parse(const char *text, const struct peers_table *keep, struct peers_t
 			t->nprefixes++;
 		}
 	}
+	for (id = 1; keep && id <= SIPSTAT_PEERS_MAX; id++) {
+		if (!keep->names[id][0] || t->names[id][0] || find_name(t, keep->names[id]))
+			continue;
+		snprintf(t->names[id], sizeof(t->names[id]), "%s", keep->names[id]);
+		t->retired[id] = true;
+	}
 out:
 	if (e)
 		peers_table_free(t);

@@ -29,7 +29,8 @@ struct peers_prefix {
 
 struct peers_table {
 	char names[SIPSTAT_PEERS_MAX + 1][PEERS_NAME_LEN];	/* [id]; "" unused; [0] "other" */
-	int npeers;			/* names in use */
+	bool retired[SIPSTAT_PEERS_MAX + 1];	/* name out of the file, kept for its counts */
+	int npeers;			/* names in the file */
 	struct peers_prefix *prefixes;
 	int nprefixes;
 };
@@ -40,7 +41,9 @@ void peers_table_free(struct peers_table *t);
 /*
  * Parse the text of a peers file into t (ids given in order of first
  * appearance, or the id a name has in keep, so counts stay with names
- * across changes).  0, or -EINVAL with "line N: what is wrong" in msg.
+ * across changes; names of keep that are no longer in the file stay in t
+ * as retired, so the counts they have keep their name and their id is
+ * not given to another while a free one is left).  0, or -EINVAL with "line N: what is wrong" in msg.
  */
 int peers_parse(const char *text, const struct peers_table *keep, struct peers_table *t,
 		char *msg, size_t msglen);

@@ -155,7 +155,10 @@ static void test_peers_keep_ids(void)
 	CHECK_STR(b.names[1], "x");
 	CHECK_STR(b.names[3], "z");
 	CHECK_STR(b.names[4], "new");	/* not y's old id 2: y's counts are not new's */
-	CHECK(b.names[2][0] == '\0', "y is gone");
+	CHECK_STR(b.names[2], "y");	/* out of the file: its counts keep its name */
+	CHECK(b.retired[2] && !b.retired[1] && !b.retired[4], "only y is retired");
+	CHECK_EQ_U64(b.npeers, 3);
+	CHECK_EQ_U64(b.nprefixes, 3);
 	peers_table_free(&a);
 	peers_table_free(&b);
 }

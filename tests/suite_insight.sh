@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Which request failed and where, end to end:
+#   (1) the unit tests of KPIs, the peers file and the report tables;
+#   (2) named peers over IPv4 and IPv6 with overlapping prefixes, through a
+#       veth pair: each response lands under the longest prefix of its
+#       source address, the rest under "other"; the top failing addresses
+#       name who sent the 4xx and 5xx; a changed peers file applies live
+#       without losing counts; a bad peers file is a usage error naming the
+#       line;
+#   (3) a public-style capture (tests/data/sip-mix.pcap): sipstat read's
+#       method x code equal to tshark's (sip.CSeq.method, sip.Status-Code),
+#       and its KPIs equal to the same formulas computed here from tshark's
+#       counts.
+#
+#   ns A (a0: 198.18.0.1, 2001:db8:1::1)  <--veth-->  ns B (b0: senders)
+#
+# B sends SIP responses from several source addresses (bound explicitly)
+# to A, where sipstat counts them on a0 with a program of its own.
+# Needs root; O=DIR picks the build directory (default build).
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SIPSTAT=$SST_O/sipstat
+TEST_INSIGHT=$SST_O/tests/test_insight
+
+# (1) The unit tests: no root needed.
+if [[ -x $TEST_INSIGHT ]]; then
+	"$TEST_INSIGHT" || true
+else
+	not_ok "test_insight built" "$TEST_INSIGHT is missing: make O=$O"
+fi
+
+need_root
+need_cmd ip jq timeout python3
+
+if [[ ! -x $SIPSTAT ]]; then
+	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
+	done_testing
+fi
+
+sst_tmpdir
+T=$SST_TMP
+
+# ------------------------------------------------------------ (3) capture
+
+CAP=$SST_ROOT/tests/data/sip-mix.pcap
+if command -v tshark >/dev/null; then
+	# "METHOD CODE COUNT" lines, sorted, from each side.
+	tshark -r "$CAP" -Y 'sip.Status-Code' -T fields -e sip.CSeq.method -e sip.Status-Code \
+		2>/dev/null | awk 'NF == 2 { n[$1 " " $2]++ } END { for (k in n) print k, n[k] }' |
+		sort >"$T/want.mc"
+	if "$SIPSTAT" read "$CAP" -o json >"$T/read.json" 2>"$T/read.err"; then
+		jq -r '.methods | to_entries[] | .key as $m | .value.codes | to_entries[] |
+			"\($m) \(.key) \(.value)"' "$T/read.json" | sort >"$T/got.mc"
+		same_counts "capture: method x code of sipstat read equals tshark's ($(wc -l <"$T/want.mc") pairs)" \
+			"$T/got.mc" "$T/want.mc"
+		# KPIs from tshark's counts with the README's formulas.
+		inv_req=$(tshark -r "$CAP" -Y 'sip.Method == "INVITE"' -T fields -e frame.number 2>/dev/null | wc -l)
+		want_kpi=$(awk -v req="$inv_req" '$1 == "INVITE" {
+				c = $2 + 0; n = $3
+				if (c >= 200) fin += n
+				if (c >= 200 && c < 300) ans += n
+				if (c >= 300 && c < 400) red += n
+				if (c == 401 || c == 407) chal += n
+				if (c == 480 || c == 486 || c == 487 || c == 600 || c == 603) usr += n
+				if (c == 200) ok += n
+				if (c == 200 || c == 480 || c == 486 || c == 600 || c == 603) seer += n
+				if (c == 408 || c == 500 || c == 503 || c == 504) isa += n
+			} END {
+				seiz = fin - chal - red; att = req - red
+				printf "%.3f %.3f %.3f %.3f %.3f\n", 100 * ans / seiz, 100 * (ans + usr) / seiz,
+					100 * ok / att, 100 * seer / att, 100 * isa / req
+			}' "$T/want.mc")
+		got_kpi=$(jq -r '.kpis | "\(.asr) \(.ner) \(.ser) \(.seer) \(.isa)"' "$T/read.json" |
+			awk '{ printf "%.3f %.3f %.3f %.3f %.3f\n", $1, $2, $3, $4, $5 }')
+		check_eq "capture: ASR NER SER SEER ISA equal the formulas on tshark's counts" \
+			"$got_kpi" "$want_kpi"
+	else
+		not_ok "capture: sipstat read $CAP" "$(cat "$T/read.err")"
+	fi
+else
+	skip "capture: method x code against tshark" "tshark is not installed"
+fi
+
+# ------------------------------------------------------------ (2) peers
+
+if ! pair_setup; then
+	not_ok "namespaces and veth pair set up" "ip failed, see stderr"
+	done_testing
+fi
+# More source addresses in B: inside and outside the named prefixes.
+for a in 198.18.0.66/24 198.19.0.9/32; do addr_add "$NS_B" "$IF_B" "$a"; done
+for a in 2001:db8:1::99/64 2001:db8:2::7/128; do addr_add "$NS_B" "$IF_B" "$a"; done
+diag "namespaces $NS_A ($IF_A $A4 $A6) and $NS_B ($IF_B: senders)"
+
+cat >"$T/peers" <<EOF
+# named peers: overlapping prefixes, IPv4 and IPv6
+lab     198.18.0.0/24   2001:db8:1::/64
+edge    198.18.0.64/26          # inside lab's /24: the longer prefix wins
+host99  2001:db8:1::99
+EOF
+
+# send FROM TO CODE METHOD COUNT: COUNT responses from source FROM.
+send() {
+	ip netns exec "$NS_B" python3 - "$@" <<'EOF'
+import socket, sys
+src, dst, code, method, count = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.bind((src, 5060))
+msg = ("SIP/2.0 %s Reason\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-i\r\nFrom: <sip:a@x>;tag=1\r\n"
+       "To: <sip:b@x>;tag=2\r\nCall-ID: ins@x\r\nCSeq: 7 %s\r\nContent-Length: 0\r\n\r\n"
+       % (code, src, method)).encode()
+for _ in range(count):
+    s.sendto(msg, (dst, 5060))
+EOF
+}
+
+# A bad peers file: usage error (2) naming the line, nothing attached.
+printf 'good 198.18.0.0/24\nbad 198.18.0.0/40\n' >"$T/bad-peers"
+ip netns exec "$NS_A" "$SIPSTAT" -i "$IF_A" --peers "$T/bad-peers" 1 1 >"$T/bad.out" 2>"$T/bad.err"
+rc=$?
+if [[ $rc -eq 2 ]] && grep -q 'line 2: "198.18.0.0/40" is not an IPv4 or IPv6 prefix' "$T/bad.err"; then
+	ok "peers: a bad file is a usage error naming the line"
+else
+	not_ok "peers: a bad file is a usage error naming the line" "exit $rc" "$(cat "$T/bad.err")"
+fi
+if ip -n "$NS_A" link show "$IF_A" | grep -q xdp; then
+	not_ok "peers: nothing attached after a bad file" "$(ip -n "$NS_A" link show "$IF_A")"
+else
+	ok "peers: nothing attached after a bad file"
+fi
+
+bg_start "$NS_A" "$T/watch.json" "$T/watch.err" "$SIPSTAT" -i "$IF_A" --mode skb \
+	--peers "$T/peers" --per-peer --failing 5 -o json 0.3
+WATCH=$SST_LAST_PID
+# Loading and verifying the program takes seconds on a busy machine.
+if ! wait_until 90 grep -q '^{' "$T/watch.json"; then
+	not_ok "sipstat --peers reports" "no report within 90 s"
+	diag_file "sipstat stderr" "$T/watch.err"
+	done_testing
+fi
+
+send 198.18.0.2 "$A4" 200 INVITE 3	# lab
+send 198.18.0.66 "$A4" 503 INVITE 2	# edge (inside lab's /24)
+send 2001:db8:1::2 "$A6" 486 INVITE 4	# lab (IPv6)
+send 2001:db8:1::99 "$A6" 404 REGISTER 5	# host99 (inside lab's /64)
+send 198.19.0.9 "$A4" 200 OPTIONS 1	# other
+send 2001:db8:2::7 "$A6" 200 OPTIONS 1	# other
+
+# peer_codes PEER: "METHOD CODE COUNT" lines of the last report.
+peer_codes() {
+	grep -a '^{.*}$' "$T/watch.json" | tail -n 1 | jq -r --arg p "$1" \
+		'.peers[] | select(.peer == $p) | .methods | to_entries[] | .key as $m |
+		 .value.codes | to_entries[] | "\($m) \(.key) \(.value)"' | sort | tr '\n' ';'
+}
+all_there() {
+	[[ $(peer_codes other) == "OPTIONS 200 2;" ]]
+}
+wait_until 15 all_there
+check_eq "peers: lab gets the IPv4 and IPv6 responses of its prefixes" "$(peer_codes lab)" \
+	"INVITE 200 3;INVITE 486 4;"
+check_eq "peers: edge gets its /26, the longer prefix inside lab's /24" "$(peer_codes edge)" \
+	"INVITE 503 2;"
+check_eq "peers: host99 gets its /128, inside lab's /64" "$(peer_codes host99)" \
+	"REGISTER 404 5;"
+check_eq "peers: addresses no prefix matches count as other" "$(peer_codes other)" \
+	"OPTIONS 200 2;"
+
+failing() {
+	grep -a '^{.*}$' "$T/watch.json" | tail -n 1 | jq -r --arg c "$1" \
+		'.failing[$c][] | "\(.address) \(.dir) \(.total)"' | tr '\n' ';'
+}
+check_eq "failing: 4xx names the addresses that sent them, busiest first" "$(failing 4xx)" \
+	"2001:db8:1::99 in 5;2001:db8:1::2 in 4;"
+check_eq "failing: 5xx names the address that sent it" "$(failing 5xx)" "198.18.0.66 in 2;"
+check_eq "failing: no 6xx" "$(failing 6xx)" ""
+
+# Change the file live: edge is renamed edge2 and lab loses its IPv6 /64.
+cat >"$T/peers.new" <<EOF
+lab     198.18.0.0/24
+edge2   198.18.0.64/26
+host99  2001:db8:1::99
+EOF
+mv "$T/peers.new" "$T/peers"
+wait_until 15 grep -q "peers file .* applied: 3 peers, 3 prefixes" "$T/watch.err"
+check "peers: a changed file is applied live (said on stderr)" \
+	grep -q "peers file .* applied: 3 peers, 3 prefixes" "$T/watch.err"
+send 198.18.0.66 "$A4" 503 INVITE 6	# now edge2
+send 2001:db8:1::2 "$A6" 486 INVITE 1	# now other
+changed() {
+	[[ $(peer_codes edge2) == "INVITE 503 6;" && $(peer_codes other) == *"INVITE 486 1;"* ]]
+}
+wait_until 15 changed
+check_eq "peers: after the change, the renamed prefix counts under its new name" \
+	"$(peer_codes edge2)" "INVITE 503 6;"
+check_eq "peers: after the change, counts of before are kept under the old name" \
+	"$(peer_codes edge)" "INVITE 503 2;"
+check_eq "peers: after the change, lab keeps its counts" "$(peer_codes lab)" \
+	"INVITE 200 3;INVITE 486 4;"
+check_eq "peers: after the change, the dropped /64 counts as other" "$(peer_codes other)" \
+	"INVITE 486 1;OPTIONS 200 2;"
+# Method x code of the whole report against what was sent.
+whole=$(grep -a '^{.*}$' "$T/watch.json" | tail -n 1 | jq -r '.methods | to_entries[] | .key as $m |
+	.value.codes | to_entries[] | "\($m) \(.key) \(.value)"' | sort | tr '\n' ';')
+check_eq "methods: method x code of the report equals what was sent" "$whole" \
+	"INVITE 200 3;INVITE 486 5;INVITE 503 8;OPTIONS 200 2;REGISTER 404 5;"
+
+if stop_pid "$WATCH" INT 5 && [[ $SST_RC -eq 0 ]]; then
+	ok "sipstat stopped cleanly on SIGINT"
+else
+	not_ok "sipstat stopped cleanly on SIGINT" "exit $SST_RC"
+	diag_file "sipstat stderr" "$T/watch.err"
+fi
+if ip -n "$NS_A" link show "$IF_A" | grep -q xdp; then
+	not_ok "no program left on $IF_A" "$(ip -n "$NS_A" link show "$IF_A")"
+else
+	ok "no program left on $IF_A"
+fi
+
+done_testing
