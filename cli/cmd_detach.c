@@ -2,8 +2,10 @@
 /* sipstat detach: remove exactly what sipstat attached and pinned. */
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "peers.h"
 #include "pin.h"
 
 int cmd_detach(const struct options *o)
@@ -29,6 +31,8 @@ int cmd_detach(const struct options *o)
 			ret = 1;
 			continue;
 		}
+		if (!peers_names_path(msg, sizeof(msg), names[i]))
+			unlink(msg);	/* the peer names written by attach --peers */
 		cli_err("%s: detached, pins removed", names[i]);
 	}
 	return ret;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "exporter.h"
 #include "fmt.h"
+#include "insight.h"
 #include "pin.h"
 #include "ports.h"
 #include "reader.h"
@@ -57,7 +58,8 @@ int cmd_show(const struct options *o)
 	struct reader reader = { 0 };
 	struct pinned p;
 	char msg[512], modes[32] = "";
-	bool native = false, skb = false;
+	bool native = false, skb = false, ins_open = false;
+	static struct insight ins;	/* per-peer counts, failing addresses */
 	int i, n, k = 0, e, ret = 0;
 
 	if (o->nifs) {
@@ -152,6 +154,17 @@ int cmd_show(const struct options *o)
 			 native && skb ? "," : "", skb ? "skb" : "");
 		sum_base->mono = sum_cur->mono;
 		sum_base->real = sum_cur->real;
+		{
+			const char *shown[SHOW_MAX];
+
+			for (i = 0; i < k; i++)
+				shown[i] = rif[i].name;
+			/* Per-peer totals since the program was loaded: no base reading. */
+			insight_open_pinned(&ins, o, shown, k, reader.ncpus);
+			insight_read(&ins, false);
+			ins_open = true;
+			r.insight = &ins;
+		}
 		if (o->output == OUT_JSON)
 			out_json_report(stdout, &r);
 		else if (export_output(o->output))
@@ -161,6 +174,8 @@ int cmd_show(const struct options *o)
 		fflush(stdout);
 	}
 out:
+	if (ins_open)
+		insight_close(&ins);
 	free(sh);
 	free(sum_base);
 	free(sum_cur);

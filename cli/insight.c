@@ -82,6 +82,28 @@ int insight_open(struct insight *in, const struct options *o, const char *const 
 	return 0;
 }
 
+void insight_open_pinned(struct insight *in, const struct options *o,
+			 const char *const *ifnames, int n, int ncpus)
+{
+	struct options without = *o;
+	struct pinned p[MAX_IFACES];
+	int links[MAX_IFACES] = { 0 }, i;
+	bool opened[MAX_IFACES] = { false };
+	char msg[512];
+
+	without.peers_file = NULL;
+	if (n > MAX_IFACES)
+		n = MAX_IFACES;
+	for (i = 0; i < n; i++) {
+		opened[i] = !pin_open(ifnames[i], &p[i], msg, sizeof(msg));
+		links[i] = opened[i] ? p[i].fd[PIN_LINK] : -1;
+	}
+	insight_open(in, &without, ifnames, links, n, ncpus, msg, sizeof(msg));
+	for (i = 0; i < n; i++)
+		if (opened[i])
+			pin_close(&p[i]);
+}
+
 void insight_close(struct insight *in)
 {
 	int i;

@@ -49,6 +49,9 @@ struct insight {
 int insight_open(struct insight *in, const struct options *o, const char *const *ifnames,
 		 const int *link_fds, int n, int ncpus, char *msg, size_t msglen);
 void insight_close(struct insight *in);
+/* show: the same for pinned interfaces, names from PEERS_RUN_DIR; never fails. */
+void insight_open_pinned(struct insight *in, const struct options *o,
+			 const char *const *ifnames, int n, int ncpus);
 
 /*
  * Apply the peers file again when it changed (returns 1 and says so in

@@ -221,4 +221,46 @@ else
 	ok "no program left on $IF_A"
 fi
 
+# ------------------------------------------------------------ pinned
+# attach --peers: the table behind the pinned link, the names for every
+# reader under /run/sipstat; show --per-peer; detach removes the names.
+if [[ ! -d /sys/fs/bpf ]] || ! mountpoint -q /sys/fs/bpf; then
+	skip "pinned: attach --peers, show --per-peer" "no BPF filesystem at /sys/fs/bpf"
+	done_testing
+fi
+if [[ -e /sys/fs/bpf/sipstat/$IF_A ]]; then
+	skip "pinned: attach --peers, show --per-peer" "/sys/fs/bpf/sipstat/$IF_A is in use by someone else"
+	done_testing
+fi
+NSA_PATH=/run/netns/$NS_A
+in_a() { nsenter --net="$NSA_PATH" "$SIPSTAT" "$@"; }
+detach_a() { in_a detach -i "$IF_A" >/dev/null 2>&1; }
+trap 'detach_a; sst_cleanup' EXIT
+if in_a attach -i "$IF_A" --mode skb --peers "$T/peers" >"$T/attach.out" 2>"$T/attach.err"; then
+	ok "pinned: attach --peers"
+else
+	not_ok "pinned: attach --peers" "$(cat "$T/attach.err")"
+fi
+check "pinned: attach says what it loaded" grep -q "$IF_A: 3 peers, 3 prefixes from" "$T/attach.err"
+check "pinned: the names are written for readers" grep -qx "2 edge2" "/run/sipstat/$IF_A.peers"
+send 198.18.0.66 "$A4" 503 INVITE 2
+send 198.18.0.2 "$A4" 603 INVITE 1
+shown() {
+	in_a show -i "$IF_A" -o json 2>/dev/null | jq -r --arg p "$1" \
+		'.peers[] | select(.peer == $p) | .methods | to_entries[] | .key as $m |
+		 .value.codes | to_entries[] | "\($m) \(.key) \(.value)"' | sort | tr '\n' ';'
+}
+got_edge() { [[ $(shown edge2) == "INVITE 503 2;" ]]; }
+wait_until 10 got_edge
+check_eq "pinned: show names the peer of pinned counts" "$(shown edge2)" "INVITE 503 2;"
+check_eq "pinned: show, the other peer" "$(shown lab)" "INVITE 603 1;"
+in_a show -i "$IF_A" --per-peer --failing 3 >"$T/show.txt" 2>&1
+check "pinned: show --per-peer prints a block per peer" grep -q "^  peer edge2: responses 2" "$T/show.txt"
+check "pinned: show --failing names the 6xx sender" grep -q "^  failing 6xx: 198.18.0.2 in 1" "$T/show.txt"
+if detach_a && [[ ! -e /run/sipstat/$IF_A.peers ]]; then
+	ok "pinned: detach removes the names"
+else
+	not_ok "pinned: detach removes the names" "$(ls -l /run/sipstat 2>&1)"
+fi
+
 done_testing
