@@ -169,7 +169,8 @@ COMPLETIONDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(DATADIR)
 #   INSTALL_EXAMPLES configuration examples (Prometheus, Telegraf, Grafana),
 #                    to $(PKGDATADIR), 0644
 #   INSTALL_DOCS     to $(DOCDIR), 0644 (the licences must ship with the binary)
-INSTALL_SCRIPTS := scripts/export/sipstat-textfile scripts/export/sipstat-statsd
+INSTALL_SCRIPTS := scripts/export/sipstat-textfile scripts/export/sipstat-statsd \
+	scripts/hooks/sipstat-webhook scripts/hooks/sipstat-logger
 INSTALL_EXAMPLES := scripts/export/prometheus.yml scripts/export/sipstat-rules.yml \
 	scripts/export/sipstat-rules.test.yml scripts/export/telegraf-sipstat.conf \
 	scripts/export/grafana-sipstat.json

@@ -455,8 +455,6 @@ static int on_event(void *ctx, const struct sipstat_event *e)
 	return 0;
 }
 
-static struct ring_buffer *the_rb;
-
 static int on_ring(struct loop *l, int fd, uint32_t events, void *ctx)
 {
 	ring_buffer__consume(ctx);
@@ -465,8 +463,11 @@ static int on_ring(struct loop *l, int fd, uint32_t events, void *ctx)
 
 void alerter_drain(struct alerter *al)
 {
-	if (the_rb)
-		ring_buffer__consume(the_rb);
+	int i;
+
+	for (i = 0; i < al->n; i++)
+		if (al->src[i].rb)
+			ring_buffer__consume(al->src[i].rb);
 }
 
 int alerter_init(struct alerter *al, const struct alert_opts *o, struct loop *l, char *msg,
@@ -506,27 +507,51 @@ int alerter_init(struct alerter *al, const struct alert_opts *o, struct loop *l,
 	return 0;
 }
 
+static void src_close(struct alert_src *s, struct loop *l)
+{
+	if (s->rb) {
+		if (l)
+			loop_del(l, ring_buffer__epoll_fd(s->rb));
+		ring_buffer__free(s->rb);
+		s->al->consuming--;
+	}
+	s->rb = NULL;
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	if (s->events_fd >= 0)
+		close(s->events_fd);
+	if (s->cfg_fd >= 0)
+		close(s->cfg_fd);
+	s->lock_fd = s->events_fd = s->cfg_fd = -1;
+}
+
 int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int events_fd,
 		int cfg_fd, const char *lockdir, char *notice, size_t nlen)
 {
-	struct alert_src *s;
+	struct alert_src *s = NULL;
 	struct sipstat_cfg cfg;
-	int e;
+	int i, e;
 
 	notice[0] = '\0';
-	if (al->n == ALERT_MAX_IFACES) {
-		close(events_fd);
-		close(cfg_fd);
-		return -ENOSPC;
+	for (i = 0; i < al->n; i++)
+		if (!strcmp(al->src[i].ifname, ifname))
+			s = &al->src[i];	/* the interface again (a new program): its new maps */
+	if (s) {
+		src_close(s, l);
+	} else {
+		if (al->n == ALERT_MAX_IFACES) {
+			close(events_fd);
+			close(cfg_fd);
+			return -ENOSPC;
+		}
+		s = &al->src[al->n++];
 	}
-	s = &al->src[al->n];
 	memset(s, 0, sizeof(*s));
 	s->al = al;
 	s->events_fd = events_fd;
 	s->cfg_fd = cfg_fd;
 	s->lock_fd = -1;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
-	al->n++;
 	if ((al->o->codes_given || al->o->rate_given) && !events_cfg_get(cfg_fd, &cfg)) {
 		if (al->o->codes_given)
 			memcpy(cfg.event_codes, al->o->codes, sizeof(cfg.event_codes));
@@ -558,26 +583,19 @@ int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int even
 			return 1;
 		}
 	}
-	if (!the_rb) {
-		the_rb = events_consumer(events_fd, on_event, s);
-		if (!the_rb) {
-			e = -errno;
-			snprintf(notice, nlen, "%s: cannot read its events: %s", ifname, strerror(-e));
-			return e;
-		}
-		e = loop_add(l, ring_buffer__epoll_fd(the_rb), EPOLLIN, on_ring, the_rb);
-		if (e) {
-			snprintf(notice, nlen, "cannot watch events: %s", strerror(-e));
-			return e;
-		}
-	} else {
-		e = events_consumer_add(the_rb, events_fd, on_event, s);
-		if (e) {
-			snprintf(notice, nlen, "%s: cannot read its events: %s", ifname, strerror(-e));
-			return e;
-		}
+	s->rb = events_consumer(events_fd, on_event, s);
+	if (!s->rb) {
+		e = -errno;
+		snprintf(notice, nlen, "%s: cannot read its events: %s", ifname, strerror(-e));
+		return e;
 	}
-	s->rb = the_rb;
+	e = loop_add(l, ring_buffer__epoll_fd(s->rb), EPOLLIN, on_ring, s->rb);
+	if (e) {
+		ring_buffer__free(s->rb);
+		s->rb = NULL;
+		snprintf(notice, nlen, "cannot watch the events of %s: %s", ifname, strerror(-e));
+		return e;
+	}
 	al->consuming++;
 	return 0;
 }
@@ -645,15 +663,8 @@ void alerter_free(struct alerter *al)
 			break;
 		usleep(10000);
 	}
-	if (the_rb)
-		ring_buffer__free(the_rb);
-	the_rb = NULL;
-	for (i = 0; i < al->n; i++) {
-		if (al->src[i].lock_fd >= 0)
-			close(al->src[i].lock_fd);
-		close(al->src[i].events_fd);
-		close(al->src[i].cfg_fd);
-	}
+	for (i = 0; i < al->n; i++)
+		src_close(&al->src[i], NULL);
 	if (al->timer_fd >= 0)
 		close(al->timer_fd);
 	al->timer_fd = -1;
