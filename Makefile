@@ -464,4 +464,13 @@ $(BENCH_READ): $(BENCH_DIR)/bench_read.o $(LIBSIPSTAT)
 bench: $(BENCH_READ) $(GEN_CAPTURES)
 # ---- end of capture files ---------------------------------------------------
 
+# ---- Alerts -----------------------------------------------------------------
+# make bench: the latency of an alert from the frame to an --alert-exec
+# hook, p50 and p99 (tests/bench/bench_alert.sh, root).
+.PHONY: bench-alert
+bench-alert: all
+	$(Q)O=$(O) tests/bench/bench_alert.sh
+bench: bench-alert
+# ---- end of alerts ----------------------------------------------------------
+
 -include $(wildcard $(O)/*.d $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Helpers are called through wait_until, which shellcheck cannot follow:
+# shellcheck disable=SC2317
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Alerts end to end: counters pinned on one end of a veth pair, a
+# watching sipstat consuming the kernel's events with rules and an
+# --alert-exec hook, SIP responses sent from the other end.  Checks that
+# a 603 becomes an alert naming code, reason and remote address within a
+# second (measured), that the hook gets the right fields and that shell
+# metacharacters are never executed, that a hanging hook is killed at
+# its timeout while counting goes on exactly, that a second reader
+# leaves the events to the first, that a flood is rate-limited with
+# sent + limited + lost = the 6xx counted, and that a bad rule is a
+# usage error naming the mistake.
+#
+#   ns sst-<pid>-A: sal<pid> 198.18.0.1/24   <- sipstat here (pinned)
+#   ns sst-<pid>-B: sbl<pid> 198.18.0.2/24   <- SIP from here, port 5060
+#
+# Needs root; O=DIR picks the build directory (default build).
+set -u
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+need_root
+need_cmd ip jq timeout python3 curl nsenter
+
+SIPSTAT=$SST_O/sipstat
+HOOKS=$SST_ROOT/scripts/hooks
+
+if [[ ! -x $SIPSTAT ]]; then
+	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
+	done_testing
+fi
+
+# Interface names of this run only: the pins under /sys/fs/bpf are global.
+NS_A=$(ns_name A)
+NS_B=$(ns_name B)
+IF_A=sal$$
+IF_B=sbl$$
+A4=198.18.0.1
+B4=198.18.0.2
+setup() {
+	ns_add A && ns_add B && veth_add "$NS_A" "$IF_A" "$NS_B" "$IF_B" &&
+		addr_add "$NS_A" "$IF_A" "$A4/24" && addr_add "$NS_B" "$IF_B" "$B4/24" &&
+		link_up "$NS_A" "$IF_A" && link_up "$NS_B" "$IF_B" &&
+		neigh_static "$NS_B" "$IF_B" "$A4" "$(mac_of "$NS_A" "$IF_A")" &&
+		neigh_static "$NS_A" "$IF_A" "$B4" "$(mac_of "$NS_B" "$IF_B")"
+}
+if ! setup; then
+	not_ok "namespaces and veth pair set up" "ip failed, see stderr"
+	done_testing
+fi
+sst_tmpdir
+T=$SST_TMP
+# In A's network namespace with the host's BPF filesystem (the pins).
+in_a() { nsenter --net="/run/netns/$NS_A" "$@"; }
+detach() {
+	in_a "$SIPSTAT" detach -i "$IF_A" >/dev/null 2>&1
+}
+# Pins are removed before the namespaces, keeping the suite's exit status.
+# shellcheck disable=SC2154
+trap '_rc=$?; detach; (exit $_rc); sst_cleanup' EXIT
+
+# send CODE REASON COUNT: COUNT responses from B4:5060 to A4:5060, as
+# fast as the socket takes them; prints the CLOCK_REALTIME ns of the first.
+send() {
+	ip netns exec "$NS_B" python3 - "$1" "$2" "$3" "$B4" "$A4" <<'EOF'
+import socket, sys, time
+code, reason, n, src, dst = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+msg = ("SIP/2.0 %s %s\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-al\r\nCall-ID: al@%s\r\n"
+       "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n" % (code, reason, src, src)).encode()
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((src, 5060))
+t0 = time.time_ns()
+for _ in range(n):
+    s.sendto(msg, (dst, 5060))
+print(t0)
+EOF
+}
+
+# A hook that writes each call (arguments, then SIPSTAT_* variables, then
+# its own CLOCK_REALTIME in ns) to a file of its own, and hangs on 604.
+# Its path holds shell metacharacters: run through a shell, they would
+# create $T/pwned.
+cd "$T" || exit 1
+HOOKDIR="$T/hook dir;touch pwned;\$(touch pwned1)"
+mkdir -p "$HOOKDIR"
+HOOK="$HOOKDIR/hook \`touch pwned2\`"
+cat >"$HOOK" <<EOF
+#!/bin/bash
+f=\$(mktemp "$T/call.XXXXXX")
+{ printf 'arg=%s\n' "\$@"; env | grep '^SIPSTAT_' | sort; echo "hook_ns=\${EPOCHREALTIME/./}000"; } >"\$f"
+[[ \$SIPSTAT_CODE == 604 ]] && exec sleep 30
+exit 0
+EOF
+chmod +x "$HOOK"
+
+# ------------------------------------------------------------ usage errors
+
+for bad in 'code=503 rate>fast/s' 'code=603' 'class=503 count>0' 'code=603 count>0 for 1s'; do
+	in_a "$SIPSTAT" -i "$IF_A" --alert "$bad" 0.1 1 >"$T/u.out" 2>"$T/u.err"
+	rc=$?
+	if [[ $rc -eq 2 ]] && grep -q "bad --alert" "$T/u.err"; then
+		ok "bad rule '$bad': exit 2 naming the mistake"
+	else
+		not_ok "bad rule '$bad': exit 2 naming the mistake" "rc $rc: $(cat "$T/u.err")"
+	fi
+done
+in_a "$SIPSTAT" -i "$IF_A" --alert-exec relative/hook 0.1 1 >/dev/null 2>"$T/u.err"
+rc=$?
+if [[ $rc -eq 2 ]]; then ok "--alert-exec needs an absolute path"; else
+	not_ok "--alert-exec needs an absolute path" "rc $rc"; fi
+
+# ------------------------------------------------------------ pinned, one consumer
+
+if ! in_a "$SIPSTAT" attach -i "$IF_A" >"$T/attach.out" 2>&1; then
+	not_ok "sipstat attach" "$(cat "$T/attach.out")"
+	done_testing
+fi
+ok "sipstat attach on $IF_A"
+
+bg_start - "$T/w.out" "$T/w.err" nsenter --net="/run/netns/$NS_A" "$SIPSTAT" -i "$IF_A" -o json 0.5 \
+	--alert-exec "$HOOK" --alert-timeout 1 --event-codes 6xx,503 \
+	--alert 'class=6xx count>0 hold 0s' --alert 'code=503 count>0'
+WPID=$SST_LAST_PID
+if wait_until 20 grep -q 'reading the pinned counters' "$T/w.err"; then
+	ok "watcher reads the pinned counters"
+else
+	not_ok "watcher reads the pinned counters" "$(cat "$T/w.err")"
+fi
+sleep 0.3
+
+# A second reader leaves the events to the first.
+in_a "$SIPSTAT" -i "$IF_A" 0.2 1 >/dev/null 2>"$T/r2.err"
+if grep -q 'events go to another sipstat' "$T/r2.err"; then
+	ok "a second reader does not consume the events"
+else
+	not_ok "a second reader does not consume the events" "$(cat "$T/r2.err")"
+fi
+
+# ---- a 603: the line, the JSON object, the hook, within a second
+t0=$(send 603 Decline 1)
+if wait_until 2 grep -q '^ALERT .* 603 Decline received from 198.18.0.2:5060 (INVITE)' "$T/w.err"; then
+	ok "603: ALERT line with code, reason, remote address and port, method"
+else
+	not_ok "603: ALERT line with code, reason, remote address and port, method" "$(cat "$T/w.err")"
+fi
+if wait_until 2 bash -c "grep -l '^SIPSTAT_CODE=603' '$T'/call.* >/dev/null 2>&1"; then
+	ok "603: hook called"
+else
+	not_ok "603: hook called" "$(ls "$T")"
+fi
+call=$(grep -l '^SIPSTAT_CODE=603' "$T"/call.* 2>/dev/null | head -1)
+want=(SIPSTAT_ALERT=start SIPSTAT_CODE=603 SIPSTAT_REASON=Decline SIPSTAT_DIRECTION=in
+	SIPSTAT_METHOD=INVITE SIPSTAT_REMOTE_ADDR=198.18.0.2 SIPSTAT_REMOTE_PORT=5060
+	SIPSTAT_LOCAL_ADDR=198.18.0.1 SIPSTAT_LOCAL_PORT=5060 "SIPSTAT_INTERFACE=$IF_A"
+	"SIPSTAT_RULE=class=6xx count>0 hold 0s" arg=start arg=603 arg=Decline "arg=$IF_A"
+	arg=198.18.0.2 arg=5060)
+missing=()
+for w in "${want[@]}"; do
+	grep -qxF "$w" "${call:-/dev/null}" || missing+=("$w")
+done
+if [[ -n $call && ${#missing[@]} -eq 0 ]]; then
+	ok "hook gets the alert in arguments and environment"
+else
+	not_ok "hook gets the alert in arguments and environment" "missing: ${missing[*]}"
+fi
+if [[ -n $call ]] && grep '^SIPSTAT_JSON=' "$call" | cut -d= -f2- |
+	jq -e '.type == "alert" and .code == 603 and .remote.address == "198.18.0.2"' >/dev/null; then
+	ok "hook gets the JSON object in SIPSTAT_JSON"
+else
+	not_ok "hook gets the JSON object in SIPSTAT_JSON"
+fi
+if [[ -n $call ]]; then
+	frame=$(sed -n 's/^SIPSTAT_FRAME_TIME_NS=//p' "$call")
+	hook=$(sed -n 's/^hook_ns=//p' "$call")
+	ms=$(((hook - t0) / 1000000))
+	diag "603 sent to the hook running: ${ms} ms (frame time $(((frame - t0) / 1000)) us after the send)"
+	if [[ $ms -ge 0 && $ms -lt 500 ]]; then
+		ok "603 to the hook within half a second (${ms} ms)"
+	else
+		not_ok "603 to the hook within half a second (${ms} ms)"
+	fi
+fi
+if [[ ! -e $T/pwned && ! -e $T/pwned1 && ! -e $T/pwned2 ]]; then
+	ok "shell metacharacters in the hook path are never executed"
+else
+	not_ok "shell metacharacters in the hook path are never executed"
+fi
+
+# ---- --event-codes: a 503 is an event too, for the rule code=503
+send 503 'Service Unavailable' 1 >/dev/null
+if wait_until 2 grep -q '^ALERT .* 503 Service Unavailable received from 198.18.0.2:5060.*\[code=503 count>0\]' "$T/w.err"; then
+	ok "--event-codes 503: the 503 alert the moment it is seen"
+else
+	not_ok "--event-codes 503: the 503 alert the moment it is seen" "$(cat "$T/w.err")"
+fi
+
+# ---- a hanging hook is killed at its timeout; counting goes on
+send 604 'Does Not Exist Anywhere' 1 >/dev/null
+wait_until 2 bash -c "grep -l '^SIPSTAT_CODE=604' '$T'/call.* >/dev/null 2>&1"
+send 200 OK 7 >/dev/null
+if wait_until 3 grep -q 'still running after 1 s: killed' "$T/w.err"; then
+	ok "a hanging hook is killed at its timeout"
+else
+	not_ok "a hanging hook is killed at its timeout" "$(cat "$T/w.err")"
+fi
+if pgrep -f "exec sleep 30" >/dev/null || pgrep -fx "sleep 30" >/dev/null; then
+	not_ok "no hook left running"
+else
+	ok "no hook left running"
+fi
+sleep 1
+if kill -0 "$WPID" 2>/dev/null; then ok "watcher still running"; else not_ok "watcher still running"; fi
+
+# ---- JSON stream: reports and alerts told apart
+stop_pid "$WPID" INT 5
+if jq -se '[.[] | select(.type == "alert")] | length >= 3' "$T/w.out" >/dev/null &&
+	jq -se 'all(.[]; .type == "alert" or .type == "report")' "$T/w.out" >/dev/null; then
+	ok "-o json: objects of type report and alert"
+else
+	not_ok "-o json: objects of type report and alert" "$(head -c 600 "$T/w.out")"
+fi
+last=$(jq -sc '[.[] | select(.type == "report")] | last' "$T/w.out")
+c200=$(jq -r '[.codes[]? | select(.code == 200) | .total] | add // 0' <<<"$last")
+c6=$(jq -r '.classes["6xx"].total' <<<"$last")
+if [[ $c200 == 7 && $c6 == 2 ]]; then
+	ok "counting went on while the hook hung (200: $c200, 6xx: $c6)"
+else
+	not_ok "counting went on while the hook hung (200: $c200, 6xx: $c6)" "$last"
+fi
+
+# ---- a flood is rate-limited, every event counted
+in_a "$SIPSTAT" -i "$IF_A" --event-rate 5/s,10 0.1 1 >/dev/null 2>&1
+send 603 Decline 500 >/dev/null
+sleep 0.5
+in_a "$SIPSTAT" show -i "$IF_A" -o prometheus >"$T/prom" 2>&1
+ev() { awk -v r="$1" '$1 ~ /^sipstat_events_total/ && $1 ~ "result=\"" r "\"" { s += $2 } END { print s + 0 }' "$T/prom"; }
+sent=$(ev sent)
+limited=$(ev limited)
+lost=$(ev lost)
+c6=$(awk '$1 ~ /^sipstat_responses_total/ && $1 ~ /code="6[0-9][0-9]"/ { s += $2 } END { print s + 0 }' "$T/prom")
+c503=$(awk '$1 ~ /^sipstat_responses_total/ && $1 ~ /code="503"/ { s += $2 } END { print s + 0 }' "$T/prom")
+diag "events sent $sent limited $limited lost $lost; 6xx $c6, 503 $c503"
+if [[ $((sent + limited + lost)) -eq $((c6 + c503)) && $c6 -eq 502 ]]; then
+	ok "events sent + limited + lost = responses of the event codes ($((c6 + c503)))"
+else
+	not_ok "events sent + limited + lost = responses of the event codes" "$(grep -E 'events|code="6' "$T/prom")"
+fi
+# Each CPU: a burst of 10 and 5/s; the flood lasts well under a second.
+if [[ $limited -ge 400 && $sent -le 40 ]]; then
+	ok "flood rate-limited (sent $sent, limited $limited)"
+else
+	not_ok "flood rate-limited (sent $sent, limited $limited)"
+fi
+
+# ---- the example hooks: a webhook post and a logger call, metacharacters as data
+if [[ -x $HOOKS/sipstat-webhook ]]; then
+	port=$((20000 + $$ % 20000))
+	ip netns exec "$NS_A" python3 - "$port" "$T/body" <<'EOF' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        open(sys.argv[2], "wb").write(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).handle_request()
+EOF
+	SST_PIDS+=($!)
+	wait_until 10 bash -c "ip netns exec '$NS_A' ss -ltn | grep -q ':$port '"
+	evil="\$(touch $T/pwned3)\`touch $T/pwned4\`;touch $T/pwned5"
+	ip netns exec "$NS_A" env -i PATH="$PATH" SIPSTAT_WEBHOOK_URL="http://127.0.0.1:$port/hook" \
+		SIPSTAT_JSON="{\"type\":\"alert\",\"reason\":\"$evil\"}" SIPSTAT_REASON="$evil" \
+		"$HOOKS/sipstat-webhook" start 603 "$evil" >"$T/wh.out" 2>&1
+	rc=$?
+	wait_until 3 test -s "$T/body"
+	if [[ $rc -eq 0 ]] && grep -qF "$evil" "$T/body" 2>/dev/null; then
+		ok "webhook hook posts the JSON body as it is"
+	else
+		not_ok "webhook hook posts the JSON body as it is" "rc $rc $(cat "$T/wh.out")"
+	fi
+	if [[ ! -e $T/pwned3 && ! -e $T/pwned4 && ! -e $T/pwned5 ]]; then
+		ok "webhook hook never executes what the fields hold"
+	else
+		not_ok "webhook hook never executes what the fields hold"
+	fi
+else
+	skip "webhook hook" "scripts/hooks/sipstat-webhook missing"
+fi
+
+detach
+done_testing
