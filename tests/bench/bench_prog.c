@@ -113,6 +113,53 @@ struct bcase {
 #define ALSO(outcome) ((outcome) + 1)
 
 static char sip_resp[512], sip_req[512], sip_ext_req[512];
+/* 400-byte responses whose CSeq is the 6th header, and the last of 15. */
+static char sip_cseq6[512], sip_cseq15[512];
+
+/*
+ * "SIP/2.0 200 OK", the headers of names[] (the one called "Pad" padded
+ * so the message is len bytes long), CSeq after the first n_before, then
+ * the blank line.  0 when it does not fit.
+ */
+static size_t cseq_message(char *buf, size_t cap, int n_before, size_t len)
+{
+	static const char *const hdr[] = {
+		"Via: SIP/2.0/UDP 198.18.0.1;branch=z9hG4bK1",
+		"From: <sip:a@x>;tag=1",
+		"To: <sip:b@x>;tag=2",
+		"Call-ID: c1@198.18.0.1",
+		"Pad",
+		"Via: SIP/2.0/UDP 198.18.0.9",
+		"Max-Forwards: 70",
+		"Contact: <sip:b@198.19.0.2>",
+		"Allow: INVITE",
+		"Supported: timer",
+		"Accept: application/sdp",
+		"Expires: 60",
+		"Require: 100rel",
+		"Content-Length: 0",
+	};
+	size_t n = 0, fixed = strlen("SIP/2.0 200 OK\r\n") + strlen("CSeq: 314159 INVITE\r\n") + 2;
+	int i;
+
+	for (i = 0; i < n_before; i++)
+		fixed += strlen(hdr[i]) + 2 + (strcmp(hdr[i], "Pad") == 0 ? strlen("Server: ") - 3 : 0);
+	if (fixed > len || len >= cap)
+		return 0;
+	n += (size_t)snprintf(buf + n, cap - n, "SIP/2.0 200 OK\r\n");
+	for (i = 0; i < n_before; i++) {
+		if (strcmp(hdr[i], "Pad") == 0) {
+			n += (size_t)snprintf(buf + n, cap - n, "Server: ");
+			memset(buf + n, 'x', len - fixed);
+			n += len - fixed;
+			n += (size_t)snprintf(buf + n, cap - n, "\r\n");
+		} else {
+			n += (size_t)snprintf(buf + n, cap - n, "%s\r\n", hdr[i]);
+		}
+	}
+	n += (size_t)snprintf(buf + n, cap - n, "CSeq: 314159 INVITE\r\n\r\n");
+	return n == len ? n : 0;
+}
 /* VXLAN header (RFC 7348: I flag, VNI 42), then the IPv4 SIP response frame. */
 static unsigned char vxlan[8 + FRAME_CAP] = { 0x08, 0, 0, 0, 0, 0, 42, 0 };
 static const unsigned char rtp[172] = { 0x80, 0x00, 0x12, 0x34, 0, 0, 0x03, 0x20,
@@ -149,6 +196,10 @@ static struct bcase cases[] = {
 	     .payload_len = sizeof(stun)),
 	CASE("ipv4 udp 5060 CRLF keep-alive", G_SIP, E_OTHER, 0, SIP_PORTS,
 	     .payload = "\r\n\r\n", .payload_len = 4),
+	CASE("ipv4 response, CSeq 6th header", G_LATER, E_CODE_200, 0, SIP_PORTS,
+	     .payload = sip_cseq6),
+	CASE("ipv4 response, CSeq last of 15", G_LATER, E_CODE_200, 0, SIP_PORTS,
+	     .payload = sip_cseq15),
 	CASEX("ipv4 TCP SIP response 200", G_LATER, E_CODE_200, 0,
 	      ALSO(SIPSTAT_O_TCP_SEGMENTS), SIPSTAT_CFG_TCP, SIP_PORTS, .l4 = FR_L4_TCP,
 	      .payload = sip_resp),
@@ -304,7 +355,7 @@ static void check_path(const struct bcase *c)
 	uint64_t *before = calloc((size_t)SIPSTAT_COUNT_KEYS, sizeof(*before));
 	uint64_t *after = calloc((size_t)SIPSTAT_COUNT_KEYS, sizeof(*after));
 	__u32 k, keys = 0, want = (c->expect != E_NOTHING) + (c->also != 0), key;
-	bool ok = true;
+	bool ok = true, v4;
 	__u64 delta;
 
 	if (!before || !after)
@@ -336,12 +387,13 @@ static void check_path(const struct bcase *c)
 		    "than its name says", c->name, keys, want);
 
 	path_of(P_MINIMAL, c, MIN_CODES, &keys, &key, &delta);
-	/* The minimal counter knows one shape: untagged IPv4 without options. */
-	ok = c->group == G_V4_RESPONSE ? keys == 1 && delta == 1 && key == 200 : keys == 0;
+	/* The minimal counter knows one shape: an untagged IPv4 UDP response. */
+	v4 = c->group == G_V4_RESPONSE || c->spec.payload == sip_cseq6 ||
+	     c->spec.payload == sip_cseq15;
+	ok = v4 ? keys == 1 && delta == 1 && key == 200 : keys == 0;
 	if (!ok)
 		die("\"%s\": minimal counted %llu in %u keys (last: %u), want %s", c->name,
-		    (unsigned long long)delta, keys, key,
-		    c->group == G_V4_RESPONSE ? "one at code 200" : "nothing");
+		    (unsigned long long)delta, keys, key, v4 ? "one at code 200" : "nothing");
 }
 
 /* "   1f:\t48 89 e5 \tmov %rsp,%rbp": a line of objdump that is one instruction. */
@@ -674,19 +726,32 @@ int main(int argc, char **argv)
 				       &progs[P_MINIMAL].counts_fd);
 	for (p = 0; p < P_MAX; p++)
 		prog_info(p, dis_dir);
+	{
+		/* Per-CPU maps hold one 8-byte value per key on every possible CPU. */
+		__u32 nc = bpf_map__max_entries(skel->maps.sip_counts),
+		      np = bpf_map__max_entries(skel->maps.sip_peer_counts),
+		      nf = bpf_map__max_entries(skel->maps.sip_failing);
+
+		printf("memory per CPU: sip_counts %u x 8 = %u bytes; at most: sip_peer_counts "
+		       "%u x 8 = %u, sip_failing %u x 8 = %u; total %u bytes (x %d CPUs)\n",
+		       nc, nc * 8, np, np * 8, nf, nf * 8, (nc + np + nf) * 8, rd.ncpus);
+	}
 
 	if (!sip_message(sip_resp, sizeof(sip_resp), "SIP/2.0 200 OK", BENCH_SIP_LEN) ||
 	    !sip_message(sip_req, sizeof(sip_req), "INVITE sip:bob@example.com SIP/2.0",
 			 BENCH_SIP_LEN) ||
 	    !sip_message(sip_ext_req, sizeof(sip_ext_req), "PING sip:bob@example.com SIP/2.0",
-			 BENCH_SIP_LEN))
+			 BENCH_SIP_LEN) ||
+	    !cseq_message(sip_cseq6, sizeof(sip_cseq6), 5, BENCH_SIP_LEN) ||
+	    !cseq_message(sip_cseq15, sizeof(sip_cseq15), 14, BENCH_SIP_LEN))
 		die("sip_message");
 	check_minimal();
 	for (i = 0; i < NCASES; i++) {
 		struct bcase *c = &cases[i];
 
 		if (c->spec.payload == sip_resp || c->spec.payload == sip_req ||
-		    c->spec.payload == sip_ext_req)
+		    c->spec.payload == sip_ext_req || c->spec.payload == sip_cseq6 ||
+		    c->spec.payload == sip_cseq15)
 			c->spec.payload_len = strlen(c->spec.payload);
 		if (c->spec.payload == vxlan)	/* the IPv4 response, built first */
 			c->spec.payload_len = 8 + cases[0].len;
