@@ -429,6 +429,15 @@ static void failing_text(FILE *f, const struct insight *in)
 	}
 }
 
+/* Responses the kernel could not count per peer (its hash was full), since base. */
+static uint64_t overflow(const struct report *r)
+{
+	return counters_delta(counters_code_method(r->base, COUNTERS_DIR_ALL, SIPSTAT_M_UNKNOWN,
+						   SIPSTAT_O_PEER_OVERFLOW),
+			      counters_code_method(r->cur, COUNTERS_DIR_ALL, SIPSTAT_M_UNKNOWN,
+						   SIPSTAT_O_PEER_OVERFLOW));
+}
+
 void insight_text(FILE *f, const struct report *r)
 {
 	const struct insight *in = r->insight;
@@ -444,8 +453,14 @@ void insight_text(FILE *f, const struct report *r)
 	}
 	if (!in)
 		return;
-	if (in->per_peer && in->have_maps)
+	if (in->per_peer && in->have_maps) {
+		uint64_t over = overflow(r);
+
 		peer_blocks(f, in);
+		if (over)
+			fprintf(f, "  peer_overflow %" PRIu64 " (responses not counted per peer: "
+				   "the per-peer table is full)\n", over);
+	}
 	if (in->failing_top && in->have_maps)
 		failing_text(f, in);
 }
@@ -576,8 +591,10 @@ void insight_json(FILE *f, const struct report *r)
 	json_kpis(f, "kpis", &tot, false);
 	json_kpis(f, "kpis_interval", &ivl, false);
 	json_methods(f, r->base, r->cur, true);
-	if (in && in->have_maps && (in->has_names || in->per_peer))
+	if (in && in->have_maps && (in->has_names || in->per_peer)) {
 		json_peers(f, in);
+		fprintf(f, ",\"peer_overflow\":%" PRIu64, overflow(r));
+	}
 	if (in && in->have_maps && in->failing_top)
 		json_failing(f, in);
 }
