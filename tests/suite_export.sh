@@ -517,9 +517,9 @@ check_eq "csv: the header row" "$(head -n 1 "$T/show.csv")" \
 
 # StatsD: the first reading is the base, the second sends the growth.
 bg_start - "$T/statsd.out" "$T/statsd.err" nsenter --net="/run/netns/$NS_P1" \
-	env SIPSTAT="$SIPSTAT" "$EXPORT_DIR/sipstat-statsd" --stdout -n 3 -c 1 -- -i "$IF1"
+	env SIPSTAT="$SIPSTAT" "$EXPORT_DIR/sipstat-statsd" --stdout -v -n 3 -c 1 -- -i "$IF1"
 STATSD_PID=$SST_LAST_PID
-sleep 1
+wait_until 10 grep -q 'reading 0 taken' "$T/statsd.err"
 to_p1 486 4
 wait_until 10 gone "$STATSD_PID"
 stop_pid "$STATSD_PID" TERM 1 || true
@@ -536,12 +536,13 @@ s.bind(("127.0.0.1", 8125))
 s.settimeout(15)
 print(s.recv(65535).decode(), end="", flush=True)'
 	UDP_PID=$SST_LAST_PID
-	sleep 0.5
+	udp_bound() { ip netns exec "$NS_P1" ss -Huln 'sport = :8125' | grep -q 8125; }
+	wait_until 10 udp_bound
 	bg_start - "$T/statsd2.out" "$T/statsd2.err" nsenter --net="/run/netns/$NS_P1" \
-		env SIPSTAT="$SIPSTAT" "$EXPORT_DIR/sipstat-statsd" -H 127.0.0.1 -P 8125 -n 3 -c 1 \
+		env SIPSTAT="$SIPSTAT" "$EXPORT_DIR/sipstat-statsd" -v -H 127.0.0.1 -P 8125 -n 3 -c 1 \
 		-- -i "$IF1"
 	STATSD_PID=$SST_LAST_PID
-	sleep 1
+	wait_until 10 grep -q 'reading 0 taken' "$T/statsd2.err"
 	to_p1 200 3
 	wait_until 10 gone "$STATSD_PID"
 	wait_until 5 gone "$UDP_PID"
