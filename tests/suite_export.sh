@@ -27,20 +27,20 @@ set -u
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need_root
-need_cmd ip jq curl timeout nsenter promtool prometheus awk
-
 SIPSTAT=$SST_O/sipstat
 TEST_EXPORT=$SST_O/tests/test_export
 EXPORT_DIR=$SST_ROOT/scripts/export
 PINROOT=/sys/fs/bpf/sipstat
 
-# The formatter unit tests first: exact text on crafted counters.
+# The formatter unit tests first (no root): exact text on crafted counters.
 if [[ -x $TEST_EXPORT ]]; then
 	"$TEST_EXPORT" || true
 else
 	not_ok "test_export built" "$TEST_EXPORT is missing: make O=$O $O/tests/test_export"
 fi
+
+need_root
+need_cmd ip jq curl timeout nsenter promtool prometheus awk
 
 if [[ ! -x $SIPSTAT ]]; then
 	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
