@@ -34,7 +34,7 @@ else
 fi
 
 need_root
-need_cmd ip jq timeout python3
+need_cmd ip jq timeout python3 ss
 
 if [[ ! -x $SIPSTAT ]]; then
 	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
@@ -83,6 +83,107 @@ if command -v tshark >/dev/null; then
 	fi
 else
 	skip "capture: method x code against tshark" "tshark is not installed"
+fi
+
+# ------------------------------------------------------------ (4) Kamailio
+# sipp UAC -> Kamailio -> sipp UAS (scripts/topology.sh), sipstat with a
+# peers file on both proxy interfaces: method x code, and per peer, equal
+# to what the scenarios were told to send.
+kamailio_run() {
+	local KP=sst-ins-$$- RUN=$T/kam k pid_s pid_uas4 pid_uas6 pid_uac4 pid_uac6 n4 n6
+	# shellcheck source=scripts/topology.sh
+	. "$SST_ROOT/scripts/topology.sh"
+	mkdir -p "$RUN/uac4" "$RUN/uac6" "$RUN/uas4" "$RUN/uas6"
+	printf 'SEQUENTIAL\nanswer-uacbye;180;200;\nanswer-uasbye;183;200;\nreject;180;486;\nreject;none;503;\nreject;181;404;\ncancel;180;487;\nregister;none;200;\noptions;none;200;\n' >"$RUN/calls4.csv"
+	printf 'SEQUENTIAL\nanswer-uacbye;none;200;\nreject;180;603;\ncancel;180;487;\noptions;none;200;\n' >"$RUN/calls6.csv"
+	n4=8
+	n6=4
+	# "PEER METHOD CODE COUNT" of the responses that arrive at the proxy:
+	# everything from the callee side but the 200 to a BYE the callee sent.
+	awk -F';' 'FNR == 1 { next }
+	{
+		flow = $1; prov = $2; fin = $3
+		if (flow == "register") { c["callees REGISTER 401"]++; c["callees REGISTER 200"]++; next }
+		if (flow == "options") { c["callees OPTIONS 200"]++; next }
+		c["callees INVITE 100"]++
+		if (prov != "none") c["callees INVITE " prov]++
+		if (flow == "cancel") { c["callees CANCEL 200"]++; c["callees INVITE 487"]++; next }
+		c["callees INVITE " fin]++
+		if (flow == "answer-uacbye") c["callees BYE 200"]++
+		if (flow == "answer-uasbye") c["callers BYE 200"]++
+	}
+	END { for (k in c) print k, c[k] }' "$RUN/calls4.csv" "$RUN/calls6.csv" | sort >"$RUN/want.peers"
+	awk '{ n[$2 " " $3] += $4 } END { for (k in n) print k, n[k] }' "$RUN/want.peers" |
+		sort >"$RUN/want.mc"
+	printf 'callers 198.18.1.0/24 2001:db8:1::/64\ncallees 198.18.2.0/24 2001:db8:2::/64\n' \
+		>"$RUN/peers"
+
+	if ! topo_create "$KP" 2>"$RUN/topo.err"; then
+		not_ok "kamailio: topology" "$(cat "$RUN/topo.err")"
+		return
+	fi
+	SST_NS+=("${KP}uac" "${KP}proxy" "${KP}uas")	# removed by the trap, also on failure
+	if ! topo_kamailio_start "$KP" "$RUN" 2>"$RUN/kam.err"; then
+		not_ok "kamailio: starts" "$(cat "$RUN/kam.err")"
+		topo_destroy "$KP"
+		return
+	fi
+	bg_start "$TOPO_NS_PROXY" "$RUN/sipstat.json" "$RUN/sipstat.err" "$SIPSTAT" -i p-uac \
+		-i p-uas --mode skb --direction in --peers "$RUN/peers" -o json 0.5
+	pid_s=$SST_LAST_PID
+	if ! wait_until 90 grep -q '^{' "$RUN/sipstat.json"; then
+		not_ok "kamailio: sipstat attaches to p-uac and p-uas" "no report within 90 s"
+		diag_file "sipstat stderr" "$RUN/sipstat.err"
+		topo_kamailio_stop
+		topo_destroy "$KP"
+		return
+	fi
+	bg_start "$TOPO_NS_UAS" "$RUN/uas4/out" "$RUN/uas4/err" env -C "$RUN/uas4" \
+		sipp -sf "$SST_ROOT/scripts/sipp/uas.xml" -i "$TOPO_UAS4" -p 5060 -m "$n4" -d 50 \
+		-nostdin -trace_err
+	pid_uas4=$SST_LAST_PID
+	bg_start "$TOPO_NS_UAS" "$RUN/uas6/out" "$RUN/uas6/err" env -C "$RUN/uas6" \
+		sipp -sf "$SST_ROOT/scripts/sipp/uas.xml" -i "$TOPO_UAS6" -p 5060 -m "$n6" -d 50 \
+		-nostdin -trace_err
+	pid_uas6=$SST_LAST_PID
+	for ((k = 0; k < 50; k++)); do
+		[[ $(ip netns exec "$TOPO_NS_UAS" ss -Hlnu 'sport = :5060' 2>/dev/null | wc -l) -ge 2 ]] && break
+		sleep 0.1
+	done
+	bg_start "$TOPO_NS_UAC" "$RUN/uac4/out" "$RUN/uac4/err" env -C "$RUN/uac4" \
+		sipp -sf "$SST_ROOT/scripts/sipp/uac.xml" -inf "$RUN/calls4.csv" -i "$TOPO_UAC4" \
+		-p 5060 -m "$n4" -r 40 -l 40 -d 50 -nostdin -trace_err "$TOPO_PROXY_UAC4:5060"
+	pid_uac4=$SST_LAST_PID
+	bg_start "$TOPO_NS_UAC" "$RUN/uac6/out" "$RUN/uac6/err" env -C "$RUN/uac6" \
+		sipp -sf "$SST_ROOT/scripts/sipp/uac.xml" -inf "$RUN/calls6.csv" -i "$TOPO_UAC6" \
+		-p 5060 -m "$n6" -r 40 -l 40 -d 50 -nostdin -trace_err "[$TOPO_PROXY_UAC6]:5060"
+	pid_uac6=$SST_LAST_PID
+	for ((k = 0; k < 600; k++)); do
+		kill -0 "$pid_uac4" 2>/dev/null || kill -0 "$pid_uac6" 2>/dev/null ||
+			kill -0 "$pid_uas4" 2>/dev/null || kill -0 "$pid_uas6" 2>/dev/null || break
+		sleep 0.1
+	done
+	for k in "$pid_uac4" "$pid_uac6" "$pid_uas4" "$pid_uas6"; do
+		stop_pid "$k" INT 5
+	done
+	sleep 1.2	# a full report interval after the last frame
+	stop_pid "$pid_s" INT 5
+	topo_kamailio_stop
+	grep -a '^{.*}$' "$RUN/sipstat.json" | tail -n 1 >"$RUN/last.json"
+	jq -r '.methods | to_entries[] | .key as $m | .value.codes | to_entries[] |
+		"\($m) \(.key) \(.value)"' "$RUN/last.json" | sort >"$RUN/got.mc"
+	jq -r '.peers[] | .peer as $p | .methods | to_entries[] | .key as $m | .value.codes |
+		to_entries[] | "\($p) \($m) \(.key) \(.value)"' "$RUN/last.json" | sort >"$RUN/got.peers"
+	same_counts "kamailio: method x code equals what the sipp scenarios sent ($(wc -l <"$RUN/want.mc") pairs)" \
+		"$RUN/got.mc" "$RUN/want.mc"
+	same_counts "kamailio: per peer (callers, callees) method x code equals the scenarios" \
+		"$RUN/got.peers" "$RUN/want.peers"
+	topo_destroy "$KP"
+}
+if command -v kamailio >/dev/null && command -v sipp >/dev/null; then
+	kamailio_run
+else
+	skip "kamailio: method x code per peer" "kamailio or sipp is not installed"
 fi
 
 # ------------------------------------------------------------ (2) peers
