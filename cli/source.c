@@ -150,7 +150,7 @@ static int open_own(struct source *s, const struct options *o, char *notice, siz
 		s->link_fd = attach_xdp(obj_prog_fd(s->skel), s->ifindex, s->ifname, o->mode,
 					&s->mode, &fell_back, msg, msglen);
 		if (s->link_fd >= 0 && fell_back && !notice[0])
-			snprintf(notice, nlen, "%s; counting in skb mode", msg);
+			snprintf(notice, nlen, "%s", msg);
 	}
 	attach_state_free(&st);
 	if (xdp_in && s->link_fd < 0)

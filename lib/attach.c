@@ -62,8 +62,11 @@ int attach_link_info(int link_fd, struct attach_link_info *li)
 	return 0;
 }
 
-/* The BPF link that holds an XDP program on ifindex; -1 if none. */
-static int find_xdp_link(int ifindex, __u32 *link_id)
+/*
+ * The BPF link that holds prog_id on ifindex; -1 if none.  Interface
+ * indexes repeat across network namespaces, the program id does not.
+ */
+static int find_xdp_link(int ifindex, __u32 prog_id, __u32 *link_id)
 {
 	struct attach_link_info li;
 	__u32 id = 0;
@@ -73,7 +76,7 @@ static int find_xdp_link(int ifindex, __u32 *link_id)
 		fd = bpf_link_get_fd_by_id(id);
 		if (fd < 0)
 			continue;
-		if (!attach_link_info(fd, &li) && li.ifindex == ifindex) {
+		if (!attach_link_info(fd, &li) && li.ifindex == ifindex && li.prog_id == prog_id) {
 			struct bpf_link_info info;
 			__u32 len = sizeof(info);
 
@@ -124,7 +127,7 @@ int attach_query(int ifindex, const char *ifname, struct attach_state *st, char 
 		return 0;
 	st->mode = q.skb_prog_id == st->prog_id ? ATTACH_SKB : ATTACH_NATIVE;
 	prog_name_by_id(st->prog_id, st->prog_name, sizeof(st->prog_name));
-	st->link_fd = find_xdp_link(ifindex, &st->link_id);
+	st->link_fd = find_xdp_link(ifindex, st->prog_id, &st->link_id);
 	return 0;
 }
 
@@ -191,8 +194,10 @@ static void iface_driver(const char *ifname, char *buf, size_t len)
 
 int attach_wants_frags(int ifindex, const char *ifname)
 {
-	return iface_mtu(ifname) > ETH_DATA_LEN && obj_frags_supported();
+	return obj_frags_supported();
 }
+
+static char fallback_why[256];
 
 /* Name of an XDP program fd, to say which of ours a driver refused. */
 static bool prog_is_frags(int prog_fd)
@@ -216,6 +221,15 @@ static void native_refused(int prog_fd, const char *ifname, int e, char *msg, si
 	bool frags = prog_is_frags(prog_fd);
 
 	iface_driver(ifname, drv, sizeof(drv));
+	if (!msg) {
+		/* For the notice of auto mode's fallback: what, not what to do. */
+		snprintf(fallback_why, sizeof(fallback_why),
+			 "%s: native mode refused: %s (driver %s, MTU %d, %s program); counting in "
+			 "skb mode",
+			 ifname, strerror(-e), drv[0] ? drv : "unknown", mtu,
+			 frags ? "frags-aware" : "single-buffer");
+		return;
+	}
 	snprintf(msg, msglen,
 		 "cannot attach in native mode to %s: %s (driver %s, MTU %d, %s program); %s",
 		 ifname, strerror(-e), drv[0] ? drv : "unknown", mtu,
@@ -264,8 +278,10 @@ int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode wa
 		*got = ATTACH_NATIVE;
 		if (fd == -EOPNOTSUPP || fd == -EINVAL || fd == -ERANGE) {
 			/* The notice of the fallback says why native was refused. */
-			native_refused(prog_fd, ifname, fd, msg, msglen);
+			native_refused(prog_fd, ifname, fd, NULL, 0);
 			fd = link_xdp(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
+			if (fd >= 0)
+				snprintf(msg, msglen, "%s", fallback_why);
 			*got = ATTACH_SKB;
 			*fell_back = true;
 		}

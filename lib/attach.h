@@ -46,7 +46,8 @@ int attach_remove(int ifindex, const char *ifname, const struct attach_state *st
 
 /*
  * Attach prog_fd to ifindex with a new BPF link.  In auto mode native is
- * tried first and skb taken when the driver refuses; *fell_back says so.
+ * tried first and skb taken when the driver refuses; *fell_back says so,
+ * and msg then holds the notice (why native was refused).
  * Returns the link fd, or -errno with one line in msg.
  */
 int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode want,
@@ -71,9 +72,11 @@ int attach_xdp_replace(int prog_fd, int ifindex, const char *ifname, const struc
 void attach_busy_msg(const char *ifname, const struct attach_state *st, char *msg, size_t msglen);
 
 /*
- * 1 when an XDP program for ifname should be the frags-aware one: the
- * kernel has frags and the MTU is above a standard Ethernet frame (every
- * smaller frame fits one buffer, where both programs are the same).
+ * 1 when the XDP program for ifname is to be the frags-aware one: always
+ * where the kernel has frags.  It reads the same bytes as the plain one
+ * (the first buffer holds the status line), and drivers take it at any
+ * MTU: including an MTU raised later, and veth's peer MTU, which veth
+ * checks on attach and which sipstat cannot see from inside a namespace.
  */
 int attach_wants_frags(int ifindex, const char *ifname);
 

@@ -39,6 +39,8 @@ int obj_tc_fd(const struct sipstat_bpf *skel, int dir);
 /*
  * 1 when the kernel takes XDP programs that handle frames of several
  * buffers (BPF_F_XDP_HAS_FRAGS, 5.18+), 0 when not; probed once.
+ * SIPSTAT_NO_FRAGS=1 in the environment answers 0, as an older kernel
+ * would (the tests use it to reach the single-buffer program).
  */
 int obj_frags_supported(void);
 void obj_free(struct sipstat_bpf *skel);
