@@ -66,7 +66,7 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 			res.removed_prog_id,
 			res.removed_name[0] ? " " : "", res.removed_name);
 	if (res.fell_back)
-		cli_err("%s; counting in skb mode", res.fallback_why);
+		cli_err("%s", res.fallback_why);
 	if (res.carried[0])
 		cli_err("%s: carried over from the old layout: %s", ifname, res.carried);
 	if (res.not_carried[0])

@@ -8,6 +8,7 @@
 #include "fmt.h"
 #include "insight.h"
 #include "report.h"
+#include "tc.h"
 
 struct span {
 	const struct counters *b, *p, *c;
@@ -166,12 +167,25 @@ void out_text_status(FILE *f, const struct status_row *rows, int n)
 		fprintf(f, "  prog id %u, link id %u", st->prog_id, st->link_id);
 		if (st->iface_prog_id && st->iface_prog_id != st->prog_id)
 			fprintf(f, ", XDP program on the interface: id %u", st->iface_prog_id);
+		for (cls = 0; cls < SIPSTAT_DIR_MAX; cls++) {
+			if (!st->tc_prog_id[cls])
+				continue;
+			fprintf(f, "\n  TC %s: prog id %u (handle 0x%x, priority %u)",
+				cls == SIPSTAT_DIR_OUT ? "egress" : "ingress", st->tc_prog_id[cls],
+				TC_SIPSTAT_HANDLE, TC_SIPSTAT_PRIO);
+			if (!st->tc_hook_prog_id[cls])
+				fprintf(f, ", filter removed by someone else");
+			else if (st->tc_hook_prog_id[cls] != st->tc_prog_id[cls])
+				fprintf(f, ", filter now holds prog id %u", st->tc_hook_prog_id[cls]);
+		}
 		fprintf(f, "\n  counting since %s, attached %s\n", r->since[0] ? r->since : "-",
 			r->attached[0] ? r->attached : "-");
 		fprintf(f, "  ports %s; %s\n", r->ports[0] ? r->ports : "-", st->layout);
 		fprintf(f, "  pins:");
 		for (cls = 0; cls < PIN_OBJS; cls++)
-			fprintf(f, " %s%s", pin_obj_name(cls), st->has[cls] ? "" : " (missing)");
+			if (st->has[cls] || (cls == PIN_LINK ? st->xdp : cls < PIN_LINK))
+				fprintf(f, " %s%s", pin_obj_name(cls),
+					st->has[cls] ? "" : " (missing)");
 		fputc('\n', f);
 		if (r->has_counts) {
 			fprintf(f, "  responses %" PRIu64 " (",
