@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #ifdef HAVE_LIBSYSTEMD
@@ -33,6 +34,7 @@
 #include "counters.h"
 #include "fmt.h"
 #include "loop.h"
+#include "peers.h"
 #include "report.h"
 
 extern char **environ;
@@ -50,6 +52,7 @@ struct alert_fields {
 	const char *cls;
 	const char *dir;	/* in, out, "" */
 	const char *method;	/* "" when unknown */
+	const char *peer;	/* named peer of the remote address, "" none */
 	const char *remote, *local;	/* "" without an event */
 	int rport, lport;
 	int nvlan, vlan[2];
@@ -89,9 +92,11 @@ static void text_line(const struct alert_fields *f, char *buf, size_t len)
 	if (f->code)
 		snprintf(code, sizeof(code), "%d %s", f->code, f->reason);
 	if (f->remote[0])
-		snprintf(from, sizeof(from), "%s %s %s:%d%s%s%s", code,
+		snprintf(from, sizeof(from), "%s %s %s:%d%s%s%s%s%s%s", code,
 			 !strcmp(f->dir, "out") ? "sent to" : "received from", f->remote, f->rport,
-			 f->method[0] ? " (" : "", f->method, f->method[0] ? ")" : "");
+			 f->peer[0] || f->method[0] ? " (" : "", f->peer[0] ? "peer " : "", f->peer,
+			 f->peer[0] && f->method[0] ? ", " : "", f->method,
+			 f->peer[0] || f->method[0] ? ")" : "");
 	else
 		snprintf(from, sizeof(from), "%s", code);
 	if (!strcmp(f->kind, "rate"))
@@ -138,6 +143,8 @@ static void json_object(FILE *out, const struct alert_fields *f)
 		json_str(out, "direction", f->dir, true);
 		if (f->method[0])
 			json_str(out, "method", f->method, true);
+		if (f->peer[0])
+			json_str(out, "peer", f->peer, true);
 		fputs(",\"remote\":{", out);
 		json_str(out, "address", f->remote, false);
 		fprintf(out, ",\"port\":%d},\"local\":{", f->rport);
@@ -229,7 +236,7 @@ static int on_hook_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 	return 0;
 }
 
-#define ENVS 24
+#define ENVS 28
 
 static void env_add(char **env, int *n, char *buf, size_t len, const char *k, const char *fmt, ...)
 {
@@ -298,6 +305,7 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REASON", "%s", f->reason ? f->reason : "");
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_DIRECTION", "%s", f->dir);
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_METHOD", "%s", f->method);
+	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_PEER", "%s", f->peer);
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REMOTE_ADDR", "%s", f->remote);
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REMOTE_PORT", "%s",
 		f->remote[0] ? rport : "");
@@ -363,7 +371,7 @@ static void deliver(struct alerter *al, const struct rule_alert *a, const char *
 	f.kind = kind_name(r->kind);
 	f.value = a->value;
 	f.folded = a->folded;
-	f.dir = f.method = f.remote = f.local = "";
+	f.dir = f.method = f.remote = f.local = f.peer = "";
 	f.latency_ms = -1;
 	f.code = ev ? ev->code : single_code(r);
 	if (ev) {
@@ -372,6 +380,7 @@ static void deliver(struct alerter *al, const struct rule_alert *a, const char *
 		if (!f.method)
 			f.method = "";
 		f.remote = ev->remote;
+		f.peer = ev == &al->last ? al->last_peer : "";
 		f.local = ev->local;
 		f.rport = ev->rport;
 		f.lport = ev->lport;
@@ -449,7 +458,18 @@ static int on_event(void *ctx, const struct sipstat_event *e)
 	al->has_last = true;
 	re.code = al->last.code;
 	re.dir = al->last.dir;
-	re.peer = NULL;	/* named peers: when a peer table is loaded */
+	al->last_peer[0] = '\0';
+	if (s->peers_fd >= 0 && s->names && s->names->npeers > 0) {
+		struct sipstat_peer_prefix key = { .prefixlen = 128 };
+		__u32 id = 0;
+
+		al->rules.peers_loaded = true;
+		memcpy(key.addr, al->last.remote_addr, 16);
+		if (!bpf_map_lookup_elem(s->peers_fd, &key, &id) && id > 0 &&
+		    id <= SIPSTAT_PEERS_MAX && s->names->names[id][0])
+			snprintf(al->last_peer, sizeof(al->last_peer), "%s", s->names->names[id]);
+	}
+	re.peer = al->last_peer[0] ? al->last_peer : NULL;
 	n = rules_event(&al->rules, al->last.mono, &re, a, RULES_MAX);
 	deliver_all(al, a, n, s->ifname, &al->last);
 	return 0;
@@ -551,6 +571,7 @@ int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int even
 	s->events_fd = events_fd;
 	s->cfg_fd = cfg_fd;
 	s->lock_fd = -1;
+	s->peers_fd = -1;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	if ((al->o->codes_given || al->o->rate_given) && !events_cfg_get(cfg_fd, &cfg)) {
 		if (al->o->codes_given)
@@ -598,6 +619,19 @@ int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int even
 	}
 	al->consuming++;
 	return 0;
+}
+
+void alerter_peers(struct alerter *al, const char *ifname, int peers_fd,
+		   const struct peers_table *names)
+{
+	int i;
+
+	for (i = 0; i < al->n; i++) {
+		if (strcmp(al->src[i].ifname, ifname) != 0)
+			continue;
+		al->src[i].peers_fd = peers_fd;
+		al->src[i].names = names;
+	}
 }
 
 void alerter_tick(struct alerter *al, int n, const char *const *ifnames,

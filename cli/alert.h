@@ -41,12 +41,15 @@ struct loop;
 struct counters;
 struct ring_buffer;
 struct alerter;
+struct peers_table;
 
 struct alert_src {
 	struct alerter *al;
 	char ifname[IF_NAMESIZE];
 	struct ring_buffer *rb;
 	int events_fd, cfg_fd, lock_fd;
+	int peers_fd;				/* sip_peers of its program (borrowed), -1 none */
+	const struct peers_table *names;	/* names of its peer ids (borrowed), NULL none */
 };
 
 struct alert_hook {
@@ -73,6 +76,7 @@ struct alerter {
 	/* The last event (for alerts decided at a tick). */
 	struct event_info last;
 	char last_if[IF_NAMESIZE];
+	char last_peer[64];		/* "" when the remote address is no named peer */
 	bool has_last;
 };
 
@@ -96,6 +100,14 @@ int alerter_init(struct alerter *al, const struct alert_opts *o, struct loop *l,
  */
 int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int events_fd,
 		int cfg_fd, const char *lockdir, char *notice, size_t nlen);
+
+/*
+ * Named peers of ifname's events: the sip_peers trie of its program and
+ * the names of the ids (both stay the caller's, and may change).  Rules
+ * with peer= are evaluated once some names are there.
+ */
+void alerter_peers(struct alerter *al, const char *ifname, int peers_fd,
+		   const struct peers_table *names);
 
 /* The counters of one more interval (all interfaces), at now (monotonic s). */
 void alerter_tick(struct alerter *al, int n, const char *const *ifnames,

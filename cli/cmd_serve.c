@@ -20,6 +20,7 @@
 #include "exporter.h"
 #include "insight.h"
 #include "loop.h"
+#include "peers.h"
 #include "pin.h"
 #include "reader.h"
 
@@ -41,6 +42,8 @@ struct serve {
 	struct reader areader;
 	struct counters *aprev, *acur;	/* [nifs]: readings for the rules */
 	bool primed;
+	struct peers_maps pmaps[MAX_IFACES];	/* named peers of the events */
+	struct peers_table ptab[MAX_IFACES];
 	struct insight_stamp peers;	/* --peers: the file as last applied */
 };
 
@@ -153,6 +156,9 @@ static void alerts_follow(struct serve *s, struct loop *l)
 		if (pin_open(ifname, &p, msg, sizeof(msg)))
 			continue;
 		e = events_maps_of_link(p.fd[PIN_LINK], &efd, &cfd);
+		peers_maps_close(&s->pmaps[i]);
+		if (p.fd[PIN_LINK] >= 0)
+			peers_maps_open(p.fd[PIN_LINK], &s->pmaps[i]);
 		pin_close(&p);
 		if (e) {
 			cli_err("%s: no kernel events (%s); alerts from the counters each second",
@@ -163,6 +169,8 @@ static void alerts_follow(struct serve *s, struct loop *l)
 		alerter_add(&s->al, l, ifname, efd, cfd, dir, msg, sizeof(msg));
 		if (msg[0])
 			cli_err("%s", msg);
+		peers_names_read(ifname, &s->ptab[i]);
+		alerter_peers(&s->al, ifname, s->pmaps[i].peers_fd, &s->ptab[i]);
 	}
 }
 
@@ -198,6 +206,9 @@ static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 	for (i = 0; i < s->o->nifs; i++)
 		check_one(s, i);
 	alerts_follow(s, l);
+	for (i = 0; i < s->o->nifs; i++)
+		if (s->pmaps[i].peers_fd >= 0)	/* names as attach and readers leave them */
+			peers_names_read(s->o->ifnames[i], &s->ptab[i]);
 	alerts_tick(s);
 	if (insight_file_changed(s->o->peers_file, &s->peers)) {
 		char done[512], msg[512];
@@ -276,6 +287,8 @@ int cmd_serve(const struct options *o)
 		}
 	}
 	s.aopts = o->alert;
+	for (i = 0; i < o->nifs; i++)
+		peers_maps_init(&s.pmaps[i]);
 	if (getenv("SIPSTAT_ALERTS")) {
 		char why[256];
 
@@ -301,6 +314,8 @@ int cmd_serve(const struct options *o)
 	e = loop_run(&l);
 	exporter_stop(&s.exp);
 	alerter_free(&s.al);
+	for (i = 0; i < o->nifs; i++)
+		peers_maps_close(&s.pmaps[i]);
 	free(s.aprev);
 	free(s.acur);
 	free(s.read);

@@ -393,6 +393,7 @@ static int alerts_start(struct watch *w, struct loop *l)
 		if (msg[0] && !w->top)
 			cli_err("%s", msg);
 		w->ev_ok[i] = e == 0;
+		alerter_peers(&w->al, s->ifname, w->ins.maps[i].peers_fd, &w->ins.table);
 	}
 	return 0;
 }

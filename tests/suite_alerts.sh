@@ -115,7 +115,9 @@ if [[ $rc -eq 2 ]]; then ok "--alert-exec needs an absolute path"; else
 
 # ------------------------------------------------------------ pinned, one consumer
 
-if ! in_a "$SIPSTAT" attach -i "$IF_A" >"$T/attach.out" 2>&1; then
+# B is a named peer: alerts name it, and rules can ask for it.
+printf 'carrier-b %s/32\n' "$B4" >"$T/peers"
+if ! in_a "$SIPSTAT" attach -i "$IF_A" --peers "$T/peers" >"$T/attach.out" 2>&1; then
 	not_ok "sipstat attach" "$(cat "$T/attach.out")"
 	done_testing
 fi
@@ -123,7 +125,8 @@ ok "sipstat attach on $IF_A"
 
 bg_start - "$T/w.out" "$T/w.err" nsenter --net="/run/netns/$NS_A" "$SIPSTAT" -i "$IF_A" -o json 0.5 \
 	--alert-exec "$HOOK" --alert-timeout 1 --event-codes 6xx,503 \
-	--alert 'class=6xx count>0 hold 0s' --alert 'code=503 count>0'
+	--alert 'class=6xx count>0 hold 0s' --alert 'code=503 count>0' \
+	--alert 'code=603 peer=carrier-b count>0'
 WPID=$SST_LAST_PID
 if wait_until 20 grep -q 'reading the pinned counters' "$T/w.err"; then
 	ok "watcher reads the pinned counters"
@@ -142,19 +145,24 @@ fi
 
 # ---- a 603: the line, the JSON object, the hook, within a second
 t0=$(send 603 Decline 1)
-if wait_until 2 grep -q '^ALERT .* 603 Decline received from 198.18.0.2:5060 (INVITE)' "$T/w.err"; then
-	ok "603: ALERT line with code, reason, remote address and port, method"
+if wait_until 2 grep -q '^ALERT .* 603 Decline received from 198.18.0.2:5060 (peer carrier-b, INVITE) \[class=6xx count>0 hold 0s\]$' "$T/w.err"; then
+	ok "603: ALERT line with code, reason, remote address and port, peer, method"
 else
-	not_ok "603: ALERT line with code, reason, remote address and port, method" "$(cat "$T/w.err")"
+	not_ok "603: ALERT line with code, reason, remote address and port, peer, method" "$(cat "$T/w.err")"
 fi
-if wait_until 2 bash -c "grep -l '^SIPSTAT_CODE=603' '$T'/call.* >/dev/null 2>&1"; then
+if grep -q '^ALERT .* 603 Decline .*\[code=603 peer=carrier-b count>0\]$' "$T/w.err"; then
+	ok "603: the rule for peer carrier-b fires"
+else
+	not_ok "603: the rule for peer carrier-b fires" "$(cat "$T/w.err")"
+fi
+if wait_until 2 bash -c "grep -l '^SIPSTAT_RULE=class=6xx' '$T'/call.* >/dev/null 2>&1"; then
 	ok "603: hook called"
 else
 	not_ok "603: hook called" "$(ls "$T")"
 fi
-call=$(grep -l '^SIPSTAT_CODE=603' "$T"/call.* 2>/dev/null | head -1)
+call=$(grep -l '^SIPSTAT_RULE=class=6xx' "$T"/call.* 2>/dev/null | head -1)
 want=(SIPSTAT_ALERT=start SIPSTAT_CODE=603 SIPSTAT_REASON=Decline SIPSTAT_DIRECTION=in
-	SIPSTAT_METHOD=INVITE SIPSTAT_REMOTE_ADDR=198.18.0.2 SIPSTAT_REMOTE_PORT=5060
+	SIPSTAT_METHOD=INVITE SIPSTAT_PEER=carrier-b SIPSTAT_REMOTE_ADDR=198.18.0.2 SIPSTAT_REMOTE_PORT=5060
 	SIPSTAT_LOCAL_ADDR=198.18.0.1 SIPSTAT_LOCAL_PORT=5060 "SIPSTAT_INTERFACE=$IF_A"
 	"SIPSTAT_RULE=class=6xx count>0 hold 0s" arg=start arg=603 arg=Decline "arg=$IF_A"
 	arg=198.18.0.2 arg=5060)
@@ -168,7 +176,7 @@ else
 	not_ok "hook gets the alert in arguments and environment" "missing: ${missing[*]}"
 fi
 if [[ -n $call ]] && grep '^SIPSTAT_JSON=' "$call" | cut -d= -f2- |
-	jq -e '.type == "alert" and .code == 603 and .remote.address == "198.18.0.2"' >/dev/null; then
+	jq -e '.type == "alert" and .code == 603 and .remote.address == "198.18.0.2" and .peer == "carrier-b"' >/dev/null; then
 	ok "hook gets the JSON object in SIPSTAT_JSON"
 else
 	not_ok "hook gets the JSON object in SIPSTAT_JSON"
@@ -254,6 +262,37 @@ if [[ $limited -ge 400 && $sent -le 40 ]]; then
 	ok "flood rate-limited (sent $sent, limited $limited)"
 else
 	not_ok "flood rate-limited (sent $sent, limited $limited)"
+fi
+
+# ---- serve: the service consumes the events; rules from SIPSTAT_ALERTS
+sleep 2.5	# the flood emptied the token buckets
+bg_start - "$T/s.out" "$T/s.err" env SIPSTAT_ALERTS='code=603 count>0 hold 0s; class=5xx ratio>50% over 10s' \
+	nsenter --net="/run/netns/$NS_A" "$SIPSTAT" serve -i "$IF_A"
+SPID=$SST_LAST_PID
+wait_until 20 grep -q '^sipstat: serving' "$T/s.err"
+sleep 0.5
+send 603 Decline 1 >/dev/null
+# (Events of the flood still in the ring buffer come first: this one may be a repeat.)
+if wait_until 3 grep -q '^ALERT .* 603 Decline received from 198.18.0.2:5060 (peer carrier-b, INVITE).*\[code=603 count>0 hold 0s\]$' "$T/s.err"; then
+	ok "serve: the 603 alert from the event, rules of SIPSTAT_ALERTS"
+else
+	not_ok "serve: the 603 alert from the event, rules of SIPSTAT_ALERTS" "$(cat "$T/s.err")"
+fi
+send 503 'Service Unavailable' 3 >/dev/null
+send 200 OK 1 >/dev/null
+if wait_until 4 grep -q '^ALERT .*\[class=5xx ratio>50% over 10s\]$' "$T/s.err"; then
+	ok "serve: a ratio rule on the pinned counters"
+else
+	not_ok "serve: a ratio rule on the pinned counters" "$(cat "$T/s.err")"
+fi
+stop_pid "$SPID" TERM 5
+env SIPSTAT_ALERTS='code=603 count>zero' nsenter --net="/run/netns/$NS_A" "$SIPSTAT" serve \
+	-i "$IF_A" >/dev/null 2>"$T/s2.err"
+rc=$?
+if [[ $rc -eq 2 ]] && grep -q 'SIPSTAT_ALERTS' "$T/s2.err"; then
+	ok "serve: a bad rule in SIPSTAT_ALERTS is a usage error"
+else
+	not_ok "serve: a bad rule in SIPSTAT_ALERTS is a usage error" "rc $rc: $(cat "$T/s2.err")"
 fi
 
 # ---- the example hooks: a webhook post and a logger call, metacharacters as data
