@@ -25,7 +25,7 @@ struct shown {
 
 /* -o prometheus|openmetrics|influx|csv: the totals of each interface. */
 static void show_export(const struct options *o, const struct report_iface *rif,
-			const struct shown *sh, int k)
+			const struct shown *sh, int k, const struct insight *ins)
 {
 	static struct export_iface xif[SHOW_MAX];
 	struct export_set s = {
@@ -44,6 +44,12 @@ static void show_export(const struct options *o, const struct report_iface *rif,
 		xif[i].attach_time = sh[i].attached;
 		xif[i].dirs = sh[i].dirs;
 		xif[i].c = &sh[i].cur;
+		if (ins->have_maps && i < ins->n && ins->maps[i].counts_fd >= 0) {
+			xif[i].peers = &ins->each[i];
+			xif[i].peer_names = &ins->table;
+			xif[i].failing = &ins->each_failing[i];
+			xif[i].failing_top = o->export_failing;
+		}
 	}
 	export_print(stdout, o->output, &s, true);
 }
@@ -168,7 +174,7 @@ int cmd_show(const struct options *o)
 		if (o->output == OUT_JSON)
 			out_json_report(stdout, &r);
 		else if (export_output(o->output))
-			show_export(o, rif, sh, k);
+			show_export(o, rif, sh, k, &ins);
 		else
 			out_text_report(stdout, &r);
 		fflush(stdout);

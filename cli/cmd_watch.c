@@ -174,6 +174,12 @@ static void export_set_of(struct watch *w, const struct counters *each, struct e
 			ports_format(&w->o->ports, w->xports[i], sizeof(w->xports[i]));
 		x->ports = w->xports[i];
 		x->c = &each[i];
+		if (w->ins.have_maps && w->ins.maps[i].counts_fd >= 0) {
+			x->peers = &w->ins.each[i];
+			x->peer_names = &w->ins.table;
+			x->failing = &w->ins.each_failing[i];
+			x->failing_top = w->o->export_failing;
+		}
 	}
 	s->host = cli_hostname();
 	s->version = SIPSTAT_VERSION;

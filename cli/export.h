@@ -15,7 +15,10 @@
 
 #include "counters.h"
 
+struct failing;
 struct options;
+struct peers_counts;
+struct peers_table;
 struct pinned;
 struct reader;
 
@@ -27,6 +30,11 @@ struct export_iface {
 	double attach_time;		/* seconds since the epoch of the last attach, 0 unknown */
 	unsigned int dirs;		/* bit per direction counted */
 	const struct counters *c;	/* totals since counting started */
+	/* Per named peer (--peers) and failing addresses (cli/insight.h); NULL: none. */
+	const struct peers_counts *peers;
+	const struct peers_table *peer_names;
+	const struct failing *failing;
+	int failing_top;		/* --export-failing N: the top N per class, 0 none */
 };
 
 struct export_set {

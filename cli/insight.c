@@ -54,6 +54,7 @@ int insight_open(struct insight *in, const struct options *o, const char *const 
 	in->ncpus = ncpus;
 	in->peers_file = o->peers_file;
 	in->per_peer = o->per_peer;
+	in->export_failing = o->export_failing;
 	in->failing_top = o->failing_top ? o->failing_top :
 			  o->verbose > 0 ? INSIGHT_VERBOSE_FAILING : 0;
 	for (i = 0; i < n; i++) {
@@ -113,6 +114,10 @@ void insight_close(struct insight *in)
 	peers_table_free(&in->table);
 	peers_counts_free(&in->base);
 	peers_counts_free(&in->cur);
+	for (i = 0; i < MAX_IFACES; i++) {
+		peers_counts_free(&in->each[i]);
+		failing_free(&in->each_failing[i]);
+	}
 	failing_free(&in->fprev);
 	failing_free(&in->fcur);
 }
@@ -152,8 +157,7 @@ int insight_reload(struct insight *in, char *msg, size_t msglen)
 
 int insight_read(struct insight *in, bool first)
 {
-	struct peers_counts pc = { 0 };
-	struct failing fl = { 0 };
+	bool failing = in->failing_top || in->export_failing || first;
 	struct failing tmp;
 	int i, e = 0;
 
@@ -165,18 +169,18 @@ int insight_read(struct insight *in, bool first)
 	in->fcur = tmp;
 	in->fcur.n = 0;
 	for (i = 0; i < in->n && !e; i++) {
+		in->each[i].n = 0;
+		in->each_failing[i].n = 0;
 		if (in->maps[i].counts_fd < 0)
 			continue;
-		e = peers_counts_read(in->maps[i].counts_fd, in->ncpus, &pc);
+		e = peers_counts_read(in->maps[i].counts_fd, in->ncpus, &in->each[i]);
 		if (!e)
-			e = peers_counts_add(&in->cur, &pc);
-		if (!e && (in->failing_top || first))
-			e = failing_read(in->maps[i].failing_fd, in->ncpus, &fl);
-		if (!e && (in->failing_top || first))
-			e = failing_add(&in->fcur, &fl);
+			e = peers_counts_add(&in->cur, &in->each[i]);
+		if (!e && failing)
+			e = failing_read(in->maps[i].failing_fd, in->ncpus, &in->each_failing[i]);
+		if (!e && failing)
+			e = failing_add(&in->fcur, &in->each_failing[i]);
 	}
-	peers_counts_free(&pc);
-	failing_free(&fl);
 	if (e)
 		return e;
 	failing_deltas(&in->fcur, first ? NULL : &in->fprev);

@@ -36,6 +36,10 @@ struct insight {
 	/* Per-peer counts and failing addresses, all interfaces added up. */
 	struct peers_counts base, cur;
 	struct failing fprev, fcur;
+	/* The same per interface, totals since each program was loaded (exports). */
+	struct peers_counts each[MAX_IFACES];
+	struct failing each_failing[MAX_IFACES];
+	int export_failing;		/* --export-failing N */
 	int failing_top;		/* how many per class to show, 0 none */
 	bool per_peer;
 	int ncpus;

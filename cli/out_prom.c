@@ -11,6 +11,9 @@
  *   sipstat_parser_packets_total{interface,direction,result}     counter
  *   sipstat_frames_total{interface,direction}                    counter
  *   sipstat_events_total{interface,direction,result}             counter
+ *   sipstat_kpi_ratio{interface,kpi}                             gauge
+ *   sipstat_peer_responses_total{interface,direction,peer,method,code,class}  counter
+ *   sipstat_failing_responses{interface,direction,address,class} gauge (--export-failing)
  *
  * Labels are bounded: codes and methods only where counted (a fixed list
  * of 16 methods, codes 100..699), the interfaces given, fixed result sets.
@@ -22,6 +25,9 @@
 
 #include "codes.h"
 #include "export.h"
+#include "failing.h"
+#include "kpi.h"
+#include "peers.h"
 
 const int export_parser_results[] = {
 	COUNTERS_REQUESTS, COUNTERS_RESPONSES, COUNTERS_MALFORMED, COUNTERS_TRUNCATED,
@@ -181,6 +187,63 @@ static void events(FILE *f, const struct export_iface *x, unsigned int dirs)
 	}
 }
 
+/* KPIs of INVITE since counting started (lib/kpi.c), as ratios; none while undefined. */
+static void kpis(FILE *f, const struct export_iface *x)
+{
+	struct kpi k;
+	int id;
+
+	kpi_of(NULL, x->c, COUNTERS_DIR_ALL, &k);
+	for (id = 0; id < KPI_MAX; id++) {
+		if (!k.valid[id])
+			continue;
+		open_sample(f, "sipstat_kpi_ratio", x->name, -1);
+		fprintf(f, ",kpi=\"%s\"} %.6f\n", kpi_name(id), k.pct[id] / 100.0);
+	}
+}
+
+/* Responses per named peer: the label set is the peers file's names and "other". */
+static void peer_responses(FILE *f, const struct export_iface *x)
+{
+	char buf[16];
+	int i;
+
+	for (i = 0; x->peers && i < x->peers->n; i++) {
+		uint32_t k = x->peers->e[i].key, code = peers_key_code(k), d = peers_key_dir(k),
+			 m = peers_key_method(k);
+
+		if (d >= SIPSTAT_DIR_MAX || m >= SIPSTAT_M_MAX || code < SIPSTAT_CODE_MIN ||
+		    code > SIPSTAT_CODE_MAX)
+			continue;
+		open_sample(f, "sipstat_peer_responses_total", x->name, (int)d);
+		fprintf(f, ",peer=\"");
+		prom_escape(f, peers_name(x->peer_names, peers_key_peer(k), buf, sizeof(buf)));
+		fprintf(f, "\",method=\"%s\",code=\"%u\",class=\"%s\"} %" PRIu64 "\n",
+			counters_method_name((int)m), code, sip_class_label(sip_code_class((int)code)),
+			x->peers->e[i].n);
+	}
+}
+
+/* The busiest failing addresses, at most failing_top per class and direction. */
+static void failing_addresses(FILE *f, const struct export_iface *x)
+{
+	const struct failing_entry *top[FAILING_TOP_MAX];
+	char a[64];
+	int cls, d, i, n;
+
+	for (d = 0; d < SIPSTAT_DIR_MAX && x->failing && x->failing_top > 0; d++) {
+		for (cls = 4; cls <= 6; cls++) {
+			n = failing_top(x->failing, cls, d, x->failing_top, top);
+			for (i = 0; i < n; i++) {
+				peers_addr_format(top[i]->addr, a, sizeof(a));
+				open_sample(f, "sipstat_failing_responses", x->name, d);
+				fprintf(f, ",address=\"%s\",class=\"%dxx\"} %" PRIu64 "\n", a, cls,
+					top[i]->total);
+			}
+		}
+	}
+}
+
 void out_prom(FILE *f, const struct export_set *s, bool openmetrics)
 {
 	const bool om = openmetrics;
@@ -248,6 +311,24 @@ void out_prom(FILE *f, const struct export_set *s, bool openmetrics)
 	       "the event ring buffer, limited by the per-CPU rate limit, or lost (buffer full).");
 	for (i = 0; i < s->nifs; i++)
 		events(f, &s->ifs[i], export_dirs(&s->ifs[i]));
+
+	family(f, om, "sipstat_kpi_ratio", FAM_GAUGE,
+	       "KPIs of INVITE since counting started, as ratios (README, KPIs): asr, ner "
+	       "(ITU-T E.411), ser, seer, isa (RFC 6076); absent while undefined.");
+	for (i = 0; i < s->nifs; i++)
+		kpis(f, &s->ifs[i]);
+
+	family(f, om, "sipstat_peer_responses", FAM_COUNTER,
+	       "SIP responses by named peer of the peers file (other: no prefix matched), "
+	       "direction, method and code; since the program was loaded.");
+	for (i = 0; i < s->nifs; i++)
+		peer_responses(f, &s->ifs[i]);
+
+	family(f, om, "sipstat_failing_responses", FAM_GAUGE,
+	       "4xx, 5xx and 6xx responses of the busiest failing remote addresses "
+	       "(--export-failing N per class); an address may drop out and come back.");
+	for (i = 0; i < s->nifs; i++)
+		failing_addresses(f, &s->ifs[i]);
 
 	if (om)
 		fprintf(f, "# EOF\n");

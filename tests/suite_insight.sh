@@ -358,6 +358,21 @@ check_eq "pinned: show, the other peer" "$(shown lab)" "INVITE 603 1;"
 in_a show -i "$IF_A" --per-peer --failing 3 >"$T/show.txt" 2>&1
 check "pinned: show --per-peer prints a block per peer" grep -q "^  peer edge2: responses 2" "$T/show.txt"
 check "pinned: show --failing names the 6xx sender" grep -q "^  failing 6xx: 198.18.0.2 in 1" "$T/show.txt"
+in_a show -i "$IF_A" -o prometheus --export-failing 1 >"$T/show.prom" 2>&1
+check "pinned: export, responses per peer with a bounded peer label" grep -qx \
+	"sipstat_peer_responses_total{interface=\"$IF_A\",direction=\"in\",peer=\"edge2\",method=\"INVITE\",code=\"503\",class=\"5xx\"} 2" \
+	"$T/show.prom"
+check "pinned: export, the busiest failing address per class (--export-failing 1)" grep -qx \
+	"sipstat_failing_responses{interface=\"$IF_A\",direction=\"in\",address=\"198.18.0.66\",class=\"5xx\"} 2" \
+	"$T/show.prom"
+check "pinned: export, KPIs as ratios (ASR 0: no INVITE answered)" grep -qx \
+	"sipstat_kpi_ratio{interface=\"$IF_A\",kpi=\"asr\"} 0.000000" "$T/show.prom"
+in_a show -i "$IF_A" -o prometheus >"$T/show2.prom" 2>&1
+if grep -q "^sipstat_failing_responses{" "$T/show2.prom"; then
+	not_ok "pinned: export, no raw addresses unless asked" "$(grep failing_responses "$T/show2.prom")"
+else
+	ok "pinned: export, no raw addresses unless asked"
+fi
 if detach_a && [[ ! -e /run/sipstat/$IF_A.peers ]]; then
 	ok "pinned: detach removes the names"
 else
