@@ -14,6 +14,10 @@
 #       tm's final-reply classes 2xx..6xx)
 #   (d) sipstat's last JSON line
 #
+# sipstat counts both directions: (a) to (d) are of what arrives (in);
+# what the proxy sends (out, TC egress) is checked against tm's replies
+# sent and its final classes.
+#
 # See docs/e2e.md.  Output: "ok - NAME", "not ok - NAME", "skip - NAME: WHY"
 # and "# ..." diagnostics.  Exit 1 when anything failed.  Without root (or
 # without kamailio/sipp/tshark): one skip line, exit 0.
@@ -286,7 +290,8 @@ run_mode() {
 	start_bg "$TOPO_NS_PROXY" "$RUN" "$RUN/sipstat.json" "$RUN/sipstat.err" \
 		"$SIPSTAT" -i p-uac -i p-uas --mode "$mode" -o json 0.5
 	pid_sipstat=$LAST_PID
-	for ((k = 0; k < 100; k++)); do
+	# Loading takes seconds per program and interface (the verifier): 90 s at most.
+	for ((k = 0; k < 900; k++)); do
 		grep -q '^{' "$RUN/sipstat.json" 2>/dev/null && break
 		kill -0 "$pid_sipstat" 2>/dev/null || break
 		sleep 0.1
@@ -377,6 +382,11 @@ run_mode() {
 		diag_file "sipstat stderr" "$RUN/sipstat.err"
 		return
 	fi
+	# sipstat counts both directions; the checks below are of what
+	# arrives (in), those of what the proxy sends (out) come after.
+	json_both=$json
+	json=$(jq -c '. + (.directions.in | del(.frames)) |
+		.per_interface |= map(. + (.directions.in | del(.frames)))' <<<"$json_both")
 
 	# (a) plan, (b) tshark, (d) sipstat: per code.
 	tshark -n -r "$RUN/cap.pcapng" -Y sip.Status-Code -T fields -e sip.Status-Code 2>/dev/null |
@@ -451,6 +461,19 @@ run_mode() {
 	# Kamailio answered nothing statelessly (no 404/483/5xx of its own).
 	got=$(awk -F: 'NF == 2 { gsub(/[ \t]/, "", $2); s += $2 } END { print s + 0 }' "$RUN/sl.stats")
 	check_eq "$T: kamailio sent no stateless replies (sl.stats)" "$got" 0
+	# (d) against (c) for what the proxy SENDS (sipstat's out, TC egress
+	# on p-uac and p-uas): tm sent every reply (rpl_sent: relayed ones and
+	# its own 100 Trying and 200 to a CANCEL; sl sent none, checked above),
+	# and its final classes are those of the finals it sent upstream.
+	got="rpl_sent=$(tm_stat rpl_sent)"
+	want="rpl_sent=$(jq -r '.directions.out.responses.total' <<<"$json_both")"
+	for k in 2 3 4 5 6; do
+		got+=" ${k}xx=$(tm_stat "${k}xx")"
+		want+=" ${k}xx=$(jq -r ".directions.out.classes[\"${k}xx\"].total" <<<"$json_both")"
+	done
+	check_eq "$T: kamailio tm.stats replies sent == sipstat out" "$got" "$want"
+	check_eq "$T: sipstat counts out on the proxy" \
+		"$(jq -r '.directions.out.counted' <<<"$json_both")" true
 
 	if [[ -n ${SSE_E2E_SAVE_PCAP:-} && $PCAP_SAVED == 0 ]]; then
 		if tshark -n -r "$RUN/cap.pcapng" -Y "$NOPROBE" -F pcap -w "$SSE_E2E_SAVE_PCAP" 2>"$RUN/save.err"; then
