@@ -416,6 +416,10 @@ static void draw_alerts(const struct top *t, const struct view *v, int y, int ro
 
 			put(y + 1 + i, 0, COLS, alert_attr(t, false), " %s  %s", when,
 			    rest ? rest + 1 : a->text);
+			/* New since the last reading: it came from an event in between. */
+			fresh = a->real.tv_sec > v->prev.real.tv_sec ||
+				(a->real.tv_sec == v->prev.real.tv_sec &&
+				 a->real.tv_nsec >= v->prev.real.tv_nsec);
 			if (fresh)
 				put(y + 1 + i, 0, 1, alert_attr(t, true), "!");
 			continue;

@@ -57,13 +57,14 @@ printf 'hello, this is not SIP at all\n' >"$T/junk"
 
 # ------------------------------------------------------------ helpers
 
-# Lines of a JSON output file that look like objects.
+# Lines of a JSON output file that are reports (alerts, "type":"alert",
+# come between them and start without "schema").
 json_lines() {
-	grep -c '^{' "$1" 2>/dev/null || true
+	grep -c '^{"schema"' "$1" 2>/dev/null || true
 }
 
 last_json() {
-	grep '^{' "$1" | tail -n 1
+	grep '^{"schema"' "$1" | tail -n 1
 }
 
 # has_json_lines FILE N
@@ -143,21 +144,21 @@ check_json_common() {
 	# interval_s is the measured length of each interval: about INTERVAL,
 	# except the last one, cut short by SIGINT; rate is delta / interval_s.
 	local iv
-	iv=$(grep '^{' "$f" | jq -sc 'map(.interval_s)')
+	iv=$(grep '^{"schema"' "$f" | jq -sc 'map(.interval_s)')
 	if jq -e --argjson want "$INTERVAL" '(.[:-1] | all(. >= $want * 0.8 and . <= $want * 2))
 		and (.[-1] | . > 0 and . <= $want * 2)' >/dev/null 2>&1 <<<"$iv"; then
 		ok "$tag: interval_s is the measured interval"
 	else
 		not_ok "$tag: interval_s is the measured interval" "got: $iv" "want: about $INTERVAL (the last one may be shorter)"
 	fi
-	if grep '^{' "$f" | jq -se 'all(.[]; ([.responses] + [.classes[]] + .codes)
+	if grep '^{"schema"' "$f" | jq -se 'all(.[]; ([.responses] + [.classes[]] + .codes)
 		| all(.[]; .rate >= 0 and (if .delta == 0 then .rate == 0 else true end)))
 		and all(.[] | select(.interval_s >= 0.1); .responses as $r
 		| ($r.delta / .interval_s - $r.rate) | fabs <= 0.02 * $r.rate + 0.1)' >/dev/null 2>&1; then
 		ok "$tag: rates are delta / interval_s"
 	else
 		not_ok "$tag: rates are delta / interval_s" \
-			"$(grep '^{' "$f" | jq -c '[.interval_s, .responses.delta, .responses.rate]' | tr '\n' ' ')"
+			"$(grep '^{"schema"' "$f" | jq -c '[.interval_s, .responses.delta, .responses.rate]' | tr '\n' ' ')"
 	fi
 	if last_line_has "$f" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$")'; then
 		ok "$tag: time is ISO 8601 UTC with milliseconds"
@@ -171,7 +172,7 @@ check_json_common() {
 	fi
 	# Deltas over all reports add up to the totals of the last one.
 	local sums
-	sums=$(grep '^{' "$f" | jq -sc '[(map(.responses.delta) | add), .[-1].responses.total,
+	sums=$(grep '^{"schema"' "$f" | jq -sc '[(map(.responses.delta) | add), .[-1].responses.total,
 		(map(.classes["6xx"].delta) | add), .[-1].classes["6xx"].total]' 2>/dev/null)
 	if jq -e '.[0] == .[1] and .[2] == .[3]' >/dev/null 2>&1 <<<"$sums"; then
 		ok "$tag: deltas add up to the totals"
