@@ -165,6 +165,27 @@ static double mono_now(void)
 	return events_now();
 }
 
+/* What happened to a hook: on stderr, or in the alert pane under --top. */
+static void say(struct alerter *al, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct alerter *al, const char *fmt, ...)
+{
+	char msg[384], line[512], when[40];
+	struct timespec now;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!al->to_view) {
+		cli_err("%s", msg);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	fmt_time(when, sizeof(when), &now);
+	snprintf(line, sizeof(line), "ALERT %s - %s", when, msg);
+	al->to_view(al->view_ctx, "", 0, line);
+}
+
 static void arm_timer(struct alerter *al)
 {
 	struct itimerspec its = { 0 };
@@ -198,7 +219,7 @@ static void reap(struct alerter *al)
 			continue;	/* ours, said when killed */
 		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 			al->hooks_failed++;
-			cli_err("alert hook %s %s %d", al->o->exec,
+			say(al, "alert hook %s %s %d", al->o->exec,
 				WIFEXITED(st) ? "exited with" : "was killed by signal",
 				WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 		}
@@ -227,7 +248,7 @@ static int on_hook_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 		if (h->pid > 0 && now >= h->deadline - 0.0005) {
 			kill(h->pid, SIGKILL);
 			al->hooks_killed++;
-			cli_err("alert hook %s (pid %d) still running after %.3g s: killed",
+			say(al, "alert hook %s (pid %d) still running after %.3g s: killed",
 				al->o->exec, (int)h->pid, al->o->timeout);
 			h->deadline = now + 3600;	/* reaped through SIGCHLD */
 		}
@@ -270,7 +291,7 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	if (slot < 0) {
 		al->hooks_skipped++;
 		if (al->hooks_skipped == 1 || al->hooks_skipped % 100 == 0)
-			cli_err("alert hook: %d already running, %" PRIu64 " alert(s) not handed "
+			say(al, "alert hook: %d already running, %" PRIu64 " alert(s) not handed "
 				"to it so far", ALERT_MAX_HOOKS, al->hooks_skipped);
 		return;
 	}
@@ -345,7 +366,7 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	posix_spawnattr_destroy(&attr);
 	if (e) {
 		al->hooks_failed++;
-		cli_err("cannot run the alert hook %s: %s", al->o->exec, strerror(e));
+		say(al, "cannot run the alert hook %s: %s", al->o->exec, strerror(e));
 		return;
 	}
 	al->hooks_run++;
