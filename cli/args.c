@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "events.h"
+#include "listen.h"
 #include "ports.h"
 
 #ifndef SIPSTAT_VERSION
@@ -365,11 +366,17 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		case OPT_PER_IFACE:
 			o->per_interface = true;
 			break;
-		case OPT_LISTEN:
-			if (!*optarg || strlen(optarg) >= sizeof(o->listen))
-				return usage_error(err, "bad --listen '%s': use ADDR:PORT", optarg);
+		case OPT_LISTEN: {
+			struct http_listen where;
+
+			if (strlen(optarg) >= sizeof(o->listen) ||
+			    http_parse_listen(optarg, &where, why, sizeof(why)))
+				return usage_error(err, "bad --listen %s",
+						   strlen(optarg) >= sizeof(o->listen) ? "(too long)"
+											: why);
 			snprintf(o->listen, sizeof(o->listen), "%s", optarg);
 			break;
+		}
 		case OPT_PEERS:
 			if (!*optarg)
 				return usage_error(err, "%s--peers needs a file: NAME PREFIX... lines", "");

@@ -19,9 +19,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-/* Where the endpoint listens unless told. */
-#define HTTP_DEFAULT_ADDR "127.0.0.1"
-#define HTTP_DEFAULT_PORT 9065
+#include "listen.h"
 
 /* Limits: connections at once (and per client address), idle seconds, bytes per request. */
 #define HTTP_MAX_CONNECTIONS 32
@@ -38,19 +36,6 @@ enum http_format { HTTP_PROMETHEUS = 0, HTTP_OPENMETRICS };
  * *body (freed by the server) and its length.  0 or -errno.
  */
 typedef int (*http_metrics_fn)(void *ctx, enum http_format fmt, char **body, size_t *len);
-
-struct http_listen {
-	struct sockaddr_storage addr;
-	socklen_t addrlen;
-	char text[80];			/* "127.0.0.1:9065", "[::1]:9065" */
-};
-
-/*
- * Parse "ADDR:PORT", "[IPV6]:PORT", "ADDR", "[IPV6]", ":PORT" or "PORT"
- * (numeric addresses only); what is left out is HTTP_DEFAULT_ADDR or
- * HTTP_DEFAULT_PORT.  0, or -EINVAL with the reason in msg.
- */
-int http_parse_listen(const char *spec, struct http_listen *out, char *msg, size_t msglen);
 
 /*
  * Bind and listen at l, ready for http_run().  0, or -errno with a line

@@ -42,6 +42,18 @@ fi
 need_root
 need_cmd ip jq curl timeout nsenter promtool prometheus awk
 
+# A --listen that cannot be parsed is a usage error (2), said before anything is attached.
+sst_tmpdir
+for spec in 1.2.3 localhost:9065 '[::1]:99999' 127.0.0.1: ''; do
+	"$SIPSTAT" -i lo --listen "$spec" >/dev/null 2>"$SST_TMP/usage.err"
+	rc=$?
+	if [[ $rc -eq 2 ]] && grep -q 'bad --listen' "$SST_TMP/usage.err"; then
+		ok "--listen '$spec': usage error, exit 2"
+	else
+		not_ok "--listen '$spec': usage error, exit 2" "exit $rc: $(cat "$SST_TMP/usage.err")"
+	fi
+done
+
 if [[ ! -x $SIPSTAT ]]; then
 	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
 	done_testing
@@ -413,6 +425,7 @@ same2() { [[ $(codes_of "$q2") == "$(cat "$T/want2")" ]]; }
 wait_until 15 same1
 codes_of "$q1" >"$T/got1"
 same_counts "Prometheus: proxy1's per-code counts equal what was sent" "$T/got1" "$T/want1"
+cmp -s "$T/got1" "$T/want1" || diag_file "proxy1's sipstat serve, stderr" "$T/p1.err"
 wait_until 15 same2
 codes_of "$q2" >"$T/got2"
 same_counts "Prometheus: proxy2's per-code counts equal what was sent" "$T/got2" "$T/want2"
