@@ -90,6 +90,30 @@ static void detach_tc(struct source *s)
 	memset(s->tc_prog, 0, sizeof(s->tc_prog));
 }
 
+/* --multiprog where the kernel runs the dispatcher: libxdp loads and attaches. */
+static int open_multiprog(struct source *s, const struct options *o, char *msg, size_t msglen)
+{
+	unsigned int progs = attach_wants_frags(s->ifindex, s->ifname) ? OBJ_XDP_FRAGS : OBJ_XDP;
+	int e;
+
+	if (o->dirs & 1U << SIPSTAT_DIR_OUT)
+		progs |= OBJ_TC_OUT;
+	e = obj_open_progs(&s->skel, progs, msg, msglen);
+	if (e)
+		return e;
+	ports_apply(obj_ports(s->skel), &o->ports);
+	e = multiprog_join(obj_bpf_object(s->skel), obj_xdp_section(s->skel), s->ifindex,
+			   s->ifname, o->mode == ATTACH_SKB, &s->mp, msg, msglen);
+	if (e)
+		return e;
+	s->mode = o->mode == ATTACH_SKB ? ATTACH_SKB : ATTACH_NATIVE;
+	e = attach_tc(s, s->ifindex, msg, msglen);
+	if (e)
+		return e;
+	s->counts_fd = obj_counts_fd(s->skel);
+	return 0;
+}
+
 static int open_own(struct source *s, const struct options *o, char *notice, size_t nlen,
 		    char *msg, size_t msglen)
 {
@@ -112,6 +136,7 @@ static int open_own(struct source *s, const struct options *o, char *notice, siz
 		e = multiprog_check(s->ifindex, s->ifname, msg, msglen);
 		if (e)
 			return e;
+		return open_multiprog(s, o, msg, msglen);
 	}
 	if (xdp_in) {
 		e = attach_query(s->ifindex, s->ifname, &st, msg, msglen);
@@ -201,6 +226,8 @@ void source_close(struct source *s)
 	s->link_fd = -1;
 	/* A TC filter is no link: it stays unless removed. */
 	detach_tc(s);
+	multiprog_leave(s->mp, s->ifindex);
+	s->mp = NULL;
 	obj_free(s->skel);
 	s->skel = NULL;
 }

@@ -59,14 +59,8 @@ int multiprog_check(int ifindex, const char *ifname, char *msg, size_t msglen)
 {
 	int e = probe_freplace();
 
-	if (!e) {
-		/* Joining the dispatcher itself needs libxdp, which this build leaves out. */
-		snprintf(msg, msglen,
-			 "cannot join libxdp's dispatcher on %s: this sipstat is built without "
-			 "libxdp; nothing was changed: use --mode tc to count beside the other XDP "
-			 "programs", ifname);
-		return -EOPNOTSUPP;
-	}
+	if (!e)
+		return 0;
 	snprintf(msg, msglen,
 		 "cannot join libxdp's dispatcher on %s: the kernel refuses the freplace programs "
 		 "it needs (%s); nothing was changed: use --mode tc to count beside the other XDP "

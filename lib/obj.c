@@ -60,6 +60,51 @@ static struct bpf_program *xdp_prog(const struct sipstat_bpf *skel)
 								     : skel->progs.sipstat_xdp;
 }
 
+/*
+ * Only the programs to attach are loaded: a kernel without frags (before
+ * 5.18) still loads the others.  The first one to load, for its log.
+ */
+static struct bpf_program *set_progs(struct sipstat_bpf *skel, unsigned int progs)
+{
+	struct bpf_program *prog, *first = NULL;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		bool want = (prog == skel->progs.sipstat_xdp && (progs & OBJ_XDP)) ||
+			    (prog == skel->progs.sipstat_xdp_frags && (progs & OBJ_XDP_FRAGS)) ||
+			    (prog == skel->progs.sipstat_tc_in && (progs & OBJ_TC_IN)) ||
+			    (prog == skel->progs.sipstat_tc_out && (progs & OBJ_TC_OUT));
+
+		bpf_program__set_autoload(prog, want);
+		if (want && !first)
+			first = prog;
+	}
+	return first;
+}
+
+int obj_open_progs(struct sipstat_bpf **skelp, unsigned int progs, char *msg, size_t msglen)
+{
+	int e;
+
+	*skelp = sipstat_bpf__open();
+	if (!*skelp) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot open the BPF object: %s", strerror(-e));
+		return e;
+	}
+	set_progs(*skelp, progs);
+	return 0;
+}
+
+const char *obj_xdp_section(const struct sipstat_bpf *skel)
+{
+	return bpf_program__section_name(xdp_prog(skel));
+}
+
+struct bpf_object *obj_bpf_object(struct sipstat_bpf *skel)
+{
+	return skel->obj;
+}
+
 int obj_load(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, char *log, size_t loglen,
 	     char *msg, size_t msglen)
 {
@@ -70,7 +115,7 @@ int obj_load_progs(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, un
 		   char *log, size_t loglen, char *msg, size_t msglen)
 {
 	struct sipstat_bpf *skel;
-	struct bpf_program *prog, *logged_prog = NULL;
+	struct bpf_program *logged_prog;
 	int e;
 
 	*skelp = NULL;
@@ -80,20 +125,7 @@ int obj_load_progs(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, un
 		snprintf(msg, msglen, "cannot open the BPF object: %s", strerror(-e));
 		return e;
 	}
-	/*
-	 * Only the programs to attach are loaded: a kernel without frags
-	 * (before 5.18) still loads the others.
-	 */
-	bpf_object__for_each_program(prog, skel->obj) {
-		bool want = (prog == skel->progs.sipstat_xdp && (progs & OBJ_XDP)) ||
-			    (prog == skel->progs.sipstat_xdp_frags && (progs & OBJ_XDP_FRAGS)) ||
-			    (prog == skel->progs.sipstat_tc_in && (progs & OBJ_TC_IN)) ||
-			    (prog == skel->progs.sipstat_tc_out && (progs & OBJ_TC_OUT));
-
-		bpf_program__set_autoload(prog, want);
-		if (want && !logged_prog)
-			logged_prog = prog;
-	}
+	logged_prog = set_progs(skel, progs);
 	if (log && loglen && logged_prog) {
 		log[0] = '\0';
 		bpf_program__set_log_buf(logged_prog, log, loglen);

@@ -34,6 +34,14 @@ enum {
 /* obj_load with the programs in progs (OBJ_*); obj_load is OBJ_XDP. */
 int obj_load_progs(struct sipstat_bpf **skel, const struct obj_reuse *reuse, unsigned int progs,
 		   char *log, size_t loglen, char *msg, size_t msglen);
+/*
+ * Open the object with the programs in progs set to load, and load
+ * nothing: for a loader of its own (libxdp's dispatcher).  0 or -errno.
+ */
+int obj_open_progs(struct sipstat_bpf **skel, unsigned int progs, char *msg, size_t msglen);
+/* The ELF section of the XDP program set to load: "xdp" or "xdp.frags". */
+const char *obj_xdp_section(const struct sipstat_bpf *skel);
+struct bpf_object *obj_bpf_object(struct sipstat_bpf *skel);
 /* The fd of the loaded TC program of dir (SIPSTAT_DIR_*), -1 if not loaded. */
 int obj_tc_fd(const struct sipstat_bpf *skel, int dir);
 /*

@@ -562,8 +562,15 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 	}
 	if (xdp_in && o->multiprog && !live) {
 		e = multiprog_check(ifindex, ifname, msg, msglen);
-		if (e)
-			goto out;
+		if (!e) {
+			/* libxdp pins the dispatcher its own way: not with sipstat's pins yet. */
+			snprintf(msg, msglen,
+				 "cannot pin sipstat in libxdp's dispatcher on %s: --multiprog works "
+				 "in the watching mode only; nothing was changed: use --mode tc here",
+				 ifname);
+			e = -EOPNOTSUPP;
+		}
+		goto out;
 	}
 	tc_ok = true;
 	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
@@ -796,6 +803,12 @@ out:
 		close(link_fd);
 	obj_free(skel);
 	pin_close(&p);
+	if (e) {
+		/* Refused before anything was pinned: no empty directory left behind. */
+		pin_path(path, sizeof(path), ifname, -1);
+		if (!rmdir(path))
+			rmdir(PIN_ROOT);
+	}
 	return e;
 }
 

@@ -480,8 +480,9 @@ fi
 check_eq "$name: nothing changed" "$(other_id)/$(tc_filters ingress | grep -c 0x5195)" "$OTHER/0"
 in_a timeout 60 "$SIPSTAT" attach -i "$IF_A" --multiprog >/dev/null 2>"$T/multi2.err"
 rc=$?
-check_eq "$name: attach --multiprog refused too, nothing changed" \
-	"$rc/$(other_id)/$(grep -c "dispatcher" "$T/multi2.err")" "1/$OTHER/1"
+check_eq "$name: attach --multiprog refused too, nothing changed, nothing pinned" \
+	"$rc/$(other_id)/$(grep -c "dispatcher" "$T/multi2.err")/$(test -e "$PIN_DIR" && echo pinned)" \
+	"1/$OTHER/1/"
 in_a "$SIPSTAT" detach -i "$IF_A" >/dev/null 2>&1
 
 # --force where sipstat's own program cannot attach: the single-buffer one
