@@ -271,8 +271,8 @@ int insight_peers_pinned(const char *ifname, const char *file, char *done, size_
 
 int insight_file_changed(const char *path, struct insight_stamp *st)
 {
-	struct timespec mt;
-	ino_t ino;
+	struct timespec mt = { 0 };
+	ino_t ino = 0;
 
 	if (!path || file_stamp(path, &mt, &ino))
 		return 0;

@@ -476,9 +476,10 @@ int peers_names_write(const char *ifname, const struct peers_table *t)
 
 int peers_names_read(const char *ifname, struct peers_table *t)
 {
-	char path[256], line[128], name[PEERS_NAME_LEN];
+	char path[256], line[128], *end, *name;
 	FILE *f;
-	int id, e;
+	long id;
+	int e;
 
 	peers_table_init(t);
 	if ((e = peers_names_path(path, sizeof(path), ifname)))
@@ -486,12 +487,18 @@ int peers_names_read(const char *ifname, struct peers_table *t)
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%d %31s", &id, name) == 2 && id >= 1 &&
-		    id <= SIPSTAT_PEERS_MAX && name_ok(name)) {
-			snprintf(t->names[id], sizeof(t->names[id]), "%s", name);
-			t->npeers++;
-		}
+	while (fgets(line, sizeof(line), f)) {
+		errno = 0;
+		id = strtol(line, &end, 10);
+		if (errno || end == line || *end != ' ' || id < 1 || id > SIPSTAT_PEERS_MAX)
+			continue;	/* the comment line, or damage */
+		name = end + 1;
+		name[strcspn(name, "\r\n")] = '\0';
+		if (!name_ok(name))
+			continue;
+		snprintf(t->names[id], sizeof(t->names[id]), "%s", name);
+		t->npeers++;
+	}
 	fclose(f);
 	return 0;
 }

@@ -196,7 +196,7 @@ static void test_peers_parse_bad(void)
 static void test_peers_limits(void)
 {
 	struct peers_table t;
-	char *text = malloc(300 * 40), msg[256] = "";
+	char *text = malloc((size_t)300 * 40), msg[256] = "";
 	size_t len = 0;
 	int i;
 
@@ -252,7 +252,7 @@ static void test_failing_top(void)
 		x.addr[13] = 18;
 		x.addr[15] = (uint8_t)i;
 		x.cls = i % 2 ? 5 : 4;
-		x.total = (uint64_t)(10 + i);
+		x.total = 10 + (uint64_t)i;
 		f.e = realloc(f.e, (size_t)(f.n + 1) * sizeof(x));
 		f.e[f.n++] = x;
 	}
