@@ -1,0 +1,341 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# sipstat read FILE: a capture counted offline by the same XDP program
+# (BPF_PROG_TEST_RUN), checked against
+#   - the generator: the committed captures of tests/data are what
+#     tests/data/gen_captures writes, byte for byte
+#   - tshark, file by file: responses by status code and CSeq method,
+#     requests, on tunnels of every kind the parser knows, SIP over TCP,
+#     IP fragments, VLAN tags, Linux cooked (SLL, SLL2) and raw IP link
+#     types, pcapng (editcap), and the real capture sip-mix.pcap
+#   - the live count: the same pcap replayed into a veth in a namespace
+#     (tcpreplay) and counted by sipstat attach / sipstat show
+#   - damaged files: cut short, bad magic, a huge snap length, bad record
+#     lengths: the error names the file and the frame, the counts of the
+#     frames before it are printed, exit 1
+#   - without the BPF rights (setpriv, every capability dropped): one line
+#     that says so and what to do, exit 1; usage errors exit 2
+#
+# Output: "ok - NAME", "not ok - NAME", "skip - NAME: WHY", "# ..." lines.
+# Needs root, tshark, editcap, tcpreplay, jq, setpriv.  O=DIR: build dir.
+set -u
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/topology.sh
+. "$SST_ROOT/scripts/topology.sh"	# topo_quiet_ns
+
+need_root
+need_cmd tshark editcap tcpreplay jq setpriv nsenter
+SIPSTAT=$SST_O/sipstat
+GEN=$SST_O/tests/gen_captures
+DATA=$SST_ROOT/tests/data
+for f in "$SIPSTAT" "$GEN"; do
+	if [[ ! -x $f ]]; then
+		not_ok "$SST_SUITE: $f built" "run: make O=$O all $O/tests/gen_captures"
+		done_testing
+	fi
+done
+sst_tmpdir
+T=$SST_TMP
+IFR=rd$$r	# the pins under /sys/fs/bpf/sipstat/ are named after it
+NS=""
+
+# A pin of ours left behind by a failure: detach it (the namespace goes with lib.sh's trap).
+# shellcheck disable=SC2317  # run by the EXIT trap
+read_cleanup() {
+	local rc=$?
+	if [[ -n $NS && -d /sys/fs/bpf/sipstat/$IFR ]]; then
+		nsenter --net="/run/netns/$NS" "$SIPSTAT" detach -i "$IFR" >/dev/null 2>&1
+		rm -rf "/sys/fs/bpf/sipstat/$IFR" 2>/dev/null
+	fi
+	(exit "$rc")
+	sst_cleanup
+}
+trap read_cleanup EXIT
+
+# ------------------------------------------------------------ helpers
+
+# prom_codes FILE.prom: "code method count" lines of a Prometheus exposition.
+prom_codes() {
+	awk '/^sipstat_responses_total\{/ {
+		m = $0; sub(/.*method="/, "", m); sub(/".*/, "", m)
+		c = $0; sub(/.*code="/, "", c); sub(/".*/, "", c)
+		print c, m, $NF }' "$1" | sort
+}
+
+# prom_requests FILE.prom: "method count" lines.
+prom_requests() {
+	awk '/^sipstat_requests_total\{/ {
+		m = $0; sub(/.*method="/, "", m); sub(/".*/, "", m)
+		print m, $NF }' "$1" | sort
+}
+
+# tshark_codes CAPTURE: "code method count" as tshark dissects the file
+# (TCP reassembled, tunnels and fragments decoded as it does by default).
+# A frame with several SIP messages lists each, comma-separated.
+tshark_codes() {
+	tshark -n -r "$1" -Y sip.Status-Code -T fields -e sip.Status-Code -e sip.CSeq.method \
+		2>/dev/null | awk -F'\t' '{
+			n = split($1, c, ","); split($2, m, ",")
+			for (i = 1; i <= n; i++) print c[i], m[i] }' | sort | uniq -c |
+		awk '{ print $2, $3, $1 }' | sort
+}
+
+tshark_requests() {
+	tshark -n -r "$1" -Y sip.Request-Line -T fields -e sip.Method 2>/dev/null |
+		tr ',' '\n' | sort | uniq -c | awk '{ print $2, $1 }' | sort
+}
+
+# read_prom NAME CAPTURE [ARGS...]: sipstat read -o prometheus into $T/NAME.prom.
+read_prom() {
+	local name=$1 f=$2
+	shift 2
+	"$SIPSTAT" read "$f" -o prometheus "$@" >"$T/$name.prom" 2>"$T/$name.err"
+}
+
+# ------------------------------------------------------------ the generator
+
+mkdir -p "$T/gen"
+if "$GEN" "$T/gen" 2>"$T/gen.err"; then
+	bad=""
+	for f in "$T"/gen/*.pcap; do
+		cmp -s "$f" "$DATA/$(basename "$f")" || bad+=" $(basename "$f")"
+	done
+	check_eq "$SST_SUITE: tests/data captures are what gen_captures writes" "${bad:- none differ}" \
+		" none differ"
+else
+	not_ok "$SST_SUITE: gen_captures runs" "$(cat "$T/gen.err")"
+fi
+
+# ------------------------------------------------------------ against tshark
+
+editcap -F pcapng "$DATA/tunnels.pcap" "$T/tunnels.pcapng" 2>/dev/null
+editcap -F pcapng "$DATA/sip-mix.pcap" "$T/sip-mix.pcapng" 2>/dev/null
+CAPTURES=(tunnels.pcap sip-tcp.pcap ip-frags.pcap vlan.pcap link-sll.pcap link-sll2.pcap
+	link-raw.pcap sip-mix.pcap "$T/tunnels.pcapng" "$T/sip-mix.pcapng")
+for c in "${CAPTURES[@]}"; do
+	f=$c
+	[[ $f == /* ]] || f=$DATA/$c
+	n=$(basename "$f")
+	if ! read_prom "$n" "$f"; then
+		not_ok "$n: sipstat read exits 0" "$(cat "$T/$n.err")"
+		continue
+	fi
+	prom_codes "$T/$n.prom" >"$T/$n.got"
+	tshark_codes "$f" >"$T/$n.want"
+	if [[ ! -s $T/$n.want ]]; then
+		not_ok "$n: tshark finds responses in it"
+		continue
+	fi
+	same_counts "$n: responses by code and method == tshark ($(awk '{ s += $3 } END { print s }' "$T/$n.want") responses)" \
+		"$T/$n.got" "$T/$n.want"
+	prom_requests "$T/$n.prom" | awk '$2 > 0' >"$T/$n.rgot"
+	tshark_requests "$f" >"$T/$n.rwant"
+	same_counts "$n: requests by method == tshark" "$T/$n.rgot" "$T/$n.rwant"
+	frames=$(awk '/^sipstat_frames_total\{.*direction="in"/ { print $NF }' "$T/$n.prom")
+	check_eq "$n: frames == frames in the file" "$frames" \
+		"$(tshark -n -r "$f" 2>/dev/null | wc -l)"
+done
+
+# Link types: the same traffic under each gives the same counts.
+"$SIPSTAT" read "$DATA/link-sll.pcap" -o json >"$T/sll.json" 2>/dev/null
+"$SIPSTAT" read "$DATA/link-raw.pcap" -o json >"$T/raw.json" 2>/dev/null
+"$SIPSTAT" read "$DATA/link-sll2.pcap" -o json >"$T/sll2.json" 2>/dev/null
+check_eq "link types: SLL, SLL2 and raw IP count alike (codes, requests, parser)" \
+	"$(jq -c '[.codes, .requests, .parser]' "$T/sll2.json" "$T/raw.json" | sort -u | wc -l)" \
+	"$(jq -c '[.codes, .requests, .parser]' "$T/sll.json" | wc -l)"
+check_eq "ip-frags.pcap: later fragments counted as fragments, never parsed" \
+	"$(jq -c '.parser | [.responses, .fragments]' < <("$SIPSTAT" read "$DATA/ip-frags.pcap" -o json 2>/dev/null))" \
+	"[6,6]"
+check_eq "pcapng: same counts as the pcap it was made from" \
+	"$(prom_codes "$T/tunnels.pcapng.prom" | md5sum)" "$(prom_codes "$T/tunnels.pcap.prom" | md5sum)"
+
+# --port: the set counted changes with it, as attached.
+read_prom port5070 "$DATA/sip-mix.pcap" --port 5070
+check_eq "--port 5070: nothing of sip-mix.pcap (all on 5060)" \
+	"$(prom_codes "$T/port5070.prom" | wc -l)" 0
+read_prom portboth "$DATA/sip-mix.pcap" -p 5060 -p 5070
+same_counts "--port 5060 --port 5070: all of sip-mix.pcap" "$(prom_codes "$T/portboth.prom" >"$T/pb.got"; echo "$T/pb.got")" \
+	"$T/sip-mix.pcap.want"
+
+# Every output format, one report.
+"$SIPSTAT" read "$DATA/sip-mix.pcap" >"$T/text.out" 2>"$T/text.err"
+check "text report: responses 110 total" grep -q "responses 110 total" "$T/text.out"
+"$SIPSTAT" read "$DATA/sip-mix.pcap" -o json >"$T/mix.json" 2>/dev/null
+check_eq "json: type read, 110 responses, 191 frames in, the file as interface" \
+	"$(jq -c '[.type, .responses.total, .frames.in, .interfaces[0]]' "$T/mix.json")" \
+	"[\"read\",110,191,\"$DATA/sip-mix.pcap\"]"
+for fmt in openmetrics influx csv; do
+	"$SIPSTAT" read "$DATA/sip-mix.pcap" -o "$fmt" >"$T/mix.$fmt" 2>"$T/mix.$fmt.err"
+	rc=$?
+	check_eq "-o $fmt: exit 0, output" "$rc $([[ -s $T/mix.$fmt ]] && echo yes)" "0 yes"
+done
+
+# ------------------------------------------------------------ damaged files
+
+# damaged NAME FILE FRAME_ERR COUNTED PATTERN: exit 1, message naming the
+# file and frame FRAME_ERR matching PATTERN, the counts of the frames
+# before it on stdout (responses == COUNTED, frames == FRAME_ERR - 1).
+damaged() {
+	local name=$1 f=$2 at=$3 want=$4 pat=$5 rc got
+	"$SIPSTAT" read "$f" -o json >"$T/$name.json" 2>"$T/$name.err"
+	rc=$?
+	got=$(jq -c '[.responses.total, .frames.in]' "$T/$name.json" 2>/dev/null)
+	check_eq "damaged: $name: exit 1, counts of the $((at - 1)) frames before frame $at" \
+		"$rc $got" "1 [$want,$((at - 1))]"
+	if grep -q "^sipstat: $f: frame $at: .*$pat" "$T/$name.err"; then
+		ok "damaged: $name: the error names the file and frame $at"
+	else
+		not_ok "damaged: $name: the error names the file and frame $at" "$(cat "$T/$name.err")"
+	fi
+}
+
+# Responses tshark sees in the first N frames.
+first_responses() {
+	tshark -n -r "$1" -c "$2" -Y sip.Status-Code 2>/dev/null | wc -l
+}
+
+TUN=$DATA/tunnels.pcap
+size=$(stat -c %s "$TUN")
+nframes=$(tshark -n -r "$TUN" 2>/dev/null | wc -l)
+head -c $((size - 50)) "$TUN" >"$T/cut.pcap"
+damaged "cut short" "$T/cut.pcap" "$nframes" "$(first_responses "$TUN" $((nframes - 1)))" \
+	"truncated"
+
+# Record offsets of the classic pcap format: 24-byte header, 16 per record.
+record_off() {	# FILE N: byte offset of record N (1-based)
+	local f=$1 n=$2 off=24 i incl
+	for ((i = 1; i < n; i++)); do
+		incl=$(od -An -tu4 -j $((off + 8)) -N4 "$f" | tr -d ' ')
+		off=$((off + 16 + incl))
+	done
+	echo "$off"
+}
+# put_u32 FILE OFFSET VALUE: little-endian, in place.
+put_u32() {
+	local b
+	b=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($3 & 255)) $((($3 >> 8) & 255)) \
+		$((($3 >> 16) & 255)) $((($3 >> 24) & 255)))
+	printf '%b' "$b" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+cp "$TUN" "$T/reclen.pcap"
+put_u32 "$T/reclen.pcap" $(($(record_off "$TUN" 5) + 8)) 2147483647
+damaged "record length beyond the snap length" "$T/reclen.pcap" 5 \
+	"$(first_responses "$TUN" 4)" "invalid packet capture length"
+
+cp "$TUN" "$T/caplen.pcap"
+off=$(record_off "$TUN" 9)
+incl=$(od -An -tu4 -j $((off + 8)) -N4 "$TUN" | tr -d ' ')
+put_u32 "$T/caplen.pcap" $((off + 8)) $((incl + 40))
+damaged "record longer than its frame" "$T/caplen.pcap" 9 "$(first_responses "$TUN" 8)" \
+	"damaged record"
+
+cp "$TUN" "$T/origlen.pcap"
+put_u32 "$T/origlen.pcap" $(($(record_off "$TUN" 7) + 12)) 10
+damaged "frame length below the captured bytes" "$T/origlen.pcap" 7 \
+	"$(first_responses "$TUN" 6)" "damaged record"
+
+# A huge snap length in the header: said, and each record still checked.
+cp "$TUN" "$T/snap.pcap"
+put_u32 "$T/snap.pcap" 16 4294967295
+"$SIPSTAT" read "$T/snap.pcap" -o json >"$T/snap.json" 2>"$T/snap.err"
+rc=$?
+check_eq "huge snap length in the header: said, every frame counted" \
+	"$rc $(grep -c "snap length 4294967295" "$T/snap.err") $(jq .responses.total "$T/snap.json")" \
+	"0 1 $(awk '{ s += $3 } END { print s }' "$T/tunnels.pcap.want")"
+put_u32 "$T/snap.pcap" $(($(record_off "$TUN" 3) + 8)) 1000000
+damaged "huge snap length and a record beyond libpcap's maximum" "$T/snap.pcap" 3 \
+	"$(first_responses "$TUN" 2)" "bigger than"
+
+printf 'XXXX' | dd of="$T/magic.pcap" status=none
+tail -c +5 "$TUN" >>"$T/magic.pcap"
+"$SIPSTAT" read "$T/magic.pcap" >"$T/magic.out" 2>"$T/magic.err"
+rc=$?
+check_eq "bad magic: exit 1, one error naming the file, no report" \
+	"$rc $(grep -c "^sipstat: $T/magic.pcap: not a capture file" "$T/magic.err") $(wc -c <"$T/magic.out")" \
+	"1 1 0"
+"$SIPSTAT" read "$T/nonexistent.pcap" >/dev/null 2>"$T/noent.err"
+rc=$?
+check_eq "missing file: exit 1, says so" "$rc $(grep -c "No such file" "$T/noent.err")" "1 1"
+: >"$T/empty.pcap"
+"$SIPSTAT" read "$T/empty.pcap" >/dev/null 2>"$T/empty.err"
+check_eq "empty file: exit 1" "$?" 1
+
+# ------------------------------------------------------------ usage and rights
+
+"$SIPSTAT" read >/dev/null 2>"$T/usage.err"
+check_eq "no file: usage error, exit 2" "$? $(grep -c 'read what' "$T/usage.err")" "2 1"
+"$SIPSTAT" read "$TUN" -i eth0 >/dev/null 2>"$T/usage2.err"
+check_eq "read -i: does not apply, exit 2" "$?" 2
+"$SIPSTAT" read "$TUN" "$TUN" >/dev/null 2>&1
+check_eq "two files: exit 2" "$?" 2
+
+setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --bounding-set=-all \
+	"$SIPSTAT" read "$TUN" >"$T/noroot.out" 2>"$T/noroot.err"
+rc=$?
+if [[ $rc == 1 && $(wc -l <"$T/noroot.err") == 1 ]] &&
+	grep -q "read needs the rights to load and run BPF programs: run as root" "$T/noroot.err"; then
+	ok "without the BPF rights: one line saying so and what to do, exit 1"
+else
+	not_ok "without the BPF rights: one line saying so and what to do, exit 1" "exit $rc" \
+		"$(cat "$T/noroot.err")"
+fi
+
+# ------------------------------------------------------------ read == live
+
+# One namespace, a veth pair in it: tcpreplay writes on tx0, sipstat is
+# attached on the other end and shows what it counted.
+replay_live() {
+	local f=$1 name=$2 mode=$3
+	nsenter --net="/run/netns/$NS" "$SIPSTAT" attach -i "$IFR" --mode "$mode" \
+		>"$T/attach.out" 2>"$T/attach.err" || {
+		not_ok "read == live [$name, $mode]: sipstat attach" "$(cat "$T/attach.err")"
+		return 1
+	}
+	ip netns exec "$NS" tcpreplay -i tx0 --pps=2000 "$f" >"$T/replay.out" 2>&1
+	sleep 0.5
+	nsenter --net="/run/netns/$NS" "$SIPSTAT" show -i "$IFR" -o prometheus >"$T/live.prom" \
+		2>"$T/show.err"
+	nsenter --net="/run/netns/$NS" "$SIPSTAT" detach -i "$IFR" >/dev/null 2>&1
+	read_prom "offline-$name" "$f"
+	# Every counter of what arrived (direction in): responses by code and
+	# method, requests, parser outcomes.  Not the frame totals (the veth's
+	# own), not the events (read sends none: nothing would read them).
+	grep -E '^sipstat_(responses|requests|parser_packets)_total\{.*direction="in"' "$T/live.prom" |
+		sed 's/interface="[^"]*"/interface="X"/' | sort >"$T/live.cmp"
+	grep -E '^sipstat_(responses|requests|parser_packets)_total\{.*direction="in"' \
+		"$T/offline-$name.prom" | sed 's/interface="[^"]*"/interface="X"/' |
+		sort >"$T/offline.cmp"
+	if [[ -s $T/live.cmp ]] && diff -u "$T/live.cmp" "$T/offline.cmp" >"$T/live.diff"; then
+		ok "read == live [$name, $mode]: every counter of the replay equals sipstat read's ($(grep -c . "$T/live.cmp") series)"
+	else
+		not_ok "read == live [$name, $mode]: every counter of the replay equals sipstat read's"
+		diag_file "diff (- live, + read)" "$T/live.diff"
+		diag_file "tcpreplay" "$T/replay.out" 5
+		diag_file "show" "$T/show.err" 3
+	fi
+}
+
+ns_add rd || { not_ok "$SST_SUITE: namespace"; done_testing; }
+NS=$(ns_name rd)
+topo_quiet_ns "$NS"
+if ip -n "$NS" link add tx0 type veth peer name "$IFR" && ip -n "$NS" link set tx0 up &&
+	ip -n "$NS" link set "$IFR" up; then
+	sleep 0.3
+	replay_live "$DATA/sip-mix.pcap" sip-mix.pcap skb
+	replay_live "$DATA/tunnels.pcap" tunnels.pcap native
+	replay_live "$DATA/sip-tcp.pcap" sip-tcp.pcap skb
+	replay_live "$DATA/vlan.pcap" vlan.pcap native
+else
+	not_ok "$SST_SUITE: veth pair in namespace $NS"
+fi
+if [[ -d /sys/fs/bpf/sipstat/$IFR ]]; then
+	not_ok "$SST_SUITE: no pin left after detach" "$(ls "/sys/fs/bpf/sipstat/$IFR")"
+else
+	ok "$SST_SUITE: no pin left after detach"
+fi
+
+done_testing
