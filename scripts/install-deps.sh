@@ -15,7 +15,7 @@ BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
 	gcc libc6-dev iproute2 libncurses-dev libmicrohttpd-dev libpcap-dev libxdp-dev)
 TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq clang-tidy cppcheck xdp-tools
 	libclang-rt-14-dev netsniff-ng time util-linux systemd man-db groff-base bash-completion
-	prometheus curl)
+	prometheus curl python3)
 
 build_only=0
 for arg in "$@"; do
