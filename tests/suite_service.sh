@@ -334,10 +334,12 @@ if clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine 2>/dev/null)" -c "$T
 	check "status: replaced by another XDP program" state_is replaced
 	sst attach -i "$IFA" >/dev/null 2>"$T/busy.err"
 	check_eq "attach over another program: refused (exit 1)" "$?" 1
-	check "attach over another program: says --force" grep -q 'another XDP program (id [0-9]*, other_xdp) is attached; use --force' "$T/busy.err"
+	check "attach over another program: names it and says --force" \
+		grep -q 'another XDP program (id [0-9]*, other_xdp) is attached;.*--force' "$T/busy.err"
 	sst attach -i "$IFA" --force >/dev/null 2>"$T/force.err"
 	check_eq "attach --force: exits 0" "$?" 0
-	check "attach --force: says what it replaced" grep -q 'replaced XDP program id [0-9]* other_xdp (--force)' "$T/force.err"
+	check "attach --force: says what it replaced" \
+		grep -q 'replaced XDP program id [0-9]* other_xdp.*(--force)' "$T/force.err"
 else
 	not_ok "another XDP program attached for the test" "$(cat "$T/clang.err" "$T/ip.err")"
 	sst attach -i "$IFA" >/dev/null 2>&1
