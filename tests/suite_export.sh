@@ -192,7 +192,7 @@ P2_PID=$SST_LAST_PID
 endpoint_up() {
 	in_m curl -sf -o /dev/null --max-time 2 "http://$1:$PORT/metrics"
 }
-if wait_until 10 endpoint_up "$P1_MON" && wait_until 10 endpoint_up "$P2_MON"; then
+if wait_until 30 endpoint_up "$P1_MON" && wait_until 30 endpoint_up "$P2_MON"; then
 	ok "both endpoints answer (serve and the watching mode)"
 else
 	not_ok "both endpoints answer (serve and the watching mode)"
