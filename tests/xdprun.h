@@ -39,7 +39,7 @@ struct xdprun {
 struct xdprun_counts {
 	__u64 v[SIPSTAT_DIR_MAX][SIPSTAT_M_MAX][SIPSTAT_ROW_SLOTS];
 };
-_Static_assert(sizeof(struct xdprun_counts) == SIPSTAT_COUNT_KEYS * sizeof(__u64),
+_Static_assert(sizeof(struct xdprun_counts) == (size_t)SIPSTAT_COUNT_KEYS * sizeof(__u64),
 	       "xdprun_counts is sip_counts, key by key");
 
 /* What one BPF_PROG_TEST_RUN of one frame gave. */

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/bpf.h>
@@ -72,6 +73,7 @@ static bool verbose;
 static const uint16_t sip_port[] = { SIPSTAT_DEFAULT_PORT };
 static const struct ref_ports ports = { .list = sip_port, .n = 1, .cseq = true };
 
+__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt, ...);
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -400,19 +402,39 @@ static void write_pcap(const char *path)
  */
 static void run_tshark(const char *pcap)
 {
-	char cmd[8192], line[4096];
+	char *const argv[] = {
+		"tshark", "-r", (char *)pcap, "-n", "-d", "udp.port==5060,sip",
+		"--disable-heuristic", "sip_udp", "--disable-heuristic", "sip_stun",
+		"-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+		"-T", "fields", "-E", "separator=/t", "-E", "occurrence=f",
+		"-e", "frame.number", "-e", "sip.Status-Code", "-e", "sip.Method",
+		"-e", "frame.protocols", NULL,
+	};
+	char line[4096];
+	int fds[2], status;
+	pid_t pid;
 	FILE *p;
 	size_t n;
 
-	snprintf(cmd, sizeof(cmd),
-		 "tshark -r '%s' -n -d udp.port==5060,sip --disable-heuristic sip_udp "
-		 "--disable-heuristic sip_stun -o ip.defragment:FALSE "
-		 "-o ipv6.defragment:FALSE -T fields -E separator=/t -E occurrence=f "
-		 "-e frame.number -e sip.Status-Code -e sip.Method -e frame.protocols 2>&1",
-		 pcap);
-	p = popen(cmd, "r");
+	/* No shell: tshark's output through a pipe, its stderr (a root warning) to ours. */
+	if (pipe(fds))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		if (!verbose)
+			(void)freopen("/dev/null", "w", stderr);
+		execvp("tshark", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	p = fdopen(fds[0], "r");
 	if (!p)
-		die("cannot run tshark: %s", strerror(errno));
+		die("fdopen: %s", strerror(errno));
 	while (fgets(line, sizeof(line), p)) {
 		char *f[4], *q = line;
 		int i;
@@ -433,13 +455,15 @@ static void run_tshark(const char *pcap)
 			continue;
 		}
 		items[n - 1].t_seen = true;
-		items[n - 1].t_code = *f[1] ? atoi(f[1]) : 0;
+		items[n - 1].t_code = *f[1] ? (int)strtol(f[1], NULL, 10) : 0;
 		snprintf(items[n - 1].t_method, sizeof(items[n - 1].t_method), "%s", f[2]);
 		items[n - 1].t_sip = strstr(f[3], ":sip") != NULL;
 		snprintf(items[n - 1].t_protocols, sizeof(items[n - 1].t_protocols), "%s", f[3]);
 	}
-	if (pclose(p) != 0)
-		die("tshark failed (is it installed? tshark -r %s)", pcap);
+	fclose(p);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die("tshark failed (exit status %d): run tshark -r on the pcap (-k) to see why",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 /* ------------------------------------------------------------ comparison */

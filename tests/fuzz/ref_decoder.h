@@ -26,9 +26,9 @@
  * of its CSeq (SIPSTAT_CFG_METHODS).
  */
 struct ref_ports {
-	bool all;
 	const uint16_t *list;
 	size_t n;
+	bool all;
 	bool cseq;
 };
 
