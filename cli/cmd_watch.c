@@ -568,6 +568,7 @@ int cmd_watch(const struct options *o)
 		w.info.nifs = w.n;
 		w.info.mode = w.modes;
 		w.info.interval = o->interval;
+		w.info.insight = &w.ins;
 		if (top_start(&w.t, stdout, stdin, view_color_allowed(getenv("NO_COLOR")), why,
 			      sizeof(why))) {
 			cli_err("cannot start the live view: %s; printing the text report instead",

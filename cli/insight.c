@@ -55,6 +55,7 @@ int insight_open(struct insight *in, const struct options *o, const char *const 
 	in->peers_file = o->peers_file;
 	in->per_peer = o->per_peer;
 	in->export_failing = o->export_failing;
+	in->live = o->top;
 	in->failing_top = o->failing_top ? o->failing_top :
 			  o->verbose > 0 ? INSIGHT_VERBOSE_FAILING : 0;
 	for (i = 0; i < n; i++) {
@@ -157,7 +158,7 @@ int insight_reload(struct insight *in, char *msg, size_t msglen)
 
 int insight_read(struct insight *in, bool first)
 {
-	bool failing = in->failing_top || in->export_failing || first;
+	bool failing = in->failing_top || in->export_failing || in->live || first;
 	struct failing tmp;
 	int i, e = 0;
 
@@ -467,6 +468,126 @@ void insight_text(FILE *f, const struct report *r)
 	}
 	if (in->failing_top && in->have_maps)
 		failing_text(f, in);
+}
+
+/* ------------------------------------------------------------ live view */
+
+static void kpi_text(char *buf, size_t len, const struct kpi *k, bool responses_only)
+{
+	int id, last = responses_only ? KPI_NER : KPI_MAX - 1;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (id = 0; id <= last && n < len; id++) {
+		char up[8];
+		int i;
+
+		for (i = 0; kpi_name(id)[i] && i < 7; i++)
+			up[i] = (char)(kpi_name(id)[i] - 'a' + 'A');
+		up[i] = '\0';
+		n += (size_t)(k->valid[id] ? snprintf(buf + n, len - n, "%s%s %.1f%%", id ? "  " : "",
+						      up, k->pct[id])
+					   : snprintf(buf + n, len - n, "%s%s -", id ? "  " : "", up));
+	}
+}
+
+int insight_method_lines(const struct counters *b, const struct counters *c,
+			 char (*lines)[INSIGHT_LINE], int max)
+{
+	struct kpi k;
+	int m, cls, n = 0;
+
+	if (max < 4)
+		return 0;
+	snprintf(lines[n++], INSIGHT_LINE, "responses by method (CSeq) and class, since start or reset");
+	snprintf(lines[n], INSIGHT_LINE, "%-10s %8s", "method", "requests");
+	for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
+		snprintf(lines[n] + strlen(lines[n]), INSIGHT_LINE - strlen(lines[n]), " %7s",
+			 sip_class_label(cls));
+	n++;
+	for (m = 0; m < SIPSTAT_M_MAX && n < max - 1; m++) {
+		uint64_t any = requests_since(b, c, m);
+		size_t l;
+
+		for (cls = 1; cls <= SIP_CLASS_COUNT; cls++)
+			any += since(b, c, m, cls);
+		if (!any)
+			continue;
+		snprintf(lines[n], INSIGHT_LINE, "%-10s %8" PRIu64, counters_method_name(m),
+			 requests_since(b, c, m));
+		for (cls = 1; cls <= SIP_CLASS_COUNT; cls++) {
+			l = strlen(lines[n]);
+			snprintf(lines[n] + l, INSIGHT_LINE - l, " %7" PRIu64, since(b, c, m, cls));
+		}
+		n++;
+	}
+	kpi_of(b, c, COUNTERS_DIR_ALL, &k);
+	kpi_text(lines[n++], INSIGHT_LINE, &k, false);
+	return n;
+}
+
+int insight_peer_lines(const struct insight *in, char (*lines)[INSIGHT_LINE], int max)
+{
+	struct counters *pb = calloc(1, sizeof(*pb)), *pc = calloc(1, sizeof(*pc));
+	const struct failing_entry *top[3];
+	bool seen[SIPSTAT_PEERS_MAX + 1] = { false };
+	char buf[16], a[64], kt[16], row[256];
+	uint32_t peer;
+	int i, cls, n = 0, k;
+
+	if (!pb || !pc || max < 3 || !in || !in->have_maps) {
+		if (max > 0)
+			snprintf(lines[n++], INSIGHT_LINE, "no per-peer table in this program");
+		goto out;
+	}
+	snprintf(lines[n++], INSIGHT_LINE, "responses per peer (--peers), since start");
+	snprintf(lines[n++], INSIGHT_LINE, "%-16s %8s %7s %7s %7s %7s %10s", "peer", "responses",
+		 "2xx", "4xx", "5xx", "6xx", "ASR");
+	for (i = 0; i < in->cur.n; i++)
+		seen[peers_key_peer(in->cur.e[i].key)] = true;
+	for (peer = 1; peer <= SIPSTAT_PEERS_MAX + 1 && n < max - 4; peer++) {
+		uint32_t p = peer % (SIPSTAT_PEERS_MAX + 1);
+		struct kpi kp;
+
+		if (!seen[p])
+			continue;
+		insight_peer_counters(&in->base, p, pb);
+		insight_peer_counters(&in->cur, p, pc);
+		kpi_of(pb, pc, COUNTERS_DIR_ALL, &kp);
+		snprintf(kt, sizeof(kt), kp.valid[KPI_ASR] ? "%.1f%%" : "-", kp.pct[KPI_ASR]);
+		snprintf(row, sizeof(row),
+			 "%-16.16s %8" PRIu64 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %10s",
+			 peers_name(&in->table, p, buf, sizeof(buf)),
+			 counters_delta(counters_outcome(pb, COUNTERS_DIR_ALL, COUNTERS_RESPONSES),
+					counters_outcome(pc, COUNTERS_DIR_ALL, COUNTERS_RESPONSES)),
+			 counters_delta(counters_class(pb, COUNTERS_DIR_ALL, 2),
+					counters_class(pc, COUNTERS_DIR_ALL, 2)),
+			 counters_delta(counters_class(pb, COUNTERS_DIR_ALL, 4),
+					counters_class(pc, COUNTERS_DIR_ALL, 4)),
+			 counters_delta(counters_class(pb, COUNTERS_DIR_ALL, 5),
+					counters_class(pc, COUNTERS_DIR_ALL, 5)),
+			 counters_delta(counters_class(pb, COUNTERS_DIR_ALL, 6),
+					counters_class(pc, COUNTERS_DIR_ALL, 6)),
+			 kt);
+		/* Cut to the box's width: the figures fit at any count a screen can show. */
+		snprintf(lines[n++], INSIGHT_LINE, "%.79s", row);
+	}
+	for (cls = 4; cls <= 6 && n < max; cls++) {
+		size_t l;
+
+		k = failing_top(&in->fcur, cls, -1, 3, top);
+		snprintf(lines[n], INSIGHT_LINE, "failing %dxx:%s", cls, k ? "" : " none");
+		for (i = 0; i < k; i++) {
+			l = strlen(lines[n]);
+			peers_addr_format(top[i]->addr, a, sizeof(a));
+			snprintf(lines[n] + l, INSIGHT_LINE - l, " %s %" PRIu64, a, top[i]->total);
+		}
+		n++;
+	}
+out:
+	free(pb);
+	free(pc);
+	return n;
 }
 
 /* ------------------------------------------------------------ JSON */

@@ -40,6 +40,7 @@ struct insight {
 	struct peers_counts each[MAX_IFACES];
 	struct failing each_failing[MAX_IFACES];
 	int export_failing;		/* --export-failing N */
+	bool live;			/* --top: the e box shows failing addresses */
 	int failing_top;		/* how many per class to show, 0 none */
 	bool per_peer;
 	int ncpus;
@@ -94,6 +95,17 @@ struct insight_stamp {
 };
 /* 1 when path changed since st (st is updated), 0 when not or unreadable. */
 int insight_file_changed(const char *path, struct insight_stamp *st);
+
+/*
+ * Lines of the live view's boxes (key m): the method x class table and
+ * the KPIs of what was counted since b; (key e): responses per peer by
+ * class with ASR, then the busiest failing addresses.  Each returns the
+ * number of lines written, at most max.
+ */
+#define INSIGHT_LINE 80
+int insight_method_lines(const struct counters *b, const struct counters *c,
+			 char (*lines)[INSIGHT_LINE], int max);
+int insight_peer_lines(const struct insight *in, char (*lines)[INSIGHT_LINE], int max);
 
 /* The per-peer view as counters (responses only; no requests per peer). */
 void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct counters *out);

@@ -20,6 +20,7 @@
 #include <curses.h>
 
 #include "fmt.h"
+#include "insight.h"
 #include "top.h"
 
 #define MID_ROWS 8		/* title + 6 classes + final */
@@ -499,6 +500,8 @@ static void draw_help(void)
 		"             (the kernel counters are never reset)",
 		"p            pause the figures (6xx alerts still arrive)",
 		"c            parser counters",
+		"m            responses by method and class, KPIs",
+		"e            responses per peer (--peers), failing addresses",
 		"h ?          this help;  Esc closes a box",
 		"",
 		"total: since start or reset.  rate/s, change: the last interval.",
@@ -567,6 +570,18 @@ void top_draw(struct top *t, const struct view *v, const struct top_info *info)
 
 	if (t->counters)
 		draw_counters(v);
+	if (t->methods || t->peers) {
+		static char text[TOP_MIN_LINES * 4][INSIGHT_LINE];
+		const char *lines[TOP_MIN_LINES * 4];
+		int i, n, max = LINES - 2 < TOP_MIN_LINES * 4 ? LINES - 2 : TOP_MIN_LINES * 4;
+
+		n = t->methods ? insight_method_lines(&v->baseline, &v->cur, text, max)
+			       : insight_peer_lines(info->insight, text, max);
+		for (i = 0; i < n; i++)
+			lines[i] = text[i];
+		if (n)
+			draw_box(lines, n);
+	}
 	if (t->help)
 		draw_help();
 	refresh();
@@ -624,8 +639,18 @@ enum top_action top_key(struct top *t, struct view *v, int key)
 	case 'C':
 		t->counters = !t->counters;
 		break;
+	case 'm':
+	case 'M':
+		t->methods = !t->methods;
+		t->peers = false;
+		break;
+	case 'e':
+	case 'E':
+		t->peers = !t->peers;
+		t->methods = false;
+		break;
 	case 27:	/* Esc */
-		t->help = t->counters = false;
+		t->help = t->counters = t->methods = t->peers = false;
 		break;
 	case KEY_RESIZE:
 		break;

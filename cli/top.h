@@ -23,6 +23,7 @@ struct top_info {
 	int nifs;
 	const char *mode;	/* XDP mode(s) in use, e.g. "native" */
 	double interval;	/* seconds between refreshes */
+	const struct insight *insight;	/* per-peer counts and failing addresses, or NULL */
 };
 
 struct top {
@@ -30,6 +31,8 @@ struct top {
 	bool color;		/* colour in use (terminal has it, NO_COLOR unset) */
 	bool help;		/* help overlay shown */
 	bool counters;		/* parser counters overlay shown */
+	bool methods;		/* methods x class and KPIs overlay shown (m) */
+	bool peers;		/* per-peer and failing addresses overlay shown (e) */
 	int table_top;		/* first code row on screen */
 	int page;		/* code rows on screen, for PgUp/PgDn */
 };

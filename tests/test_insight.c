@@ -318,6 +318,27 @@ static void test_report_methods(void)
 	free(t);
 }
 
+static void test_live_view_lines(void)
+{
+	char lines[24][INSIGHT_LINE];
+	int n;
+
+	memset(c0, 0, sizeof(*c0));
+	fill_calls(c1);
+	n = insight_method_lines(c0, c1, lines, 22);
+	if (!CHECK_EQ_U64(n, 5))
+		return;
+	CHECK_STR(lines[1], "method     requests     1xx     2xx     3xx     4xx     5xx     6xx");
+	CHECK_STR(lines[2], "INVITE          100     100      40       5      42      10       3");
+	CHECK_STR(lines[4], "ASR 47.1%  NER 72.9%  SER 42.1%  SEER 61.1%  ISA 12.0%");
+	CHECK(strlen(lines[1]) < 78, "fits an 80-column box");
+	n = insight_method_lines(c0, c1, lines, 3);
+	CHECK_EQ_U64(n, 0);
+	n = insight_peer_lines(NULL, lines, 22);
+	CHECK_EQ_U64(n, 1);
+	CHECK_STR(lines[0], "no per-peer table in this program");
+}
+
 int main(void)
 {
 	c0 = calloc(1, sizeof(*c0));
@@ -333,6 +354,7 @@ int main(void)
 	RUN(test_peer_counts);
 	RUN(test_failing_top);
 	RUN(test_report_methods);
+	RUN(test_live_view_lines);
 	free(c0);
 	free(c1);
 	return h_failed_tests ? 1 : 0;
