@@ -295,7 +295,7 @@ has_color_escapes() {
 # ------------------------------------------------- main session: colour
 
 start main
-if wait_screen main '^ sipstat .* a0 \((native|skb)\)' 50; then
+if wait_screen main '^ sipstat .* a0 \((native|skb)\)' 300; then
 	ok "view starts on a 100x30 terminal"
 else
 	not_ok "view starts on a 100x30 terminal"
@@ -430,7 +430,7 @@ fi
 # -------------------------------------------- NO_COLOR, Ctrl-C, SIGTERM
 
 start nocolor NO_COLOR=1
-if wait_screen nocolor '^CODE +REASON' 50; then
+if wait_screen nocolor '^CODE +REASON' 300; then
 	send 1 "$A4" "603 Decline"
 	wait_screen nocolor '603 Decline' 30
 	if has_color_escapes nocolor; then
@@ -449,7 +449,7 @@ check_rc "Ctrl-C: exit status 0" "$rc"
 check_detached "Ctrl-C: no XDP program left on $IF_A"
 
 start term
-if wait_screen term '^CODE +REASON' 50 && pid=$(sipstat_pid) && [[ -n $pid ]]; then
+if wait_screen term '^CODE +REASON' 300 && pid=$(sipstat_pid) && [[ -n $pid ]]; then
 	kill -TERM "$pid"
 	rc=$(wait_exit term)
 	check_rc "SIGTERM: exit status 0" "$rc"
@@ -463,7 +463,7 @@ fi
 
 out=$TMP/plain.out
 err=$TMP/plain.err
-timeout 10 ip netns exec "$NS_A" "$SIPSTAT" -i "$IF_A" --top 0.3 2 >"$out" 2>"$err" </dev/null
+timeout 60 ip netns exec "$NS_A" "$SIPSTAT" -i "$IF_A" --top 0.3 2 >"$out" 2>"$err" </dev/null
 rc=$?
 if [[ $rc -eq 0 && $(grep -c 'printing the text report instead' "$err") -eq 1 ]] &&
 	[[ $(grep -c '^  class ' "$out") -eq 2 ]] && ! grep -q $'\e' "$out"; then
@@ -476,7 +476,7 @@ fi
 check_detached "text fallback: no XDP program left on $IF_A"
 
 # --top -o json into a pipe: the JSON lines, and stderr says so.
-timeout 10 ip netns exec "$NS_A" "$SIPSTAT" -i "$IF_A" --top -o json 0.3 2 >"$out" 2>"$err" </dev/null
+timeout 60 ip netns exec "$NS_A" "$SIPSTAT" -i "$IF_A" --top -o json 0.3 2 >"$out" 2>"$err" </dev/null
 rc=$?
 if [[ $rc -eq 0 && $(grep -c 'printing the JSON lines instead' "$err") -eq 1 ]] &&
 	[[ $(grep -c '^{' "$out") -eq 2 ]] && ! grep -q 'text report' "$err"; then

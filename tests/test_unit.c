@@ -467,6 +467,13 @@ static void test_args_defaults_and_full(void)
 	CHECK(o.mode == ATTACH_AUTO && o.output == OUT_TEXT && o.interval == 1.0 && o.count == 0);
 	CHECK(ports_count(&o.ports) == 1 && ports_has(&o.ports, 5060) && !o.ports_given);
 	CHECK(!o.top);
+	/* Both directions unless told. */
+	CHECK(o.dirs == (1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT) && !o.dirs_given);
+	CHECK(!o.multiprog);
+	CHECK_EQ_U64(args("attach -i eth0 --direction out --mode tc --multiprog", &o, NULL), ARGS_OK);
+	CHECK(o.dirs == 1U << SIPSTAT_DIR_OUT && o.dirs_given && o.mode == ATTACH_TC && o.multiprog);
+	CHECK_EQ_U64(args("serve -i eth0 --direction in", &o, NULL), ARGS_OK);
+	CHECK(o.dirs == 1U << SIPSTAT_DIR_IN);
 	CHECK_EQ_U64(args("-i eth0 --top 0.5", &o, NULL), ARGS_OK);
 	CHECK(o.top && o.interval == 0.5);
 	CHECK_EQ_U64(args("-t -i eth0", &o, NULL), ARGS_OK);
@@ -545,6 +552,10 @@ static void test_args_errors(void)
 		{ "-i eth0 --port -5", "ports are numbers" },
 		{ "-i eth0 --port nosuchservicename", "no UDP service of that name" },
 		{ "-i eth0 --reset", "does not apply here" },
+		{ "-i eth0 --direction sideways", "use in, out or both" },
+		{ "-i eth0 --mode xdp", "use native, skb, auto or tc" },
+		{ "detach -i eth0 --direction out", "does not apply here" },
+		{ "show --multiprog", "does not apply here" },
 		{ "attach -i eth0 5", "unexpected argument '5'" },
 		{ "attach", "no interface given" },
 		{ "detach", "use -i IFACE or --all" },
@@ -728,6 +739,18 @@ static void test_pin_names(void)
 	CHECK_STR(pin_state_key(PIN_NO_LINK), "no_link");
 	CHECK_STR(pin_state_name(PIN_NO_LINK), "pins without a link");
 	CHECK_STR(pin_state_key(PIN_LINK_DETACHED), "link_detached");
+	/* The TC programs: pinned beside the link, and their states. */
+	CHECK_STR(pin_obj_name(PIN_TC_IN), "tc_in");
+	CHECK_STR(pin_obj_name(PIN_TC_OUT), "tc_out");
+	CHECK_STR(pin_state_key(PIN_TC_GONE), "tc_gone");
+	CHECK_STR(pin_state_key(PIN_TC_REPLACED), "tc_replaced");
+	{
+		enum attach_mode m = ATTACH_AUTO;
+
+		CHECK_EQ_U64(attach_mode_parse("tc", &m), 0);
+		CHECK_STR(attach_mode_name(m), "tc");
+		CHECK_EQ_U64(attach_mode_parse("xdp", &m), (uint64_t)-EINVAL);
+	}
 }
 
 int main(void)
