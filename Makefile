@@ -31,6 +31,8 @@ MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmic
 # Capture files (sipstat read): libpcap (libpcap-dev).
 PCAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
 PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+# --multiprog, libxdp's dispatcher (libxdp-dev): the command only.
+XDP_LIBS := $(shell $(PKG_CONFIG) --libs libxdp 2>/dev/null || echo -lxdp)
 
 # asm/types.h lives in the multiarch include directory on Debian.
 MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
@@ -101,7 +103,7 @@ $(LIBSIPSTAT): $(LIB_OBJS)
 $(O)/sipstat: $(CLI_OBJS) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) $(MHD_LIBS) $(PCAP_LIBS) \
-		$(SYSTEMD_LIBS) -o $@
+		$(SYSTEMD_LIBS) $(XDP_LIBS) -o $@
 
 $(O)/tests/%.o: tests/%.c | $(O)/tests
 	$(call msg,CC,$@)
@@ -119,7 +121,8 @@ $(TEST_ALERTS): $(O)/tests/test_alerts.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
 
-$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(O)/cli/view.o $(LIBSIPSTAT)
+$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(O)/cli/view.o $(O)/cli/insight.o \
+		$(O)/cli/out_json.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
 
@@ -439,7 +442,21 @@ $(TEST_EXPORT): $(O)/tests/test_export.o $(addprefix $(O)/cli/,out_prom.o out_in
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(MHD_LIBS) -o $@
 test: $(TEST_EXPORT)
+.PHONY: unit-export
+unit: unit-export
+unit-export: $(TEST_EXPORT)
+	$(Q)$(TEST_EXPORT)
 # ---- end of export ----------------------------------------------------------
+
+# ---- Methods, KPIs, peers, failing addresses ---------------------------------
+# KPI arithmetic, the peers file and the report tables on crafted counters;
+# tests/suite_insight.sh runs them beside the namespace and capture tests.
+TEST_INSIGHT := $(O)/tests/test_insight
+$(TEST_INSIGHT): $(O)/tests/test_insight.o $(CLI_TESTED_OBJS) $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
+test: $(TEST_INSIGHT)
+# ---- end of methods, KPIs, peers ---------------------------------------------
 
 # ---- Capture files (sipstat read) ------------------------------------------
 # tests/data/gen_captures writes the small captures of tests/data/ again
