@@ -51,8 +51,10 @@ int rule_parse_codes(const char *s, uint64_t *bits, char *why, size_t len)
 				set_code(bits, c);
 		} else if (strlen(tok) == 3 && isdigit((unsigned char)tok[0]) &&
 			   isdigit((unsigned char)tok[1]) && isdigit((unsigned char)tok[2]) &&
-			   atoi(tok) >= SIPSTAT_CODE_MIN && atoi(tok) <= SIPSTAT_CODE_MAX) {
-			set_code(bits, atoi(tok));
+			   (c = (tok[0] - '0') * 100 + (tok[1] - '0') * 10 + (tok[2] - '0')) >=
+				   SIPSTAT_CODE_MIN &&
+			   c <= SIPSTAT_CODE_MAX) {
+			set_code(bits, c);
 		} else {
 			snprintf(why, len, "'%s' is not a status code (100-699) or class (1xx-6xx)",
 				 tok);

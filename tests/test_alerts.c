@@ -121,7 +121,6 @@ static void test_count_start_repeat_clear(void)
 	CHECK_EQ_U64(rules_event(&rs, 203.0, &ev, out, 16), 0);
 	CHECK_EQ_U64(rules_event(&rs, 204.0, &ev, out, 16), 0);
 	CHECK_EQ_U64(rules_event(&rs, 209.9, &ev, out, 16), 0, "within hold: folded");
-	s = (struct rule_sample){ .t0 = 209.5, .t1 = 210, .matched = 0, .total = 0 };
 	n = rules_event(&rs, 210.0, &ev, out, 16);
 	CHECK_EQ_U64(n, 1, "a repeat at the end of the hold-down");
 	CHECK(out[0].what == RULE_REPEAT && out[0].folded == 4, "folded %llu",
