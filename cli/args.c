@@ -134,6 +134,8 @@ void print_usage(FILE *f)
 		"  sipstat show -o prometheus > x.prom  for a node_exporter textfile collector\n"
 		"  sipstat serve -i eth0 --listen 127.0.0.1:9065  an endpoint for Prometheus\n"
 		"  sipstat read trace.pcapng -o json    count a capture file\n"
+		"  sipstat -i eth0 --alert 'code=503 rate>50/s for 10s' \\\n"
+		"    --alert-exec /usr/local/share/sipstat/sipstat-webhook   alerts to a webhook\n"
 		"  sipstat -i eth0 --peers /etc/sipstat/peers --per-peer  per trunk\n"
 		"\n"
 		"A 6xx raises an ALERT line on stderr the moment it is seen (with --top: in\n"
