@@ -45,6 +45,7 @@ struct serve {
 	struct peers_maps pmaps[MAX_IFACES];	/* named peers of the events */
 	struct peers_table ptab[MAX_IFACES];
 	struct insight_stamp peers;	/* --peers: the file as last applied */
+	struct insight_pinned ip[MAX_IFACES];	/* --listen: per-peer counts, failing addresses */
 };
 
 /* A scrape: the pinned counters of every interface that has them, read now. */
@@ -60,6 +61,8 @@ static int on_scrape(void *ctx, enum http_format fmt, char **body, size_t *len)
 			continue;	/* not attached now: the state checks say why */
 		s->xif[k] = s->read[i].x;
 		s->xif[k].name = s->o->ifnames[i];
+		insight_pinned_export(&s->ip[i], s->o->ifnames[i], s->reader.ncpus,
+				      s->o->export_failing, &s->xif[k]);
 		set.when = s->read[i].c.real;
 		k++;
 	}
@@ -316,6 +319,8 @@ int cmd_serve(const struct options *o)
 	alerter_free(&s.al);
 	for (i = 0; i < o->nifs; i++)
 		peers_maps_close(&s.pmaps[i]);
+	for (i = 0; i < o->nifs; i++)
+		insight_pinned_free(&s.ip[i]);
 	free(s.aprev);
 	free(s.acur);
 	free(s.read);

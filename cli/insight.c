@@ -7,6 +7,7 @@
 
 #include "codes.h"
 #include "counters.h"
+#include "export.h"
 #include "insight.h"
 #include "kpi.h"
 #include "pin.h"
@@ -268,6 +269,38 @@ int insight_peers_pinned(const char *ifname, const char *file, char *done, size_
 	peers_maps_close(&m);
 	pin_close(&p);
 	return e;
+}
+
+void insight_pinned_export(struct insight_pinned *ip, const char *ifname, int ncpus,
+			   int export_failing, struct export_iface *x)
+{
+	struct peers_maps m;
+	struct pinned p;
+	char msg[256];
+
+	if (pin_open(ifname, &p, msg, sizeof(msg)))
+		return;
+	if (p.fd[PIN_LINK] >= 0 && !peers_maps_open(p.fd[PIN_LINK], &m)) {
+		peers_table_free(&ip->names);
+		peers_names_read(ifname, &ip->names);
+		if (!peers_counts_read(m.counts_fd, ncpus, &ip->pc)) {
+			x->peers = &ip->pc;
+			x->peer_names = &ip->names;
+		}
+		if (export_failing && !failing_read(m.failing_fd, ncpus, &ip->fl)) {
+			x->failing = &ip->fl;
+			x->failing_top = export_failing;
+		}
+		peers_maps_close(&m);
+	}
+	pin_close(&p);
+}
+
+void insight_pinned_free(struct insight_pinned *ip)
+{
+	peers_counts_free(&ip->pc);
+	failing_free(&ip->fl);
+	peers_table_free(&ip->names);
 }
 
 int insight_file_changed(const char *path, struct insight_stamp *st)

@@ -88,6 +88,21 @@ int insight_check_peers(const struct options *o);
 int insight_peers_pinned(const char *ifname, const char *file, char *done, size_t dlen,
 			 char *msg, size_t msglen);
 
+/* serve --listen: the per-peer counts and failing addresses of one pinned interface. */
+struct insight_pinned {
+	struct peers_counts pc;
+	struct failing fl;
+	struct peers_table names;
+};
+struct export_iface;
+/*
+ * Read them afresh into ip and point x at them (nothing when the pinned
+ * program has no peer table).  export_failing: --export-failing N.
+ */
+void insight_pinned_export(struct insight_pinned *ip, const char *ifname, int ncpus,
+			   int export_failing, struct export_iface *x);
+void insight_pinned_free(struct insight_pinned *ip);
+
 /* serve: the peers file as last applied. */
 struct insight_stamp {
 	struct timespec mtime;

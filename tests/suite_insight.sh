@@ -373,6 +373,26 @@ if grep -q "^sipstat_failing_responses{" "$T/show2.prom"; then
 else
 	ok "pinned: export, no raw addresses unless asked"
 fi
+# serve --listen: the same from an endpoint, read afresh at every scrape.
+if command -v curl >/dev/null; then
+	bg_start - "$T/serve.out" "$T/serve.err" nsenter --net="$NSA_PATH" "$SIPSTAT" serve \
+		-i "$IF_A" --peers "$T/peers" --listen 127.0.0.1:19065 --export-failing 2
+	SERVE=$SST_LAST_PID
+	scraped() {
+		nsenter --net="$NSA_PATH" curl -s -m 2 http://127.0.0.1:19065/metrics >"$T/serve.prom" &&
+			grep -q '^sipstat_peer_responses_total' "$T/serve.prom"
+	}
+	wait_until 30 scraped
+	check "serve --listen: responses per peer" grep -qx \
+		"sipstat_peer_responses_total{interface=\"$IF_A\",direction=\"in\",peer=\"lab\",method=\"INVITE\",code=\"603\",class=\"6xx\"} 1" \
+		"$T/serve.prom"
+	check "serve --listen: failing addresses with --export-failing" grep -qx \
+		"sipstat_failing_responses{interface=\"$IF_A\",direction=\"in\",address=\"198.18.0.2\",class=\"6xx\"} 1" \
+		"$T/serve.prom"
+	stop_pid "$SERVE" TERM 5
+else
+	skip "serve --listen: responses per peer" "curl is not installed"
+fi
 if detach_a && [[ ! -e /run/sipstat/$IF_A.peers ]]; then
 	ok "pinned: detach removes the names"
 else
