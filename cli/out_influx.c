@@ -9,12 +9,16 @@
  *   sipstat_parser_packets,host=,interface=,direction=,result= total=Ni T
  *   sipstat_frames,host=,interface=,direction= total=Ni T
  *   sipstat_events,host=,interface=,direction=,result= total=Ni T
+ *   sipstat_kpi,host=,interface=,kpi= ratio=F T                  (defined ones only)
+ *   sipstat_peer_responses,host=,interface=,direction=,peer=,method=,code=,class= total=Ni T
  */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "codes.h"
 #include "export.h"
+#include "kpi.h"
+#include "peers.h"
 
 void influx_escape(FILE *f, const char *s)
 {
@@ -96,6 +100,36 @@ void out_influx(FILE *f, const struct export_set *s)
 		for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
 			head(f, s, "sipstat_frames", x->name, d);
 			tail(f, counters_frames(x->c, d), ns);
+		}
+		{
+			struct kpi k;
+			char buf[16];
+			int id;
+
+			kpi_of(NULL, x->c, COUNTERS_DIR_ALL, &k);
+			for (id = 0; id < KPI_MAX; id++) {
+				if (!k.valid[id])
+					continue;
+				head(f, s, "sipstat_kpi", x->name, -1);
+				fprintf(f, ",kpi=%s ratio=%.6f %" PRIu64 "\n", kpi_name(id),
+					k.pct[id] / 100.0, ns);
+			}
+			for (e = 0; x->peers && e < x->peers->n; e++) {
+				uint32_t key = x->peers->e[e].key, c = peers_key_code(key);
+
+				d = (int)peers_key_dir(key);
+				m = (int)peers_key_method(key);
+				if (d >= SIPSTAT_DIR_MAX || m >= SIPSTAT_M_MAX || c < SIPSTAT_CODE_MIN ||
+				    c > SIPSTAT_CODE_MAX)
+					continue;
+				head(f, s, "sipstat_peer_responses", x->name, d);
+				fputs(",peer=", f);
+				influx_escape(f, peers_name(x->peer_names, peers_key_peer(key), buf,
+							    sizeof(buf)));
+				fprintf(f, ",method=%s,code=%u,class=%s", counters_method_name(m), c,
+					sip_class_label(sip_code_class((int)c)));
+				tail(f, x->peers->e[e].n, ns);
+			}
 		}
 	}
 }
