@@ -114,7 +114,7 @@ fi
 editcap -F pcapng "$DATA/tunnels.pcap" "$T/tunnels.pcapng" 2>/dev/null
 editcap -F pcapng "$DATA/sip-mix.pcap" "$T/sip-mix.pcapng" 2>/dev/null
 CAPTURES=(tunnels.pcap sip-tcp.pcap ip-frags.pcap vlan.pcap link-sll.pcap link-sll2.pcap
-	link-raw.pcap sip-mix.pcap "$T/tunnels.pcapng" "$T/sip-mix.pcapng")
+	link-raw.pcap jumbo.pcap sip-mix.pcap "$T/tunnels.pcapng" "$T/sip-mix.pcapng")
 for c in "${CAPTURES[@]}"; do
 	f=$c
 	[[ $f == /* ]] || f=$DATA/$c
@@ -149,6 +149,9 @@ check_eq "link types: SLL, SLL2 and raw IP count alike (codes, requests, parser)
 check_eq "ip-frags.pcap: later fragments counted as fragments, never parsed" \
 	"$(jq -c '.parser | [.responses, .fragments]' < <("$SIPSTAT" read "$DATA/ip-frags.pcap" -o json 2>/dev/null))" \
 	"[6,6]"
+check_eq "jumbo.pcap: frames longer than a test run takes: counted, and said how many" \
+	"$(grep -c "jumbo.pcap: 2 frames longer than [0-9]* bytes were counted from their first" \
+		"$T/jumbo.pcap.err")" 1
 check_eq "pcapng: same counts as the pcap it was made from" \
 	"$(prom_codes "$T/tunnels.pcapng.prom" | md5sum)" "$(prom_codes "$T/tunnels.pcap.prom" | md5sum)"
 

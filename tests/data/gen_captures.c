@@ -55,7 +55,7 @@ static void out_close(struct out *o)
 /* One Ethernet frame, written as the link type of o asks. */
 static void put(struct out *o, const unsigned char *eth, size_t len)
 {
-	unsigned char b[CAP + 32];
+	static unsigned char b[9200];
 	struct pcap_pkthdr h;
 	size_t n = 0;
 
@@ -451,6 +451,32 @@ static void gen_links(const char *dir)
 	}
 }
 
+/*
+ * Jumbo frames: responses with a body that makes the frame near 9000 bytes,
+ * longer than one test run takes, between two ordinary ones.
+ */
+static void gen_jumbo(const char *dir)
+{
+	static unsigned char f[9200];
+	static char pl[9200];
+	struct frame_spec s;
+	struct out o;
+	size_t n;
+	int i;
+
+	out_open(&o, dir, "jumbo.pcap", DLT_EN10MB);
+	for (i = 0; i < 3; i++) {
+		frame_spec_init(&s);
+		s.l3 = i == 2 ? FR_L3_IPV6 : FR_L3_IPV4;
+		n = response(pl, sizeof(pl), 183 + i * 100, methods[i], i == 1 ? 100 : 8600);
+		s.payload = pl;
+		s.payload_len = n;
+		n = frame_build(f, sizeof(f), &s);
+		put(&o, f, n);
+	}
+	out_close(&o);
+}
+
 /* n responses, ten codes and methods in turn: the benchmark's capture. */
 static int gen_bench(const char *path, long count)
 {
@@ -494,5 +520,6 @@ int main(int argc, char **argv)
 	gen_tcp(argv[1]);
 	gen_frags(argv[1]);
 	gen_links(argv[1]);
+	gen_jumbo(argv[1]);
 	return 0;
 }
