@@ -7,6 +7,7 @@
  * killed by a timer when it outlives --alert-timeout.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -153,7 +154,9 @@ static void json_object(FILE *out, const struct alert_fields *f)
 		fputs(",\"vlan\":[", out);
 		for (int i = 0; i < f->nvlan; i++)
 			fprintf(out, "%s%d", i ? "," : "", f->vlan[i]);
-		fprintf(out, "],\"latency_ms\":%.3f", f->latency_ms);
+		fputc(']', out);
+		if (f->latency_ms >= 0)
+			fprintf(out, ",\"latency_ms\":%.3f", f->latency_ms);
 	}
 	fputs("}", out);
 }
@@ -279,6 +282,7 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	static char bufs[ENVS][512], json[2048];
 	char code[8], rport[8], *argv[9], *env[ENVS];
 	posix_spawnattr_t attr;
+	posix_spawn_file_actions_t fa;
 	sigset_t none;
 	const char *path;
 	FILE *m;
@@ -362,7 +366,18 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
 					POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&attr, 0);
-	e = posix_spawn(&pid, al->o->exec, NULL, &attr, argv, env);
+	/* Its output never mixes into a -o stream or over the live view:
+	 * stdout goes to stderr (both to /dev/null under --top), no stdin. */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (al->to_view) {
+		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+		posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	} else {
+		posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
+	}
+	e = posix_spawn(&pid, al->o->exec, &fa, &attr, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (e) {
 		al->hooks_failed++;
@@ -408,11 +423,15 @@ static void deliver(struct alerter *al, const struct rule_alert *a, const char *
 		f.nvlan = ev->nvlan;
 		f.vlan[0] = ev->vlan[0];
 		f.vlan[1] = ev->vlan[1];
-		f.latency_ms = (mono_now() - ev->mono) * 1000.0;
 		f.event_ns = ev->ts_ns;
 		f.frame_real_ns = (uint64_t)ev->real.tv_sec * 1000000000ULL + (uint64_t)ev->real.tv_nsec;
+	}
+	if (ev && a->from_event) {
+		/* Decided on this frame: its time, and how long it took to get here. */
+		f.latency_ms = (mono_now() - ev->mono) * 1000.0;
 		fmt_time(f.time, sizeof(f.time), &ev->real);
 	} else {
+		/* Decided now (the last frame's details, when any, say who). */
 		clock_gettime(CLOCK_REALTIME, &now);
 		fmt_time(f.time, sizeof(f.time), &now);
 	}
@@ -458,9 +477,10 @@ static void deliver_all(struct alerter *al, const struct rule_alert *a, int n, c
 
 	for (i = 0; i < n; i++)
 		deliver(al, &a[i], ifname,
-			a[i].from_event ? ev : (al->rules.r[a[i].rule].kind == RULE_COUNT && al->has_last &&
-						rule_has_code(&al->rules.r[a[i].rule], al->last.code)
-						? &al->last : NULL));
+			a[i].from_event ? ev :
+			a[i].what != RULE_CLEAR && al->rules.r[a[i].rule].kind == RULE_COUNT &&
+					al->has_last && rule_has_code(&al->rules.r[a[i].rule], al->last.code)
+				? &al->last : NULL);
 }
 
 /* ----------------------------------------------------------------- events */

@@ -92,6 +92,7 @@ cat >"$HOOK" <<EOF
 #!/bin/bash
 f=\$(mktemp "$T/call.XXXXXX")
 { printf 'arg=%s\n' "\$@"; env | grep '^SIPSTAT_' | sort; echo "hook_ns=\${EPOCHREALTIME/./}000"; } >"\$f"
+echo "hook output on stdout"
 [[ \$SIPSTAT_CODE == 604 ]] && exec sleep 30
 exit 0
 EOF
@@ -230,6 +231,11 @@ if jq -se '[.[] | select(.type == "alert")] | length >= 3' "$T/w.out" >/dev/null
 	ok "-o json: objects of type report and alert"
 else
 	not_ok "-o json: objects of type report and alert" "$(head -c 600 "$T/w.out")"
+fi
+if ! grep -q 'hook output' "$T/w.out" && grep -q 'hook output' "$T/w.err"; then
+	ok "a hook's output goes to stderr, never into the -o stream"
+else
+	not_ok "a hook's output goes to stderr, never into the -o stream"
 fi
 last=$(jq -sc '[.[] | select(.type == "report")] | last' "$T/w.out")
 c200=$(jq -r '[.codes[]? | select(.code == 200) | .total] | add // 0' <<<"$last")
