@@ -445,6 +445,46 @@ ip netns del "$NS_RX"
 "${AUX[@]}" "$BDIR/bench_report" -n 200 -j "$SCRATCH/report.json" || die "bench_report failed"
 say ""
 
+# ------------------------------------------------------------ 5. sipstat read
+# A capture of BENCH_READ_FRAMES SIP responses (default 1000000) counted
+# offline on one core: sipstat read's loop taken apart (bench_read: the
+# file alone, the test runs alone, both), the whole command (program
+# load included), and tshark -r -q -z sip,stat on the same file.  Written
+# to $BDIR/read.json.
+READ_N=${BENCH_READ_FRAMES:-1000000}
+if [[ -x $BDIR/bench_read && -x $ODIR/tests/gen_captures ]]; then
+	"$ODIR/tests/gen_captures" --bench "$SCRATCH/read.pcap" "$READ_N" || die "gen_captures failed"
+	"${AUX[@]}" "$BDIR/bench_read" -r 3 -j "$SCRATCH/read.json" "$SCRATCH/read.pcap" ||
+		die "bench_read failed"
+	"${AUX[@]}" /usr/bin/time -o "$SCRATCH/read.time" -f '%e %U %S' "$ODIR/sipstat" read \
+		"$SCRATCH/read.pcap" -o json >"$SCRATCH/read.out" 2>"$SCRATCH/read.err" ||
+		die "sipstat read failed: $(cat "$SCRATCH/read.err")"
+	"${AUX[@]}" /usr/bin/time -o "$SCRATCH/read.tshark.time" -f '%e %U %S' tshark -n \
+		-r "$SCRATCH/read.pcap" -q -z sip,stat >"$SCRATCH/read.tshark.out" 2>/dev/null ||
+		die "tshark -r failed"
+	jq -n --slurpfile loop "$SCRATCH/read.json" --argjson n "$READ_N" \
+		--argjson counted "$(jq .responses.total "$SCRATCH/read.out")" \
+		--argjson cmd "$(awk '{ printf "{\"wall_s\":%s,\"cpu_s\":%s}", $1, $2 + $3 }' "$SCRATCH/read.time")" \
+		--argjson ts "$(awk '{ printf "{\"wall_s\":%s,\"cpu_s\":%s}", $1, $2 + $3 }' "$SCRATCH/read.tshark.time")" \
+		--argjson ts_counted "$(tshark_counted "$SCRATCH/read.tshark.out")" \
+		'{frames: $n, sipstat_counted: $counted, tshark_counted: $ts_counted, loop: $loop[0],
+		  sipstat: ($cmd + {cpu_fps: ($n / $cmd.cpu_s), wall_fps: ($n / $cmd.wall_s)}),
+		  tshark: ($ts + {cpu_fps: ($n / $ts.cpu_s), wall_fps: ($n / $ts.wall_s)}),
+		  ratio_loop_cpu: (($ts.cpu_s / $n * 1e9) / $loop[0].loop_ns),
+		  ratio_command_cpu: ($ts.cpu_s / $cmd.cpu_s), ratio_command_wall: ($ts.wall_s / $cmd.wall_s)}' \
+		>"$BDIR/read.json"
+	jq -r 'def r(p): . * p | round / p;
+	"sipstat read FILE on \(.frames) SIP responses, one core, CPU time (counted: sipstat \(.sipstat_counted), tshark \(.tshark_counted))",
+	"  its loop: file \(.loop.file_ns | r(1)) ns + test run \(.loop.testrun_ns | r(1)) ns a frame; both \(.loop.loop_ns | r(1)) ns: \(.loop.loop_fps) frames/s (target 1000000: \(if .loop.loop_fps >= 1000000 then "PASS" else "MISS" end))",
+	"  the whole command: \(.sipstat.cpu_s) s CPU, \(.sipstat.wall_s) s wall (loading the program included): \(.sipstat.cpu_fps | round) frames/s",
+	"  tshark -r -q -z sip,stat: \(.tshark.cpu_s) s CPU, \(.tshark.wall_s) s wall: \(.tshark.cpu_fps | round) frames/s",
+	"  sipstat read / tshark: \(.ratio_loop_cpu | r(10))x less CPU a frame (loop), \(.ratio_command_cpu | r(10))x less CPU and \(.ratio_command_wall | r(10))x less wall time (whole commands; target 10x)"
+	' "$BDIR/read.json"
+	say ""
+else
+	say "sipstat read: $BDIR/bench_read or $ODIR/tests/gen_captures missing: run 'make O=$O bench'"
+fi
+
 # ------------------------------------------------------------ line rates
 # A frame of L bytes with FCS takes L + 20 bytes of line time (7 preamble,
 # 1 SFD, 12 inter-frame gap).  64: the minimum frame; 400: a typical SIP
