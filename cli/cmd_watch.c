@@ -202,6 +202,8 @@ static int on_scrape(void *ctx, enum http_format fmt, char **body, size_t *len)
 	return export_body(&s, fmt, body, len);
 }
 
+static void view_feed(struct watch *w, bool again);
+
 static int report_once(struct watch *w)
 {
 	const struct options *o = w->o;
@@ -231,7 +233,7 @@ static int report_once(struct watch *w)
 			if (!w->ev_ok[i])	/* else the events said it */
 				view_collect_alerts(&w->v->alerts, w->src[i].ifname, &w->base[i],
 					    &w->prev[i], &w->cur[i]);
-		view_update(w->v, w->sum_prev, w->sum_cur);
+		view_feed(w, false);
 		top_draw(&w->t, w->v, &w->info);
 	} else {
 		/* A partial last interval after a signal is still reported: nothing is lost. */
@@ -297,6 +299,43 @@ static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 	return e == 1 ? 1 : 2;
 }
 
+/*
+ * The live view's figures: everything, or one CSeq method (key f).  A new
+ * choice (again) starts the view from sipstat's first reading.
+ */
+static void view_feed(struct watch *w, bool again)
+{
+	static struct counters fb, fp, fc;
+	int m = w->t.method;
+
+	if (m < 0) {
+		if (again)
+			view_init(w->v, w->sum_base);
+		view_update(w->v, w->sum_prev, w->sum_cur);
+		return;
+	}
+	insight_filter_method(w->sum_prev, m, &fp);
+	insight_filter_method(w->sum_cur, m, &fc);
+	if (again) {
+		insight_filter_method(w->sum_base, m, &fb);
+		view_init(w->v, &fb);
+	}
+	view_update(w->v, &fp, &fc);
+}
+
+/* Keys: TOP_NEXT_METHOD moves to the next method with traffic, then back to all. */
+static enum top_action keys(struct watch *w)
+{
+	enum top_action act = top_input(&w->t, w->v);
+
+	if (act == TOP_NEXT_METHOD) {
+		w->t.method = insight_next_method(w->sum_cur, w->t.method);
+		view_feed(w, true);
+		act = TOP_REDRAW;
+	}
+	return act;
+}
+
 static int on_key(struct loop *l, int fd, uint32_t events, void *ctx)
 {
 	struct watch *w = ctx;
@@ -306,7 +345,7 @@ static int on_key(struct loop *l, int fd, uint32_t events, void *ctx)
 		loop_del(l, fd);	/* terminal gone: SIGHUP follows */
 		return 0;
 	}
-	act = top_input(&w->t, w->v);
+	act = keys(w);
 	if (act == TOP_QUIT)
 		return 2;
 	if (act == TOP_REDRAW)
@@ -447,7 +486,7 @@ static int run(struct watch *w)
 		if (r)
 			break;
 		/* A resize (SIGWINCH) interrupts the wait: let the view see KEY_RESIZE. */
-		if (w->top && top_input(&w->t, w->v) == TOP_REDRAW)
+		if (w->top && keys(w) == TOP_REDRAW)
 			top_draw(&w->t, w->v, &w->info);
 	}
 	exporter_stop(&w->exp);

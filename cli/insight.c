@@ -623,6 +623,34 @@ out:
 	return n;
 }
 
+void insight_filter_method(const struct counters *in, int method, struct counters *out)
+{
+	int d;
+
+	memset(out->keys, 0, sizeof(out->keys));
+	out->mono = in->mono;
+	out->real = in->real;
+	memcpy(out->frames, in->frames, sizeof(out->frames));
+	for (d = 0; d < SIPSTAT_DIR_MAX && method >= 0 && method < SIPSTAT_M_MAX; d++)
+		memcpy(&out->keys[SIPSTAT_KEY(d, method, 0)], &in->keys[SIPSTAT_KEY(d, method, 0)],
+		       SIPSTAT_ROW_SLOTS * sizeof(out->keys[0]));
+	counters_derive(out);
+}
+
+int insight_next_method(const struct counters *c, int cur)
+{
+	int m, code;
+
+	for (m = cur + 1; m < SIPSTAT_M_MAX; m++) {
+		if (counters_requests(c, COUNTERS_DIR_ALL, m))
+			return m;
+		for (code = SIPSTAT_CODE_MIN; code <= SIPSTAT_CODE_MAX; code++)
+			if (counters_code_method(c, COUNTERS_DIR_ALL, m, code))
+				return m;
+	}
+	return -1;
+}
+
 /* ------------------------------------------------------------ JSON */
 
 static void json_kpis(FILE *f, const char *name, const struct kpi *k, bool responses_only)

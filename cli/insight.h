@@ -122,6 +122,14 @@ int insight_method_lines(const struct counters *b, const struct counters *c,
 			 char (*lines)[INSIGHT_LINE], int max);
 int insight_peer_lines(const struct insight *in, char (*lines)[INSIGHT_LINE], int max);
 
+/*
+ * out = in with only the rows of one CSeq method (every direction), for
+ * the live view's method filter; clocks and frame totals kept.
+ */
+void insight_filter_method(const struct counters *in, int method, struct counters *out);
+/* The next method after cur (-1: all) with responses or requests in c, or -1 after the last. */
+int insight_next_method(const struct counters *c, int cur);
+
 /* The per-peer view as counters (responses only; no requests per peer). */
 void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct counters *out);
 

@@ -47,6 +47,7 @@ int top_start(struct top *t, FILE *out, FILE *in, bool color, char *err, size_t 
 	int cls;
 
 	memset(t, 0, sizeof(*t));
+	t->method = -1;
 	/* Line drawing and UTF-8 from the environment; numbers stay "1.5", not "1,5". */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
@@ -211,6 +212,8 @@ static void draw_header(const struct top *t, const struct view *v, const struct 
 	put(1, 0, COLS, A_BOLD, "%s", line);
 	put(1, COLS - 13, 13, A_BOLD, "%13s", "");
 	put(1, COLS - 12, 12, A_BOLD, "sort: %s", view_sort_name(v->sort));
+	if (t->method >= 0 && counters_method_name(t->method))
+		put(0, COLS - 34, 12, title_attr(t) | A_BOLD, "[%s]", counters_method_name(t->method));
 }
 
 /* Classes: left pane of width w.  Groups: right pane from gx. */
@@ -502,6 +505,8 @@ static void draw_help(void)
 		"c            parser counters",
 		"m            responses by method and class, KPIs",
 		"e            responses per peer (--peers), failing addresses",
+		"f            only one CSeq method (next with traffic; all again",
+		"             after the last): figures restart from the start",
 		"h ?          this help;  Esc closes a box",
 		"",
 		"total: since start or reset.  rate/s, change: the last interval.",
@@ -644,6 +649,9 @@ enum top_action top_key(struct top *t, struct view *v, int key)
 		t->methods = !t->methods;
 		t->peers = false;
 		break;
+	case 'f':
+	case 'F':
+		return TOP_NEXT_METHOD;
 	case 'e':
 	case 'E':
 		t->peers = !t->peers;

@@ -33,11 +33,13 @@ struct top {
 	bool counters;		/* parser counters overlay shown */
 	bool methods;		/* methods x class and KPIs overlay shown (m) */
 	bool peers;		/* per-peer and failing addresses overlay shown (e) */
+	int method;		/* figures of one CSeq method only (f cycles), -1: all */
 	int table_top;		/* first code row on screen */
 	int page;		/* code rows on screen, for PgUp/PgDn */
 };
 
-enum top_action { TOP_NONE = 0, TOP_REDRAW, TOP_QUIT };
+/* TOP_NEXT_METHOD: the caller picks the next method to show (t->method) and redraws. */
+enum top_action { TOP_NONE = 0, TOP_REDRAW, TOP_QUIT, TOP_NEXT_METHOD };
 
 /*
  * Take over the terminal on out/in (newterm: an unusable TERM is an
