@@ -116,6 +116,8 @@ enum ctx_kind { CTX_XDP, CTX_SKB };
  */
 __u32 cseq_method_xdp(struct xdp_md *ctx, __u32 off, __u32 len);
 __u32 cseq_method_skb(struct __sk_buff *skb, __u32 off, __u32 len);
+__u32 cseq_find_xdp(struct xdp_md *ctx, __u32 off, __u32 len);
+__u32 cseq_find_skb(struct __sk_buff *skb, __u32 off, __u32 len);
 
 static __always_inline __u32 response_method(void *ctx, enum ctx_kind kind, void *data,
 					     const __u8 *p, __u32 len)

@@ -336,13 +336,15 @@ static __always_inline int line_kind(const __u8 *l, const void *end, __u32 left)
 #define CSEQ_SCAN_STEPS ((SIPSTAT_CSEQ_SCAN - SIPSTAT_STATUS_PREFIX_LEN) / 8 + SIPSTAT_CSEQ_SCAN / 16)
 
 /*
- * The method of a response's CSeq.  The payload is read eight bytes at a
- * time from the end of the status line; where a word holds a line feed,
- * the line after the first one is looked at and the search goes on from
- * there.  Bounded by SIPSTAT_CSEQ_SCAN and by the blank line that ends the
- * headers.  No branch per byte, so the verifier walks each step once.
+ * Where the value of a response's CSeq starts: the offset in the payload
+ * just after the name "CSeq", or 0 when there is none to read.  The
+ * payload is read eight bytes at a time from the end of the status line;
+ * where a word holds a line feed, the line after the first one is looked
+ * at and the search goes on from there.  Bounded by SIPSTAT_CSEQ_SCAN and
+ * by the blank line that ends the headers.  No branch per byte, so the
+ * verifier walks each step once.
  */
-static __always_inline __u32 cseq_method(const __u8 *p, const void *end, __u32 len)
+static __always_inline __u32 cseq_find(const __u8 *p, const void *end, __u32 len)
 {
 	__u32 off = SIPSTAT_STATUS_PREFIX_LEN, j;
 	__u64 w, x, m;
@@ -373,18 +375,11 @@ static __always_inline __u32 cseq_method(const __u8 *p, const void *end, __u32 l
 		off += j + 1;
 		k = line_kind(p + off, end, len - off);
 		if (k == LINE_CSEQ)
-			goto found;
+			return off + 4 <= len ? off + 4 : 0;
 		if (k == LINE_BLANK)
 			break;
 	}
-	return SIPSTAT_M_UNKNOWN;
-
-found:
-	/* Out of the loop, so the value's short reads unroll. */
-	off &= 0x7ff;
-	if (off + 4 > len)
-		return SIPSTAT_M_UNKNOWN;
-	return cseq_value(p + off + 4, end, len - off - 4);
+	return 0;
 }
 
 /* The offset of (method, slot) within a direction's rows. */

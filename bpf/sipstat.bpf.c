@@ -17,25 +17,43 @@
 #include "count.h"
 
 /*
- * The CSeq search on the payload at off (see count.h: response_method()).
- * Offsets are bounded so that off plus the search stays below the 64 KiB
- * the verifier accepts as a packet offset.
+ * The CSeq search on the payload at off, len bytes (see count.h:
+ * response_method()), in two subprograms: the search returns where the
+ * value starts, and the value is read once from there, so the verifier
+ * checks the reading once rather than once for every step of the search.
+ * Offsets are masked so that they stay below the 64 KiB the verifier
+ * accepts as a packet offset.
  */
+__noinline __u32 cseq_find_xdp(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	return cseq_find((void *)(long)ctx->data + (off & PAYLOAD_OFF_MAX),
+			 (void *)(long)ctx->data_end, len);
+}
+
+__noinline __u32 cseq_find_skb(struct __sk_buff *skb, __u32 off, __u32 len)
+{
+	return cseq_find((void *)(long)skb->data + (off & PAYLOAD_OFF_MAX),
+			 (void *)(long)skb->data_end, len);
+}
 
 __noinline __u32 cseq_method_xdp(struct xdp_md *ctx, __u32 off, __u32 len)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
+	__u32 at = cseq_find_xdp(ctx, off, len) & 0x7ff;
 
-	return cseq_method(data + (off & PAYLOAD_OFF_MAX), end, len);
+	if (!at || at > len)
+		return SIPSTAT_M_UNKNOWN;
+	return cseq_value((void *)(long)ctx->data + (off & PAYLOAD_OFF_MAX) + at,
+			  (void *)(long)ctx->data_end, len - at);
 }
 
 __noinline __u32 cseq_method_skb(struct __sk_buff *skb, __u32 off, __u32 len)
 {
-	void *data = (void *)(long)skb->data;
-	void *end = (void *)(long)skb->data_end;
+	__u32 at = cseq_find_skb(skb, off, len) & 0x7ff;
 
-	return cseq_method(data + (off & PAYLOAD_OFF_MAX), end, len);
+	if (!at || at > len)
+		return SIPSTAT_M_UNKNOWN;
+	return cseq_value((void *)(long)skb->data + (off & PAYLOAD_OFF_MAX) + at,
+			  (void *)(long)skb->data_end, len - at);
 }
 
 /* Count a SIP payload found off the fast path (see count.h: deliver()). */
