@@ -36,6 +36,7 @@
 #include "fmt.h"
 #include "loop.h"
 #include "peers.h"
+#include "pin.h"
 #include "report.h"
 
 extern char **environ;
@@ -746,4 +747,39 @@ void alerter_free(struct alerter *al)
 	al->n = 0;
 	if (al->o && al->o->log == ALERT_LOG_SYSLOG)
 		closelog();
+}
+
+int alert_settings_pinned(const char *ifname, const struct alert_opts *o, char *msg,
+			  size_t msglen)
+{
+	struct sipstat_cfg cfg;
+	struct pinned p;
+	int e, efd = -1, cfd = -1;
+
+	if (!o->codes_given && !o->rate_given)
+		return 0;
+	e = pin_open(ifname, &p, msg, msglen);
+	if (e)
+		return e;
+	e = p.fd[PIN_LINK] >= 0 ? events_maps_of_link(p.fd[PIN_LINK], &efd, &cfd) : -ENOENT;
+	pin_close(&p);
+	if (!e)
+		e = events_cfg_get(cfd, &cfg);
+	if (!e) {
+		if (o->codes_given)
+			memcpy(cfg.event_codes, o->codes, sizeof(cfg.event_codes));
+		if (o->rate_given) {
+			cfg.event_rate = o->rate;
+			cfg.event_burst = o->burst;
+		}
+		e = events_cfg_set(cfd, &cfg);
+	}
+	if (efd >= 0)
+		close(efd);
+	if (cfd >= 0)
+		close(cfd);
+	if (e)
+		snprintf(msg, msglen, "%s: cannot change the event settings: %s", ifname,
+			 strerror(-e));
+	return e;
 }

@@ -116,6 +116,13 @@ void alerter_tick(struct alerter *al, int n, const char *const *ifnames,
 /* Consume what is in the ring buffers now (before a final report). */
 void alerter_drain(struct alerter *al);
 
+/*
+ * --event-codes and --event-rate written into the program pinned for
+ * ifname (attach).  0, or -errno with msg.
+ */
+int alert_settings_pinned(const char *ifname, const struct alert_opts *o, char *msg,
+			  size_t msglen);
+
 /* Wait for running hooks (each up to its timeout), then free. */
 void alerter_free(struct alerter *al);
 

@@ -190,10 +190,11 @@ static const char *const allowed[CMD_MAX] = {
 	[CMD_READ] = "po",
 };
 
-/* The alert options: the watching mode and serve. */
+/* The alert options: the watching mode and serve; the event settings: attach too. */
 static bool alert_allowed(enum command c, int opt)
 {
-	return opt >= OPT_ALERT && opt <= OPT_EVENT_RATE && (c == CMD_WATCH || c == CMD_SERVE);
+	return (opt >= OPT_ALERT && opt <= OPT_EVENT_RATE && (c == CMD_WATCH || c == CMD_SERVE)) ||
+	       ((opt == OPT_EVENT_CODES || opt == OPT_EVENT_RATE) && c == CMD_ATTACH);
 }
 
 static char opt_letter(int opt)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "alert.h"
 #include "cli.h"
 #include "insight.h"
 #include "pin.h"
@@ -60,6 +61,15 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 		}
 		if (!err)
 			cli_err("%s", done);
+	}
+	/* --event-codes, --event-rate: in the program now attached. */
+	e = alert_settings_pinned(ifname, &o->alert, msg, sizeof(msg));
+	if (e) {
+		if (err)
+			snprintf(err, errlen, "%s", msg);
+		else
+			cli_err("%s", msg);
+		return e;
 	}
 	if (res.removed_prog_id)
 		cli_err("%s: replaced XDP program id %u%s%s for good (--force)", ifname,
