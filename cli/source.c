@@ -221,8 +221,14 @@ void source_close(struct source *s)
 {
 	if (s->pinned)
 		pin_close(&s->pin);
-	if (s->link_fd >= 0)
+	/*
+	 * Detach, not only close: a link taken over from another tool by
+	 * --force is held by that tool too, and must not keep ours attached.
+	 */
+	if (s->link_fd >= 0) {
+		bpf_link_detach(s->link_fd);
 		close(s->link_fd);
+	}
 	s->link_fd = -1;
 	/* A TC filter is no link: it stays unless removed. */
 	detach_tc(s);
