@@ -287,7 +287,7 @@ $(BENCH_DIR)/bench_prog: $(BENCH_DIR)/bench_prog.o $(O)/tests/frames.o $(LIBSIPS
 $(BENCH_DIR)/bench_frames: $(BENCH_DIR)/bench_frames.o $(O)/tests/frames.o
 $(BENCH_DIR)/bench_rx: $(BENCH_DIR)/bench_rx.o $(LIBSIPSTAT)
 $(BENCH_DIR)/bench_report: $(BENCH_DIR)/bench_report.o $(O)/cli/out_text.o $(O)/cli/out_json.o \
-	$(LIBSIPSTAT)
+	$(O)/cli/insight.o $(LIBSIPSTAT)
 $(BENCH_BINS):
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
