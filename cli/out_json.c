@@ -289,6 +289,14 @@ void out_json_status(FILE *f, const struct status_row *rows, int n, const char *
 			fprintf(f, "%s\"%s\":%s", j ? "," : "", pin_obj_name(j),
 				st->has[j] ? "true" : "false");
 		fputc('}', f);
+		fprintf(f, ",\"directions\":[%s%s%s],\"tc\":{",
+			st->dirs & 1U << SIPSTAT_DIR_IN ? "\"in\"" : "",
+			st->dirs == (1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT) ? "," : "",
+			st->dirs & 1U << SIPSTAT_DIR_OUT ? "\"out\"" : "");
+		for (j = 0; j < SIPSTAT_DIR_MAX; j++)
+			fprintf(f, "%s\"%s\":{\"prog_id\":%u,\"hook_prog_id\":%u}", j ? "," : "",
+				counters_dir_name(j), st->tc_prog_id[j], st->tc_hook_prog_id[j]);
+		fputc('}', f);
 		if (r->has_counts) {
 			fprintf(f, ",\"responses\":%" PRIu64 ",\"requests\":%" PRIu64
 				   ",\"classes\":{",
