@@ -440,13 +440,14 @@ static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, vo
 	d.vlan[1] = vlans >> 16;
 	d.nvlan = nvlan & 3;
 	udp = d.l4;
-	if ((void *)(udp + 1) > end)
-		return 0;
-	if (d.l4proto == IPPROTO_UDP)
+	if (d.l4proto == IPPROTO_UDP) {
+		if ((void *)(udp + 1) > end)
+			return 0;
 		r = decap_udp(&c, &d, (__u8 *)(udp + 1), flags, bpf_ntohs(udp->source),
 			      bpf_ntohs(udp->dest));
-	else
+	} else {
 		r = decap_ip_proto(&c, &d, flags);
+	}
 	if (r != PARSE_NEXT) {
 		count_parse_error(r, dir);
 		return 0;
@@ -510,7 +511,7 @@ static __always_inline int shim_from_offsets(void *ctx, enum ctx_kind kind, void
 	d.vlan[0] = vlans & 0xffff;
 	d.vlan[1] = vlans >> 16;
 	d.nvlan = nvlan & 3;
-	r = parse_shim(&c, &d, (__be16)proto);
+	r = parse_shim(&c, &d, (__be16)proto, sip_cfg.flags);
 	if (r != PARSE_NEXT) {
 		count_parse_error(r, dir);
 		return 0;

@@ -212,7 +212,16 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end, __u8 *l4p
  * says, as after MPLS or in GTP-U), to a transport header of interest
  * that lies whole in the frame (its first 8 bytes: UDP, or TCP's ports).
  */
-static __always_inline int parse_ip(struct cursor *c, struct datagram *d, __be16 proto)
+/* A transport or tunnel header the data path reads with these settings? */
+static __always_inline int l4_on(__u8 proto, __u32 flags)
+{
+	return proto == IPPROTO_UDP || (proto == IPPROTO_TCP && (flags & SIPSTAT_CFG_TCP)) ||
+	       ((proto == IPPROTO_IPIP || proto == IPPROTO_IPV6) && (flags & SIPSTAT_CFG_IPIP)) ||
+	       (proto == IPPROTO_GRE && (flags & SIPSTAT_CFG_GRE));
+}
+
+static __always_inline int parse_ip(struct cursor *c, struct datagram *d, __be16 proto,
+				    __u32 flags)
 {
 	int r;
 
@@ -229,8 +238,9 @@ static __always_inline int parse_ip(struct cursor *c, struct datagram *d, __be16
 	if (r != PARSE_NEXT)
 		return r;
 	d->l4 = c->pos;
+	/* Cut short: bad, if it is a header this frame would be read through. */
 	if (c->pos + 8 > c->end)
-		return PARSE_BAD;
+		return l4_on(d->l4proto, flags) ? PARSE_BAD : PARSE_OTHER;
 	return PARSE_NEXT;
 }
 
@@ -318,11 +328,12 @@ static __always_inline int parse_frame(struct cursor *c, struct datagram *d, __u
 	    ((*proto == ETH_P_MPLS_UC_BE || *proto == ETH_P_MPLS_MC_BE) &&
 	     (flags & SIPSTAT_CFG_MPLS)))
 		return PARSE_SHIM;
-	return parse_ip(c, d, *proto);
+	return parse_ip(c, d, *proto, flags);
 }
 
 /* A PPPoE session or MPLS stack at c->pos (EtherType proto), then IP. */
-static __always_inline int parse_shim(struct cursor *c, struct datagram *d, __be16 proto)
+static __always_inline int parse_shim(struct cursor *c, struct datagram *d, __be16 proto,
+				      __u32 flags)
 {
 	int r;
 
@@ -335,11 +346,11 @@ static __always_inline int parse_shim(struct cursor *c, struct datagram *d, __be
 	}
 	if (r != PARSE_NEXT)
 		return r;
-	return parse_ip(c, d, proto);
+	return parse_ip(c, d, proto, flags);
 }
 
 /* An inner Ethernet frame (VXLAN, Ethernet over GRE): its own tags are not kept. */
-static __always_inline int parse_inner_eth(struct cursor *c, struct datagram *d)
+static __always_inline int parse_inner_eth(struct cursor *c, struct datagram *d, __u32 flags)
 {
 	struct datagram scratch = {};
 	__be16 proto;
@@ -348,7 +359,7 @@ static __always_inline int parse_inner_eth(struct cursor *c, struct datagram *d)
 	r = parse_eth(c, &proto, &scratch);
 	if (r != PARSE_NEXT)
 		return r;
-	return parse_ip(c, d, proto);
+	return parse_ip(c, d, proto, flags);
 }
 
 #define GRE_C 0x8000
@@ -374,7 +385,7 @@ static __always_inline int decap_ip_proto(struct cursor *c, struct datagram *d, 
 			return PARSE_OTHER;
 		d->encap = SIPSTAT_O_ENCAP_IPIP;
 		inner = d->l4proto == IPPROTO_IPIP ? bpf_htons(ETH_P_IP) : bpf_htons(ETH_P_IPV6);
-		return parse_ip(c, d, inner);
+		return parse_ip(c, d, inner, flags);
 	}
 	if (d->l4proto != IPPROTO_GRE || !(flags & SIPSTAT_CFG_GRE))
 		return PARSE_OTHER;
@@ -392,8 +403,8 @@ static __always_inline int decap_ip_proto(struct cursor *c, struct datagram *d, 
 	if ((void *)g > c->end)
 		return PARSE_BAD;
 	if (inner == ETH_P_TEB_BE)
-		return parse_inner_eth(c, d);
-	return parse_ip(c, d, inner);
+		return parse_inner_eth(c, d, flags);
+	return parse_ip(c, d, inner, flags);
 }
 
 #define VXLAN_I 0x08
@@ -437,7 +448,7 @@ static __always_inline int decap_udp(struct cursor *c, struct datagram *d, __u8 
 		if (!(p[0] & VXLAN_I))
 			return PARSE_OTHER;
 		c->pos = p + 8;
-		return parse_inner_eth(c, d);
+		return parse_inner_eth(c, d, flags);
 	}
 	if ((dport != SIPSTAT_GTPU_PORT && sport != SIPSTAT_GTPU_PORT) ||
 	    !(flags & SIPSTAT_CFG_GTPU))
@@ -465,7 +476,7 @@ static __always_inline int decap_udp(struct cursor *c, struct datagram *d, __u8 
 			return PARSE_TOO_DEEP;
 		c->pos = g;
 	}
-	return parse_ip(c, d, ip_by_version(c));
+	return parse_ip(c, d, ip_by_version(c), flags);
 }
 
 #endif /* SIPSTAT_BPF_PARSE_H */

@@ -47,14 +47,20 @@ static __always_inline int is_token_char(__u8 ch)
 	       ch == '`' || ch == '\'' || ch == '~';
 }
 
-/* "sip:", "sips:", "tel:" or "urn:" (schemes are case-insensitive, RFC 3986). */
-static __always_inline int is_uri_scheme(const __u8 *q)
+/*
+ * "sip:", "sips:", "tel:" or "urn:" at q (schemes are case-insensitive,
+ * RFC 3986), with left payload bytes from q and at least 4 of them.
+ */
+static __always_inline int is_uri_scheme(const __u8 *q, const void *end, __u32 left)
 {
 	__u32 s = ((__u32)(q[0] | 0x20) << 24) | ((__u32)(q[1] | 0x20) << 16) |
 		  ((__u32)(q[2] | 0x20) << 8) | q[3];
 
-	return s == 0x7369703a /* sip: */ || s == 0x74656c3a /* tel: */ ||
-	       s == 0x75726e3a /* urn: */ || (s == 0x73697073 /* sips */ && q[4] == ':');
+	if (s == 0x7369703a /* sip: */ || s == 0x74656c3a /* tel: */ || s == 0x75726e3a /* urn: */)
+		return 1;
+	/* "sips" in any case, then the colon. */
+	return (s | 0x20) == 0x73697073 && left >= 5 && (const void *)(q + 5) <= end &&
+	       q[4] == ':';
 }
 
 /*
@@ -72,12 +78,12 @@ static __always_inline int is_extension_request(const __u8 *p, const void *end, 
 		return 0;
 #pragma unroll
 	for (i = 1; i <= SIP_EXT_METHOD_MAX; i++) {
-		/* p[i], then five bytes of scheme at most. */
-		if ((const void *)(p + i + 6) > end || (__u32)i + 6 > len)
+		/* p[i], then the four bytes of the shortest scheme. */
+		if ((const void *)(p + i + 5) > end || (__u32)i + 5 > len)
 			return 0;
 		ch = p[i];
 		if (ch == ' ')
-			return is_uri_scheme(p + i + 1);
+			return is_uri_scheme(p + i + 1, end, len - i - 1);
 		if (!is_token_char(ch))
 			return 0;
 	}

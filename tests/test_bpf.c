@@ -592,6 +592,11 @@ static const struct pcase request_cases[] = {
 	{ "FOO tel:+15550100 SIP/2.0\r\n", REQ(OTHER) },
 	{ "FOO urn:service:sos SIP/2.0\r\n", REQ(OTHER) },
 	{ "FOO SIP:x@example.com SIP/2.0\r\n", REQ(OTHER) },
+	{ "FOO SIPS:x@example.com SIP/2.0\r\n", REQ(OTHER) },
+	{ "SUx sipS:x@example.com SIP/2.0\r\n", REQ(OTHER) },
+	/* The scheme may end the payload: the rule needs nothing after it. */
+	{ "ABCDEFG sip:", REQ(OTHER) },
+	{ "ABCDEF sips:", REQ(OTHER) },
 	{ "invite sip:bob@example.com SIP/2.0\r\n", REQ(OTHER) },
 	{ "REGISTERED sip:example.com SIP/2.0\r\n", REQ(OTHER) },
 	{ "ABCDEFGHIJ sip:x SIP/2.0\r\n", REQ(OTHER) },
@@ -1006,6 +1011,25 @@ static void test_tunnels(void)
 		cfg->flags = saved & ~SIPSTAT_CFG_TCP;
 		run_spec("switched off: tcp 5060 with a status line: nothing", &s,
 			 (struct want)NONE);
+		s.cut_to = 14 + 20 + 6;
+		run_spec("switched off: tcp 5060 cut inside its header: nothing", &s,
+			 (struct want)NONE);
+		cfg->flags = saved;
+		run_spec("tcp 5060 cut inside its header -> bad_header", &s,
+			 (struct want)O(BAD_HEADER));
+		s.cut_to = 0;
+		s.l4 = FR_L4_RAW;
+		s.ip_proto = 47;
+		s.payload = "\x00\x00\x08\x00\x45";
+		s.payload_len = 5;
+		s.cut_to = 14 + 20 + 5;
+		cfg->flags = saved & ~SIPSTAT_CFG_GRE;
+		run_spec("switched off: gre cut after its header: nothing", &s, (struct want)NONE);
+		cfg->flags = saved;
+		run_spec("gre cut after its header -> bad_header", &s, (struct want)O(BAD_HEADER));
+		frame_spec_init(&s);
+		s.payload = INNER_OK200;
+		s.payload_len = strlen(INNER_OK200);
 		cfg->flags = saved & ~SIPSTAT_CFG_METHODS;
 		s.l4 = FR_L4_UDP;
 		run_spec("switched off: methods: response 200 in the unknown row", &s,
