@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Not libpcap's struct bpf_insn, which clashes with the kernel's <linux/bpf.h>. */
+#define PCAP_DONT_INCLUDE_PCAP_BPF_H
+#include <pcap/dlt.h>
 #include <pcap/pcap.h>
 
 #include "capture.h"

@@ -2,7 +2,7 @@
 /*
  * bench_read: where the time of sipstat read goes, on one core.
  *
- *   bench_read [-c CPU] [-r ROUNDS] [-j JSON] FILE
+ *   bench_read [-r ROUNDS] [-j JSON] FILE      (one core: taskset -c N bench_read ...)
  *
  * Three loops over the frames of FILE (a capture of SIP responses, as
  * tests/data/gen_captures --bench writes it), each ROUNDS times, the best
@@ -12,8 +12,6 @@
  * and frames per second of each, and every response counted must be a
  * frame of the file.
  */
-#define _GNU_SOURCE
-#include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -56,12 +54,11 @@ static void load(struct frames *f, const char *path, size_t max, size_t limit)
 	const uint8_t *d;
 	size_t len;
 	char msg[512];
-	int r;
 
 	if (capture_open(&c, path, max, msg, sizeof(msg)))
 		die("%s", msg);
 	memset(f, 0, sizeof(*f));
-	while (f->n < limit && (r = capture_next(&c, &d, &len, msg, sizeof(msg))) == 1) {
+	while (f->n < limit && capture_next(&c, &d, &len, msg, sizeof(msg)) == 1) {
 		if (f->n == f->cap) {
 			f->cap = f->cap ? f->cap * 2 : 65536;
 			f->off = realloc(f->off, f->cap * sizeof(*f->off));
@@ -120,14 +117,11 @@ int main(int argc, char **argv)
 	char msg[512];
 	double best[3] = { 1e30, 1e30, 1e30 }, a, s;
 	uint64_t n = 0, runs = 0, counted;
-	int opt, rounds = 5, cpu = -1, i;
+	int opt, rounds = 5, i;
 	size_t k;
 
-	while ((opt = getopt(argc, argv, "c:r:j:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:j:")) != -1) {
 		switch (opt) {
-		case 'c':
-			cpu = (int)number(optarg, 0, 4095, "-c CPU");
-			break;
 		case 'r':
 			rounds = (int)number(optarg, 1, 1000, "-r ROUNDS");
 			break;
@@ -135,23 +129,15 @@ int main(int argc, char **argv)
 			json = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: bench_read [-c CPU] [-r ROUNDS] [-j JSON] FILE\n");
+			fprintf(stderr, "usage: bench_read [-r ROUNDS] [-j JSON] FILE\n");
 			return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: bench_read [-c CPU] [-r ROUNDS] [-j JSON] FILE\n");
+		fprintf(stderr, "usage: bench_read [-r ROUNDS] [-j JSON] FILE\n");
 		return 2;
 	}
 	path = argv[optind];
-	if (cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set))
-			die("cannot run on CPU %d", cpu);
-	}
 	libbpf_set_print(libbpf_print);
 	ports_default(&ports);
 	if (testrun_open(&t, &ports, NULL, 0, msg, sizeof(msg)))
@@ -182,8 +168,8 @@ int main(int argc, char **argv)
 	if (counted != runs)
 		die("the program counted %llu responses in %llu frames of SIP responses",
 		    (unsigned long long)counted, (unsigned long long)runs);
-	printf("sipstat read on %llu frames, CPU time, best of %d rounds%s:\n", (unsigned long long)n, rounds,
-	       cpu >= 0 ? ", one core" : "");
+	printf("sipstat read on %llu frames, CPU time, best of %d rounds:\n", (unsigned long long)n,
+	       rounds);
 	printf("  file only (libpcap)       %7.0f ns/frame %10.0f frames/s\n", best[0] / (double)n * 1e9,
 	       (double)n / best[0]);
 	printf("  test run only (%zu frames) %5.0f ns/frame %10.0f frames/s\n", f.n,

@@ -16,6 +16,8 @@
 #   3. tshark -q -z sip,stat on the same traffic: live on the receiving
 #      veth next to sipstat, and offline on a pcap of it
 #   4. one sipstat report refresh with all 600 codes     (bench_report)
+#   5. sipstat read on a capture of SIP responses, one core, beside
+#      tshark -r -q -z sip,stat on the same file            (bench_read)
 #   and the line rates of 10/25/100 GbE at SIP-sized frames with the
 #   per-packet budget they leave a core.
 #

@@ -219,8 +219,10 @@ static size_t tunnel_frame(unsigned char *buf, size_t cap, const struct tunnel *
 	n = t->inner == 'e' ? inner_eth(in, sizeof(in), 0, pl, plen) :
 			      inner_ip(in, sizeof(in), t->inner == 6, pl, plen);
 	hl = t->hlen;
-	if (!n || hl + n > sizeof(body))
-		return 0;
+	if (!n || hl + n > sizeof(body)) {
+		fprintf(stderr, "gen_captures: %s: the frame does not fit\n", t->name);
+		exit(1);
+	}
 	memcpy(body, t->hdr, hl);
 	memcpy(body + hl, in, n);
 	/* Length fields of GTP-U (octets after the first 8) and PPPoE (after 6). */
