@@ -331,7 +331,7 @@ wait
 EOF
 	bg_start - "$T/j.out" "$T/j.err" unshare -m --propagation private bash "$T/journal.sh"
 	JPID=$SST_LAST_PID
-	wait_until 20 grep -q 'reading the pinned counters' "$T/j.err"
+	wait_until 20 grep -qs 'reading the pinned counters' "$T/j.err"
 	sleep 0.5
 	send 603 Decline 1 >/dev/null
 	if wait_until 3 grep -q '^PRIORITY=1$' "$T/journal" 2>/dev/null &&
@@ -347,6 +347,47 @@ EOF
 	stop_pid "$JPID" TERM 1
 else
 	skip "--alert-log journal" "sipstat built without libsystemd, or no unshare"
+fi
+
+# ---- --alert-log syslog: /dev/log of a private mount namespace
+if command -v unshare >/dev/null; then
+	cat >"$T/syslog.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+while True:
+    d = s.recv(65536)
+    with open(sys.argv[1], "ab") as f:
+        f.write(d + b"\n")
+EOF
+	cat >"$T/syslog.sh" <<EOF
+set -e
+mount -t tmpfs tmpfs /dev
+mknod -m 666 /dev/null c 1 3
+python3 "$T/syslog.py" "$T/syslog" &
+sp=\$!
+for i in \$(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
+nsenter --net="/run/netns/$NS_A" "$SIPSTAT" -i "$IF_A" --alert-log syslog 0.5 8 || true
+kill \$sp
+wait
+EOF
+	bg_start - "$T/sl.out" "$T/sl.err" unshare -m --propagation private bash "$T/syslog.sh"
+	SLPID=$SST_LAST_PID
+	wait_until 20 grep -qs 'reading the pinned counters' "$T/sl.err"
+	sleep 0.5
+	send 603 Decline 1 >/dev/null
+	# daemon.alert: facility 3, severity 1 = <25>
+	if wait_until 3 grep -q '^<25>.*sipstat\[[0-9]*\]: .* 603 Decline received from 198.18.0.2:5060' \
+		"$T/syslog" 2>/dev/null; then
+		ok "--alert-log syslog: daemon.alert with the alert line"
+	else
+		not_ok "--alert-log syslog: daemon.alert with the alert line" \
+			"$(cat "$T/syslog" "$T/sl.err" 2>&1)"
+	fi
+	wait_until 10 bash -c "! kill -0 $SLPID 2>/dev/null"
+	stop_pid "$SLPID" TERM 1
+else
+	skip "--alert-log syslog" "no unshare"
 fi
 
 # ---- the example hooks: a webhook post and a logger call, metacharacters as data
