@@ -561,18 +561,22 @@ int insight_method_lines(const struct counters *b, const struct counters *c,
 
 int insight_peer_lines(const struct insight *in, char (*lines)[INSIGHT_LINE], int max)
 {
-	struct counters *pb = calloc(1, sizeof(*pb)), *pc = calloc(1, sizeof(*pc));
+	struct counters *pb, *pc;
 	const struct failing_entry *top[3];
 	bool seen[SIPSTAT_PEERS_MAX + 1] = { false };
 	char buf[16], a[64], kt[16], row[256];
 	uint32_t peer;
 	int i, cls, n = 0, k;
 
-	if (!pb || !pc || max < 3 || !in || !in->have_maps) {
+	if (!in || !in->have_maps || max < 8) {
 		if (max > 0)
 			snprintf(lines[n++], INSIGHT_LINE, "no per-peer table in this program");
-		goto out;
+		return n;
 	}
+	pb = calloc(1, sizeof(*pb));
+	pc = calloc(1, sizeof(*pc));
+	if (!pb || !pc)
+		goto out;
 	snprintf(lines[n++], INSIGHT_LINE, "responses per peer (--peers), since start");
 	snprintf(lines[n++], INSIGHT_LINE, "%-16s %8s %7s %7s %7s %7s %10s", "peer", "responses",
 		 "2xx", "4xx", "5xx", "6xx", "ASR");
