@@ -381,7 +381,7 @@ bg_start "$NS_M" "$T/slow.out" "$T/slow.err" bash -c '
 	done
 	echo "closed $closed after $((SECONDS - start))s"' _ "$P1_MON" "$PORT"
 SLOW_PID=$SST_LAST_PID
-wait_until 5 grep -q '^open' "$T/slow.out"
+wait_until 5 grep -qs '^open' "$T/slow.out"
 diag "slow clients: $(cat "$T/slow.out")"
 # Another client (another address) still gets its scrape: the slow ones
 # use up their per-address share, not every slot.
@@ -392,7 +392,7 @@ else
 fi
 to_p1 404 11
 SENT1[404]=11
-if wait_until 25 grep -q '^closed' "$T/slow.out"; then
+if wait_until 25 grep -qs '^closed' "$T/slow.out"; then
 	ok "slow clients are closed by the server's timeout ($(grep '^closed' "$T/slow.out"))"
 else
 	not_ok "slow clients are closed by the server's timeout" "$(cat "$T/slow.out" "$T/slow.err")"
@@ -518,8 +518,9 @@ awk '$1 ~ /^sipstat_responses,/ { match($1, /code=[0-9]+/); c = substr($1, RSTAR
 	END { for (c in s) print c, s[c] }' "$T/show.influx" | sort >"$T/got_influx"
 same_counts "sipstat show -o influx (the Telegraf exec input): per-code counts" \
 	"$T/got_influx" "$T/want1"
-check_eq "influx: every line is measurement,tags total=Ni timestamp" \
-	"$(grep -cvE '^sipstat_[a-z_]+(,[a-z]+=[^ ,]+)+ total=[0-9]+i [0-9]{19}$' "$T/show.influx")" 0
+check_eq "influx: every line is measurement,tags total=Ni (or ratio=F) timestamp" \
+	"$(grep -cvE '^sipstat_[a-z_]+(,[a-z]+=[^ ,]+)+ (total=[0-9]+i|ratio=[0-9.]+) [0-9]{19}$' \
+		"$T/show.influx")" 0
 
 in_p1 "$SIPSTAT" show -i "$IF1" -o csv >"$T/show.csv"
 awk -F, 'NR > 1 && $4 == "responses" { s[$7] += $10 } END { for (c in s) print c, s[c] }' \
@@ -532,7 +533,7 @@ check_eq "csv: the header row" "$(head -n 1 "$T/show.csv")" \
 bg_start - "$T/statsd.out" "$T/statsd.err" nsenter --net="/run/netns/$NS_P1" \
 	env SIPSTAT="$SIPSTAT" "$EXPORT_DIR/sipstat-statsd" --stdout -v -n 3 -c 1 -- -i "$IF1"
 STATSD_PID=$SST_LAST_PID
-wait_until 10 grep -q 'reading 0 taken' "$T/statsd.err"
+wait_until 10 grep -qs 'reading 0 taken' "$T/statsd.err"
 to_p1 486 4
 wait_until 10 gone "$STATSD_PID"
 stop_pid "$STATSD_PID" TERM 1 || true
@@ -555,7 +556,7 @@ print(s.recv(65535).decode(), end="", flush=True)'
 		env SIPSTAT="$SIPSTAT" "$EXPORT_DIR/sipstat-statsd" -v -H 127.0.0.1 -P 8125 -n 3 -c 1 \
 		-- -i "$IF1"
 	STATSD_PID=$SST_LAST_PID
-	wait_until 10 grep -q 'reading 0 taken' "$T/statsd2.err"
+	wait_until 10 grep -qs 'reading 0 taken' "$T/statsd2.err"
 	to_p1 200 3
 	wait_until 10 gone "$STATSD_PID"
 	wait_until 5 gone "$UDP_PID"
