@@ -6,6 +6,7 @@
  * frame to the last, so rates are those of the traffic captured.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,13 @@
 #include "reader.h"
 #include "report.h"
 #include "testrun.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
 
 struct read_state {
 	struct counters base, cur;
@@ -87,11 +95,12 @@ int cmd_read(const struct options *o)
 	struct reader reader = { 0 };
 	struct testrun tr = { 0 };
 	struct capture cap = { 0 };
+	struct sigaction sa = { 0 };
 	struct timespec t0, t1;
 	char msg[512], *log = NULL;
 	const uint8_t *frame;
 	size_t len;
-	int r, e, ret = 1;
+	int r = 1, e, ret = 1;
 	bool failed = false;
 
 	if (o->verbose > 1)
@@ -122,8 +131,16 @@ int cmd_read(const struct options *o)
 		cli_err("%s: the file header's snap length %u is beyond any capture (libpcap reads "
 			"at most 262144 bytes a frame); each record's length is checked instead",
 			o->file, cap.huge_snaplen);
+	/*
+	 * Ctrl-C on a long file: the counts of the frames read so far.  No
+	 * SA_RESTART, so that a read from a pipe that waits returns too.
+	 */
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while ((r = capture_next(&cap, &frame, &len, msg, sizeof(msg))) == 1) {
+	while (!stop_signal && (r = capture_next(&cap, &frame, &len, msg, sizeof(msg))) == 1) {
 		e = testrun_frame(&tr, frame, len);
 		if (e) {
 			snprintf(msg, sizeof(msg), "%s: frame %llu: the test run of the program failed: %s",
@@ -135,9 +152,14 @@ int cmd_read(const struct options *o)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (stop_signal) {
+		snprintf(msg, sizeof(msg), "%s: stopped by %s after frame %llu", o->file,
+			 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)cap.frames);
+		r = -EINTR;
+	}
 	if (r < 0) {
-		cli_err("%s; the counts of the %llu frames before it follow", msg,
-			(unsigned long long)cap.frames);
+		cli_err("%s; the counts of the %llu frames %s follow", msg,
+			(unsigned long long)cap.frames, r == -EINTR ? "read" : "before it");
 		failed = true;
 	}
 	e = counters_read(&reader, tr.counts_fd, &st.cur);

@@ -95,6 +95,23 @@ read_prom() {
 	"$SIPSTAT" read "$f" -o prometheus "$@" >"$T/$name.prom" 2>"$T/$name.err"
 }
 
+# Record offsets of the classic pcap format: 24-byte header, 16 per record.
+record_off() {	# FILE N: byte offset of record N (1-based)
+	local f=$1 n=$2 off=24 i incl
+	for ((i = 1; i < n; i++)); do
+		incl=$(od -An -tu4 -j $((off + 8)) -N4 "$f" | tr -d ' ')
+		off=$((off + 16 + incl))
+	done
+	echo "$off"
+}
+# put_u32 FILE OFFSET VALUE: little-endian, in place.
+put_u32() {
+	local b
+	b=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($3 & 255)) $((($3 >> 8) & 255)) \
+		$((($3 >> 16) & 255)) $((($3 >> 24) & 255)))
+	printf '%b' "$b" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
 # ------------------------------------------------------------ the generator
 
 mkdir -p "$T/gen"
@@ -176,6 +193,28 @@ for fmt in openmetrics influx csv; do
 	check_eq "-o $fmt: exit 0, output" "$rc $([[ -s $T/mix.$fmt ]] && echo yes)" "0 yes"
 done
 
+# Standard input, and a stop by SIGINT half-way: the counts so far, exit 1.
+"$SIPSTAT" read - -o json <"$DATA/tunnels.pcap" >"$T/stdin.json" 2>/dev/null
+check_eq "read - (standard input): the counts of the file" \
+	"$(jq -c '[.responses.total, .frames.in]' "$T/stdin.json")" \
+	"[$(awk '{ s += $3 } END { print s }' "$T/tunnels.pcap.want"),68]"
+mkfifo "$T/fifo"
+"$SIPSTAT" read "$T/fifo" -o json >"$T/int.json" 2>"$T/int.err" &
+pid=$!
+SST_PIDS+=("$pid")
+{
+	head -c "$(record_off "$DATA/tunnels.pcap" 25)" "$DATA/tunnels.pcap"
+	sleep 3
+	kill -INT "$pid"
+	sleep 1
+} >"$T/fifo"
+wait "$pid"
+rc=$?
+sst_forget_pid "$pid"
+check_eq "SIGINT while reading: exit 1, the counts of the 24 frames read" \
+	"$rc $(jq -c '.frames.in' "$T/int.json") $(grep -c 'stopped by SIGINT after frame 24; the counts of the 24 frames read follow' "$T/int.err")" \
+	"1 24 1"
+
 # ------------------------------------------------------------ damaged files
 
 # damaged NAME FILE FRAME_ERR COUNTED PATTERN: exit 1, message naming the
@@ -206,23 +245,6 @@ nframes=$(tshark -n -r "$TUN" 2>/dev/null | wc -l)
 head -c $((size - 50)) "$TUN" >"$T/cut.pcap"
 damaged "cut short" "$T/cut.pcap" "$nframes" "$(first_responses "$TUN" $((nframes - 1)))" \
 	"truncated"
-
-# Record offsets of the classic pcap format: 24-byte header, 16 per record.
-record_off() {	# FILE N: byte offset of record N (1-based)
-	local f=$1 n=$2 off=24 i incl
-	for ((i = 1; i < n; i++)); do
-		incl=$(od -An -tu4 -j $((off + 8)) -N4 "$f" | tr -d ' ')
-		off=$((off + 16 + incl))
-	done
-	echo "$off"
-}
-# put_u32 FILE OFFSET VALUE: little-endian, in place.
-put_u32() {
-	local b
-	b=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($3 & 255)) $((($3 >> 8) & 255)) \
-		$((($3 >> 16) & 255)) $((($3 >> 24) & 255)))
-	printf '%b' "$b" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
 
 cp "$TUN" "$T/reclen.pcap"
 put_u32 "$T/reclen.pcap" $(($(record_off "$TUN" 5) + 8)) 2147483647
