@@ -115,6 +115,7 @@ struct bcase {
 static char sip_resp[512], sip_req[512], sip_ext_req[512];
 /* 400-byte responses whose CSeq is the 6th header, and the last of 15. */
 static char sip_cseq6[512], sip_cseq15[512];
+static bool methods_on;		/* sipstat reads the CSeq method (SIPSTAT_CFG_METHODS) */
 
 /*
  * "SIP/2.0 200 OK", the headers of names[] (the one called "Pad" padded
@@ -335,6 +336,8 @@ static bool main_key_ok(const struct bcase *c, struct key3 k)
 		return false;
 	switch (c->expect) {
 	case E_CODE_200:	/* any method row: the CSeq may or may not be read */
+		if (methods_on && (c->spec.payload == sip_cseq6 || c->spec.payload == sip_cseq15))
+			return k.slot == 200 && k.method == SIPSTAT_M_INVITE;	/* it must be */
 		return k.slot == 200;
 	case E_REQUEST:
 		return k.slot == SIPSTAT_O_REQUESTS && k.method == c->method;
@@ -716,6 +719,7 @@ int main(int argc, char **argv)
 	if (flags_opt)
 		skel->data_sip_cfg->sip_cfg.flags = cfg_flags;
 	cfg_flags = skel->data_sip_cfg->sip_cfg.flags;
+	methods_on = (cfg_flags & SIPSTAT_CFG_METHODS) != 0;
 	if (sipstat_bpf__load(skel))
 		die("load sipstat: %s%s", strerror(errno), load_hint(errno));
 	progs[P_SIPSTAT].fd = bpf_program__fd(skel->progs.sipstat_xdp);
