@@ -339,6 +339,19 @@ static void test_live_view_lines(void)
 	CHECK_STR(lines[0], "no per-peer table in this program");
 }
 
+static void test_method_filter(void)
+{
+	fill_calls(c1);
+	insight_filter_method(c1, SIPSTAT_M_REGISTER, c0);
+	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 100);
+	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 401), 50);
+	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 486), 0);
+	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_REQUESTS), 100);
+	CHECK_EQ_U64(insight_next_method(c1, -1), SIPSTAT_M_INVITE);
+	CHECK_EQ_U64(insight_next_method(c1, SIPSTAT_M_INVITE), SIPSTAT_M_REGISTER);
+	CHECK(insight_next_method(c1, SIPSTAT_M_REGISTER) == -1, "after the last: all again");
+}
+
 int main(void)
 {
 	c0 = calloc(1, sizeof(*c0));
@@ -355,6 +368,7 @@ int main(void)
 	RUN(test_failing_top);
 	RUN(test_report_methods);
 	RUN(test_live_view_lines);
+	RUN(test_method_filter);
 	free(c0);
 	free(c1);
 	return h_failed_tests ? 1 : 0;
