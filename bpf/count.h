@@ -414,6 +414,16 @@ static __always_inline void count_parse_error(int r, __u32 dir)
 		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, parse_outcome(r)));
 }
 
+/* A UDP port of a tunnel that is switched on (VXLAN, GTP-U)? */
+static __always_inline int udp_tunnel_port(const struct udphdr *udp)
+{
+	__u32 flags = sip_cfg.flags;
+
+	return ((flags & SIPSTAT_CFG_VXLAN) && udp->dest == bpf_htons(SIPSTAT_VXLAN_PORT)) ||
+	       ((flags & SIPSTAT_CFG_GTPU) && (udp->dest == bpf_htons(SIPSTAT_GTPU_PORT) ||
+					       udp->source == bpf_htons(SIPSTAT_GTPU_PORT)));
+}
+
 /*
  * Looking inside a tunnel, as a subprogram of its own (sipstat.bpf.c),
  * verified once rather than for every outer header path.  Arguments:
@@ -472,9 +482,7 @@ static __always_inline void count_outer(void *ctx, enum ctx_kind kind, void *dat
 	flags = sip_cfg.flags;
 	if (d->l4proto == IPPROTO_UDP) {
 		udp = d->l4;
-		if (!((flags & SIPSTAT_CFG_VXLAN) && udp->dest == bpf_htons(SIPSTAT_VXLAN_PORT)) &&
-		    !((flags & SIPSTAT_CFG_GTPU) && (udp->dest == bpf_htons(SIPSTAT_GTPU_PORT) ||
-						      udp->source == bpf_htons(SIPSTAT_GTPU_PORT))))
+		if (!udp_tunnel_port(udp))
 			return;
 	} else if (d->l4proto == IPPROTO_TCP || !(flags & (SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE))) {
 		return;
@@ -547,11 +555,20 @@ static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *dat
 	if (data + FAST_PAYLOAD_OFF + SIPSTAT_STATUS_PREFIX_LEN <= data_end &&
 	    *(__be16 *)(data + offsetof(struct ethhdr, h_proto)) == bpf_htons(ETH_P_IP) &&
 	    *(__u8 *)ip == 0x45) {
-		if (!is_l4_of_interest(ip->protocol))
-			return;
+		struct udphdr *l4 = (void *)(ip + 1);	/* UDP and TCP: the ports first */
+		__u8 l4proto = ip->protocol;
+
 		if (ip->frag_off & bpf_htons(IP4_OFFSET_MASK)) {
-			if (ip->protocol == IPPROTO_UDP)
+			if (l4proto == IPPROTO_UDP)
 				count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_FRAGMENTS));
+			return;
+		}
+		/* Most frames here are UDP or TCP off the SIP ports: leave at once. */
+		if (l4proto == IPPROTO_UDP || l4proto == IPPROTO_TCP) {
+			if (!port_is_sip(bpf_ntohs(l4->dest)) && !port_is_sip(bpf_ntohs(l4->source)) &&
+			    (l4proto == IPPROTO_TCP || !udp_tunnel_port(l4)))
+				return;
+		} else if (!is_l4_of_interest(l4proto)) {
 			return;
 		}
 		d.l4 = (void *)(ip + 1);
