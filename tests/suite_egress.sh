@@ -245,6 +245,10 @@ if in_a "$SIPSTAT" attach -i "$IF_A" >"$T/attach.out" 2>"$T/attach.err"; then
 	else
 		not_ok "$name: status names the TC filter" "$(cat "$T/status.txt")"
 	fi
+	check_eq "$name: status -o json: directions and the TC program on egress" \
+		"$(in_a "$SIPSTAT" status -i "$IF_A" -o json |
+			jq -c '.interfaces[0] | [.directions, .tc.out.prog_id > 0, .tc.out.prog_id == .tc.out.hook_prog_id, .tc.in.prog_id]')" \
+		'[["in","out"],true,true,0]'
 	udp_send "$NS_A" "$B4" 5060 7 "$T/a200"
 	udp_send "$NS_B" "$A4" 5060 2 "$T/b180"
 	sleep 0.3
