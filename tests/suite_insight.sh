@@ -44,6 +44,11 @@ fi
 sst_tmpdir
 T=$SST_TMP
 
+# has_report FILE: a JSON report is in FILE (which may not exist yet).
+has_report() {
+	grep -q '^{' "$1" 2>/dev/null
+}
+
 # ------------------------------------------------------------ (3) capture
 
 CAP=$SST_ROOT/tests/data/sip-mix.pcap
@@ -131,7 +136,7 @@ kamailio_run() {
 	bg_start "$TOPO_NS_PROXY" "$RUN/sipstat.json" "$RUN/sipstat.err" "$SIPSTAT" -i p-uac \
 		-i p-uas --mode skb --direction in --peers "$RUN/peers" -o json 0.5
 	pid_s=$SST_LAST_PID
-	if ! wait_until 90 grep -q '^{' "$RUN/sipstat.json"; then
+	if ! wait_until 90 has_report "$RUN/sipstat.json"; then
 		not_ok "kamailio: sipstat attaches to p-uac and p-uas" "no report within 90 s"
 		diag_file "sipstat stderr" "$RUN/sipstat.err"
 		topo_kamailio_stop
@@ -239,7 +244,7 @@ bg_start "$NS_A" "$T/watch.json" "$T/watch.err" "$SIPSTAT" -i "$IF_A" --mode skb
 	--peers "$T/peers" --per-peer --failing 5 -o json 0.3
 WATCH=$SST_LAST_PID
 # Loading and verifying the program takes seconds on a busy machine.
-if ! wait_until 90 grep -q '^{' "$T/watch.json"; then
+if ! wait_until 90 has_report "$T/watch.json"; then
 	not_ok "sipstat --peers reports" "no report within 90 s"
 	diag_file "sipstat stderr" "$T/watch.err"
 	done_testing
