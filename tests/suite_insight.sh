@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Helpers are called through wait_until, which shellcheck cannot follow:
+# shellcheck disable=SC2317
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
 # Which request failed and where, end to end:
