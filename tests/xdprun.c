@@ -72,6 +72,13 @@ void xdprun_set_cseq(struct xdprun *x, bool on)
 	cfg->flags = on ? cfg->flags | SIPSTAT_CFG_METHODS : cfg->flags & ~SIPSTAT_CFG_METHODS;
 }
 
+void xdprun_set_flags(struct xdprun *x, __u32 mask, __u32 bits)
+{
+	struct sipstat_cfg *cfg = &x->skel->data_sip_cfg->sip_cfg;
+
+	cfg->flags = (cfg->flags & ~mask) | (bits & mask);
+}
+
 bool xdprun_cseq(const struct xdprun *x)
 {
 	return x->skel->data_sip_cfg->sip_cfg.flags & SIPSTAT_CFG_METHODS;

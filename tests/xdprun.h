@@ -68,6 +68,8 @@ void xdprun_set_events(struct xdprun *x, const __u64 *codes);
 /* SIPSTAT_CFG_METHODS on or off: responses counted by their CSeq method. */
 void xdprun_set_cseq(struct xdprun *x, bool on);
 bool xdprun_cseq(const struct xdprun *x);
+/* The SIPSTAT_CFG_* bits in mask set as in bits (SIP over TCP, tunnels, ...). */
+void xdprun_set_flags(struct xdprun *x, __u32 mask, __u32 bits);
 const __u64 *xdprun_event_codes(const struct xdprun *x);
 
 /*

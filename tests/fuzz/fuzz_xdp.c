@@ -38,6 +38,8 @@ static struct xdprun X;
 static bool port_set_all;
 static const uint16_t *port_set_list;
 static int cseq_set = -1;
+static int64_t flags_set = -1;
+#define FUZZ_FLAGS (SIPSTAT_CFG_TCP | SIPSTAT_CFG_ENCAP)
 
 /*
  * Counter checks.  After every frame the one key the decoder names is
@@ -85,6 +87,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) // NOLINT(readability-non-cons
 		exit(1);
 	}
 	libbpf_set_print(quiet_print);
+	if (getenv("SIPSTAT_FUZZ_STRICT") && *getenv("SIPSTAT_FUZZ_STRICT")) {
+		fuzz_known = 0;
+		fprintf(stderr, "fuzz_xdp: strict: the reported differences count as mismatches\n");
+	}
 	if (xdprun_open(&X, err, sizeof(err))) {
 		fprintf(stderr, "fuzz_xdp: %s\n", err);
 		exit(1);
@@ -127,10 +133,15 @@ static void fail(const char *what, const uint8_t *frame, size_t len,
 
 	ref_result_string(want, w, sizeof(w));
 	fprintf(stderr, "\nfuzz_xdp: MISMATCH: %s\n", what);
-	fprintf(stderr, "  mode byte 0x%02x (port set %d, CSeq methods %s), frame of %zu bytes:\n",
-		cur_input[0], (cur_input[0] >> 1) & 3, cur_input[0] & 8 ? "off" : "on", len);
+	fprintf(stderr, "  mode byte 0x%02x (port set %d, CSeq methods %s, TCP and tunnels %s, "
+			"wrap %d), frame of %zu bytes:\n",
+		cur_input[0], (cur_input[0] >> 1) & 3, cur_input[0] & 8 ? "off" : "on",
+		cur_input[0] & 16 ? "off" : "on", cur_input[0] >> 5, len);
 	hexdump(frame, len);
-	fprintf(stderr, "  reference decoder: %s\n", w);
+	fprintf(stderr, "  reference decoder: %s", w);
+	for (i = 0; i < want->n_also; i++)
+		fprintf(stderr, " + %s", ref_outcome_name(want->also[i]));
+	fputc('\n', stderr);
 	fprintf(stderr, "  XDP program:      ");
 	if (n < 0)
 		fprintf(stderr, " (keys not read)");
@@ -182,8 +193,9 @@ static void check_frame(const uint8_t *frame, size_t len, const struct ref_ports
 	uint32_t got[GOT_MAX], k, key = 0;
 	const __u64 *nv = (const __u64 *)now.v;
 	__u64 *ev = (__u64 *)expect.v, v;
-	int e, n = -1, nev;
+	int e, n = -1, nev, i;
 	bool bad = false, event;
+	uint32_t also[2];
 
 	if (len == 0 || len > XDPRUN_FRAME_MAX)
 		return;
@@ -196,9 +208,15 @@ static void check_frame(const uint8_t *frame, size_t len, const struct ref_ports
 		xdprun_set_cseq(&X, cfg->cseq);
 		cseq_set = cfg->cseq;
 	}
+	if ((int64_t)cfg->flags != flags_set) {
+		xdprun_set_flags(&X, FUZZ_FLAGS, cfg->flags);
+		flags_set = cfg->flags;
+	}
 	ref_decode(frame, len, cfg, &want);
 	if (want.counted)
 		key = ref_key(&want);
+	for (i = 0; i < want.n_also; i++)
+		also[i] = SIPSTAT_KEY(want.dir, SIPSTAT_M_UNKNOWN, want.also[i]);
 	event = ref_event_wanted(&want, xdprun_event_codes(&X));
 
 	e = xdprun_frame(&X, frame, len, &res);
@@ -211,6 +229,9 @@ static void check_frame(const uint8_t *frame, size_t len, const struct ref_ports
 		n = 0;
 		for (k = 0; k < SIPSTAT_COUNT_KEYS; k++) {
 			__u64 d = nv[k] - ev[k], w = (want.counted && k == key) + (event && k == SENT_KEY);
+
+			for (i = 0; i < want.n_also; i++)
+				w += k == also[i];
 
 			if (d && n < GOT_MAX)
 				got[n++] = k;
@@ -230,6 +251,13 @@ static void check_frame(const uint8_t *frame, size_t len, const struct ref_ports
 			if (e)
 				die("reading a counter", e);
 			if (v != ev[SENT_KEY] + 1)
+				bad = true;
+		}
+		for (i = 0; i < want.n_also; i++) {
+			e = xdprun_read_key(&X, also[i], &v);
+			if (e)
+				die("reading a counter", e);
+			if (v != ev[also[i]] + 1)
 				bad = true;
 		}
 	}
@@ -287,6 +315,8 @@ static void check_frame(const uint8_t *frame, size_t len, const struct ref_ports
 			ev[key]++;
 		if (event)
 			ev[SENT_KEY]++;
+		for (i = 0; i < want.n_also; i++)
+			ev[also[i]]++;
 	}
 }
 
@@ -302,7 +332,7 @@ static void run_input(const uint8_t *data, size_t size, bool full)
 	cur_size = size;
 	fuzz_input_config(data, &cfg);
 	/* Raw frames are checked in libFuzzer's own buffer, so ASan sees any over-read. */
-	if (!(data[0] & 1)) {
+	if (!(data[0] & 1) && !(data[0] >> 5)) {
 		check_frame(data + 1, size - 1, &cfg, full);
 		return;
 	}

@@ -296,6 +296,41 @@ static void seed_ext_methods(void)
 		seed_payload(ext_requests[i], strlen(ext_requests[i]), (int)(i & 1));
 }
 
+/*
+ * Tunnelled frames (mode byte bits 5-7, structured.h): each kind around a
+ * response with a CSeq, IPv4 and IPv6 inside, with a few of each kind's
+ * variants; and TCP segments, with the settings on and off.
+ */
+static void seed_tunnels(void)
+{
+	static const char ok[] = "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n";
+	static const uint8_t w0s[] = { 0x00, 0x01, 0x02, 0x0e, 0x31, 0x80, 0x10, 0x20 };
+	uint8_t buf[128];
+	size_t i;
+	int kind, v6, off;
+
+	for (kind = 1; kind <= 7; kind++)
+		for (v6 = 0; v6 < 2; v6++)
+			for (i = 0; i < sizeof(w0s); i++) {
+				memset(buf, 0, 16);
+				buf[0] = w0s[i];
+				buf[1] = 0x01;		/* w1 */
+				buf[2] = (uint8_t)v6;	/* h0 of the structured inner frame */
+				memcpy(buf + 16, ok, sizeof(ok) - 1);
+				/* structured inner frame: mode bit 0 */
+				write_seed((uint8_t)(kind << 5 | 1), buf, 16 + sizeof(ok) - 1);
+			}
+	for (off = 0; off < 2; off++)
+		for (v6 = 0; v6 < 2; v6++) {
+			memset(buf, 0, 14);
+			buf[0] = (uint8_t)v6;
+			buf[11] = 1;			/* h11: TCP */
+			memcpy(buf + 14, ok, sizeof(ok) - 1);
+			write_seed((uint8_t)(0x01 | off << 4), buf, 14 + sizeof(ok) - 1);
+			write_seed((uint8_t)(0x01 | off << 4), buf, 14);	/* no payload */
+		}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -308,6 +343,7 @@ int main(int argc, char **argv)
 	seed_structured();
 	seed_ip_length();
 	seed_ext_methods();
+	seed_tunnels();
 	printf("%d\n", nseeds);
 	return 0;
 }

@@ -101,6 +101,48 @@
  *          (row SIPSTAT_M_UNKNOWN), and a sent one is a record naming the
  *          IP family, the VLAN ids (outer first, the TCI's 12-bit VID),
  *          the ports and the addresses.  Nothing else sends an event.
+ *  SPEC 14: Encapsulations (SIPSTAT_CFG_IPIP .. SIPSTAT_CFG_MPLS, each on
+ *          or off): one layer, never a tunnel inside a tunnel (there, a
+ *          tunnel protocol is not looked at, so its header is never
+ *          bad_header).  encap_* is counted besides, exactly when a
+ *          SIP-port payload inside is counted (request, response,
+ *          malformed, truncated, other, tcp_unparsed); bad_header,
+ *          too_deep and fragments inside a tunnel count alone.  A tunnel
+ *          header cut by the frame end is bad_header; one that is not of
+ *          the kind read (GRE version or discarded bits, VXLAN without I,
+ *          GTP-U other than a version-1 G-PDU, PPPoE other than session
+ *          data with VER=TYPE=1, PPP or GRE or MPLS carrying no IP) is
+ *          nothing.
+ *  SPEC 15: SIP over TCP (SIPSTAT_CFG_TCP; RFC 793 3.1): the ports are the
+ *          first 4 bytes: a frame that ends before them is bad_header on
+ *          any port, as a cut UDP header (SPEC 7).  On a SIP port, a
+ *          header cut inside its 20 fixed bytes, a Data Offset below 5,
+ *          or options past the IP packet or the frame, is bad_header.  No
+ *          payload (by the IP length and the frame end): nothing.  Else
+ *          tcp_segments besides, and the payload classified as a UDP
+ *          payload is (SPEC 8-11, 13), other becoming tcp_unparsed.
+ *  SPEC 16: What a tunnel carries ends where the tunnel's own packet
+ *          ends: the outer IP length for IP-in-IP and GRE, the UDP
+ *          payload (SPEC 6, 7) for VXLAN and GTP-U.  Bytes after it
+ *          (padding, a trailer) are never read as the inner packet.  A
+ *          VXLAN/GTP-U port datagram whose UDP or IP length leaves no
+ *          payload at all is nothing.
+ *  SPEC 17: A SIP port is SIP first: a datagram to 4789 or 2152 on a SIP
+ *          port is a SIP datagram.  VXLAN is UDP destination 4789 (RFC
+ *          7348 5: the source port is a flow hash); GTP-U is UDP 2152 as
+ *          source or destination (the README says "UDP 2152").
+ *  SPEC 18: MPLS (EtherType 0x8847, 0x8848): up to four label stack
+ *          entries; a fourth without S is too_deep whether or not a fifth
+ *          is in the frame.  Below the bottom one, the version nibble
+ *          says IPv4 or IPv6; no byte, or another nibble: nothing.
+ *  SPEC 19: GTP-U: with E, S or PN the 4 optional bytes must be there;
+ *          at most two extension headers (a third is too_deep); one of
+ *          length 0 is bad_header.  The GTP-U Length and the PPPoE
+ *          LENGTH fields are not read: the inner IP length bounds.
+ *  SPEC 20: The event record of a response inside a tunnel names the
+ *          inner IP family, addresses and ports, and the VLAN ids of the
+ *          outer frame (those of an Ethernet frame inside VXLAN or GRE
+ *          are not named); over TCP the TCP ports.
  */
 #include <stdio.h>
 #include <string.h>
@@ -111,10 +153,17 @@
 #define ETHERTYPE_IPV6 0x86dd
 #define ETHERTYPE_8021Q 0x8100
 #define ETHERTYPE_8021AD 0x88a8
+#define ETHERTYPE_PPPOE_SESSION 0x8864
+#define ETHERTYPE_MPLS_UNICAST 0x8847
+#define ETHERTYPE_MPLS_MULTICAST 0x8848
 
 /* IANA protocol numbers ("Assigned Internet Protocol Numbers"). */
 #define PROTO_HOPOPTS 0
+#define PROTO_IPIP 4
+#define PROTO_TCP 6
 #define PROTO_UDP 17
+#define PROTO_IPV6 41
+#define PROTO_GRE 47
 #define PROTO_ROUTING 43
 #define PROTO_FRAGMENT 44
 #define PROTO_DSTOPTS 60
@@ -420,7 +469,132 @@ static void classify_payload(const uint8_t *p, size_t n, bool cseq, struct ref_r
 		outcome(r, SIPSTAT_O_MALFORMED, "short payload, \"SIP/\" but a byte does not fit");
 }
 
-/* ------------------------------------------------------------ UDP */
+/* ------------------------------------------------------------ UDP, TCP */
+
+static void decode_eth(const struct frame *f, size_t off, const struct ref_ports *ports,
+		       struct ref_result *r);
+static void decode_ip(const struct frame *f, size_t off, uint16_t ethertype,
+		      const struct ref_ports *ports, struct ref_result *r);
+
+/* A payload on a SIP port: its one outcome, and what carried it besides (SPEC 14, 15). */
+static void count_payload(const uint8_t *p, size_t n, bool tcp, const struct ref_ports *ports,
+			  struct ref_result *r)
+{
+	classify_payload(p, n, ports->cseq, r);
+	if (tcp && r->method == SIPSTAT_M_UNKNOWN && r->slot == SIPSTAT_O_OTHER) {
+		r->slot = SIPSTAT_O_TCP_UNPARSED;
+		r->rule = "TCP payload that starts no SIP message";
+	}
+	r->n_also = 0;
+	if (r->encap)
+		r->also[r->n_also++] = r->encap;
+	if (tcp)
+		r->also[r->n_also++] = SIPSTAT_O_TCP_SEGMENTS;
+}
+
+/* The frame cut at end (an outer packet's end: SPEC 16). */
+static struct frame bounded(const struct frame *f, size_t end)
+{
+	struct frame g = *f;
+
+	if (end < g.len)
+		g.len = end;
+	return g;
+}
+
+static bool flag(const struct ref_ports *ports, uint32_t bit)
+{
+	return (ports->flags & bit) != 0;
+}
+
+#define VXLAN_HEADER_LEN 8		/* RFC 7348 5 */
+#define VXLAN_FLAG_I 0x08
+#define GTPU_HEADER_LEN 8		/* TS 29.281 5.1 */
+#define GTPU_OPTIONAL_LEN 4
+#define GTPU_G_PDU 0xff
+#define MAX_GTPU_EXTENSION_HEADERS 2	/* SPEC 19 */
+
+/*
+ * VXLAN (RFC 7348 5): flags (I: a valid VNI), 24 reserved bits, VNI, 8
+ * reserved bits, then an Ethernet frame.  The tunnel's payload is p..end.
+ */
+static void decode_vxlan(const struct frame *f, size_t p, size_t end,
+			 const struct ref_ports *ports, struct ref_result *r)
+{
+	const struct frame g = bounded(f, end);
+
+	r->encap = SIPSTAT_O_ENCAP_VXLAN;
+	r->in_tunnel = true;
+	if (!have(&g, p, VXLAN_HEADER_LEN)) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "VXLAN header cut short");
+		return;
+	}
+	if (!(byte_at(&g, p) & VXLAN_FLAG_I)) {
+		nothing(r, "VXLAN without the I flag (RFC 7348 5)");
+		return;
+	}
+	decode_eth(&g, p + VXLAN_HEADER_LEN, ports, r);
+}
+
+/*
+ * GTP-U (3GPP TS 29.281 5.1, 5.2): version 1, PT 1, E/S/PN flags, message
+ * type (G-PDU 255 carries user data), length, TEID; with any of E/S/PN a
+ * sequence number, an N-PDU number and the next extension header type;
+ * extension headers of 4n bytes (n in their first byte), the next type in
+ * their last.  Then an IP packet, told by its version nibble.
+ */
+static void decode_gtpu(const struct frame *f, size_t p, size_t end,
+			const struct ref_ports *ports, struct ref_result *r)
+{
+	const struct frame g = bounded(f, end);
+	uint8_t flags, next = 0, n;
+	int ext = 0;
+
+	r->encap = SIPSTAT_O_ENCAP_GTPU;
+	r->in_tunnel = true;
+	if (!have(&g, p, GTPU_HEADER_LEN)) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "GTP-U header cut short");
+		return;
+	}
+	flags = byte_at(&g, p);
+	if (flags >> 5 != 1 || !(flags & 0x10) || byte_at(&g, p + 1) != GTPU_G_PDU) {
+		nothing(r, "GTP-U: not version 1, PT 1, G-PDU");
+		return;
+	}
+	p += GTPU_HEADER_LEN;
+	if (flags & 0x07) {
+		if (!have(&g, p, GTPU_OPTIONAL_LEN)) {
+			outcome(r, SIPSTAT_O_BAD_HEADER, "GTP-U optional fields cut short");
+			return;
+		}
+		if (flags & 0x04)
+			next = byte_at(&g, p + 3);
+		p += GTPU_OPTIONAL_LEN;
+	}
+	while (next) {
+		if (ext == MAX_GTPU_EXTENSION_HEADERS) {
+			outcome(r, SIPSTAT_O_TOO_DEEP, "a third GTP-U extension header");
+			return;
+		}
+		ext++;
+		if (!have(&g, p, 1) || !(n = byte_at(&g, p)) || !have(&g, p, (size_t)n * 4)) {
+			outcome(r, SIPSTAT_O_BAD_HEADER, "GTP-U extension header cut short or empty");
+			return;
+		}
+		next = byte_at(&g, p + (size_t)n * 4 - 1);
+		p += (size_t)n * 4;
+	}
+	if (!have(&g, p, 1)) {
+		nothing(r, "GTP-U G-PDU with no packet");
+		return;
+	}
+	if (byte_at(&g, p) >> 4 == 4)
+		decode_ip(&g, p, ETHERTYPE_IPV4, ports, r);
+	else if (byte_at(&g, p) >> 4 == 6)
+		decode_ip(&g, p, ETHERTYPE_IPV6, ports, r);
+	else
+		nothing(r, "GTP-U G-PDU that is not IP");
+}
 
 /*
  * RFC 768: source port, destination port, length (header and data, in
@@ -443,7 +617,30 @@ static void decode_udp(const struct frame *f, size_t off, size_t ip_end,
 	r->ev.dport = destination_port;
 
 	if (!port_is_sip(ports, source_port) && !port_is_sip(ports, destination_port)) {
-		nothing(r, "UDP off the SIP ports");
+		/* SPEC 17: a SIP port is SIP first; then the tunnel ports. */
+		bool vxlan = !r->in_tunnel && flag(ports, SIPSTAT_CFG_VXLAN) &&
+			     destination_port == SIPSTAT_VXLAN_PORT;
+		bool gtpu = !r->in_tunnel && flag(ports, SIPSTAT_CFG_GTPU) &&
+			    (destination_port == SIPSTAT_GTPU_PORT ||
+			     source_port == SIPSTAT_GTPU_PORT);
+
+		if (!vxlan && !gtpu) {
+			nothing(r, "UDP off the SIP ports");
+			return;
+		}
+		/* SPEC 16: the tunnel's payload is the UDP payload, as bounded below. */
+		if (ports->known & REF_KNOWN_OUTER_END) {
+			end = f->len;	/* no check: the frame end bounds */
+		} else if (udp_length < UDP_HEADER_LEN || off + UDP_HEADER_LEN > ip_end) {
+			nothing(r, "tunnel port, but the UDP length or IP length leaves no payload");
+			return;
+		} else {
+			end = ip_end < off + udp_length ? ip_end : off + udp_length;
+		}
+		if (vxlan)
+			decode_vxlan(f, off + UDP_HEADER_LEN, end, ports, r);
+		else
+			decode_gtpu(f, off + UDP_HEADER_LEN, end, ports, r);
 		return;
 	}
 	if (udp_length < UDP_HEADER_LEN) {
@@ -459,8 +656,131 @@ static void decode_udp(const struct frame *f, size_t off, size_t ip_end,
 	payload_len = (size_t)udp_length - UDP_HEADER_LEN;
 	if (payload_len > end - payload)
 		payload_len = end - payload;
-	classify_payload(f->bytes + payload, payload_len, ports->cseq, r);
+	count_payload(f->bytes + payload, payload_len, false, ports, r);
 }
+
+#define TCP_HEADER_MIN 20		/* RFC 793 3.1: Data Offset >= 5 */
+
+/*
+ * RFC 793 3.1: source port, destination port, sequence, acknowledgment,
+ * Data Offset (4 bits, 32-bit words), ...; the data follows the options.
+ * No reassembly (SPEC 15).
+ */
+static void decode_tcp(const struct frame *f, size_t off, size_t ip_end,
+		       const struct ref_ports *ports, struct ref_result *r)
+{
+	uint16_t source_port, destination_port;
+	size_t data, end;
+
+	if (!have(f, off, 4)) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "frame ends before the TCP ports");
+		return;
+	}
+	source_port = u16_at(f, off);
+	destination_port = u16_at(f, off + 2);
+	r->ev.sport = source_port;
+	r->ev.dport = destination_port;
+	if (!port_is_sip(ports, source_port) && !port_is_sip(ports, destination_port)) {
+		nothing(r, "TCP off the SIP ports");
+		return;
+	}
+	if (!have(f, off, TCP_HEADER_MIN)) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "frame ends inside the TCP header");
+		return;
+	}
+	data = off + (size_t)(byte_at(f, off + 12) >> 4) * 4;
+	if (data < off + TCP_HEADER_MIN) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "TCP Data Offset below 5 (RFC 793)");
+		return;
+	}
+	if (data > ip_end || data > f->len) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "TCP options run past the IP packet or frame");
+		return;
+	}
+	end = ip_end < f->len ? ip_end : f->len;
+	if (end == data) {
+		nothing(r, "TCP segment without payload");
+		return;
+	}
+	count_payload(f->bytes + data, end - data, true, ports, r);
+}
+
+#define GRE_C 0x8000
+#define GRE_R 0x4000
+#define GRE_K 0x2000
+#define GRE_S 0x1000
+#define GRE_RESERVED_DISCARD 0x0c00	/* RFC 2784 2.3.1: bits 4, 5 (RFC 1701's s, Recur) */
+#define GRE_VERSION 0x0007
+#define ETHERTYPE_TEB 0x6558
+
+/*
+ * GRE (RFC 2784 2, RFC 2890 2): C, Reserved0 (with RFC 2890's K and S),
+ * Version, Protocol Type; then checksum and reserved (C), key (K),
+ * sequence number (S), 4 bytes each.
+ */
+static void decode_gre(const struct frame *f, size_t off, const struct ref_ports *ports,
+		       struct ref_result *r)
+{
+	uint16_t flags, proto;
+
+	r->encap = SIPSTAT_O_ENCAP_GRE;
+	r->in_tunnel = true;
+	if (!have(f, off, 4)) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "GRE header cut short");
+		return;
+	}
+	flags = u16_at(f, off);
+	proto = u16_at(f, off + 2);
+	if (flags & (GRE_R | GRE_RESERVED_DISCARD | GRE_VERSION)) {
+		nothing(r, "GRE: version not 0, or a bit RFC 2784 has receivers discard");
+		return;
+	}
+	off += 4 + (flags & GRE_C ? 4 : 0) + (flags & GRE_K ? 4 : 0) + (flags & GRE_S ? 4 : 0);
+	if (!have(f, off, 0)) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "GRE optional fields cut short");
+		return;
+	}
+	if (proto == ETHERTYPE_TEB)
+		decode_eth(f, off, ports, r);
+	else if (proto == ETHERTYPE_IPV4 || proto == ETHERTYPE_IPV6)
+		decode_ip(f, off, proto, ports, r);
+	else
+		nothing(r, "GRE carrying neither IP nor Ethernet");
+}
+
+/* The transport or tunnel header at off of an IP packet ending at ip_end. */
+static void decode_transport(const struct frame *f, size_t off, size_t ip_end, uint8_t protocol,
+			     const struct ref_ports *ports, struct ref_result *r)
+{
+	/* SPEC 16, for what a tunnel holds */
+	const struct frame g = bounded(f, ports->known & REF_KNOWN_OUTER_END ? f->len : ip_end);
+
+	if ((ports->known & REF_KNOWN_L4_CUT8) && !have(f, off, 8) &&
+	    ((protocol == PROTO_TCP && flag(ports, SIPSTAT_CFG_TCP)) ||
+	     ((protocol == PROTO_IPIP || protocol == PROTO_IPV6) && flag(ports, SIPSTAT_CFG_IPIP)) ||
+	     (protocol == PROTO_GRE && flag(ports, SIPSTAT_CFG_GRE)))) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "known difference: fewer than 8 bytes of a "
+			"transport or tunnel header");
+		return;
+	}
+	if (protocol == PROTO_UDP) {
+		decode_udp(f, off, ip_end, ports, r);
+	} else if (protocol == PROTO_TCP && flag(ports, SIPSTAT_CFG_TCP)) {
+		decode_tcp(f, off, ip_end, ports, r);
+	} else if ((protocol == PROTO_IPIP || protocol == PROTO_IPV6) && !r->in_tunnel &&
+		   flag(ports, SIPSTAT_CFG_IPIP)) {
+		r->encap = SIPSTAT_O_ENCAP_IPIP;
+		r->in_tunnel = true;
+		decode_ip(&g, off, protocol == PROTO_IPIP ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6,
+			  ports, r);
+	} else if (protocol == PROTO_GRE && !r->in_tunnel && flag(ports, SIPSTAT_CFG_GRE)) {
+		decode_gre(&g, off, ports, r);
+	} else {
+		nothing(r, "not a transport or tunnel looked at");
+	}
+}
+
+/* Protocols whose later fragments are nothing (SPEC 5: only UDP's are fragments). */
 
 /* ------------------------------------------------------------ IPv4 */
 
@@ -492,6 +812,8 @@ static void decode_ipv4(const struct frame *f, size_t off, const struct ref_port
 		return;
 	}
 	r->ev.family = 4;
+	memset(r->ev.saddr, 0, sizeof(r->ev.saddr));		/* an outer IPv6's, in IP in IP */
+	memset(r->ev.daddr, 0, sizeof(r->ev.daddr));
 	memcpy(r->ev.saddr, f->bytes + off + 12, 4);		/* source, destination address */
 	memcpy(r->ev.daddr, f->bytes + off + 16, 4);
 	header_len = (size_t)ihl * 4;
@@ -500,17 +822,16 @@ static void decode_ipv4(const struct frame *f, size_t off, const struct ref_port
 		return;
 	}
 	protocol = byte_at(f, off + 9);
-	if (protocol != PROTO_UDP) {
-		nothing(r, "IPv4, not UDP");
-		return;
-	}
 	fragment_offset = u16_at(f, off + 6) & 0x1fff;		/* below the 3 flag bits */
 	if (fragment_offset != 0) {				/* SPEC 5 */
-		outcome(r, SIPSTAT_O_FRAGMENTS, "IPv4 UDP fragment at an offset above 0");
+		if (protocol == PROTO_UDP)
+			outcome(r, SIPSTAT_O_FRAGMENTS, "IPv4 UDP fragment at an offset above 0");
+		else
+			nothing(r, "IPv4 later fragment, not UDP");
 		return;
 	}
 	total_length = u16_at(f, off + 2);			/* SPEC 6 */
-	decode_udp(f, off + header_len, off + total_length, ports, r);
+	decode_transport(f, off + header_len, off + total_length, protocol, ports, r);
 }
 
 /* ------------------------------------------------------------ IPv6 */
@@ -597,58 +918,139 @@ static void decode_ipv6(const struct frame *f, size_t off, const struct ref_port
 		next_header = byte_at(f, off);
 		off += ext_len;
 	}
-	if (next_header != PROTO_UDP) {
-		nothing(r, "IPv6, not UDP");
-		return;
-	}
-	decode_udp(f, off, ip_end, ports, r);
+	decode_transport(f, off, ip_end, next_header, ports, r);
 }
 
 /* ------------------------------------------------------------ Ethernet */
+
+static void decode_ip(const struct frame *f, size_t off, uint16_t ethertype,
+		      const struct ref_ports *ports, struct ref_result *r)
+{
+	if (ethertype == ETHERTYPE_IPV4)
+		decode_ipv4(f, off, ports, r);
+	else if (ethertype == ETHERTYPE_IPV6)
+		decode_ipv6(f, off, ports, r);
+	else
+		nothing(r, "not IP");
+}
+
+#define PPPOE_HEADER_LEN 6	/* RFC 2516 4: VER, TYPE, CODE, SESSION_ID, LENGTH */
+#define PPP_IPV4 0x0021		/* RFC 1332 */
+#define PPP_IPV6 0x0057		/* RFC 5072 */
+#define MPLS_ENTRY_LEN 4	/* RFC 3032 2.1 */
+
+/* A PPPoE session (RFC 2516 4, 5.4) carrying PPP (RFC 1661 2): IP inside. */
+static void decode_pppoe(const struct frame *f, size_t off, const struct ref_ports *ports,
+			 struct ref_result *r)
+{
+	uint16_t ppp;
+
+	r->encap = SIPSTAT_O_ENCAP_PPPOE;
+	r->in_tunnel = true;
+	if (!have(f, off, PPPOE_HEADER_LEN + 2)) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "PPPoE or PPP header cut short");
+		return;
+	}
+	if (byte_at(f, off) != 0x11 || byte_at(f, off + 1) != 0) {
+		nothing(r, "PPPoE: not version 1, type 1, session data (code 0)");
+		return;
+	}
+	ppp = u16_at(f, off + PPPOE_HEADER_LEN);
+	if (ppp == PPP_IPV4)
+		decode_ip(f, off + PPPOE_HEADER_LEN + 2, ETHERTYPE_IPV4, ports, r);
+	else if (ppp == PPP_IPV6)
+		decode_ip(f, off + PPPOE_HEADER_LEN + 2, ETHERTYPE_IPV6, ports, r);
+	else
+		nothing(r, "PPP protocol neither IPv4 nor IPv6");
+}
+
+/* An MPLS label stack (RFC 3032 2.1: label, TC, S, TTL), IP below it (SPEC 18). */
+static void decode_mpls(const struct frame *f, size_t off, const struct ref_ports *ports,
+			struct ref_result *r)
+{
+	int i;
+
+	r->encap = SIPSTAT_O_ENCAP_MPLS;
+	r->in_tunnel = true;
+	for (i = 0; i < SIPSTAT_MAX_MPLS; i++) {
+		if (!have(f, off, MPLS_ENTRY_LEN)) {
+			outcome(r, SIPSTAT_O_BAD_HEADER, "MPLS label stack entry cut short");
+			return;
+		}
+		off += MPLS_ENTRY_LEN;
+		if (byte_at(f, off - 2) & 1) {		/* S: bottom of stack */
+			if (!have(f, off, 1))
+				nothing(r, "nothing below the MPLS stack");
+			else if (byte_at(f, off) >> 4 == 4)
+				decode_ip(f, off, ETHERTYPE_IPV4, ports, r);
+			else if (byte_at(f, off) >> 4 == 6)
+				decode_ip(f, off, ETHERTYPE_IPV6, ports, r);
+			else
+				nothing(r, "neither IPv4 nor IPv6 below the MPLS stack");
+			return;
+		}
+	}
+	outcome(r, SIPSTAT_O_TOO_DEEP, "a fifth MPLS label");
+}
+
+/*
+ * Ethernet II and its tags at off: the outer frame, or one inside VXLAN or
+ * GRE (TEB), whose tags the event record does not name (SPEC 20).
+ */
+static void decode_eth(const struct frame *f, size_t off, const struct ref_ports *ports,
+		       struct ref_result *r)
+{
+	uint16_t ethertype;
+	bool outer = !r->in_tunnel;
+	int tags = 0;
+
+	/* Destination, source, EtherType. */
+	if (!have(f, off, ETHERNET_HEADER_LEN)) {
+		outcome(r, SIPSTAT_O_BAD_HEADER, "frame ends inside the Ethernet header");
+		return;
+	}
+	ethertype = u16_at(f, off + 12);
+	off += ETHERNET_HEADER_LEN;
+
+	/* IEEE 802.1Q / 802.1ad tags: TCI, then the EtherType of what follows. */
+	while (ethertype == ETHERTYPE_8021Q || ethertype == ETHERTYPE_8021AD) {
+		if (tags == MAX_VLAN_TAGS) {			/* SPEC 1 */
+			outcome(r, SIPSTAT_O_TOO_DEEP, "a third VLAN tag");
+			return;
+		}
+		if (!have(f, off, VLAN_TAG_LEN)) {
+			outcome(r, SIPSTAT_O_BAD_HEADER, "frame ends inside a VLAN tag");
+			return;
+		}
+		if (outer) {
+			r->ev.vlan[tags] = u16_at(f, off) & 0x0fff;	/* TCI: PCP, DEI, VID */
+			r->ev.nvlan = (uint8_t)(tags + 1);
+		}
+		ethertype = u16_at(f, off + 2);
+		off += VLAN_TAG_LEN;
+		tags++;
+	}
+
+	if (outer && ethertype == ETHERTYPE_PPPOE_SESSION && flag(ports, SIPSTAT_CFG_PPPOE))
+		decode_pppoe(f, off, ports, r);
+	else if (outer && (ethertype == ETHERTYPE_MPLS_UNICAST ||
+			   ethertype == ETHERTYPE_MPLS_MULTICAST) && flag(ports, SIPSTAT_CFG_MPLS))
+		decode_mpls(f, off, ports, r);
+	else
+		decode_ip(f, off, ethertype, ports, r);
+}
 
 void ref_decode(const uint8_t *frame, size_t len, const struct ref_ports *ports,
 		struct ref_result *out)
 {
 	const struct frame f = { .bytes = frame, .len = len };
-	uint16_t ethertype;
-	size_t off;
-	int tags = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->dir = SIPSTAT_DIR_IN;		/* the XDP program sees received frames */
 	out->method = SIPSTAT_M_UNKNOWN;
-
-	/* Destination, source, EtherType. */
-	if (!have(&f, 0, ETHERNET_HEADER_LEN)) {
-		outcome(out, SIPSTAT_O_BAD_HEADER, "frame ends inside the Ethernet header");
-		return;
-	}
-	ethertype = u16_at(&f, 12);
-	off = ETHERNET_HEADER_LEN;
-
-	/* IEEE 802.1Q / 802.1ad tags: TCI, then the EtherType of what follows. */
-	while (ethertype == ETHERTYPE_8021Q || ethertype == ETHERTYPE_8021AD) {
-		if (tags == MAX_VLAN_TAGS) {			/* SPEC 1 */
-			outcome(out, SIPSTAT_O_TOO_DEEP, "a third VLAN tag");
-			return;
-		}
-		if (!have(&f, off, VLAN_TAG_LEN)) {
-			outcome(out, SIPSTAT_O_BAD_HEADER, "frame ends inside a VLAN tag");
-			return;
-		}
-		out->ev.vlan[tags] = u16_at(&f, off) & 0x0fff;	/* TCI: PCP, DEI, VID */
-		out->ev.nvlan = (uint8_t)(tags + 1);
-		ethertype = u16_at(&f, off + 2);
-		off += VLAN_TAG_LEN;
-		tags++;
-	}
-
-	if (ethertype == ETHERTYPE_IPV4)
-		decode_ipv4(&f, off, ports, out);
-	else if (ethertype == ETHERTYPE_IPV6)
-		decode_ipv6(&f, off, ports, out);
-	else
-		nothing(out, "not IP");
+	decode_eth(&f, 0, ports, out);
+	if (!out->counted)
+		out->n_also = 0;
 }
 
 bool ref_event_wanted(const struct ref_result *r, const __u64 *codes)
@@ -691,6 +1093,12 @@ const char *ref_outcome_name(uint32_t slot)
 		[SIPSTAT_O_TOO_DEEP] = "too_deep",	[SIPSTAT_O_EVENTS_SENT] = "events_sent",
 		[SIPSTAT_O_EVENTS_LIMITED] = "events_limited",
 		[SIPSTAT_O_EVENTS_LOST] = "events_lost",
+		[SIPSTAT_O_TCP_SEGMENTS] = "tcp_segments",
+		[SIPSTAT_O_TCP_UNPARSED] = "tcp_unparsed",
+		[SIPSTAT_O_ENCAP_IPIP] = "encap_ipip",	[SIPSTAT_O_ENCAP_GRE] = "encap_gre",
+		[SIPSTAT_O_ENCAP_VXLAN] = "encap_vxlan",	[SIPSTAT_O_ENCAP_GTPU] = "encap_gtpu",
+		[SIPSTAT_O_ENCAP_PPPOE] = "encap_pppoe",	[SIPSTAT_O_ENCAP_MPLS] = "encap_mpls",
+		[SIPSTAT_O_PEER_OVERFLOW] = "peer_overflow",
 	};
 
 	return slot < SIPSTAT_O_MAX ? names[slot] : NULL;

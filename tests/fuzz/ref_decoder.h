@@ -30,7 +30,23 @@ struct ref_ports {
 	size_t n;
 	bool all;
 	bool cseq;
+	uint32_t flags;		/* SIPSTAT_CFG_TCP and SIPSTAT_CFG_ENCAP bits: SIP over TCP, tunnels */
+	uint32_t known;		/* REF_KNOWN_*: differences reported, the program's side taken */
 };
+
+/*
+ * Differences between the program and the specification that were
+ * reported and not decided yet.  With the bit set in ref_ports.known the
+ * decoder takes the program's side of that one difference, so that the
+ * fuzzer goes on to find others; without it (the default) it follows the
+ * SPEC item named.  test_regress holds a case of each.
+ */
+#define REF_KNOWN_L4_CUT8 (1u << 0)	/* SPEC 14, 15: a TCP, IP-in-IP or GRE header with
+					 * fewer than 8 bytes in the frame is bad_header
+					 * whatever it holds, inside a tunnel too */
+#define REF_KNOWN_OUTER_END (1u << 1)	/* SPEC 16: a tunnel's contents run to the frame
+					 * end, past the outer IP length and UDP length */
+#define REF_KNOWN_ALL (REF_KNOWN_L4_CUT8 | REF_KNOWN_OUTER_END)
 
 /*
  * What the event record of a response says (include/sipstat.h struct
@@ -52,6 +68,15 @@ struct ref_result {
 	uint32_t slot;		/* enum sipstat_outcome, or a status code 100..699 */
 	const char *rule;	/* the rule that decided, in words, for messages */
 	struct ref_event ev;	/* slot is a status code: its event record */
+	/*
+	 * Slots of the SIPSTAT_M_UNKNOWN row counted besides the one above
+	 * (SPEC 14, 15): tcp_segments, an encap_* outcome.
+	 */
+	uint32_t also[2];
+	int n_also;
+	/* Internal: what carried the payload, while decoding. */
+	uint32_t encap;		/* SIPSTAT_O_ENCAP_* once inside a tunnel, else 0 */
+	bool in_tunnel;		/* one layer only: no tunnel inside a tunnel */
 };
 
 /* Decode one frame of len bytes as the XDP program must count it. */

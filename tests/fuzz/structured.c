@@ -9,9 +9,13 @@
 #include "frames.h"
 #include "structured.h"
 
+#define XDPRUN_WRAP_MAX 3072
+
 static const uint16_t set0[] = { 5060 };
 static const uint16_t set1[] = { 5060, 5062, 15060 };
 static const uint16_t set2[] = { 0, 1, 63, 64, 5060, 65534, 65535 };
+
+uint32_t fuzz_known = REF_KNOWN_ALL;
 
 const struct ref_ports fuzz_port_sets[FUZZ_PORT_SETS] = {
 	{ .list = set0, .n = 1 },
@@ -177,16 +181,174 @@ static size_t build_structured(const uint8_t *h, size_t n, uint8_t *buf, size_t 
 	return len;
 }
 
+/*
+ * Wrapping (mode byte bits 5-7, structured.h): the inner frame in a tunnel.
+ * w0, w1: the two wrap bytes after the mode byte.
+ *   w0 bit 0: outer IPv6 (IP-in-IP, GRE, VXLAN, GTP-U), bit 7: one outer VLAN tag
+ *   IP in IP: bit 1: the other IP protocol (4 <-> 41) than the inner version's
+ *   GRE: bits 1-3: C, K, S; bit 4: w1 ORed into the flags and version word's low byte,
+ *        bit 5: Protocol Type w1 << 8 | w1 instead of the inner EtherType
+ *   VXLAN: bit 1: no I flag; bit 5: 4789 as the source port, not the destination
+ *   GTP-U: bits 1-3: E, S, PN; bits 4-5: extension headers (0..3), each of
+ *        w1 & 3 words (0: a length of 0); bit 6: message type w1; 2152 as the
+ *        source port when w1 bit 7
+ *   PPPoE: bit 1: PPP protocol w1 << 8 | 0x21; bit 2: VER/TYPE w1
+ *   MPLS: bits 1-3: labels less one (1..8); bit 4: no S bit at all
+ *   w1 bit 6 (IP in IP, GRE, VXLAN, MPLS, PPPoE): cut the frame 1..16 bytes
+ *   (w1 & 15) after the tunnel header begins.
+ * The inner frame's Ethernet header is kept for GRE Ethernet (kind 3) and
+ * VXLAN, else the packet from its EtherType on.
+ */
+static size_t wrap(uint8_t kind, uint8_t w0, uint8_t w1, const uint8_t *in, size_t in_len,
+		   uint8_t *buf, size_t cap)
+{
+	uint8_t hdr[64];
+	struct frame_spec s;
+	size_t hl = 0, i, skip = 14, len, at;
+	uint16_t inner_type = in_len >= 14 ? (uint16_t)(in[12] << 8 | in[13]) : 0;
+	bool inner6 = inner_type == 0x86dd;
+	int n;
+
+	frame_spec_init(&s);
+	s.l3 = w0 & 1 ? FR_L3_IPV6 : FR_L3_IPV4;
+	if (w0 & 0x80) {
+		s.n_vlan = 1;
+		s.vlan_id[0] = 42;
+	}
+	switch (kind) {
+	case 1:		/* IP in IP */
+		s.l4 = FR_L4_RAW;
+		s.ip_proto = (inner6 ^ ((w0 >> 1) & 1)) ? 41 : 4;
+		break;
+	case 2:		/* GRE, IP */
+	case 3:		/* GRE, Ethernet */
+		s.l4 = FR_L4_RAW;
+		s.ip_proto = 47;
+		hdr[0] = (uint8_t)((w0 & 2 ? 0x80 : 0) | (w0 & 4 ? 0x20 : 0) | (w0 & 8 ? 0x10 : 0));
+		hdr[1] = w0 & 0x10 ? w1 : 0;
+		if (kind == 3) {
+			hdr[2] = 0x65;
+			hdr[3] = 0x58;
+			skip = 0;
+		} else {
+			hdr[2] = (uint8_t)(inner_type >> 8);
+			hdr[3] = (uint8_t)inner_type;
+		}
+		if (w0 & 0x20)
+			hdr[2] = hdr[3] = w1;
+		hl = 4;
+		for (i = 0; i < (size_t)((w0 >> 1 & 1) + (w0 >> 2 & 1) + (w0 >> 3 & 1)) * 4; i++)
+			hdr[hl++] = (uint8_t)(0xa0 + i);
+		break;
+	case 4:		/* VXLAN */
+		s.sport = w0 & 0x20 ? SIPSTAT_VXLAN_PORT : 49152;
+		s.dport = w0 & 0x20 ? 49152 : SIPSTAT_VXLAN_PORT;
+		memset(hdr, 0, 8);
+		hdr[0] = w0 & 2 ? 0 : 0x08;
+		hdr[6] = 0x01;
+		hl = 8;
+		skip = 0;
+		break;
+	case 5:		/* GTP-U */
+		s.sport = w1 & 0x80 ? SIPSTAT_GTPU_PORT : 49152;
+		s.dport = w1 & 0x80 ? 49152 : SIPSTAT_GTPU_PORT;
+		n = (w0 >> 4) & 3;
+		hdr[0] = (uint8_t)(0x30 | ((w0 >> 1) & 7) | (n ? 4 : 0));
+		hdr[1] = w0 & 0x40 ? w1 : 0xff;
+		hdr[2] = hdr[3] = 0;
+		hdr[4] = hdr[5] = hdr[6] = hdr[7] = 0x11;
+		hl = 8;
+		if (hdr[0] & 7) {
+			hdr[hl++] = 0;
+			hdr[hl++] = 1;
+			hdr[hl++] = 0;
+			hdr[hl++] = n ? 0x85 : 0;
+			for (i = 0; i < (size_t)n; i++) {
+				size_t words = w1 & 3, k;
+
+				hdr[hl] = (uint8_t)words;
+				for (k = 1; k + 1 < (words ? words * 4 : 2); k++)
+					hdr[hl + k] = 0x01;
+				hl += words ? words * 4 : 2;
+				hdr[hl - 1] = i + 1 < (size_t)n ? 0x85 : 0;
+			}
+		}
+		break;
+	case 6:		/* PPPoE session */
+	case 7:		/* MPLS */
+		s.l3 = FR_L3_RAW;
+		if (kind == 6) {
+			s.ethertype = 0x8864;
+			hdr[0] = w0 & 4 ? w1 : 0x11;
+			hdr[1] = 0;
+			hdr[2] = 0x12;
+			hdr[3] = 0x34;
+			hdr[4] = (uint8_t)((in_len - 12) >> 8);
+			hdr[5] = (uint8_t)(in_len - 12);
+			hdr[6] = w0 & 2 ? w1 : 0;
+			hdr[7] = w0 & 2 ? 0x21 : (inner6 ? 0x57 : 0x21);
+			hl = 8;
+		} else {
+			s.ethertype = 0x8847;
+			n = 1 + ((w0 >> 1) & 7);
+			for (i = 0; i < (size_t)n; i++) {
+				hdr[hl++] = 0x00;
+				hdr[hl++] = (uint8_t)(0x10 + i);
+				hdr[hl++] = (uint8_t)(0x10 | (i + 1 == (size_t)n && !(w0 & 0x10)));
+				hdr[hl++] = 64;
+			}
+		}
+		break;
+	default:
+		return 0;
+	}
+	if (in_len < skip)
+		skip = in_len;
+	{
+		static uint8_t payload[XDPRUN_WRAP_MAX];
+
+		if (hl + in_len - skip > sizeof(payload))
+			return 0;
+		memcpy(payload, hdr, hl);
+		memcpy(payload + hl, in + skip, in_len - skip);
+		s.payload = payload;
+		s.payload_len = hl + in_len - skip;
+		len = frame_build(buf, cap, &s);
+	}
+	if (len && (w1 & 0x40) && kind != 5) {
+		at = len - s.payload_len + (w1 & 15) + 1;
+		if (at < len)
+			len = at;
+	}
+	return len;
+}
+
 void fuzz_input_config(const uint8_t *data, struct ref_ports *cfg)
 {
 	*cfg = fuzz_port_sets[(data[0] >> 1) & 3];
 	cfg->cseq = !(data[0] & 8);
+	cfg->flags = data[0] & 16 ? 0 : SIPSTAT_CFG_TCP | SIPSTAT_CFG_ENCAP;
+	cfg->known = fuzz_known;
 }
 
 size_t fuzz_input_frame(const uint8_t *data, size_t size, uint8_t *buf, size_t cap)
 {
+	static uint8_t inner[XDPRUN_WRAP_MAX], frame[XDPRUN_WRAP_MAX];
+	uint8_t kind = data[0] >> 5, mode = data[0] & 0x1f;
+	size_t n;
+
 	if (size < 1)
 		return 0;
+	if (kind) {
+		if (size < 3)
+			return 0;
+		/* The inner frame from an input of its own: the mode byte without the wrap bits. */
+		inner[0] = mode;
+		n = size - 3 < sizeof(inner) - 1 ? size - 3 : sizeof(inner) - 1;
+		memcpy(inner + 1, data + 3, n);
+		n = fuzz_input_frame(inner, n + 1, frame, sizeof(frame));
+		return wrap(kind, data[1], data[2], frame, n, buf, cap);
+	}
 	if (!(data[0] & 1)) {
 		if (size - 1 > cap)
 			return 0;
