@@ -40,6 +40,9 @@ __noinline __u32 cseq_method_xdp(struct xdp_md *ctx, __u32 off, __u32 len)
 {
 	__u32 at = cseq_find_xdp(ctx, off, len) & 0x7ff;
 
+	/* The value too must lie within the window the search covers. */
+	if (len > SIPSTAT_CSEQ_SCAN)
+		len = SIPSTAT_CSEQ_SCAN;
 	if (!at || at > len)
 		return SIPSTAT_M_UNKNOWN;
 	return cseq_value((void *)(long)ctx->data + (off & PAYLOAD_OFF_MAX) + at,
@@ -50,6 +53,9 @@ __noinline __u32 cseq_method_skb(struct __sk_buff *skb, __u32 off, __u32 len)
 {
 	__u32 at = cseq_find_skb(skb, off, len) & 0x7ff;
 
+	/* The value too must lie within the window the search covers. */
+	if (len > SIPSTAT_CSEQ_SCAN)
+		len = SIPSTAT_CSEQ_SCAN;
 	if (!at || at > len)
 		return SIPSTAT_M_UNKNOWN;
 	return cseq_value((void *)(long)skb->data + (off & PAYLOAD_OFF_MAX) + at,
