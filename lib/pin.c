@@ -791,9 +791,16 @@ settings:
 				 strerror(-e));
 			goto out;
 		}
-		if (p.has_meta) {
-			p.meta.created_ns = now_ns();
-			write_meta(p.fd[PIN_META], &p.meta);
+		/* The record as it is now (this attach may have just written it). */
+		if (p.fd[PIN_META] >= 0) {
+			struct sipstat_meta now_meta;
+			__u32 key = 0;
+
+			if (!bpf_map_lookup_elem(p.fd[PIN_META], &key, &now_meta) &&
+			    now_meta.layout == SIPSTAT_LAYOUT_VERSION) {
+				now_meta.created_ns = now_ns();
+				write_meta(p.fd[PIN_META], &now_meta);
+			}
 		}
 	}
 	e = 0;
@@ -963,16 +970,14 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 		st->state = PIN_LAYOUT_DIFFERS;
 	else if (!st->ifindex)
 		st->state = PIN_IFACE_GONE;
-	else if (!st->xdp)
-		st->state = tc_state;
-	else if (p.fd[PIN_LINK] < 0)
+	else if (st->xdp && p.fd[PIN_LINK] < 0)
 		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_NO_LINK;
-	else if (li.ifindex != st->ifindex)
+	else if (st->xdp && li.ifindex != st->ifindex)
 		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_LINK_DETACHED;
-	else if (st->iface_prog_id != st->prog_id)
+	else if (st->xdp && st->iface_prog_id != st->prog_id)
 		st->state = PIN_REPLACED;
 	else
-		st->state = tc_state;
+		st->state = tc_state;	/* the XDP part is fine, or there is none */
 	pin_close(&p);
 	return 0;
 }
