@@ -9,6 +9,7 @@
  *   sipstat_responses_total{interface,direction,method,code,class}  counter
  *   sipstat_requests_total{interface,direction,method}           counter
  *   sipstat_parser_packets_total{interface,direction,result}     counter
+ *   sipstat_carried_packets_total{interface,direction,carrier}   counter
  *   sipstat_frames_total{interface,direction}                    counter
  *   sipstat_events_total{interface,direction,result}             counter
  *   sipstat_kpi_ratio{interface,kpi}                             gauge
@@ -32,6 +33,7 @@
 const int export_parser_results[] = {
 	COUNTERS_REQUESTS, COUNTERS_RESPONSES, COUNTERS_MALFORMED, COUNTERS_TRUNCATED,
 	COUNTERS_OTHER,	   COUNTERS_FRAGMENTS, COUNTERS_BAD_HEADER, COUNTERS_TOO_DEEP,
+	COUNTERS_TCP_UNPARSED,
 };
 const int export_parser_nresults =
 	(int)(sizeof(export_parser_results) / sizeof(export_parser_results[0]));
@@ -172,6 +174,32 @@ static void parser(FILE *f, const struct export_iface *x, unsigned int dirs)
 	}
 }
 
+/* TCP segments and tunnelled SIP: counted besides the parser results. */
+static void carried(FILE *f, const struct export_iface *x, unsigned int dirs)
+{
+	static const struct {
+		int outcome;
+		const char *carrier;
+	} carriers[] = {
+		{ COUNTERS_TCP_SEGMENTS, "tcp" },   { COUNTERS_ENCAP_IPIP, "ipip" },
+		{ COUNTERS_ENCAP_GRE, "gre" },	    { COUNTERS_ENCAP_VXLAN, "vxlan" },
+		{ COUNTERS_ENCAP_GTPU, "gtpu" },    { COUNTERS_ENCAP_PPPOE, "pppoe" },
+		{ COUNTERS_ENCAP_MPLS, "mpls" },
+	};
+	size_t i;
+	int d;
+
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		if (!(dirs & (1U << d)))
+			continue;
+		for (i = 0; i < sizeof(carriers) / sizeof(carriers[0]); i++) {
+			open_sample(f, "sipstat_carried_packets_total", x->name, d);
+			fprintf(f, ",carrier=\"%s\"} %" PRIu64 "\n", carriers[i].carrier,
+				counters_outcome(x->c, d, carriers[i].outcome));
+		}
+	}
+}
+
 static void events(FILE *f, const struct export_iface *x, unsigned int dirs)
 {
 	int d, e;
@@ -291,11 +319,18 @@ void out_prom(FILE *f, const struct export_set *s, bool openmetrics)
 
 	family(f, om, "sipstat_parser_packets", FAM_COUNTER,
 	       "UDP datagrams on SIP ports by parser result: requests, responses, malformed "
-	       "(starts like a status line but is not one), truncated, other payload; and "
-	       "frames not parsed: later IP fragments, bad headers, too many VLAN tags or "
-	       "IPv6 extension headers.");
+	       "(starts like a status line but is not one), truncated, other payload, TCP "
+	       "payloads that start no message (tcp_unparsed); and frames not parsed: later "
+	       "IP fragments, bad headers, too many VLAN tags or IPv6 extension headers.");
 	for (i = 0; i < s->nifs; i++)
 		parser(f, &s->ifs[i], export_dirs(&s->ifs[i]));
+
+	family(f, om, "sipstat_carried_packets", FAM_COUNTER,
+	       "SIP-port packets by what carried them, besides what they held: TCP segments "
+	       "with payload, and datagrams or segments inside one tunnel (ipip, gre, vxlan, "
+	       "gtpu, pppoe, mpls).");
+	for (i = 0; i < s->nifs; i++)
+		carried(f, &s->ifs[i], export_dirs(&s->ifs[i]));
 
 	family(f, om, "sipstat_frames", FAM_COUNTER,
 	       "Packets the interface received (in) and sent (out), from its own statistics.");

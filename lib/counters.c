@@ -29,7 +29,11 @@ static const char *const outcome_names[COUNTERS_OUTCOMES] = {
 	[COUNTERS_RESPONSES] = "responses",   [COUNTERS_MALFORMED] = "malformed",
 	[COUNTERS_TRUNCATED] = "truncated",   [COUNTERS_OTHER] = "other",
 	[COUNTERS_FRAGMENTS] = "fragments",   [COUNTERS_BAD_HEADER] = "bad_header",
-	[COUNTERS_TOO_DEEP] = "too_deep",
+	[COUNTERS_TOO_DEEP] = "too_deep",     [COUNTERS_TCP_UNPARSED] = "tcp_unparsed",
+	[COUNTERS_TCP_SEGMENTS] = "tcp_segments", [COUNTERS_ENCAP_IPIP] = "encap_ipip",
+	[COUNTERS_ENCAP_GRE] = "encap_gre",   [COUNTERS_ENCAP_VXLAN] = "encap_vxlan",
+	[COUNTERS_ENCAP_GTPU] = "encap_gtpu", [COUNTERS_ENCAP_PPPOE] = "encap_pppoe",
+	[COUNTERS_ENCAP_MPLS] = "encap_mpls",
 };
 
 /* Kernel slot of each derived outcome that is stored, -1 for the sums. */
@@ -43,6 +47,14 @@ static const int outcome_slot[COUNTERS_OUTCOMES] = {
 	[COUNTERS_FRAGMENTS] = SIPSTAT_O_FRAGMENTS,
 	[COUNTERS_BAD_HEADER] = SIPSTAT_O_BAD_HEADER,
 	[COUNTERS_TOO_DEEP] = SIPSTAT_O_TOO_DEEP,
+	[COUNTERS_TCP_UNPARSED] = SIPSTAT_O_TCP_UNPARSED,
+	[COUNTERS_TCP_SEGMENTS] = SIPSTAT_O_TCP_SEGMENTS,
+	[COUNTERS_ENCAP_IPIP] = SIPSTAT_O_ENCAP_IPIP,
+	[COUNTERS_ENCAP_GRE] = SIPSTAT_O_ENCAP_GRE,
+	[COUNTERS_ENCAP_VXLAN] = SIPSTAT_O_ENCAP_VXLAN,
+	[COUNTERS_ENCAP_GTPU] = SIPSTAT_O_ENCAP_GTPU,
+	[COUNTERS_ENCAP_PPPOE] = SIPSTAT_O_ENCAP_PPPOE,
+	[COUNTERS_ENCAP_MPLS] = SIPSTAT_O_ENCAP_MPLS,
 };
 
 const char *counters_dir_name(int dir)

@@ -34,6 +34,15 @@ enum counters_outcome {
 	COUNTERS_FRAGMENTS,
 	COUNTERS_BAD_HEADER,
 	COUNTERS_TOO_DEEP,
+	COUNTERS_TCP_UNPARSED,	/* TCP payloads on SIP ports that start no message */
+	/* What carried SIP, counted besides what it was (not in udp_sip). */
+	COUNTERS_TCP_SEGMENTS,
+	COUNTERS_ENCAP_IPIP,
+	COUNTERS_ENCAP_GRE,
+	COUNTERS_ENCAP_VXLAN,
+	COUNTERS_ENCAP_GTPU,
+	COUNTERS_ENCAP_PPPOE,
+	COUNTERS_ENCAP_MPLS,
 	COUNTERS_OUTCOMES,
 };
 

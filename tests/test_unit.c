@@ -324,7 +324,9 @@ static void test_json_report(void)
 	      strstr(j, "\"code\":486") < strstr(j, "\"code\":603"));
 	CHECK(strstr(j, "\"parser\":{\"udp_sip\":76,\"requests\":4,\"responses\":70,"
 			"\"malformed\":2,\"truncated\":0,\"other\":0,\"fragments\":0,"
-			"\"bad_header\":0,\"too_deep\":0}"),
+			"\"bad_header\":0,\"too_deep\":0,\"tcp_unparsed\":0,\"tcp_segments\":0,"
+			"\"encap_ipip\":0,\"encap_gre\":0,\"encap_vxlan\":0,\"encap_gtpu\":0,"
+			"\"encap_pppoe\":0,\"encap_mpls\":0}"),
 	      "%s", j);
 	CHECK(strstr(j, "\"frames\":{\"in\":1000,\"out\":20}"), "frames from the interface: %s", j);
 	/* directions: in counted, out not (yet) */
