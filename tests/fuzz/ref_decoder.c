@@ -731,7 +731,8 @@ static void decode_gre(const struct frame *f, size_t off, const struct ref_ports
 	}
 	flags = u16_at(f, off);
 	proto = u16_at(f, off + 2);
-	if (flags & (GRE_R | GRE_RESERVED_DISCARD | GRE_VERSION)) {
+	if (flags & (GRE_R | GRE_VERSION |
+		     (ports->known & REF_KNOWN_GRE_RESERVED ? 0 : GRE_RESERVED_DISCARD))) {
 		nothing(r, "GRE: version not 0, or a bit RFC 2784 has receivers discard");
 		return;
 	}

@@ -46,7 +46,9 @@ struct ref_ports {
 					 * whatever it holds, inside a tunnel too */
 #define REF_KNOWN_OUTER_END (1u << 1)	/* SPEC 16: a tunnel's contents run to the frame
 					 * end, past the outer IP length and UDP length */
-#define REF_KNOWN_ALL (REF_KNOWN_L4_CUT8 | REF_KNOWN_OUTER_END)
+#define REF_KNOWN_GRE_RESERVED (1u << 2)	/* SPEC 14: GRE with RFC 1701's s or Recur
+					 * bits set (RFC 2784 2.3.1: discard) is read */
+#define REF_KNOWN_ALL (REF_KNOWN_L4_CUT8 | REF_KNOWN_OUTER_END | REF_KNOWN_GRE_RESERVED)
 
 /*
  * What the event record of a response says (include/sipstat.h struct
