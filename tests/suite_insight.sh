@@ -343,7 +343,7 @@ fi
 NSA_PATH=/run/netns/$NS_A
 in_a() { nsenter --net="$NSA_PATH" "$SIPSTAT" "$@"; }
 detach_a() { in_a detach -i "$IF_A" >/dev/null 2>&1; }
-trap 'detach_a; sst_cleanup' EXIT
+trap 'rc_=$?; detach_a; (exit "$rc_"); sst_cleanup' EXIT
 if in_a attach -i "$IF_A" --mode skb --peers "$T/peers" >"$T/attach.out" 2>"$T/attach.err"; then
 	ok "pinned: attach --peers"
 else

@@ -380,14 +380,14 @@ else
 fi
 line() { sed -n "s/^$1: //p" "$T/comp.out"; }
 check_eq "completion: complete -p names it for sipstat" "$(line spec)" "complete -F _sipstat sipstat"
-check_eq "completion: subcommands" "$(line sub)" "attach detach serve show status "
+check_eq "completion: subcommands" "$(line sub)" "attach detach read serve show status "
 check_eq "completion: options of a subcommand (attach --re)" "$(line opt)" "--replace --reset "
 check_eq "completion: serve has no --reset" "$(line serve)" "--replace "
 check_eq "completion: the options status takes" "$(line status)" \
 	"--help --interface --output --verbose --version -V -h -i -o -v "
 ifaces=$(find /sys/class/net -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
 check_eq "completion: interfaces from /sys/class/net" "$(line if)" "$ifaces"
-check_eq "completion: XDP modes" "$(line mode)" "auto native skb "
+check_eq "completion: attach modes" "$(line mode)" "auto native skb tc "
 check_eq "completion: output formats" "$(line fmt)" "csv influx json openmetrics prometheus text "
 check_eq "completion: nothing after INTERVAL" "$(line num)" ""
 
@@ -399,7 +399,7 @@ if [[ -r $BC ]]; then
 	check_eq "completion: bash-completion's loader finds it under \$PREFIX/share" \
 		"$(line spec)" "complete -F _sipstat sipstat"
 	check_eq "completion: subcommands, with bash-completion loaded" "$(line sub)" \
-		"attach detach serve show status "
+		"attach detach read serve show status "
 else
 	skip "completion: bash-completion's loader" "bash-completion missing (apt-get install bash-completion)"
 fi
