@@ -58,7 +58,25 @@ static int open_pinned(struct source *s, const struct options *o, char *notice, 
 }
 
 /* Our TC filters, on the hooks of dirs that count through TC. */
-static int attach_tc(struct source *s, int ifindex, char *msg, size_t msglen)
+static __u32 prog_id_of(int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
+}
+
+/* Our link is on the interface and runs our program (--force elsewhere swaps it). */
+static bool link_ours(const struct source *s)
+{
+	struct attach_link_info li;
+
+	return !attach_link_info(s->link_fd, &li) && li.ifindex && li.prog_id == s->xdp_prog_id;
+}
+
+/* --force: sipstat's TC place taken from another sipstat too. */
+static int attach_tc(struct source *s, int ifindex, bool force, char *msg, size_t msglen)
 {
 	struct bpf_prog_info info;
 	__u32 len;
@@ -68,7 +86,7 @@ static int attach_tc(struct source *s, int ifindex, char *msg, size_t msglen)
 		fd = obj_tc_fd(s->skel, dir);
 		if (fd < 0)
 			continue;
-		e = tc_attach(fd, ifindex, s->ifname, dir, false, msg, msglen);
+		e = tc_attach(fd, ifindex, s->ifname, dir, force, msg, msglen);
 		if (e)
 			return e;
 		len = sizeof(info);
@@ -107,7 +125,7 @@ static int open_multiprog(struct source *s, const struct options *o, char *msg, 
 	if (e)
 		return e;
 	s->mode = o->mode == ATTACH_SKB ? ATTACH_SKB : ATTACH_NATIVE;
-	e = attach_tc(s, s->ifindex, msg, msglen);
+	e = attach_tc(s, s->ifindex, o->force, msg, msglen);
 	if (e)
 		return e;
 	s->counts_fd = obj_counts_fd(s->skel);
@@ -180,7 +198,8 @@ static int open_own(struct source *s, const struct options *o, char *notice, siz
 	attach_state_free(&st);
 	if (xdp_in && s->link_fd < 0)
 		return s->link_fd;
-	e = attach_tc(s, s->ifindex, msg, msglen);
+	s->xdp_prog_id = xdp_in ? prog_id_of(obj_prog_fd(s->skel)) : 0;
+	e = attach_tc(s, s->ifindex, o->force, msg, msglen);
 	if (e)
 		return e;
 	s->counts_fd = obj_counts_fd(s->skel);
@@ -226,7 +245,8 @@ void source_close(struct source *s)
 	 * --force is held by that tool too, and must not keep ours attached.
 	 */
 	if (s->link_fd >= 0) {
-		bpf_link_detach(s->link_fd);
+		if (link_ours(s))
+			bpf_link_detach(s->link_fd);
 		close(s->link_fd);
 	}
 	s->link_fd = -1;
@@ -255,7 +275,6 @@ int source_read(struct source *s, struct reader *r, struct counters *c)
 
 int source_check(struct source *s, char *msg, size_t msglen)
 {
-	struct attach_link_info li;
 	bool fell_back;
 	int idx, fd, dir, gone_dir;
 	__u32 id;
@@ -284,8 +303,7 @@ int source_check(struct source *s, char *msg, size_t msglen)
 			if (s->tc_prog[dir] &&
 			    (tc_query(s->ifindex, dir, &id) || id != s->tc_prog[dir]))
 				gone_dir = dir;
-		if (gone_dir < 0 &&
-		    (s->link_fd < 0 || (!attach_link_info(s->link_fd, &li) && li.ifindex)))
+		if (gone_dir < 0 && (s->link_fd < 0 || link_ours(s)))
 			return 0;
 		if (attach_iface_present(s->ifname, s->ifindex)) {
 			s->state = SOURCE_DETACHED;
@@ -318,7 +336,7 @@ int source_check(struct source *s, char *msg, size_t msglen)
 			s->link_fd = fd;
 		}
 		memset(s->tc_prog, 0, sizeof(s->tc_prog));
-		if (attach_tc(s, idx, msg, msglen))
+		if (attach_tc(s, idx, false, msg, msglen))
 			return 0;
 		s->ifindex = idx;
 		s->state = SOURCE_COUNTING;

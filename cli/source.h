@@ -33,6 +33,7 @@ struct source {
 	struct pinned pin;		/* pinned */
 	struct sipstat_bpf *skel;	/* own */
 	int link_fd;			/* own XDP link, -1 without XDP */
+	__u32 xdp_prog_id;		/* own XDP program, which the link must run */
 	struct xdp_program *mp;		/* own, in libxdp's dispatcher (--multiprog) */
 	__u32 tc_prog[SIPSTAT_DIR_MAX];	/* own TC filter's program per direction, 0 none */
 	unsigned int dirs;		/* directions counted (own) */

@@ -35,12 +35,13 @@ static int probe_freplace(void)
 		e = -errno;
 		goto out;
 	}
-	bpf_object__for_each_program(p, target->obj)
+	for (p = bpf_object__next_program(target->obj, NULL); p;
+	     p = bpf_object__next_program(target->obj, p))
 		bpf_program__set_autoload(p, p == target->progs.sipstat_xdp);
 	e = sipstat_bpf__load(target);
 	if (e)
 		goto out;
-	bpf_object__for_each_program(p, ext->obj)
+	for (p = bpf_object__next_program(ext->obj, NULL); p; p = bpf_object__next_program(ext->obj, p))
 		bpf_program__set_autoload(p, p == ext->progs.sipstat_xdp);
 	bpf_program__set_type(ext->progs.sipstat_xdp, BPF_PROG_TYPE_EXT);
 	e = bpf_program__set_attach_target(ext->progs.sipstat_xdp,

@@ -41,11 +41,12 @@ int obj_frags_supported(void)
 	};
 	static int supported = -1;
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .prog_flags = BPF_F_XDP_HAS_FRAGS);
+	const char *no_frags = getenv("SIPSTAT_NO_FRAGS");
 	int fd;
 
 	if (supported >= 0)
 		return supported;
-	if (getenv("SIPSTAT_NO_FRAGS") && !strcmp(getenv("SIPSTAT_NO_FRAGS"), "1"))
+	if (no_frags && !strcmp(no_frags, "1"))
 		return supported = 0;
 	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "sipstat_probe", "GPL", pass, 2, &o);
 	supported = fd >= 0;

@@ -729,8 +729,9 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 
 		if (!wants_tc(dirs, mode, dir))
 			continue;
-		/* sipstat's place holding the pinned program of before: taken over in place. */
-		e = tc_attach(fd, ifindex, ifname, dir, tc_live(&p, ifindex, dir), msg, msglen);
+		/* sipstat's place holding the pinned program of before (or --force): taken over. */
+		e = tc_attach(fd, ifindex, ifname, dir, tc_live(&p, ifindex, dir) || o->force, msg,
+			      msglen);
 		if (!e) {
 			unpin(ifname, obj);
 			e = pin_fd(fd, ifname, obj, msg, msglen);

@@ -22,8 +22,8 @@
  * (49152, what 'tc filter add' takes without 'prio') so sipstat counts
  * before filters added without a priority can drop or redirect.
  */
-#define TC_SIPSTAT_HANDLE 0x5195
-#define TC_SIPSTAT_PRIO 0x5195
+#define TC_SIPSTAT_HANDLE 0x5195U
+#define TC_SIPSTAT_PRIO 0x5195U
 
 /* dir: SIPSTAT_DIR_IN (clsact ingress) or SIPSTAT_DIR_OUT (egress). */
 const char *tc_hook_name(int dir);
