@@ -63,7 +63,8 @@ eg_cleanup() {
 	rmdir /sys/fs/bpf/sipstat 2>/dev/null
 	return 0
 }
-trap 'sst_rc=$?; eg_cleanup; (exit $sst_rc); sst_cleanup' EXIT
+# shellcheck disable=SC2154 # eg_rc is assigned inside the trap string
+trap 'eg_rc=$?; eg_cleanup; (exit $eg_rc); sst_cleanup' EXIT
 
 setup() {
 	ns_add A && ns_add B &&
@@ -177,9 +178,11 @@ if watch_start egress; then
 	udp_send "$NS_A" "$B4" 5060 2 "$T/a503"
 	udp_send "$NS_B" "$A4" 5060 6 "$T/b180"
 	udp_send "$NS_B" "$A4" 5060 1 "$T/b486"
-	grep -q 'sipstat_tc_out' <<<"$(tc_filters egress)" &&
-		ok "$name: sipstat's filter is on clsact egress while it runs" ||
+	if grep -q 'sipstat_tc_out' <<<"$(tc_filters egress)"; then
+		ok "$name: sipstat's filter is on clsact egress while it runs"
+	else
 		not_ok "$name: sipstat's filter is on clsact egress while it runs" "$(tc_filters egress)"
+	fi
 	watch_stop
 	capture_stop
 	check_eq "$name: exits 0 on SIGINT" "$W_RC" 0
