@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
@@ -331,7 +330,6 @@ int attach_xdp_replace(int prog_fd, int ifindex, const char *ifname, const struc
 		return e;
 	}
 	if (st->link_fd >= 0) {
-		/* Its link now runs our program: the link is ours from here on. */
 		uo.old_prog_fd = old_fd;
 		e = bpf_link_update(st->link_fd, prog_fd, &uo) ? -errno : 0;
 		close(old_fd);
@@ -341,8 +339,21 @@ int attach_xdp_replace(int prog_fd, int ifindex, const char *ifname, const struc
 				 st->prog_id, ifname, strerror(-e));
 			return e;
 		}
-		fd = fcntl(st->link_fd, F_DUPFD_CLOEXEC, 0);
-		return fd < 0 ? -errno : fd;
+		/*
+		 * Its link runs our program now, but its holder still holds it:
+		 * detach that link (its holder sees it go) and hold ours with a
+		 * link of our own.  Between the two steps frames pass uncounted.
+		 */
+		bpf_link_detach(st->link_fd);
+		fd = link_xdp(prog_fd, ifindex, mode_flag(st->mode));
+		if (fd < 0) {
+			bpf_xdp_attach(ifindex, prog_fd, mode_flag(st->mode), NULL);
+			snprintf(msg, msglen, "replaced the XDP program (id %u) on %s, but cannot "
+					      "hold sipstat's with a link: %s; 'ip link set dev %s xdp "
+					      "off' removes it",
+				 st->prog_id, ifname, strerror(-fd), ifname);
+		}
+		return fd;
 	}
 	ao.old_prog_fd = old_fd;
 	e = bpf_xdp_attach(ifindex, prog_fd, mode_flag(st->mode) | XDP_FLAGS_REPLACE, &ao);

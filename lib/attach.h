@@ -55,10 +55,10 @@ int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode wa
 
 /*
  * Put prog_fd in the place of the other program st found, in one step:
- * its link updated to prog_fd when it has one (the link is then ours,
- * returned as a new fd), else the attachment replaced only if it still
- * holds that program (XDP_FLAGS_REPLACE), then moved onto a link of our
- * own.  When our program cannot be put in place, the other one stays.
+ * its link updated to prog_fd when it has one, else the attachment
+ * replaced only if it still holds that program (XDP_FLAGS_REPLACE); then
+ * ours is moved onto a link of our own (the other's link is detached).
+ * When our program cannot be put in place, the other one stays.
  * Always in the other program's mode: want must be auto or that mode.
  * Returns the link fd or -errno with one line in msg.
  */
