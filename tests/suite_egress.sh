@@ -229,6 +229,26 @@ else
 	stop_pid "$W_PID" KILL 2
 fi
 
+# SIGKILL: the XDP link goes with the process, the egress filter (no link)
+# stays; the next sipstat takes its place and removes it on the way out.
+name="SIGKILL"
+if watch_start killed; then
+	kill -KILL "$W_PID"
+	wait "$W_PID" 2>/dev/null
+	sst_forget_pid "$W_PID"
+	check "$name: the egress filter is left behind" grep -q 'sipstat_tc_out' <<<"$(tc_filters egress)"
+	in_a timeout 60 "$SIPSTAT" -i "$IF_A" -o json 0.3 1 >"$T/again.out" 2>"$T/again.err"
+	check_eq "$name: the next sipstat takes the leftover's place and exits 0" "$?" 0
+	if grep -q 'handle 0x5195' <<<"$(tc_filters egress)"; then
+		not_ok "$name: and removes it on the way out" "$(tc_filters egress)"
+	else
+		ok "$name: and removes it on the way out"
+	fi
+else
+	not_ok "$name: sipstat starts" "$(cat "$W_ERR")"
+	stop_pid "$W_PID" KILL 2
+fi
+
 # ------------------------------------------------------------ 2. pinned, other TC filters
 
 name="pinned egress"
