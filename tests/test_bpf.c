@@ -865,8 +865,10 @@ static size_t inner_eth(__u8 *buf, size_t cap, int n_vlan)
 /* Outer header bytes, then the inner bytes, as one raw payload. */
 static size_t join(__u8 *out, const void *hdr, size_t hlen, const __u8 *in, size_t ilen)
 {
-	memcpy(out, hdr, hlen);
-	memcpy(out + hlen, in, ilen);
+	if (hlen)
+		memcpy(out, hdr, hlen);
+	if (ilen)
+		memcpy(out + hlen, in, ilen);
 	return hlen + ilen;
 }
 
