@@ -680,7 +680,7 @@ static size_t tcase_frame(const struct tcase *t, uint8_t *buf, size_t cap)
 {
 	static uint8_t inner[XDPRUN_FRAME_MAX], payload[XDPRUN_FRAME_MAX];
 	struct frame_spec outer = t->outer;
-	size_t n = 0, skip, len;
+	size_t n, skip, len;
 
 	if (t->raw) {
 		if (t->raw_len > cap)

@@ -75,8 +75,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 // cppcheck-suppress constParameter
 int LLVMFuzzerInitialize(int *argc, char ***argv) // NOLINT(readability-non-const-parameter)
 {
+	const char *strict;
 	char err[256];
-
 	int i;
 
 	for (i = 1; i < *argc; i++)
@@ -87,7 +87,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) // NOLINT(readability-non-cons
 		exit(1);
 	}
 	libbpf_set_print(quiet_print);
-	if (getenv("SIPSTAT_FUZZ_STRICT") && *getenv("SIPSTAT_FUZZ_STRICT")) {
+	strict = getenv("SIPSTAT_FUZZ_STRICT");
+	if (strict && *strict) {
 		fuzz_known = 0;
 		fprintf(stderr, "fuzz_xdp: strict: the reported differences count as mismatches\n");
 	}

@@ -518,6 +518,8 @@ static bool flag(const struct ref_ports *ports, uint32_t bit)
  * VXLAN (RFC 7348 5): flags (I: a valid VNI), 24 reserved bits, VNI, 8
  * reserved bits, then an Ethernet frame.  The tunnel's payload is p..end.
  */
+/* Recursion: a tunnel's inner frame is decoded as the outer one is, one layer deep. */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_vxlan(const struct frame *f, size_t p, size_t end,
 			 const struct ref_ports *ports, struct ref_result *r)
 {
@@ -543,6 +545,7 @@ static void decode_vxlan(const struct frame *f, size_t p, size_t end,
  * extension headers of 4n bytes (n in their first byte), the next type in
  * their last.  Then an IP packet, told by its version nibble.
  */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_gtpu(const struct frame *f, size_t p, size_t end,
 			const struct ref_ports *ports, struct ref_result *r)
 {
@@ -600,6 +603,7 @@ static void decode_gtpu(const struct frame *f, size_t p, size_t end,
  * RFC 768: source port, destination port, length (header and data, in
  * octets), checksum.  ip_end: where the IP packet ends (SPEC 6).
  */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_udp(const struct frame *f, size_t off, size_t ip_end,
 		       const struct ref_ports *ports, struct ref_result *r)
 {
@@ -718,6 +722,7 @@ static void decode_tcp(const struct frame *f, size_t off, size_t ip_end,
  * Version, Protocol Type; then checksum and reserved (C), key (K),
  * sequence number (S), 4 bytes each.
  */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_gre(const struct frame *f, size_t off, const struct ref_ports *ports,
 		       struct ref_result *r)
 {
@@ -732,7 +737,7 @@ static void decode_gre(const struct frame *f, size_t off, const struct ref_ports
 	flags = u16_at(f, off);
 	proto = u16_at(f, off + 2);
 	if (flags & (GRE_R | GRE_VERSION |
-		     (ports->known & REF_KNOWN_GRE_RESERVED ? 0 : GRE_RESERVED_DISCARD))) {
+		     ((ports->known & REF_KNOWN_GRE_RESERVED) ? 0 : GRE_RESERVED_DISCARD))) {
 		nothing(r, "GRE: version not 0, or a bit RFC 2784 has receivers discard");
 		return;
 	}
@@ -750,11 +755,12 @@ static void decode_gre(const struct frame *f, size_t off, const struct ref_ports
 }
 
 /* The transport or tunnel header at off of an IP packet ending at ip_end. */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_transport(const struct frame *f, size_t off, size_t ip_end, uint8_t protocol,
 			     const struct ref_ports *ports, struct ref_result *r)
 {
 	/* SPEC 16, for what a tunnel holds */
-	const struct frame g = bounded(f, ports->known & REF_KNOWN_OUTER_END ? f->len : ip_end);
+	const struct frame g = bounded(f, (ports->known & REF_KNOWN_OUTER_END) ? f->len : ip_end);
 
 	if ((ports->known & REF_KNOWN_L4_CUT8) && !have(f, off, 8) &&
 	    ((protocol == PROTO_TCP && flag(ports, SIPSTAT_CFG_TCP)) ||
@@ -791,6 +797,7 @@ static void decode_transport(const struct frame *f, size_t off, size_t ip_end, u
  * Fragment Offset (13 bits, 8-octet units), TTL, Protocol, checksum,
  * addresses, options.
  */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_ipv4(const struct frame *f, size_t off, const struct ref_ports *ports,
 			struct ref_result *r)
 {
@@ -848,6 +855,7 @@ static bool is_extension_header(uint8_t next_header)
  * (octets after this 40-octet header, extension headers included), Next
  * Header, Hop Limit, addresses.  Then a chain of extension headers (4).
  */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_ipv6(const struct frame *f, size_t off, const struct ref_ports *ports,
 			struct ref_result *r)
 {
@@ -924,6 +932,7 @@ static void decode_ipv6(const struct frame *f, size_t off, const struct ref_port
 
 /* ------------------------------------------------------------ Ethernet */
 
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_ip(const struct frame *f, size_t off, uint16_t ethertype,
 		      const struct ref_ports *ports, struct ref_result *r)
 {
@@ -941,6 +950,7 @@ static void decode_ip(const struct frame *f, size_t off, uint16_t ethertype,
 #define MPLS_ENTRY_LEN 4	/* RFC 3032 2.1 */
 
 /* A PPPoE session (RFC 2516 4, 5.4) carrying PPP (RFC 1661 2): IP inside. */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_pppoe(const struct frame *f, size_t off, const struct ref_ports *ports,
 			 struct ref_result *r)
 {
@@ -966,6 +976,7 @@ static void decode_pppoe(const struct frame *f, size_t off, const struct ref_por
 }
 
 /* An MPLS label stack (RFC 3032 2.1: label, TC, S, TTL), IP below it (SPEC 18). */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_mpls(const struct frame *f, size_t off, const struct ref_ports *ports,
 			struct ref_result *r)
 {
@@ -998,6 +1009,7 @@ static void decode_mpls(const struct frame *f, size_t off, const struct ref_port
  * Ethernet II and its tags at off: the outer frame, or one inside VXLAN or
  * GRE (TEB), whose tags the event record does not name (SPEC 20).
  */
+// NOLINTNEXTLINE(misc-no-recursion)
 static void decode_eth(const struct frame *f, size_t off, const struct ref_ports *ports,
 		       struct ref_result *r)
 {

@@ -331,29 +331,34 @@ void fuzz_input_config(const uint8_t *data, struct ref_ports *cfg)
 	cfg->known = fuzz_known;
 }
 
+/* The frame of mode byte mode (no wrap bits) and the n bytes after it. */
+static size_t unwrapped_frame(uint8_t mode, const uint8_t *body, size_t n, uint8_t *buf,
+			      size_t cap)
+{
+	if (!(mode & 1)) {
+		if (n > cap)
+			return 0;
+		memcpy(buf, body, n);
+		return n;
+	}
+	return build_structured(body, n, buf, cap);
+}
+
 size_t fuzz_input_frame(const uint8_t *data, size_t size, uint8_t *buf, size_t cap)
 {
-	static uint8_t inner[XDPRUN_WRAP_MAX], frame[XDPRUN_WRAP_MAX];
-	uint8_t kind = data[0] >> 5, mode = data[0] & 0x1f;
+	static uint8_t frame[XDPRUN_WRAP_MAX];
+	uint8_t kind, mode;
 	size_t n;
 
 	if (size < 1)
 		return 0;
-	if (kind) {
-		if (size < 3)
-			return 0;
-		/* The inner frame from an input of its own: the mode byte without the wrap bits. */
-		inner[0] = mode;
-		n = size - 3 < sizeof(inner) - 1 ? size - 3 : sizeof(inner) - 1;
-		memcpy(inner + 1, data + 3, n);
-		n = fuzz_input_frame(inner, n + 1, frame, sizeof(frame));
-		return wrap(kind, data[1], data[2], frame, n, buf, cap);
-	}
-	if (!(data[0] & 1)) {
-		if (size - 1 > cap)
-			return 0;
-		memcpy(buf, data + 1, size - 1);
-		return size - 1;
-	}
-	return build_structured(data + 1, size - 1, buf, cap);
+	kind = data[0] >> 5;
+	mode = data[0] & 0x1f;
+	if (!kind)
+		return unwrapped_frame(mode, data + 1, size - 1, buf, cap);
+	if (size < 3)
+		return 0;
+	/* The inner frame: the rest of the input read with the mode byte's low bits. */
+	n = unwrapped_frame(mode, data + 3, size - 3, frame, sizeof(frame));
+	return wrap(kind, data[1], data[2], frame, n, buf, cap);
 }
