@@ -7,8 +7,15 @@
  *
  *   - verdict XDP_PASS, the frame handed back unchanged (length and bytes);
  *   - the one counter of sip_counts the decoder names (direction, method
- *     row, slot) went up by one, or none when it names none, and every
- *     other counter by nothing.
+ *     row, slot) went up by one, or none when it names none, the slots it
+ *     names besides (tcp_segments, encap_*) by one each, and every other
+ *     counter by nothing.
+ *
+ * SIP over TCP and every tunnel are on unless the input's mode byte
+ * switches them off, and an input may wrap its frame in a tunnel
+ * (structured.h).  The differences reported and not yet decided
+ * (ref_decoder.h REF_KNOWN_*) are taken on the program's side, so that
+ * the run goes on to new ones; SIPSTAT_FUZZ_STRICT=1 counts them too.
  *
  * Anything else prints the frame and both sides, and abort()s, so that
  * libFuzzer saves the input as a crash-* file.

@@ -8,6 +8,13 @@
  *   IPv6 and its extension  RFC 8200 sections 3, 4, 4.3-4.6; RFC 2675
  *   headers                 (jumbograms)
  *   UDP                     RFC 768
+ *   TCP                     RFC 793 section 3.1 (with SIPSTAT_CFG_TCP)
+ *   IP in IP, IPv6 in IP    RFC 2003, RFC 4213 (with SIPSTAT_CFG_IPIP)
+ *   GRE                     RFC 2784, RFC 2890 (SIPSTAT_CFG_GRE)
+ *   VXLAN                   RFC 7348 (SIPSTAT_CFG_VXLAN)
+ *   GTP-U                   3GPP TS 29.281 (SIPSTAT_CFG_GTPU)
+ *   PPPoE session, PPP      RFC 2516, RFC 1661 (SIPSTAT_CFG_PPPOE)
+ *   MPLS                    RFC 3032 (SIPSTAT_CFG_MPLS)
  *   SIP start lines         RFC 3261 sections 7.1, 7.2, 7.5, 21 and 25.1
  *
  * and the counter layout of include/sipstat.h.  It shares nothing with

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * A reference decoder for sipstat's counters, written from the protocol
- * specifications (IEEE 802.1Q, RFC 791, RFC 8200, RFC 768, RFC 3261),
- * not from the XDP program: given one frame and the SIP port set, it says
- * which one counter of sip_counts must go up by one, if any.  The
- * differential fuzzer (fuzz_xdp.c), the regression tests (test_regress.c)
- * and the tshark oracle (oracle_tshark.c) hold the XDP program to it.
+ * specifications (IEEE 802.1Q, RFC 791, RFC 8200, RFC 768, RFC 793, the
+ * tunnels' RFCs and TS 29.281, RFC 3261), not from the XDP program: given
+ * one frame, the SIP port set and the settings, it says which counter of
+ * sip_counts must go up by one, if any, and which of the SIPSTAT_M_UNKNOWN
+ * row go up besides (tcp_segments, encap_*).  The differential fuzzer
+ * (fuzz_xdp.c), the regression tests (test_regress.c) and the tshark
+ * oracle (oracle_tshark.c) hold the XDP program to it.  Named peers and
+ * failing addresses (SIPSTAT_CFG_PEERS, SIPSTAT_CFG_FAILING) are not
+ * modelled: they write maps of their own, not sip_counts.
  *
  * Plain C, no libbpf, no kernel headers beyond <linux/types.h> (for the
  * counter layout in sipstat.h).
