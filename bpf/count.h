@@ -167,7 +167,7 @@ int sip_remote_skb(struct __sk_buff *skb, __u32 where, __u32 what);
 static __always_inline int hash_count(void *map, const void *key)
 {
 	__u64 one = 1, *v;
-	int e;
+	long e;
 
 	v = bpf_map_lookup_elem(map, key);
 	if (v) {
@@ -181,7 +181,7 @@ static __always_inline int hash_count(void *map, const void *key)
 			(*v)++;
 		return 0;
 	}
-	return e;
+	return e ? 1 : 0;
 }
 
 /* The body of the remote subprogram: the far end's address, its peer, its failures. */
@@ -393,7 +393,7 @@ static __always_inline int payload_from_offsets(void *ctx, enum ctx_kind kind, v
 	d.nvlan = (meta >> 12) & 0x3;
 	d.vlan[0] = vlans & 0xffff;
 	d.vlan[1] = vlans >> 16;
-	count_payload(ctx, kind, data, &d, p, end, len, meta & 1, (meta >> 1) & 1);
+	count_payload(ctx, kind, data, &d, p, end, len, meta & 1, (int)((meta >> 1) & 1));
 	return 0;
 }
 
@@ -427,20 +427,24 @@ static __always_inline int udp_tunnel_port(const struct udphdr *udp)
 /*
  * Looking inside a tunnel, as a subprogram of its own (sipstat.bpf.c),
  * verified once rather than for every outer header path.  Arguments:
- *   where  transport header offset | protocol << 16 | dir << 24
- *   vlans  outer VLAN id | inner VLAN id << 16, nvlan: their number
+ *   where  transport header offset | protocol << 16 | dir << 24 | nvlan << 25
+ *   vlans  outer VLAN id | inner VLAN id << 16
+ *   lim    offset where the outer packet ends (its IP length, and for UDP
+ *          its UDP length): what the tunnel carries ends there too
  */
-int sip_tunnel_xdp(struct xdp_md *ctx, __u32 where, __u32 vlans, __u32 nvlan);
-int sip_tunnel_skb(struct __sk_buff *skb, __u32 where, __u32 vlans, __u32 nvlan);
+int sip_tunnel_xdp(struct xdp_md *ctx, __u32 where, __u32 vlans, __u32 lim);
+int sip_tunnel_skb(struct __sk_buff *skb, __u32 where, __u32 vlans, __u32 lim);
 
 /* The body of the tunnel subprogram: decapsulate one layer and count what is inside. */
 static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, void *data,
-					       void *end, __u32 where, __u32 vlans, __u32 nvlan)
+					       void *end, __u32 where, __u32 vlans, __u32 lim_off)
 {
 	struct cursor c = { .end = end };
 	struct datagram d = {};
 	__u32 l4off = where & 0xffff, dir = (where >> 24) & 1, flags = sip_cfg.flags;
+	void *lim = data + (lim_off & 0xffff);
 	struct udphdr *udp;
+	__u32 first;
 	int r;
 
 	/* count_outer() passes an offset within the mask; the mask is for the verifier. */
@@ -448,8 +452,19 @@ static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, vo
 	d.l4proto = (where >> 16) & 0xff;
 	d.vlan[0] = vlans & 0xffff;
 	d.vlan[1] = vlans >> 16;
-	d.nvlan = nvlan & 3;
+	d.nvlan = (where >> 25) & 3;
 	udp = d.l4;
+	/*
+	 * The tunnel's first header must lie within the outer packet: past
+	 * its end are padding or a trailer, never a tunnel (as for UDP).
+	 */
+	first = d.l4proto == IPPROTO_UDP ? sizeof(*udp) + 8 :
+		d.l4proto == IPPROTO_GRE ? 4 :
+		d.l4proto == IPPROTO_IPIP ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	if (d.l4 + first > lim) {
+		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_BAD_HEADER));
+		return 0;
+	}
 	if (d.l4proto == IPPROTO_UDP) {
 		if ((void *)(udp + 1) > end)
 			return 0;
@@ -462,6 +477,13 @@ static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, vo
 		count_parse_error(r, dir);
 		return 0;
 	}
+	/* What it carries ends where the outer packet does. */
+	if (d.l4 + (d.l4proto == IPPROTO_UDP ? 8 : 4) > lim) {
+		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_BAD_HEADER));
+		return 0;
+	}
+	if (d.ip_end > lim)
+		d.ip_end = lim;
 	count_transport(ctx, kind, data, &d, end, dir, 0);
 	return 0;
 }
@@ -474,27 +496,33 @@ static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, vo
 static __always_inline void count_outer(void *ctx, enum ctx_kind kind, void *data,
 					struct datagram *d, void *end, __u32 dir, int fast)
 {
-	__u32 flags, where, vlans;
+	__u32 flags, where, vlans, lim;
 	struct udphdr *udp;
+	void *pend;
 
 	if (count_transport(ctx, kind, data, d, end, dir, fast) == L4_COUNTED || d->encap)
 		return;
 	flags = sip_cfg.flags;
+	pend = d->ip_end;
 	if (d->l4proto == IPPROTO_UDP) {
 		udp = d->l4;
 		if (!udp_tunnel_port(udp))
 			return;
-	} else if (d->l4proto == IPPROTO_TCP || !(flags & (SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE))) {
+		if (d->l4 + bpf_ntohs(udp->len) < pend)
+			pend = d->l4 + bpf_ntohs(udp->len);
+	} else if (!l4_on(d->l4proto, flags) || d->l4proto == IPPROTO_TCP) {
 		return;
 	}
 	if (d->l4 - data > PAYLOAD_OFF_MAX)
 		return;
-	where = (__u32)(d->l4 - data) | (__u32)d->l4proto << 16 | dir << 24;
+	lim = pend - data > 0xffff ? 0xffff : (__u32)(pend - data);
+	where = (__u32)(d->l4 - data) | (__u32)d->l4proto << 16 | dir << 24 |
+		(__u32)(d->nvlan & 3) << 25;
 	vlans = d->vlan[0] | (__u32)d->vlan[1] << 16;
 	if (kind == CTX_XDP)
-		sip_tunnel_xdp(ctx, where, vlans, d->nvlan);
+		sip_tunnel_xdp(ctx, where, vlans, lim);
 	else
-		sip_tunnel_skb(ctx, where, vlans, d->nvlan);
+		sip_tunnel_skb(ctx, where, vlans, lim);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "sipstat.h"
+#include "maps.h"
 
 struct cursor {
 	void *pos;
@@ -220,6 +221,41 @@ static __always_inline int l4_on(__u8 proto, __u32 flags)
 	       (proto == IPPROTO_GRE && (flags & SIPSTAT_CFG_GRE));
 }
 
+/*
+ * A transport or tunnel header with fewer than 8 bytes left in the frame:
+ * bad when it is one this frame would be read through and it is cut
+ * short; nothing when it is whole but carries nothing to read.  UDP needs
+ * its 8 bytes; TCP its ports, then on a SIP port its whole header; GRE its
+ * 4 bytes and whatever its flags add, then what it carries.
+ */
+static __always_inline int short_l4(struct cursor *c, __u8 proto, __u32 flags)
+{
+	__u8 *h = c->pos;
+	__u16 gf;
+
+	if (proto == IPPROTO_UDP)
+		return PARSE_BAD;
+	if (!l4_on(proto, flags))
+		return PARSE_OTHER;
+	if ((void *)(h + 4) > c->end)
+		return PARSE_BAD;
+	if (proto == IPPROTO_TCP)
+		return port_is_sip(bpf_ntohs(*(__be16 *)h)) ||
+		       port_is_sip(bpf_ntohs(*(__be16 *)(h + 2))) ? PARSE_BAD : PARSE_OTHER;
+	if (proto == IPPROTO_GRE) {
+		gf = bpf_ntohs(*(__be16 *)h);
+		if (gf & (0x4c00 | 0x0007))	/* discarded: see decap_ip_proto() */
+			return PARSE_OTHER;
+		if (gf & 0xb000)		/* checksum, key or sequence: cut */
+			return PARSE_BAD;
+		/* A whole GRE header: what it carries is cut, or there is none to read. */
+		return *(__be16 *)(h + 2) == bpf_htons(ETH_P_IP) ||
+		       *(__be16 *)(h + 2) == bpf_htons(ETH_P_IPV6) ||
+		       *(__be16 *)(h + 2) == bpf_htons(0x6558) ? PARSE_BAD : PARSE_OTHER;
+	}
+	return PARSE_BAD;	/* IP in IP: its inner header is cut */
+}
+
 static __always_inline int parse_ip(struct cursor *c, struct datagram *d, __be16 proto,
 				    __u32 flags)
 {
@@ -238,10 +274,16 @@ static __always_inline int parse_ip(struct cursor *c, struct datagram *d, __be16
 	if (r != PARSE_NEXT)
 		return r;
 	d->l4 = c->pos;
-	/* Cut short: bad, if it is a header this frame would be read through. */
-	if (c->pos + 8 > c->end)
-		return l4_on(d->l4proto, flags) ? PARSE_BAD : PARSE_OTHER;
-	return PARSE_NEXT;
+	/*
+	 * Cut short: bad, if it is a header this frame would be read through.
+	 * UDP needs its 8 bytes, TCP its ports (the rest is judged on a SIP
+	 * port), GRE its 4; what IP in IP carries is judged when read.
+	 */
+	if (c->pos + 8 <= c->end)
+		return PARSE_NEXT;
+	/* Inside a tunnel, another tunnel is never read. */
+	return short_l4(c, d->l4proto,
+			d->encap ? flags & ~(SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE) : flags);
 }
 
 /* The EtherType of an IP header at c->pos by its version nibble; 0 when neither. */
@@ -367,6 +409,8 @@ static __always_inline int parse_inner_eth(struct cursor *c, struct datagram *d,
 #define GRE_K 0x2000
 #define GRE_S 0x1000
 #define GRE_VER 0x0007
+/* RFC 2784 2.3.1: drop a packet with bits 1-5 set, but K and S (RFC 2890). */
+#define GRE_DISCARD (GRE_R | 0x0800 /* strict source route */ | 0x0400 /* recursion */)
 #define ETH_P_TEB_BE bpf_htons(0x6558)
 
 /*
@@ -395,7 +439,7 @@ static __always_inline int decap_ip_proto(struct cursor *c, struct datagram *d, 
 		return PARSE_BAD;
 	gf = bpf_ntohs(*(__be16 *)g);
 	/* Version 0 without source routing (RFC 2784, 2890). */
-	if (gf & (GRE_R | GRE_VER))
+	if (gf & (GRE_DISCARD | GRE_VER))
 		return PARSE_OTHER;
 	inner = *(__be16 *)(g + 2);
 	g += 4 + ((gf & GRE_C) ? 4 : 0) + ((gf & GRE_K) ? 4 : 0) + ((gf & GRE_S) ? 4 : 0);

@@ -141,7 +141,7 @@ static __always_inline __u32 request_method(__u64 w, const __u8 *p, const void *
  */
 static __always_inline __u32 classify_short(const __u8 *p, const void *end, __u32 len)
 {
-	const char upper[] = "SIP/2.0 ";
+	const __u8 upper[] = "SIP/2.0 ";
 	int bad = 0, i;
 	__u8 ch;
 

@@ -78,16 +78,16 @@ __noinline int sip_payload_skb(struct __sk_buff *skb, __u32 where, __u32 lens, _
 }
 
 /* Look inside one tunnel (see count.h: count_outer()). */
-__noinline int sip_tunnel_xdp(struct xdp_md *ctx, __u32 where, __u32 vlans, __u32 nvlan)
+__noinline int sip_tunnel_xdp(struct xdp_md *ctx, __u32 where, __u32 vlans, __u32 lim)
 {
 	return tunnel_from_offsets(ctx, CTX_XDP, (void *)(long)ctx->data,
-				   (void *)(long)ctx->data_end, where, vlans, nvlan);
+				   (void *)(long)ctx->data_end, where, vlans, lim);
 }
 
-__noinline int sip_tunnel_skb(struct __sk_buff *skb, __u32 where, __u32 vlans, __u32 nvlan)
+__noinline int sip_tunnel_skb(struct __sk_buff *skb, __u32 where, __u32 vlans, __u32 lim)
 {
 	return tunnel_from_offsets(skb, CTX_SKB, (void *)(long)skb->data,
-				   (void *)(long)skb->data_end, where, vlans, nvlan);
+				   (void *)(long)skb->data_end, where, vlans, lim);
 }
 
 /* Look past a PPPoE or MPLS header (see count.h: count_frame()). */
