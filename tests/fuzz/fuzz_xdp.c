@@ -13,9 +13,9 @@
  *
  * SIP over TCP and every tunnel are on unless the input's mode byte
  * switches them off, and an input may wrap its frame in a tunnel
- * (structured.h).  The differences reported and not yet decided
- * (ref_decoder.h REF_KNOWN_*) are taken on the program's side, so that
- * the run goes on to new ones; SIPSTAT_FUZZ_STRICT=1 counts them too.
+ * (structured.h).  The differences once reported (ref_decoder.h
+ * REF_KNOWN_*) are fixed in the data path and count as mismatches;
+ * SIPSTAT_FUZZ_STRICT=0 takes them on the program's side again.
  *
  * Anything else prints the frame and both sides, and abort()s, so that
  * libFuzzer saves the input as a crash-* file.
