@@ -63,7 +63,7 @@ static __always_inline int event_wanted(__u32 code)
  * The event of one response, for alerts: who sent which code, the moment
  * the frame is seen.  Counted as sent, limited or lost, never silently.
  */
-static __always_inline void send_event(const struct datagram *d, void *end, __u32 dir,
+static __always_inline void send_event(const struct datagram *d, const void *end, __u32 dir,
 				       __u32 method, __u32 code)
 {
 	struct sipstat_event *e;
@@ -119,7 +119,7 @@ __u32 cseq_method_skb(struct __sk_buff *skb, __u32 off, __u32 len);
 __u32 cseq_find_xdp(struct xdp_md *ctx, __u32 off, __u32 len);
 __u32 cseq_find_skb(struct __sk_buff *skb, __u32 off, __u32 len);
 
-static __always_inline __u32 response_method(void *ctx, enum ctx_kind kind, void *data,
+static __always_inline __u32 response_method(void *ctx, enum ctx_kind kind, const void *data,
 					     const __u8 *p, __u32 len)
 {
 	__u32 off = (const void *)p - data;
@@ -185,7 +185,7 @@ static __always_inline int hash_count(void *map, const void *key)
 }
 
 /* The body of the remote subprogram: the far end's address, its peer, its failures. */
-static __always_inline int remote_from_offsets(void *data, void *end, __u32 where, __u32 what)
+static __always_inline int remote_from_offsets(void *data, const void *end, __u32 where, __u32 what)
 {
 	struct sipstat_peer_prefix pk = { .prefixlen = 128 };
 	struct sipstat_failing_key fk = {};
@@ -224,7 +224,7 @@ static __always_inline int remote_from_offsets(void *data, void *end, __u32 wher
 	return 0;
 }
 
-static __always_inline void count_remote(void *ctx, enum ctx_kind kind, void *data,
+static __always_inline void count_remote(void *ctx, enum ctx_kind kind, const void *data,
 					 const struct datagram *d, __u32 dir, __u32 method,
 					 __u32 code)
 {

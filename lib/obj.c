@@ -76,6 +76,8 @@ static struct bpf_program *set_progs(struct sipstat_bpf *skel, unsigned int prog
 			    (prog == skel->progs.sipstat_tc_out && (progs & OBJ_TC_OUT));
 
 		bpf_program__set_autoload(prog, want);
+		/* cppcheck does not see the loop macro assign first. */
+		// cppcheck-suppress knownConditionTrueFalse
 		if (want && !first)
 			first = prog;
 	}
