@@ -443,6 +443,9 @@ static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, vo
 	struct datagram d = {};
 	__u32 l4off = where & 0xffff, dir = (where >> 24) & 1, flags = sip_cfg.flags;
 	void *lim = data + (lim_off & 0xffff);
+
+	/* What the tunnel carries is parsed as if its outer packet ended the frame. */
+	c.lim = lim;
 	struct udphdr *udp;
 	__u32 first;
 	int r;
@@ -461,6 +464,9 @@ static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, vo
 	first = d.l4proto == IPPROTO_UDP ? sizeof(*udp) + 8 :
 		d.l4proto == IPPROTO_GRE ? 4 :
 		d.l4proto == IPPROTO_IPIP ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	/* A UDP or IP length that ends inside the UDP header: no tunnel to read. */
+	if (d.l4proto == IPPROTO_UDP && d.l4 + sizeof(*udp) > lim)
+		return 0;
 	if (d.l4 + first > lim) {
 		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_BAD_HEADER));
 		return 0;
@@ -469,7 +475,7 @@ static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, vo
 		if ((void *)(udp + 1) > end)
 			return 0;
 		r = decap_udp(&c, &d, (__u8 *)(udp + 1), flags, bpf_ntohs(udp->source),
-			      bpf_ntohs(udp->dest));
+			      bpf_ntohs(udp->dest), lim);
 	} else {
 		r = decap_ip_proto(&c, &d, flags);
 	}
@@ -537,7 +543,7 @@ static __always_inline int shim_from_offsets(void *ctx, enum ctx_kind kind, void
 					     void *end, __u32 where, __u32 proto, __u32 vlans,
 					     __u32 nvlan)
 {
-	struct cursor c = { .end = end };
+	struct cursor c = { .end = end, .lim = end };
 	struct datagram d = {};
 	__u32 dir = (where >> 24) & 1;
 	int r;
@@ -572,7 +578,7 @@ static __always_inline int shim_from_offsets(void *ctx, enum ctx_kind kind, void
 static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *data, void *data_end,
 					__u32 dir)
 {
-	struct cursor c = { .pos = data, .end = data_end };
+	struct cursor c = { .pos = data, .end = data_end, .lim = data_end };
 	struct datagram d = {};
 	struct iphdr *ip;
 	__u32 where, vlans;

@@ -23,7 +23,8 @@
 
 struct cursor {
 	void *pos;
-	void *end;
+	void *end;	/* the frame's end: every read is checked against it */
+	void *lim;	/* where what is parsed ends (inside a tunnel: its outer packet's end) */
 };
 
 /* Outcome of one parse_*() step on the way down to the UDP payload. */
@@ -79,7 +80,7 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto, struct dat
 	__be16 p;
 	int i;
 
-	if ((void *)(eth + 1) > c->end)
+	if ((void *)(eth + 1) > c->end || (void *)(eth + 1) > c->lim)
 		return PARSE_BAD;
 	/* struct ethhdr is packed: read the EtherType as one 16-bit load. */
 	p = *(__be16 *)((void *)eth + offsetof(struct ethhdr, h_proto));
@@ -90,7 +91,7 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *proto, struct dat
 		if (!is_vlan(p))
 			break;
 		vh = c->pos;
-		if ((void *)(vh + 1) > c->end)
+		if ((void *)(vh + 1) > c->end || (void *)(vh + 1) > c->lim)
 			return PARSE_BAD;
 		p = vh->proto;
 		d->vlan[i] = bpf_ntohs(vh->tci) & 0x0fff;
@@ -125,14 +126,14 @@ static __always_inline int parse_ipv4(struct cursor *c, void **ip_end, __u8 *l4p
 	struct iphdr *ip = c->pos;
 	__u32 hlen;
 
-	if ((void *)(ip + 1) > c->end)
+	if ((void *)(ip + 1) > c->end || (void *)(ip + 1) > c->lim)
 		return PARSE_BAD;
 	if (ip->version != 4)
 		return PARSE_BAD;
 	hlen = (__u32)ip->ihl * 4;
 	if (hlen < sizeof(*ip))
 		return PARSE_BAD;
-	if (c->pos + hlen > c->end)
+	if (c->pos + hlen > c->end || c->pos + hlen > c->lim)
 		return PARSE_BAD;
 	if (!is_l4_of_interest(ip->protocol))
 		return PARSE_OTHER;
@@ -164,7 +165,7 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end, __u8 *l4p
 	__u8 nh;
 	int i;
 
-	if ((void *)(ip6 + 1) > c->end)
+	if ((void *)(ip6 + 1) > c->end || (void *)(ip6 + 1) > c->lim)
 		return PARSE_BAD;
 	if (ip6->version != 6)
 		return PARSE_BAD;
@@ -181,7 +182,7 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end, __u8 *l4p
 		}
 		if (nh == IPPROTO_FRAGMENT) {
 			fh = c->pos;
-			if ((void *)(fh + 1) > c->end)
+			if ((void *)(fh + 1) > c->end || (void *)(fh + 1) > c->lim)
 				return PARSE_BAD;
 			if (fh->frag_off & bpf_htons(IP6_OFFSET_MASK))
 				return fh->nexthdr == IPPROTO_UDP ? PARSE_FRAGMENT : PARSE_OTHER;
@@ -190,12 +191,12 @@ static __always_inline int parse_ipv6(struct cursor *c, void **ip_end, __u8 *l4p
 		} else if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
 			   nh == IPPROTO_DSTOPTS) {
 			opt = c->pos;
-			if ((void *)(opt + 1) > c->end)
+			if ((void *)(opt + 1) > c->end || (void *)(opt + 1) > c->lim)
 				return PARSE_BAD;
 			nh = opt->nexthdr;
 			c->pos += ((__u64)opt->hdrlen + 1) * 8;
 			/* Cut inside this header: bad whatever follows (as IPv4 options). */
-			if (c->pos > c->end)
+			if (c->pos > c->end || c->pos > c->lim)
 				return PARSE_BAD;
 		} else {
 			return PARSE_OTHER;
@@ -228,7 +229,7 @@ static __always_inline int l4_on(__u8 proto, __u32 flags)
  * its 8 bytes; TCP its ports, then on a SIP port its whole header; GRE its
  * 4 bytes and whatever its flags add, then what it carries.
  */
-static __always_inline int short_l4(struct cursor *c, __u8 proto, __u32 flags)
+static __always_inline int short_l4(struct cursor *c, __u8 proto, __u32 flags, void *ip_end)
 {
 	__u8 *h = c->pos;
 	__u16 gf;
@@ -237,7 +238,9 @@ static __always_inline int short_l4(struct cursor *c, __u8 proto, __u32 flags)
 		return PARSE_BAD;
 	if (!l4_on(proto, flags))
 		return PARSE_OTHER;
-	if ((void *)(h + 4) > c->end)
+	/* Cut by the frame; a tunnel header also by the IP packet's own length. */
+	if ((void *)(h + 4) > c->end || (void *)(h + 4) > c->lim ||
+	    (proto != IPPROTO_TCP && (void *)(h + 4) > ip_end))
 		return PARSE_BAD;
 	if (proto == IPPROTO_TCP)
 		return port_is_sip(bpf_ntohs(*(__be16 *)h)) ||
@@ -279,11 +282,11 @@ static __always_inline int parse_ip(struct cursor *c, struct datagram *d, __be16
 	 * UDP needs its 8 bytes, TCP its ports (the rest is judged on a SIP
 	 * port), GRE its 4; what IP in IP carries is judged when read.
 	 */
-	if (c->pos + 8 <= c->end)
+	if (c->pos + 8 <= c->end && c->pos + 8 <= c->lim)
 		return PARSE_NEXT;
 	/* Inside a tunnel, another tunnel is never read. */
 	return short_l4(c, d->l4proto,
-			d->encap ? flags & ~(SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE) : flags);
+			d->encap ? flags & ~(SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE) : flags, d->ip_end);
 }
 
 /* The EtherType of an IP header at c->pos by its version nibble; 0 when neither. */
@@ -291,7 +294,7 @@ static __always_inline __be16 ip_by_version(const struct cursor *c)
 {
 	const __u8 *v = c->pos;
 
-	if ((void *)(v + 1) > c->end)
+	if ((void *)(v + 1) > c->end || (void *)(v + 1) > c->lim)
 		return 0;
 	if ((*v >> 4) == 4)
 		return bpf_htons(ETH_P_IP);
@@ -315,7 +318,7 @@ static __always_inline int parse_pppoe(struct cursor *c, __be16 *proto)
 	__u8 *h = c->pos;
 	__be16 ppp;
 
-	if ((void *)(h + 8) > c->end)
+	if ((void *)(h + 8) > c->end || (void *)(h + 8) > c->lim)
 		return PARSE_BAD;
 	if (h[0] != 0x11 || h[1] != 0)	/* version 1, type 1, session data */
 		return PARSE_OTHER;
@@ -339,7 +342,7 @@ static __always_inline int parse_mpls(struct cursor *c, __be16 *proto)
 #pragma unroll
 	for (i = 0; i < SIPSTAT_MAX_MPLS; i++) {
 		l = c->pos;
-		if ((void *)(l + 4) > c->end)
+		if ((void *)(l + 4) > c->end || (void *)(l + 4) > c->lim)
 			return PARSE_BAD;
 		c->pos = l + 4;
 		if (l[2] & 1) {	/* bottom of stack */
@@ -435,7 +438,7 @@ static __always_inline int decap_ip_proto(struct cursor *c, struct datagram *d, 
 		return PARSE_OTHER;
 	d->encap = SIPSTAT_O_ENCAP_GRE;
 	g = c->pos;
-	if ((void *)(g + 4) > c->end)
+	if ((void *)(g + 4) > c->end || (void *)(g + 4) > c->lim)
 		return PARSE_BAD;
 	gf = bpf_ntohs(*(__be16 *)g);
 	/* Version 0 without source routing (RFC 2784, 2890). */
@@ -444,7 +447,7 @@ static __always_inline int decap_ip_proto(struct cursor *c, struct datagram *d, 
 	inner = *(__be16 *)(g + 2);
 	g += 4 + ((gf & GRE_C) ? 4 : 0) + ((gf & GRE_K) ? 4 : 0) + ((gf & GRE_S) ? 4 : 0);
 	c->pos = g;
-	if ((void *)g > c->end)
+	if ((void *)g > c->end || (void *)g > c->lim)
 		return PARSE_BAD;
 	if (inner == ETH_P_TEB_BE)
 		return parse_inner_eth(c, d, flags);
@@ -460,14 +463,14 @@ static __always_inline int decap_ip_proto(struct cursor *c, struct datagram *d, 
  * Skip one GTP-U extension header at *g: its length in 4-byte units
  * first, the next header's type in its last byte.  Nonzero when cut short.
  */
-static __always_inline int gtpu_ext(struct cursor *c, __u8 **g, __u8 *next)
+static __always_inline int gtpu_ext(struct cursor *c, __u8 **g, __u8 *next, void *lim)
 {
 	__u8 *h = *g;
 
-	if ((void *)(h + 1) > c->end || !h[0])
+	if ((void *)(h + 1) > c->end || (void *)(h + 1) > lim || !h[0])
 		return 1;
 	h += (__u32)h[0] * 4 - 1;
-	if ((void *)(h + 1) > c->end)
+	if ((void *)(h + 1) > c->end || (void *)(h + 1) > lim)
 		return 1;
 	*next = h[0];
 	*g = h + 1;
@@ -477,17 +480,18 @@ static __always_inline int gtpu_ext(struct cursor *c, __u8 **g, __u8 *next)
 /*
  * The frame inside a VXLAN header (RFC 7348) or the IP packet inside a
  * GTP-U header (3GPP TS 29.281) in the UDP payload at p: d then
- * describes the inner packet.
+ * describes the inner packet.  lim: where the outer datagram ends, which
+ * GTP-U's extension headers must not cross.
  */
 static __always_inline int decap_udp(struct cursor *c, struct datagram *d, __u8 *p, __u32 flags,
-				     __u16 sport, __u16 dport)
+				     __u16 sport, __u16 dport, void *lim)
 {
 	__u8 *g, next;
 
 	c->pos = p;
 	if (dport == SIPSTAT_VXLAN_PORT && (flags & SIPSTAT_CFG_VXLAN)) {
 		d->encap = SIPSTAT_O_ENCAP_VXLAN;
-		if ((void *)(p + 8) > c->end)
+		if ((void *)(p + 8) > c->end || (void *)(p + 8) > c->lim)
 			return PARSE_BAD;
 		if (!(p[0] & VXLAN_I))
 			return PARSE_OTHER;
@@ -499,7 +503,7 @@ static __always_inline int decap_udp(struct cursor *c, struct datagram *d, __u8 
 		return PARSE_OTHER;
 	d->encap = SIPSTAT_O_ENCAP_GTPU;
 	g = p;
-	if ((void *)(g + 8) > c->end)
+	if ((void *)(g + 8) > c->end || (void *)(g + 8) > c->lim)
 		return PARSE_BAD;
 	/* Version 1, protocol type GTP, a G-PDU: user data. */
 	if ((g[0] >> 4) != 0x3 || g[1] != GTPU_MSG_GPDU)
@@ -507,14 +511,14 @@ static __always_inline int decap_udp(struct cursor *c, struct datagram *d, __u8 
 	if (!(g[0] & GTPU_FLAGS_ESPN)) {
 		c->pos = g + 8;
 	} else {
-		if ((void *)(g + 12) > c->end)
+		if ((void *)(g + 12) > c->end || (void *)(g + 12) > c->lim)
 			return PARSE_BAD;
 		next = (g[0] & GTPU_FLAG_E) ? g[11] : 0;
 		g += 12;
 		_Static_assert(SIPSTAT_MAX_GTPU_EXT == 2, "one gtpu_ext() per extension header");
-		if (next && gtpu_ext(c, &g, &next))
+		if (next && gtpu_ext(c, &g, &next, lim))
 			return PARSE_BAD;
-		if (next && gtpu_ext(c, &g, &next))
+		if (next && gtpu_ext(c, &g, &next, lim))
 			return PARSE_BAD;
 		if (next)
 			return PARSE_TOO_DEEP;
