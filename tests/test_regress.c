@@ -693,7 +693,8 @@ static size_t tcase_frame(const struct tcase *t, uint8_t *buf, size_t cap)
 		skip = t->inner_eth ? 0 : 14 + (size_t)t->inner.n_vlan * 4;
 		if (!n || n < skip || t->hl + n - skip > sizeof(payload))
 			return 0;
-		memcpy(payload, t->hdr, t->hl);
+		if (t->hl)
+			memcpy(payload, t->hdr, t->hl);
 		memcpy(payload + t->hl, inner + skip, n - skip);
 		outer.payload = payload;
 		outer.payload_len = t->hl + n - skip;
