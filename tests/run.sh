@@ -13,7 +13,7 @@
 # With CI=true every skip counts as a failure: CI must run everything.
 #
 #   O=build tests/run.sh [SUITE...]      SUITE: e.g. test_unit, suite_netns_veth
-#   SIPSTAT_TEST_TIMEOUT=600             seconds per suite
+#   SIPSTAT_TEST_TIMEOUT=1200            seconds per suite
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -22,7 +22,7 @@ case $O in
 /*) odir=$O ;;
 *) odir=$PWD/$O ;;
 esac
-timeout_s=${SIPSTAT_TEST_TIMEOUT:-600}
+timeout_s=${SIPSTAT_TEST_TIMEOUT:-1200}
 
 ci=0
 case ${CI:-} in

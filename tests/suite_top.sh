@@ -332,8 +332,8 @@ else
 	diag_screen main
 fi
 check_screen "603 alert in the alert pane" main '^ 6xx GLOBAL FAILURE ALERTS +\(newest first'
-check_screen "603 alert line: time, interface, code, reason, count" main \
-	'^[ !][0-9]{2}:[0-9]{2}:[0-9]{2}Z +a0 +603 Decline +\+[1-3] in [0-9.]+s, [1-3] total'
+check_screen "603 alert line: time, interface, code, reason, sender" main \
+	'^[ !][0-9]{2}:[0-9]{2}:[0-9]{2}Z +a0 +603 Decline received from 198\.18\.[0-9.]+:[0-9]+'
 # Once the burst is over every rate is 0 and the rate order falls back to totals.
 check_screen "rates back to zero" main '^ responses 21 total +0\.0/s'
 check_order "sort: rate (ties by total)" main "486 404 180 603 200"
