@@ -475,7 +475,7 @@ static __always_inline int tunnel_from_offsets(void *ctx, enum ctx_kind kind, vo
 		if ((void *)(udp + 1) > end)
 			return 0;
 		r = decap_udp(&c, &d, (__u8 *)(udp + 1), flags, bpf_ntohs(udp->source),
-			      bpf_ntohs(udp->dest), lim);
+			      bpf_ntohs(udp->dest));
 	} else {
 		r = decap_ip_proto(&c, &d, flags);
 	}

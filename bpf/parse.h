@@ -463,14 +463,14 @@ static __always_inline int decap_ip_proto(struct cursor *c, struct datagram *d, 
  * Skip one GTP-U extension header at *g: its length in 4-byte units
  * first, the next header's type in its last byte.  Nonzero when cut short.
  */
-static __always_inline int gtpu_ext(struct cursor *c, __u8 **g, __u8 *next, void *lim)
+static __always_inline int gtpu_ext(struct cursor *c, __u8 **g, __u8 *next)
 {
 	__u8 *h = *g;
 
-	if ((void *)(h + 1) > c->end || (void *)(h + 1) > lim || !h[0])
+	if ((void *)(h + 1) > c->end || (void *)(h + 1) > c->lim || !h[0])
 		return 1;
 	h += (__u32)h[0] * 4 - 1;
-	if ((void *)(h + 1) > c->end || (void *)(h + 1) > lim)
+	if ((void *)(h + 1) > c->end || (void *)(h + 1) > c->lim)
 		return 1;
 	*next = h[0];
 	*g = h + 1;
@@ -480,11 +480,10 @@ static __always_inline int gtpu_ext(struct cursor *c, __u8 **g, __u8 *next, void
 /*
  * The frame inside a VXLAN header (RFC 7348) or the IP packet inside a
  * GTP-U header (3GPP TS 29.281) in the UDP payload at p: d then
- * describes the inner packet.  lim: where the outer datagram ends, which
- * GTP-U's extension headers must not cross.
+ * describes the inner packet, ending at c->lim.
  */
 static __always_inline int decap_udp(struct cursor *c, struct datagram *d, __u8 *p, __u32 flags,
-				     __u16 sport, __u16 dport, void *lim)
+				     __u16 sport, __u16 dport)
 {
 	__u8 *g, next;
 
@@ -516,9 +515,9 @@ static __always_inline int decap_udp(struct cursor *c, struct datagram *d, __u8 
 		next = (g[0] & GTPU_FLAG_E) ? g[11] : 0;
 		g += 12;
 		_Static_assert(SIPSTAT_MAX_GTPU_EXT == 2, "one gtpu_ext() per extension header");
-		if (next && gtpu_ext(c, &g, &next, lim))
+		if (next && gtpu_ext(c, &g, &next))
 			return PARSE_BAD;
-		if (next && gtpu_ext(c, &g, &next, lim))
+		if (next && gtpu_ext(c, &g, &next))
 			return PARSE_BAD;
 		if (next)
 			return PARSE_TOO_DEEP;
