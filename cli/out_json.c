@@ -31,42 +31,6 @@ void json_figure(FILE *f, const struct figure *fig)
 		fig->delta, fig->rate);
 }
 
-/* Readings of one interval and the value getter's arguments. */
-struct span {
-	const struct counters *b, *p, *c;
-	double secs;
-};
-
-static struct figure fig_code(const struct span *s, int dir, int code)
-{
-	return figure_of(counters_code(s->b, dir, code), counters_code(s->p, dir, code),
-			 counters_code(s->c, dir, code), s->secs);
-}
-
-static struct figure fig_class(const struct span *s, int dir, int cls)
-{
-	return figure_of(counters_class(s->b, dir, cls), counters_class(s->p, dir, cls),
-			 counters_class(s->c, dir, cls), s->secs);
-}
-
-static struct figure fig_outcome(const struct span *s, int dir, int o)
-{
-	return figure_of(counters_outcome(s->b, dir, o), counters_outcome(s->p, dir, o),
-			 counters_outcome(s->c, dir, o), s->secs);
-}
-
-static struct figure fig_requests(const struct span *s, int dir, int m)
-{
-	return figure_of(counters_requests(s->b, dir, m), counters_requests(s->p, dir, m),
-			 counters_requests(s->c, dir, m), s->secs);
-}
-
-static struct figure fig_frames(const struct span *s, int dir)
-{
-	return figure_of(counters_frames(s->b, dir), counters_frames(s->p, dir),
-			 counters_frames(s->c, dir), s->secs);
-}
-
 static void member_figure(FILE *f, const char *name, const struct figure *fig, bool comma)
 {
 	fprintf(f, "%s\"%s\":{", comma ? "," : "", name);

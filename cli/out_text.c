@@ -10,29 +10,6 @@
 #include "report.h"
 #include "tc.h"
 
-struct span {
-	const struct counters *b, *p, *c;
-	double secs;
-};
-
-static struct figure fig_code(const struct span *s, int dir, int code)
-{
-	return figure_of(counters_code(s->b, dir, code), counters_code(s->p, dir, code),
-			 counters_code(s->c, dir, code), s->secs);
-}
-
-static struct figure fig_class(const struct span *s, int dir, int cls)
-{
-	return figure_of(counters_class(s->b, dir, cls), counters_class(s->p, dir, cls),
-			 counters_class(s->c, dir, cls), s->secs);
-}
-
-static struct figure fig_outcome(const struct span *s, int dir, int o)
-{
-	return figure_of(counters_outcome(s->b, dir, o), counters_outcome(s->p, dir, o),
-			 counters_outcome(s->c, dir, o), s->secs);
-}
-
 static uint64_t total_requests(const struct span *s, int dir, int m)
 {
 	return counters_delta(counters_requests(s->b, dir, m), counters_requests(s->c, dir, m));

@@ -259,3 +259,33 @@ int counters_alerts(const struct counters *base, const struct counters *prev,
 	}
 	return n;
 }
+
+struct figure fig_code(const struct span *s, int dir, int code)
+{
+	return figure_of(counters_code(s->b, dir, code), counters_code(s->p, dir, code),
+			 counters_code(s->c, dir, code), s->secs);
+}
+
+struct figure fig_class(const struct span *s, int dir, int cls)
+{
+	return figure_of(counters_class(s->b, dir, cls), counters_class(s->p, dir, cls),
+			 counters_class(s->c, dir, cls), s->secs);
+}
+
+struct figure fig_outcome(const struct span *s, int dir, int o)
+{
+	return figure_of(counters_outcome(s->b, dir, o), counters_outcome(s->p, dir, o),
+			 counters_outcome(s->c, dir, o), s->secs);
+}
+
+struct figure fig_requests(const struct span *s, int dir, int method)
+{
+	return figure_of(counters_requests(s->b, dir, method), counters_requests(s->p, dir, method),
+			 counters_requests(s->c, dir, method), s->secs);
+}
+
+struct figure fig_frames(const struct span *s, int dir)
+{
+	return figure_of(counters_frames(s->b, dir), counters_frames(s->p, dir),
+			 counters_frames(s->c, dir), s->secs);
+}

@@ -122,6 +122,19 @@ uint64_t counters_requests(const struct counters *c, int dir, int method);
 uint64_t counters_code_method(const struct counters *c, int dir, int method, int code);
 uint64_t counters_frames(const struct counters *c, int dir);
 
+/* Three readings (base, previous, current) and the interval between the last two. */
+struct span {
+	const struct counters *b, *p, *c;
+	double secs;
+};
+
+/* The figure (total since b, delta since p, rate) of one value over a span. */
+struct figure fig_code(const struct span *s, int dir, int code);
+struct figure fig_class(const struct span *s, int dir, int cls);
+struct figure fig_outcome(const struct span *s, int dir, int o);
+struct figure fig_requests(const struct span *s, int dir, int method);
+struct figure fig_frames(const struct span *s, int dir);
+
 /*
  * The 6xx rule: one alert per direction and 6xx code that grew between
  * prev and cur, at most max; returns how many.
