@@ -229,7 +229,7 @@ static __always_inline int l4_on(__u8 proto, __u32 flags)
  * its 8 bytes; TCP its ports, then on a SIP port its whole header; GRE its
  * 4 bytes and whatever its flags add, then what it carries.
  */
-static __always_inline int short_l4(struct cursor *c, __u8 proto, __u32 flags, void *ip_end)
+static __always_inline int short_l4(struct cursor *c, __u8 proto, __u32 flags, const void *ip_end)
 {
 	__u8 *h = c->pos;
 	__u16 gf;
