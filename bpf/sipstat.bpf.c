@@ -9,6 +9,8 @@
  *   sipstat_tc_in      TC ingress (clsact or tcx), beside an XDP program
  *                      that owns the XDP hook
  *   sipstat_tc_out     TC egress: what the host sends
+ *   sipstat_xdp_batch  XDP, never attached: several frames of a capture
+ *                      file in one test run (sipstat read)
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -133,6 +135,69 @@ int sipstat_xdp_frags(struct xdp_md *ctx)
 	count_frame(ctx, CTX_XDP, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
 		    SIPSTAT_DIR_IN);
 	return XDP_PASS;
+}
+
+/*
+ * One frame of a batch, l bytes long, the frame counted before it prev
+ * bytes long (0: none yet), the batch's buffer total bytes long (see
+ * sipstat_xdp_batch()).  Returns the length of the frame the window now
+ * covers, or -1 when it could not be moved.
+ */
+__noinline int batch_frame(struct xdp_md *ctx, __u32 l, __u32 prev, __u32 total)
+{
+	/* The receive path counts it bad at its first header, whatever its bytes. */
+	if (l < SIPSTAT_BATCH_MIN_FRAME) {
+		count_parse_error(PARSE_BAD, SIPSTAT_DIR_IN);
+		return (int)prev;
+	}
+	if (!prev ? bpf_xdp_adjust_head(ctx, (int)(total - l)) :
+		    bpf_xdp_adjust_head(ctx, -(int)l) || bpf_xdp_adjust_tail(ctx, -(int)prev))
+		return -1;
+	count_frame(ctx, CTX_XDP, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+		    SIPSTAT_DIR_IN);
+	return (int)l;
+}
+
+/*
+ * A struct sipstat_batch and its frames, counted from the last to the
+ * first so that the program always sees exactly one frame's bytes, as on
+ * a link: the head moves forward to the last frame, then for each frame
+ * before it back by that frame's length while the tail moves in by the
+ * length of the one counted before.  A frame shorter than an Ethernet
+ * header has no bytes in the buffer: the receive path would count it bad
+ * at its first header, whatever its bytes, and so does this program.  A
+ * header that does not describe the buffer exactly counts nothing.
+ * Returns the frames counted.
+ */
+SEC("xdp")
+int sipstat_xdp_batch(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	const struct sipstat_batch *h = data;
+	__u16 len[SIPSTAT_BATCH_MAX];
+	__u32 n, i, l, total = sizeof(*h);
+	int prev = 0;
+
+	if ((void *)(h + 1) > end)
+		return 0;
+	n = h->n;
+	if (!n || n > SIPSTAT_BATCH_MAX)
+		return 0;
+	for (i = 0; i < SIPSTAT_BATCH_MAX && i < n; i++) {
+		l = h->len[i];
+		barrier_var(l);		/* a load and a store each, not a memcpy() */
+		len[i] = (__u16)l;
+		total += l >= SIPSTAT_BATCH_MIN_FRAME ? l : 0;
+	}
+	if (total != (__u32)(end - data))
+		return 0;
+	for (i = 0; i < SIPSTAT_BATCH_MAX && i < n; i++) {
+		prev = batch_frame(ctx, len[(n - 1 - i) & (SIPSTAT_BATCH_MAX - 1)], (__u32)prev,
+				   total);
+		if (prev < 0)
+			break;
+	}
+	return (int)i;
 }
 
 /*

@@ -140,26 +140,30 @@ int cmd_read(const struct options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = 0;
 	while (!stop_signal && (r = capture_next(&cap, &frame, &len, msg, sizeof(msg))) == 1) {
-		e = testrun_frame(&tr, frame, len);
-		if (e) {
-			snprintf(msg, sizeof(msg), "%s: frame %llu: the test run of the program failed: %s",
-				 o->file, (unsigned long long)cap.frames, strerror(-e));
-			/* Not counted: the report says frames counted, not frames read. */
-			cap.frames--;
-			r = -EIO;
+		e = testrun_queue(&tr, frame, len);
+		if (e)
 			break;
-		}
+	}
+	/* What is queued is counted on every way out: the end, an error, a signal. */
+	if (!e)
+		e = testrun_flush(&tr);
+	if (e) {
+		/* The report says frames counted, not frames read. */
+		snprintf(msg, sizeof(msg), "%s: the test run of the program failed after %llu frames: %s",
+			 o->file, (unsigned long long)tr.counted, strerror(-e));
+		r = -EIO;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (stop_signal) {
 		snprintf(msg, sizeof(msg), "%s: stopped by %s after frame %llu", o->file,
-			 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)cap.frames);
+			 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)tr.counted);
 		r = -EINTR;
 	}
 	if (r < 0) {
 		cli_err("%s; the counts of the %llu frames %s follow", msg,
-			(unsigned long long)cap.frames, r == -EINTR ? "read" : "before it");
+			(unsigned long long)tr.counted, r == -EINTR ? "read" : "before it");
 		failed = true;
 	}
 	e = counters_read(&reader, tr.counts_fd, &st.cur);
@@ -167,7 +171,7 @@ int cmd_read(const struct options *o)
 		cli_err("cannot read the counters: %s", strerror(-e));
 		goto out;
 	}
-	st.cur.frames[SIPSTAT_DIR_IN] = cap.frames;
+	st.cur.frames[SIPSTAT_DIR_IN] = tr.counted;
 	/* The capture's own clock: the report's interval is the traffic's. */
 	st.base.mono = cap.first;
 	st.base.real = cap.first;
@@ -185,10 +189,11 @@ int cmd_read(const struct options *o)
 	if (o->verbose) {
 		double s = secs_between(&t0, &t1);
 
-		cli_err("%s: %s, %llu frames (%llu captured in part) in %.3f s: %.0f frames/s",
+		cli_err("%s: %s, %llu frames (%llu captured in part) in %llu test runs, %.3f s: "
+			"%.0f frames/s",
 			o->file, capture_linktype_name(cap.linktype),
-			(unsigned long long)cap.frames, (unsigned long long)cap.snapped, s,
-			s > 0 ? (double)cap.frames / s : 0.0);
+			(unsigned long long)tr.counted, (unsigned long long)cap.snapped,
+			(unsigned long long)tr.runs, s, s > 0 ? (double)tr.counted / s : 0.0);
 	}
 	read_report(o, &st);
 	ret = failed ? 1 : 0;

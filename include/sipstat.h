@@ -252,6 +252,20 @@ struct sipstat_meta {
 	__u64 reserved[4];
 };
 
+/*
+ * Several frames in one test run of the batch program (sipstat read):
+ * this header, then the frames back to back, each at least
+ * SIPSTAT_BATCH_MIN_FRAME bytes.  The program counts each one as a frame
+ * of its own, seeing exactly its bytes, and returns how many it counted.
+ */
+#define SIPSTAT_BATCH_MAX 32
+#define SIPSTAT_BATCH_MIN_FRAME 14	/* an Ethernet header */
+
+struct sipstat_batch {
+	__u16 n;			/* frames that follow */
+	__u16 len[SIPSTAT_BATCH_MAX];	/* their lengths, in order */
+};
+
 _Static_assert(SIPSTAT_O_MAX <= SIPSTAT_CODE_MIN, "outcomes fit below the first code");
 _Static_assert(SIPSTAT_M_MAX == 16, "method rows are part of the map layout");
 _Static_assert(SIPSTAT_COUNT_KEYS == 22400, "counter map size is part of the layout");
@@ -263,5 +277,6 @@ _Static_assert(SIPSTAT_PEERS_MAX < 256 && SIPSTAT_M_MAX <= 16 && SIPSTAT_CODE_SL
 	       "peer count keys fit their bit fields");
 _Static_assert(sizeof(struct sipstat_event) == 56, "event record has no padding");
 _Static_assert(sizeof(struct sipstat_cfg) == 104, "settings have no padding");
+_Static_assert(sizeof(struct sipstat_batch) == 66, "batch header has no padding");
 
 #endif /* SIPSTAT_H */

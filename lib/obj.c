@@ -73,7 +73,8 @@ static struct bpf_program *set_progs(struct sipstat_bpf *skel, unsigned int prog
 		bool want = (prog == skel->progs.sipstat_xdp && (progs & OBJ_XDP)) ||
 			    (prog == skel->progs.sipstat_xdp_frags && (progs & OBJ_XDP_FRAGS)) ||
 			    (prog == skel->progs.sipstat_tc_in && (progs & OBJ_TC_IN)) ||
-			    (prog == skel->progs.sipstat_tc_out && (progs & OBJ_TC_OUT));
+			    (prog == skel->progs.sipstat_tc_out && (progs & OBJ_TC_OUT)) ||
+			    (prog == skel->progs.sipstat_xdp_batch && (progs & OBJ_XDP_BATCH));
 
 		bpf_program__set_autoload(prog, want);
 		/* cppcheck does not see the loop macro assign first. */

@@ -30,6 +30,7 @@ enum {
 	OBJ_XDP_FRAGS = 1 << 1,	/* sipstat_xdp_frags: frames larger than one buffer */
 	OBJ_TC_IN = 1 << 2,	/* sipstat_tc_in: clsact ingress */
 	OBJ_TC_OUT = 1 << 3,	/* sipstat_tc_out: clsact egress */
+	OBJ_XDP_BATCH = 1 << 4,	/* sipstat_xdp_batch: several frames a test run */
 };
 /* obj_load with the programs in progs (OBJ_*); obj_load is OBJ_XDP. */
 int obj_load_progs(struct sipstat_bpf **skel, const struct obj_reuse *reuse, unsigned int progs,

@@ -48,6 +48,7 @@ struct prog {
 	__u32 verdict;		/* XDP_PASS, or TC_ACT_UNSPEC: the next filter still runs */
 };
 static struct prog cur;
+static int batch_fd;		/* sipstat_xdp_batch: sipstat read's program */
 
 /*
  * What one frame must count: nothing, or one slot of one row, and up to
@@ -170,6 +171,53 @@ static bool read_counts(uint64_t *out)
 }
 
 /*
+ * The frame again through the batch program (sipstat read), between two
+ * frames that count nothing, so that its window is moved at both ends:
+ * it must count what the receive program counted (delta), slot for slot.
+ * Events are rate-limited over time: sent and limited together must
+ * match.  A frame shorter than an Ethernet header is its length alone.
+ */
+static void check_batch(const void *frame, size_t len, const uint64_t *delta)
+{
+	static const __u8 arp[60] = { [12] = 0x08, [13] = 0x06 };
+	static __u8 buf[sizeof(struct sipstat_batch) + FRAME_CAP + 2 * sizeof(arp)];
+	static uint64_t before[SIPSTAT_COUNT_KEYS], after[SIPSTAT_COUNT_KEYS];
+	struct sipstat_batch *h = (struct sipstat_batch *)buf;
+	size_t used = sizeof(*h), bytes = len < SIPSTAT_BATCH_MIN_FRAME ? 0 : len;
+	__u32 k, slot;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf, .repeat = 1);
+
+	memset(h, 0, sizeof(*h));
+	h->n = 3;
+	h->len[0] = h->len[2] = sizeof(arp);
+	h->len[1] = (__u16)len;
+	memcpy(buf + used, arp, sizeof(arp));
+	used += sizeof(arp);
+	memcpy(buf + used, frame, bytes);
+	used += bytes;
+	memcpy(buf + used, arp, sizeof(arp));
+	used += sizeof(arp);
+	opts.data_size_in = (__u32)used;
+	if (!read_counts(before))
+		return;
+	if (!CHECK(bpf_prog_test_run_opts(batch_fd, &opts) == 0, "batch test run: %s",
+		   strerror(errno)))
+		return;
+	if (!read_counts(after))
+		return;
+	CHECK_EQ_U64(opts.retval, 3, "batch: frames counted");
+	for (k = 0; k < SIPSTAT_COUNT_KEYS; k++) {
+		slot = k % SIPSTAT_ROW_SLOTS;
+		if (slot == SIPSTAT_O_EVENTS_SENT)
+			CHECK_EQ_U64(after[k] - before[k] + after[k + 1] - before[k + 1],
+				     delta[k] + delta[k + 1], "batch: events sent or limited");
+		else if (slot != SIPSTAT_O_EVENTS_LIMITED)
+			CHECK_EQ_U64(after[k] - before[k], delta[k], "batch: method %u %s",
+				     k / SIPSTAT_ROW_SLOTS % SIPSTAT_M_MAX, slot_name((int)slot));
+	}
+}
+
+/*
  * Run one frame through the program and check everything: the verdict,
  * the frame handed back byte for byte, and every counter slot.
  */
@@ -228,7 +276,10 @@ static bool run_frame(const char *case_name, const void *frame, size_t len, stru
 
 		CHECK_EQ_U64(after[k] - before[k], k == want_key || k == event_key || extra,
 			     "dir %u method %u %s", dir, m, slot_name((int)(k % SIPSTAT_ROW_SLOTS)));
+		after[k] -= before[k];
 	}
+	if (cur.fd == bpf_program__fd(skel->progs.sipstat_xdp))
+		check_batch(frame, len, after);
 out:
 	h_result(name, h_failures == fails);
 	return h_failures == fails;
@@ -1358,6 +1409,7 @@ int main(int argc, char **argv)
 		return h_exit();
 	}
 	counts_fd = bpf_map__fd(skel->maps.sip_counts);
+	batch_fd = bpf_program__fd(skel->progs.sipstat_xdp_batch);
 	{
 		const struct prog progs[] = {
 			{ "xdp", bpf_program__fd(skel->progs.sipstat_xdp), true,
