@@ -564,6 +564,8 @@ static __always_inline int shim_from_offsets(void *ctx, enum ctx_kind kind, void
 
 /* Untagged IPv4 without options, with room for a whole status line. */
 #define FAST_PAYLOAD_OFF (sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct udphdr))
+/* Untagged IPv6 and the first 8 bytes of a transport header right after it. */
+#define FAST6_L4_END (sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + 8)
 
 /*
  * Count one frame of [data, data_end) seen in direction dir (a constant
@@ -572,14 +574,16 @@ static __always_inline int shim_from_offsets(void *ctx, enum ctx_kind kind, void
  *
  * Most SIP traffic is untagged IPv4 without options: one bounds check
  * covers its headers and a status line, and every header sits at a fixed
- * offset.  Everything else takes the general walk in parse.h.  Both end
- * in the same count_outer().
+ * offset.  Untagged IPv6 off the SIP ports leaves as early.  Everything
+ * else takes the general walk in parse.h.  Both end in the same
+ * count_outer().
  */
 static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *data, void *data_end,
 					__u32 dir)
 {
 	struct cursor c = { .pos = data, .end = data_end, .lim = data_end };
 	struct datagram d = {};
+	struct ipv6hdr *ip6;
 	struct iphdr *ip;
 	__u32 where, vlans;
 	__be16 proto;
@@ -612,6 +616,22 @@ static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *dat
 		d.family = 4;
 		count_outer(ctx, kind, data, &d, data_end, dir, 1);
 		return;
+	}
+
+	/*
+	 * Untagged IPv6 with UDP or TCP right after its header, off the SIP
+	 * ports: leave at once, as the walk below would without counting.
+	 */
+	ip6 = data + sizeof(struct ethhdr);
+	if (data + FAST6_L4_END <= data_end &&
+	    *(__be16 *)(data + offsetof(struct ethhdr, h_proto)) == bpf_htons(ETH_P_IPV6) &&
+	    (*(__u8 *)ip6 >> 4) == 6 &&
+	    (ip6->nexthdr == IPPROTO_UDP || ip6->nexthdr == IPPROTO_TCP)) {
+		struct udphdr *l4 = (void *)(ip6 + 1);
+
+		if (!port_is_sip(bpf_ntohs(l4->dest)) && !port_is_sip(bpf_ntohs(l4->source)) &&
+		    (ip6->nexthdr == IPPROTO_TCP || !udp_tunnel_port(l4)))
+			return;
 	}
 
 	r = parse_frame(&c, &d, sip_cfg.flags, &proto);
