@@ -139,7 +139,13 @@ int obj_load_progs(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, un
 				     msglen)) ||
 		      (e = reuse_map(skel->maps.data_sip_ports, reuse->ports_fd, "port set", msg,
 				     msglen)) ||
-		      (e = reuse_map(skel->maps.sip_meta, reuse->meta_fd, "meta", msg, msglen)))) {
+		      (e = reuse_map(skel->maps.sip_meta, reuse->meta_fd, "meta", msg, msglen)) ||
+		      (e = reuse_map(skel->maps.sip_peers, reuse->peers_fd, "peer prefix", msg,
+				     msglen)) ||
+		      (e = reuse_map(skel->maps.sip_peer_counts, reuse->peer_counts_fd,
+				     "per-peer counter", msg, msglen)) ||
+		      (e = reuse_map(skel->maps.sip_failing, reuse->failing_fd,
+				     "failing address", msg, msglen)))) {
 		sipstat_bpf__destroy(skel);
 		return e;
 	}
@@ -191,6 +197,27 @@ int obj_ports_fd(const struct sipstat_bpf *skel)
 int obj_meta_fd(const struct sipstat_bpf *skel)
 {
 	return bpf_map__fd(skel->maps.sip_meta);
+}
+
+int obj_peers_fd(const struct sipstat_bpf *skel)
+{
+	return bpf_map__fd(skel->maps.sip_peers);
+}
+
+int obj_peer_counts_fd(const struct sipstat_bpf *skel)
+{
+	return bpf_map__fd(skel->maps.sip_peer_counts);
+}
+
+int obj_failing_fd(const struct sipstat_bpf *skel)
+{
+	return bpf_map__fd(skel->maps.sip_failing);
+}
+
+void obj_cfg_set_flags(struct sipstat_bpf *skel, unsigned int flags)
+{
+	/* The mapped settings: the program sees the change on its next frame. */
+	__atomic_fetch_or(&skel->data_sip_cfg->sip_cfg.flags, flags, __ATOMIC_RELAXED);
 }
 
 volatile unsigned long long *obj_ports(struct sipstat_bpf *skel)

@@ -12,9 +12,14 @@ struct obj_reuse {
 	int counts_fd;
 	int ports_fd;
 	int meta_fd;
+	int peers_fd;		/* sip_peers */
+	int peer_counts_fd;	/* sip_peer_counts */
+	int failing_fd;		/* sip_failing */
 };
 
-#define OBJ_REUSE_NONE { .counts_fd = -1, .ports_fd = -1, .meta_fd = -1 }
+#define OBJ_REUSE_NONE                                                                   \
+	{ .counts_fd = -1, .ports_fd = -1, .meta_fd = -1, .peers_fd = -1,                \
+	  .peer_counts_fd = -1, .failing_fd = -1 }
 
 /*
  * Open and load the object.  log (may be NULL) receives the verifier log
@@ -59,6 +64,11 @@ int obj_prog_fd(const struct sipstat_bpf *skel);
 int obj_counts_fd(const struct sipstat_bpf *skel);
 int obj_ports_fd(const struct sipstat_bpf *skel);
 int obj_meta_fd(const struct sipstat_bpf *skel);
+int obj_peers_fd(const struct sipstat_bpf *skel);
+int obj_peer_counts_fd(const struct sipstat_bpf *skel);
+int obj_failing_fd(const struct sipstat_bpf *skel);
+/* Or flags (SIPSTAT_CFG_*) into the loaded program's settings. */
+void obj_cfg_set_flags(struct sipstat_bpf *skel, unsigned int flags);
 /* The port set as the program reads it (the mapped map value). */
 volatile unsigned long long *obj_ports(struct sipstat_bpf *skel);
 

@@ -27,6 +27,9 @@ static const char *const obj_names[PIN_OBJS] = {
 	[PIN_LINK] = "link",
 	[PIN_TC_IN] = "tc_in",
 	[PIN_TC_OUT] = "tc_out",
+	[PIN_PEERS] = "peers",
+	[PIN_PEER_COUNTS] = "peer_counts",
+	[PIN_FAILING] = "failing",
 };
 
 const char *pin_obj_name(int obj)
@@ -150,6 +153,30 @@ static bool meta_ok(int fd)
 
 	return !map_geom_of(fd, &g) &&
 	       geom_is(&g, BPF_MAP_TYPE_ARRAY, sizeof(struct sipstat_meta), 1);
+}
+
+/* A pinned per-peer map (PIN_PEERS .. PIN_FAILING) this sipstat's program can take. */
+static bool peer_map_ok(int fd, int obj)
+{
+	struct pin_map_geom g;
+
+	if (map_geom_of(fd, &g))
+		return false;
+	switch (obj) {
+	case PIN_PEERS:
+		return g.type == BPF_MAP_TYPE_LPM_TRIE &&
+		       g.key_size == sizeof(struct sipstat_peer_prefix) && g.value_size == 4 &&
+		       g.max_entries == SIPSTAT_PEER_PREFIXES && g.flags == BPF_F_NO_PREALLOC;
+	case PIN_PEER_COUNTS:
+		return g.type == BPF_MAP_TYPE_PERCPU_HASH && g.key_size == 4 && g.value_size == 8 &&
+		       g.max_entries == SIPSTAT_PEER_COUNT_KEYS && !g.flags;
+	case PIN_FAILING:
+		return g.type == BPF_MAP_TYPE_LRU_PERCPU_HASH &&
+		       g.key_size == sizeof(struct sipstat_failing_key) && g.value_size == 8 &&
+		       g.max_entries == SIPSTAT_FAILING_MAX && !g.flags;
+	default:
+		return false;
+	}
 }
 
 static bool layout_ok(const struct pinned *p)
@@ -452,6 +479,28 @@ out:
 	return e;
 }
 
+/* Delete every entry of a hash map (keys of key_size bytes).  0 or -errno. */
+static int clear_hash(int fd, size_t key_size)
+{
+	unsigned char key[32];
+
+	if (key_size > sizeof(key))
+		return -EINVAL;
+	/* Always the first key: deleting while walking restarts a hash walk anyway. */
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+/* 1 when the map has an entry. */
+static bool map_has_entries(int fd, size_t key_size)
+{
+	unsigned char key[32];
+
+	return fd >= 0 && key_size <= sizeof(key) && !bpf_map_get_next_key(fd, NULL, key);
+}
+
 static int write_meta(int fd, const struct sipstat_meta *m)
 {
 	__u32 key = 0;
@@ -506,7 +555,7 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 	struct attach_state st = { .link_fd = -1 };
 	struct sipstat_meta meta;
 	struct pinned p;
-	bool reuse_maps, live, relink, xdp_in, tc_ok;
+	bool reuse_maps, live, relink, xdp_in, tc_ok, keep_peer[PIN_OBJS] = { false };
 	enum attach_mode mode;
 	unsigned int dirs, progs = 0;
 	char path[128];
@@ -621,6 +670,14 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 		reuse.counts_fd = p.fd[PIN_COUNTS];
 		reuse.ports_fd = p.fd[PIN_PORTS];
 		reuse.meta_fd = p.fd[PIN_META];
+		/* Per-peer counts and failing addresses, when of this program's making. */
+		for (i = PIN_PEERS; i <= PIN_FAILING; i++)
+			keep_peer[i] = p.fd[i] >= 0 && peer_map_ok(p.fd[i], i);
+		reuse.peers_fd = keep_peer[PIN_PEERS] ? p.fd[PIN_PEERS] : -1;
+		reuse.peer_counts_fd = keep_peer[PIN_PEER_COUNTS] ? p.fd[PIN_PEER_COUNTS] : -1;
+		reuse.failing_fd = keep_peer[PIN_FAILING] ? p.fd[PIN_FAILING] : -1;
+		res->peers_kept = keep_peer[PIN_PEERS] && keep_peer[PIN_PEER_COUNTS] &&
+				  keep_peer[PIN_FAILING];
 	}
 	if (xdp_in && !live) {
 		/* Another tool's program: refused before anything is loaded. */
@@ -643,6 +700,10 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 	if (e)
 		goto out;
 	res->new_maps = p.fd[PIN_COUNTS] < 0;
+	/* Named peers loaded before count on in the new program, as they did in the old. */
+	if (map_has_entries(reuse.peers_fd, sizeof(struct sipstat_peer_prefix)) ||
+	    map_has_entries(reuse.peer_counts_fd, sizeof(__u32)))
+		obj_cfg_set_flags(skel, SIPSTAT_CFG_PEERS);
 
 	if (!reuse_maps && p.fd[PIN_COUNTS] >= 0) {
 		/* --replace across layouts: carry what can be read, then swap the pins. */
@@ -669,6 +730,9 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 	/* Maps of our own making replace whatever is pinned under their names. */
 	for (i = PIN_COUNTS; !reuse_maps && i <= PIN_META; i++)
 		unpin(ifname, i);
+	for (i = PIN_PEERS; i <= PIN_FAILING; i++)
+		if (!keep_peer[i])
+			unpin(ifname, i);
 
 	relink = live;
 	if (!xdp_in) {
@@ -757,6 +821,13 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 		    (e = pin_fd(obj_meta_fd(skel), ifname, PIN_META, msg, msglen)))
 			goto out;
 	}
+	if ((!keep_peer[PIN_PEERS] &&
+	     (e = pin_fd(obj_peers_fd(skel), ifname, PIN_PEERS, msg, msglen))) ||
+	    (!keep_peer[PIN_PEER_COUNTS] &&
+	     (e = pin_fd(obj_peer_counts_fd(skel), ifname, PIN_PEER_COUNTS, msg, msglen))) ||
+	    (!keep_peer[PIN_FAILING] &&
+	     (e = pin_fd(obj_failing_fd(skel), ifname, PIN_FAILING, msg, msglen))))
+		goto out;
 	/* The maps now pinned, for the settings below. */
 	pin_close(&p);
 	e = open_all(ifname, &p, msg, msglen);
@@ -789,6 +860,15 @@ settings:
 		e = zero_counts(p.fd[PIN_COUNTS]);
 		if (e) {
 			snprintf(msg, msglen, "cannot reset the counters of %s: %s", ifname,
+				 strerror(-e));
+			goto out;
+		}
+		/* Per-peer counts and failing addresses with them; the peer prefixes stay. */
+		if ((p.fd[PIN_PEER_COUNTS] >= 0 &&
+		     (e = clear_hash(p.fd[PIN_PEER_COUNTS], sizeof(__u32)))) ||
+		    (p.fd[PIN_FAILING] >= 0 &&
+		     (e = clear_hash(p.fd[PIN_FAILING], sizeof(struct sipstat_failing_key))))) {
+			snprintf(msg, msglen, "cannot reset the per-peer counts of %s: %s", ifname,
 				 strerror(-e));
 			goto out;
 		}

@@ -3,8 +3,12 @@
  * Counting that outlives the process: the program's link and maps pinned
  * per interface on the BPF filesystem,
  *
- *     /sys/fs/bpf/sipstat/IFACE/{counts,ports,meta,link,tc_in,tc_out}
+ *     /sys/fs/bpf/sipstat/IFACE/{counts,ports,meta,link,tc_in,tc_out,
+ *                                peers,peer_counts,failing}
  *
+ * peers, peer_counts and failing are the named-peer prefixes, the counts
+ * per peer and the failing addresses: reused like the counters, so they
+ * outlive a replaced program and a restarted service too.
  * tc_in and tc_out are the TC programs (a clsact filter is no link): their
  * filters sit at sipstat's handle and priority (lib/tc.h), and detach and
  * status find them there by the pinned program's id.
@@ -27,9 +31,20 @@
 #define PIN_BPFFS "/sys/fs/bpf"
 #define PIN_ROOT PIN_BPFFS "/sipstat"
 
-enum pin_obj { PIN_COUNTS = 0, PIN_PORTS, PIN_META, PIN_LINK, PIN_TC_IN, PIN_TC_OUT, PIN_OBJS };
+enum pin_obj {
+	PIN_COUNTS = 0,
+	PIN_PORTS,
+	PIN_META,
+	PIN_LINK,
+	PIN_TC_IN,
+	PIN_TC_OUT,
+	PIN_PEERS,		/* sip_peers */
+	PIN_PEER_COUNTS,	/* sip_peer_counts */
+	PIN_FAILING,		/* sip_failing */
+	PIN_OBJS
+};
 
-/* "counts", "ports", "meta", "link", "tc_in", "tc_out". */
+/* "counts", "ports", "meta", "link", "tc_in", "tc_out", "peers", "peer_counts", "failing". */
 const char *pin_obj_name(int obj);
 /* PIN_ROOT/IFACE, or PIN_ROOT/IFACE/NAME with obj >= 0.  0 or -ENAMETOOLONG. */
 int pin_path(char *buf, size_t len, const char *ifname, int obj);
@@ -87,7 +102,7 @@ struct pin_attach_opts {
 	enum attach_mode mode;
 	bool mode_given;			/* --mode: a live link in another mode is redone */
 	const struct sipstat_ports *ports;	/* NULL: keep the pinned set */
-	bool reset;				/* zero the pinned counters */
+	bool reset;				/* zero the pinned counters (per peer too) */
 	bool replace;				/* new program; new maps when the layout differs */
 	bool force;				/* replace another tool's XDP program */
 	unsigned int dirs;			/* bit per SIPSTAT_DIR_*; 0: both */
@@ -111,6 +126,7 @@ struct pin_attach_result {
 	char fallback_why[256];		/* fell_back: why native mode was refused */
 	char carried[256];		/* --replace across layouts: what was carried over */
 	char not_carried[256];		/* and what could not be */
+	bool peers_kept;		/* per-peer counts and failing addresses reused */
 };
 
 /*

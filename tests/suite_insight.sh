@@ -400,10 +400,69 @@ if command -v curl >/dev/null; then
 else
 	skip "serve --listen: responses per peer" "curl is not installed"
 fi
+# attach --replace: a new program on the pinned maps; the counts per peer
+# and the failing addresses go on where they were, and so does counting
+# per peer (without --peers: the pinned prefixes are the program's).
+PIN_A=/sys/fs/bpf/sipstat/$IF_A
+in_a status -i "$IF_A" -o json >"$T/status.json" 2>&1
+check_eq "pinned: status shows the peer maps pinned with the counters" \
+	"$(jq -r '.interfaces[0].pins | "\(.peers) \(.peer_counts) \(.failing)"' "$T/status.json")" \
+	"true true true"
+in_a status -i "$IF_A" >"$T/status.txt" 2>&1
+check "pinned: status lists the peer pins" grep -q "pins: .*peers peer_counts failing" "$T/status.txt"
+prog_before=$(jq -r '.interfaces[0].prog_id' "$T/status.json")
+if in_a attach --replace -i "$IF_A" >"$T/replace.out" 2>"$T/replace.err"; then
+	ok "pinned: attach --replace"
+else
+	not_ok "pinned: attach --replace" "$(cat "$T/replace.err")"
+fi
+prog_after=$(in_a status -i "$IF_A" -o json 2>/dev/null | jq -r '.interfaces[0].prog_id')
+if [[ $prog_after != "$prog_before" && $prog_after != 0 ]]; then
+	ok "pinned: --replace put a new program in place ($prog_before -> $prog_after)"
+else
+	not_ok "pinned: --replace put a new program in place" "prog id $prog_before -> $prog_after"
+fi
+check_eq "pinned: after --replace, the per-peer counts are still there" "$(shown edge2)" \
+	"INVITE 503 2;"
+in_a show -i "$IF_A" --failing 3 >"$T/show3.txt" 2>&1
+check "pinned: after --replace, the failing address is still there" \
+	grep -q "^  failing 6xx: 198.18.0.2 in 1" "$T/show3.txt"
+send 198.18.0.66 "$A4" 503 INVITE 3
+more_edge() { [[ $(shown edge2) == "INVITE 503 5;" ]]; }
+wait_until 10 more_edge
+check_eq "pinned: after --replace, the new program counts per peer on top" "$(shown edge2)" \
+	"INVITE 503 5;"
+# A changed peers file on attach: the pinned prefixes are replaced, none stale.
+printf 'lab 198.18.0.0/24\n' >"$T/peers.one"
+in_a attach -i "$IF_A" --peers "$T/peers.one" >/dev/null 2>"$T/attach2.err"
+send 198.18.0.66 "$A4" 503 INVITE 1	# edge2's /26 is gone: lab now
+lab_now() { [[ $(shown lab) == "INVITE 503 1;INVITE 603 1;" ]]; }
+wait_until 10 lab_now
+check_eq "pinned: a changed peers file leaves no stale prefix in the pinned table" \
+	"$(shown lab)" "INVITE 503 1;INVITE 603 1;"
+check_eq "pinned: and the retired name keeps its counts" "$(shown edge2)" "INVITE 503 5;"
+in_a attach -i "$IF_A" --reset >/dev/null 2>"$T/reset.err"
+in_a show -i "$IF_A" --per-peer --failing 3 -o json >"$T/reset.json" 2>&1
+check_eq "pinned: attach --reset zeroes the per-peer counts and failing addresses too" \
+	"$(jq -c '[(.peers // [])[] | select(.responses > 0)] + [(.failing // {})[][]]' "$T/reset.json")" "[]"
+send 198.18.0.66 "$A4" 503 INVITE 1
+lab_again() { [[ $(shown lab) == "INVITE 503 1;" ]]; }
+wait_until 10 lab_again
+check_eq "pinned: after --reset, the prefixes still name the peer" "$(shown lab)" "INVITE 503 1;"
 if detach_a && [[ ! -e /run/sipstat/$IF_A.peers ]]; then
 	ok "pinned: detach removes the names"
 else
 	not_ok "pinned: detach removes the names" "$(ls -l /run/sipstat 2>&1)"
 fi
+if [[ -e $PIN_A ]]; then
+	not_ok "pinned: detach removes every pin, the peer maps too" "$(ls -l "$PIN_A" 2>&1)"
+else
+	ok "pinned: detach removes every pin, the peer maps too"
+fi
+in_a attach -i "$IF_A" --mode skb >/dev/null 2>"$T/attach3.err"
+in_a show -i "$IF_A" --per-peer --failing 3 -o json >"$T/fresh.json" 2>&1
+check_eq "pinned: attached again after detach, no per-peer counts or failing addresses of before" \
+	"$(jq -c '[(.peers // [])[] | select(.responses > 0)] + [(.failing // {})[][]]' "$T/fresh.json")" "[]"
+detach_a
 
 done_testing
