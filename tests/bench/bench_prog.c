@@ -69,6 +69,7 @@
 #include "common.h"
 
 #define FRAME_CAP 2048
+#define ETH_HLEN 14
 #define MAX_ROUNDS 1000
 #define MIN_CODES 700		/* minimal.bpf.c's min_codes entries */
 
@@ -163,6 +164,25 @@ static size_t cseq_message(char *buf, size_t cap, int n_before, size_t len)
 }
 /* VXLAN header (RFC 7348: I flag, VNI 42), then the IPv4 SIP response frame. */
 static unsigned char vxlan[8 + FRAME_CAP] = { 0x08, 0, 0, 0, 0, 0, 42, 0 };
+/*
+ * The other tunnels, around the IPv4 response's IP packet (the IPv6 one
+ * for IPv6 in IP): each header as the parser wants it, its length fields
+ * filled in when the inner packet is known.
+ */
+static unsigned char gtpu[8 + FRAME_CAP] = { 0x30, 0xff, 0, 0, 0, 0, 0, 1 };
+static unsigned char gre[4 + FRAME_CAP] = { 0x00, 0x00, 0x08, 0x00 };
+static unsigned char ipip[FRAME_CAP], ip6ip[FRAME_CAP];
+static unsigned char pppoe[8 + FRAME_CAP] = { 0x11, 0x00, 0x12, 0x34, 0, 0, 0x00, 0x21 };
+static unsigned char mpls[4 + FRAME_CAP] = { 0x00, 0x01, 0x01, 0x40 };	/* bottom of stack */
+static struct tunnel {
+	unsigned char *buf;
+	size_t hdr;		/* the tunnel's own header, before the inner packet */
+	int inner;		/* the case whose IP packet it carries */
+} tunnels[] = {
+	{ vxlan, 8, -1 },	/* the whole IPv4 response frame, Ethernet included */
+	{ gtpu, 8, 0 }, { gre, 4, 0 }, { ipip, 0, 0 }, { ip6ip, 0, 1 }, { pppoe, 8, 0 },
+	{ mpls, 4, 0 },
+};
 static const unsigned char rtp[172] = { 0x80, 0x00, 0x12, 0x34, 0, 0, 0x03, 0x20,
 					0xde, 0xad, 0xbe, 0xef };
 /* STUN Binding Request (RFC 5389), 20 bytes: a non-SIP payload on port 5060. */
@@ -207,6 +227,20 @@ static struct bcase cases[] = {
 	CASEX("VXLAN ipv4 SIP response 200", G_LATER, E_CODE_200, 0,
 	      ALSO(SIPSTAT_O_ENCAP_VXLAN), SIPSTAT_CFG_VXLAN, .sport = 40000,
 	      .dport = SIPSTAT_VXLAN_PORT, .payload = vxlan),
+	CASEX("GTP-U ipv4 SIP response 200", G_LATER, E_CODE_200, 0,
+	      ALSO(SIPSTAT_O_ENCAP_GTPU), SIPSTAT_CFG_GTPU, .sport = SIPSTAT_GTPU_PORT,
+	      .dport = SIPSTAT_GTPU_PORT, .payload = gtpu),
+	CASEX("GRE ipv4 SIP response 200", G_LATER, E_CODE_200, 0, ALSO(SIPSTAT_O_ENCAP_GRE),
+	      SIPSTAT_CFG_GRE, .l4 = FR_L4_RAW, .ip_proto = 47, .payload = gre),
+	CASEX("IPIP ipv4 SIP response 200", G_LATER, E_CODE_200, 0, ALSO(SIPSTAT_O_ENCAP_IPIP),
+	      SIPSTAT_CFG_IPIP, .l4 = FR_L4_RAW, .ip_proto = 4, .payload = ipip),
+	CASEX("IPv6-in-IPv4 SIP response 200", G_LATER, E_CODE_200, 0,
+	      ALSO(SIPSTAT_O_ENCAP_IPIP), SIPSTAT_CFG_IPIP, .l4 = FR_L4_RAW, .ip_proto = 41,
+	      .payload = ip6ip),
+	CASEX("PPPoE ipv4 SIP response 200", G_LATER, E_CODE_200, 0, ALSO(SIPSTAT_O_ENCAP_PPPOE),
+	      SIPSTAT_CFG_PPPOE, .l3 = FR_L3_RAW, .ethertype = 0x8864, .payload = pppoe),
+	CASEX("MPLS ipv4 SIP response 200", G_LATER, E_CODE_200, 0, ALSO(SIPSTAT_O_ENCAP_MPLS),
+	      SIPSTAT_CFG_MPLS, .l3 = FR_L3_RAW, .ethertype = 0x8847, .payload = mpls),
 	CASE("ipv4 tcp 443 (not UDP)", G_OFF_PORT, E_NOTHING, 0, .l4 = FR_L4_TCP, .sport = 443,
 	     .dport = 40000, .payload = tls_rec, .payload_len = sizeof(tls_rec)),
 	CASE("ipv4 udp non-SIP port (RTP)", G_OFF_PORT, E_NOTHING, 0, RTP_PORTS),
@@ -662,6 +696,36 @@ static struct stat3 st(const double *v, int n)
 	return s;
 }
 
+/* The bytes a tunnel carries: the whole frame for VXLAN, else the IP packet. */
+static size_t inner_len(const struct tunnel *t)
+{
+	const struct bcase *in = &cases[t->inner < 0 ? 0 : t->inner];
+
+	return t->inner < 0 ? in->len : in->len - ETH_HLEN;
+}
+
+/* Once case i is built: the tunnels that carry it, with their length fields. */
+static void fill_tunnels(int i)
+{
+	size_t t, n;
+
+	for (t = 0; t < sizeof(tunnels) / sizeof(tunnels[0]); t++) {
+		struct tunnel *tn = &tunnels[t];
+
+		if ((tn->inner < 0 ? 0 : tn->inner) != i)
+			continue;
+		n = inner_len(tn);
+		memcpy(tn->buf + tn->hdr, cases[i].frame + (tn->inner < 0 ? 0 : ETH_HLEN), n);
+		if (tn->buf == gtpu) {		/* GTP-U length: what follows its 8 bytes */
+			gtpu[2] = (unsigned char)(n >> 8);
+			gtpu[3] = (unsigned char)n;
+		} else if (tn->buf == pppoe) {	/* PPPoE length: the PPP protocol and packet */
+			pppoe[4] = (unsigned char)((n + 2) >> 8);
+			pppoe[5] = (unsigned char)(n + 2);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -677,7 +741,7 @@ int main(int argc, char **argv)
 	long repeat = -1;
 	bool quick = false, all_pass = true, flags_opt = false;
 	__u32 cfg_flags = 0, default_flags;
-	size_t i;
+	size_t i, t;
 	FILE *jf = NULL, *cf = NULL;
 	double worst_ratio[3] = { 0, 0, 0 };
 
@@ -757,13 +821,14 @@ int main(int argc, char **argv)
 		    c->spec.payload == sip_ext_req || c->spec.payload == sip_cseq6 ||
 		    c->spec.payload == sip_cseq15)
 			c->spec.payload_len = strlen(c->spec.payload);
-		if (c->spec.payload == vxlan)	/* the IPv4 response, built first */
-			c->spec.payload_len = 8 + cases[0].len;
+		for (t = 0; t < sizeof(tunnels) / sizeof(tunnels[0]); t++)
+			if (c->spec.payload == tunnels[t].buf)	/* its inner case is built */
+				c->spec.payload_len = tunnels[t].hdr + inner_len(&tunnels[t]);
 		c->len = frame_build(c->frame, sizeof(c->frame), &c->spec);
 		if (!c->len)
 			die("frame_build \"%s\"", c->name);
-		if (i == 0)
-			memcpy(vxlan + 8, c->frame, c->len);
+		if (i < 2)
+			fill_tunnels((int)i);
 		/* A path sipstat's settings turn off (-f) is not measured. */
 		c->on = (i == 0 || !only || strstr(c->name, only)) &&
 			(cfg_flags & c->needs) == c->needs;
