@@ -27,6 +27,8 @@ struct ring_buffer;
 struct xdprun {
 	struct sipstat_bpf *skel;
 	int prog_fd, counts_fd;
+	int batch_fd;		/* sipstat_xdp_batch, sipstat read's program */
+	bool batch;		/* xdprun_frame() runs the frame through it */
 	struct reader rd;
 	__u64 *key_vals;	/* one key's per-CPU values */
 	bool short_meta;	/* frames < 14 bytes go in as metadata + data */
@@ -92,7 +94,11 @@ static inline __u64 xdprun_at(const struct xdprun_counts *c, __u32 key)
 
 /*
  * One frame of len bytes (0 < len <= XDPRUN_FRAME_MAX) through the
- * program.  0, or -errno of the test run.
+ * program.  0, or -errno of the test run.  With x->batch, through the
+ * batch program instead, between two frames that count nothing (so that
+ * its window moves at both ends of the frame): retval is XDP_PASS when it
+ * counted all three frames, unchanged says the window ended on the first
+ * one, and seen_len is len (the batch program shows no more).
  */
 int xdprun_frame(struct xdprun *x, const void *frame, size_t len, struct xdprun_result *res);
 
