@@ -374,6 +374,22 @@ check "pinned: export, the busiest failing address per class (--export-failing 1
 	"$T/show.prom"
 check "pinned: export, KPIs as ratios (ASR 0: no INVITE answered)" grep -qx \
 	"sipstat_kpi_ratio{interface=\"$IF_A\",kpi=\"asr\"} 0.000000" "$T/show.prom"
+# The same in CSV, in its columns: the peer's name, the address, the KPI in result.
+in_a show -i "$IF_A" -o csv --export-failing 1 >"$T/show.csv" 2>&1
+check "csv: responses per peer, the peer in result" grep -q \
+	",$IF_A,peer_responses,in,INVITE,503,5xx,edge2,2\$" "$T/show.csv"
+check "csv: the busiest failing address per class (--export-failing 1)" grep -q \
+	",$IF_A,failing_responses,in,,,5xx,198.18.0.66,2\$" "$T/show.csv"
+check "csv: KPIs as ratios (ASR 0: no INVITE answered)" grep -q \
+	",$IF_A,kpi_ratio,,,,,asr,0.000000\$" "$T/show.csv"
+check_eq "csv: every row has the header's ten columns" \
+	"$(awk -F, 'NF != 10' "$T/show.csv" | head -n 3)" ""
+in_a show -i "$IF_A" -o csv >"$T/show2.csv" 2>&1
+if grep -q ",failing_responses," "$T/show2.csv"; then
+	not_ok "csv: no raw addresses unless asked" "$(grep failing_responses "$T/show2.csv")"
+else
+	ok "csv: no raw addresses unless asked"
+fi
 in_a show -i "$IF_A" -o prometheus >"$T/show2.prom" 2>&1
 if grep -q "^sipstat_failing_responses{" "$T/show2.prom"; then
 	not_ok "pinned: export, no raw addresses unless asked" "$(grep failing_responses "$T/show2.prom")"
