@@ -300,36 +300,43 @@ static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 }
 
 /*
- * The live view's figures: everything, or one CSeq method (key f).  A new
- * choice (again) starts the view from sipstat's first reading.
+ * The live view's figures: everything, or one CSeq method (key f), or one
+ * named peer (keys n, N), or both.  A new choice (again) starts the view
+ * from sipstat's first reading.
  */
 static void view_feed(struct watch *w, bool again)
 {
 	static struct counters fb, fp, fc;
-	int m = w->t.method;
+	int m = w->t.method, p = w->t.peer;
 
-	if (m < 0) {
+	if (m < 0 && p < 0) {
 		if (again)
 			view_init(w->v, w->sum_base);
 		view_update(w->v, w->sum_prev, w->sum_cur);
 		return;
 	}
-	insight_filter_method(w->sum_prev, m, &fp);
-	insight_filter_method(w->sum_cur, m, &fc);
+	insight_view_counters(w->sum_prev, &w->ins.prev, p, m, &fp);
+	insight_view_counters(w->sum_cur, &w->ins.cur, p, m, &fc);
 	if (again) {
-		insight_filter_method(w->sum_base, m, &fb);
+		insight_view_counters(w->sum_base, &w->ins.base, p, m, &fb);
 		view_init(w->v, &fb);
 	}
 	view_update(w->v, &fp, &fc);
 }
 
-/* Keys: TOP_NEXT_METHOD moves to the next method with traffic, then back to all. */
+/*
+ * Keys: TOP_NEXT_METHOD moves to the next method with traffic, then back
+ * to all; TOP_NEXT_PEER and TOP_PREV_PEER step through the named peers.
+ */
 static enum top_action keys(struct watch *w)
 {
 	enum top_action act = top_input(&w->t, w->v);
 
-	if (act == TOP_NEXT_METHOD) {
-		w->t.method = insight_next_method(w->sum_cur, w->t.method);
+	if (act == TOP_NEXT_METHOD || act == TOP_NEXT_PEER || act == TOP_PREV_PEER) {
+		if (act == TOP_NEXT_METHOD)
+			w->t.method = insight_next_method(w->sum_cur, w->t.method);
+		else
+			top_step_peer(&w->t, &w->ins, act == TOP_NEXT_PEER ? 1 : -1);
 		view_feed(w, true);
 		act = TOP_REDRAW;
 	}

@@ -115,6 +115,7 @@ void insight_close(struct insight *in)
 		peers_maps_close(&in->maps[i]);
 	peers_table_free(&in->table);
 	peers_counts_free(&in->base);
+	peers_counts_free(&in->prev);
 	peers_counts_free(&in->cur);
 	for (i = 0; i < MAX_IFACES; i++) {
 		peers_counts_free(&in->each[i]);
@@ -160,11 +161,15 @@ int insight_reload(struct insight *in, char *msg, size_t msglen)
 int insight_read(struct insight *in, bool first)
 {
 	bool failing = in->failing_top || in->export_failing || in->live || first;
+	struct peers_counts ptmp;
 	struct failing tmp;
 	int i, e = 0;
 
 	if (!in->have_maps)
 		return 0;
+	ptmp = in->prev;
+	in->prev = in->cur;
+	in->cur = ptmp;
 	in->cur.n = 0;
 	tmp = in->fprev;
 	in->fprev = in->fcur;
@@ -188,7 +193,10 @@ int insight_read(struct insight *in, bool first)
 	failing_deltas(&in->fcur, first ? NULL : &in->fprev);
 	if (first) {
 		in->base.n = 0;
+		in->prev.n = 0;
 		e = peers_counts_add(&in->base, &in->cur);
+		if (!e)
+			e = peers_counts_add(&in->prev, &in->cur);
 	}
 	return e;
 }
@@ -207,6 +215,32 @@ void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct 
 			continue;
 		out->keys[SIPSTAT_KEY(d, m, code)] += pc->e[i].n;
 	}
+	counters_derive(out);
+}
+
+void insight_view_counters(const struct counters *c, const struct peers_counts *pc, int peer,
+			   int method, struct counters *out)
+{
+	int d, m;
+
+	if (peer < 0) {
+		if (method >= 0)
+			insight_filter_method(c, method, out);
+		else if (out != c)
+			memcpy(out, c, sizeof(*out));
+		return;
+	}
+	insight_peer_counters(pc, (uint32_t)peer, out);
+	out->mono = c->mono;
+	out->real = c->real;
+	memcpy(out->frames, c->frames, sizeof(out->frames));
+	if (method < 0)
+		return;
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++)
+		for (m = 0; m < SIPSTAT_M_MAX; m++)
+			if (m != method)
+				memset(&out->keys[SIPSTAT_KEY(d, m, 0)], 0,
+				       SIPSTAT_ROW_SLOTS * sizeof(out->keys[0]));
 	counters_derive(out);
 }
 
@@ -559,14 +593,62 @@ int insight_method_lines(const struct counters *b, const struct counters *c,
 	return n;
 }
 
-int insight_peer_lines(const struct insight *in, char (*lines)[INSIGHT_LINE], int max)
+/* Responses and 4xx-6xx of one peer since the first reading. */
+static void peer_figures(const struct insight *in, uint32_t p, struct counters *pb,
+			 struct counters *pc, struct view_peer *out)
+{
+	int cls;
+
+	insight_peer_counters(&in->base, p, pb);
+	insight_peer_counters(&in->cur, p, pc);
+	out->id = (int)p;
+	out->responses = counters_delta(counters_outcome(pb, COUNTERS_DIR_ALL, COUNTERS_RESPONSES),
+					counters_outcome(pc, COUNTERS_DIR_ALL, COUNTERS_RESPONSES));
+	out->failures = 0;
+	for (cls = 4; cls <= 6; cls++)
+		out->failures += counters_delta(counters_class(pb, COUNTERS_DIR_ALL, cls),
+						counters_class(pc, COUNTERS_DIR_ALL, cls));
+}
+
+int insight_peer_list(const struct insight *in, struct view_peer *out, int max)
+{
+	struct counters *pb, *pc;
+	bool seen[SIPSTAT_PEERS_MAX + 1] = { false };
+	char buf[16];
+	uint32_t peer;
+	int i, n = 0;
+
+	if (!in || !in->have_maps)
+		return 0;
+	pb = calloc(1, sizeof(*pb));
+	pc = calloc(1, sizeof(*pc));
+	if (!pb || !pc)
+		goto out;
+	for (i = 0; i < in->cur.n; i++)
+		seen[peers_key_peer(in->cur.e[i].key)] = true;
+	for (peer = 1; peer <= SIPSTAT_PEERS_MAX + 1 && n < max; peer++) {
+		uint32_t p = peer % (SIPSTAT_PEERS_MAX + 1);
+
+		if (!seen[p])
+			continue;
+		peer_figures(in, p, pb, pc, &out[n]);
+		snprintf(out[n].name, sizeof(out[n].name), "%s",
+			 peers_name(&in->table, p, buf, sizeof(buf)));
+		n++;
+	}
+out:
+	free(pb);
+	free(pc);
+	return n;
+}
+
+int insight_peer_lines(const struct insight *in, const struct view_peer *order, int norder,
+		       int sel, const char *sorted_by, char (*lines)[INSIGHT_LINE], int max)
 {
 	struct counters *pb, *pc;
 	const struct failing_entry *top[3];
-	bool seen[SIPSTAT_PEERS_MAX + 1] = { false };
-	char buf[16], a[64], kt[16], row[256];
-	uint32_t peer;
-	int i, cls, n = 0, k;
+	char a[64], kt[16], row[256];
+	int i, j, cls, n = 0, k;
 
 	if (!in || !in->have_maps || max < 8) {
 		if (max > 0)
@@ -577,24 +659,22 @@ int insight_peer_lines(const struct insight *in, char (*lines)[INSIGHT_LINE], in
 	pc = calloc(1, sizeof(*pc));
 	if (!pb || !pc)
 		goto out;
-	snprintf(lines[n++], INSIGHT_LINE, "responses per peer (--peers), since start");
-	snprintf(lines[n++], INSIGHT_LINE, "%-16s %8s %7s %7s %7s %7s %10s", "peer", "responses",
+	snprintf(lines[n++], INSIGHT_LINE, "responses per peer (--peers), since start, by %s",
+		 sorted_by ? sorted_by : "failures");
+	snprintf(lines[n++], INSIGHT_LINE, "  %-16s %8s %7s %7s %7s %7s %9s", "peer", "responses",
 		 "2xx", "4xx", "5xx", "6xx", "ASR");
-	for (i = 0; i < in->cur.n; i++)
-		seen[peers_key_peer(in->cur.e[i].key)] = true;
-	for (peer = 1; peer <= SIPSTAT_PEERS_MAX + 1 && n < max - 4; peer++) {
-		uint32_t p = peer % (SIPSTAT_PEERS_MAX + 1);
+	for (j = 0; j < norder && n < max - 4; j++) {
+		uint32_t p = (uint32_t)order[j].id;
 		struct kpi kp;
 
-		if (!seen[p])
-			continue;
 		insight_peer_counters(&in->base, p, pb);
 		insight_peer_counters(&in->cur, p, pc);
 		kpi_of(pb, pc, COUNTERS_DIR_ALL, &kp);
 		snprintf(kt, sizeof(kt), kp.valid[KPI_ASR] ? "%.1f%%" : "-", kp.pct[KPI_ASR]);
 		snprintf(row, sizeof(row),
-			 "%-16.16s %8" PRIu64 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %10s",
-			 peers_name(&in->table, p, buf, sizeof(buf)),
+			 "%c %-16.16s %8" PRIu64 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64
+			 " %9s",
+			 order[j].id == sel ? '>' : ' ', order[j].name,
 			 counters_delta(counters_outcome(pb, COUNTERS_DIR_ALL, COUNTERS_RESPONSES),
 					counters_outcome(pc, COUNTERS_DIR_ALL, COUNTERS_RESPONSES)),
 			 counters_delta(counters_class(pb, COUNTERS_DIR_ALL, 2),

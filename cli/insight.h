@@ -17,6 +17,7 @@
 #include "args.h"
 #include "failing.h"
 #include "peers.h"
+#include "view.h"
 
 struct counters;
 struct report;
@@ -33,8 +34,9 @@ struct insight {
 	const char *ifnames[MAX_IFACES];
 	struct peers_maps maps[MAX_IFACES];
 	bool have_maps;			/* at least one interface has the maps */
-	/* Per-peer counts and failing addresses, all interfaces added up. */
-	struct peers_counts base, cur;
+	/* Per-peer counts and failing addresses, all interfaces added up:
+	 * the first reading, the one before the latest, the latest. */
+	struct peers_counts base, prev, cur;
 	struct failing fprev, fcur;
 	/* The same per interface, totals since each program was loaded (exports). */
 	struct peers_counts each[MAX_IFACES];
@@ -120,7 +122,16 @@ int insight_file_changed(const char *path, struct insight_stamp *st);
 #define INSIGHT_LINE 80
 int insight_method_lines(const struct counters *b, const struct counters *c,
 			 char (*lines)[INSIGHT_LINE], int max);
-int insight_peer_lines(const struct insight *in, char (*lines)[INSIGHT_LINE], int max);
+int insight_peer_lines(const struct insight *in, const struct view_peer *order, int norder,
+		       int sel, const char *sorted_by, char (*lines)[INSIGHT_LINE], int max);
+/*
+ * The peers with responses, for the e box's order (view_sort_peers) and
+ * the peer filter: id, name, responses and 4xx-6xx since the first
+ * reading, by id with "other" last.  Returns how many, at most max.  The
+ * e box lists order[0..norder) (sorted_by names the order in its title)
+ * and marks sel, the peer the table shows alone (-1: none).
+ */
+int insight_peer_list(const struct insight *in, struct view_peer *out, int max);
 
 /*
  * out = in with only the rows of one CSeq method (every direction), for
@@ -132,5 +143,13 @@ int insight_next_method(const struct counters *c, int cur);
 
 /* The per-peer view as counters (responses only; no requests per peer). */
 void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct counters *out);
+
+/*
+ * The live view's figures of one reading c, whose per-peer counts are pc:
+ * only the responses of one peer (peer >= 0; clocks and frame totals of
+ * c), then only one CSeq method (method >= 0); c itself when both are -1.
+ */
+void insight_view_counters(const struct counters *c, const struct peers_counts *pc, int peer,
+			   int method, struct counters *out);
 
 #endif

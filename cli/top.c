@@ -48,6 +48,7 @@ int top_start(struct top *t, FILE *out, FILE *in, bool color, char *err, size_t 
 
 	memset(t, 0, sizeof(*t));
 	t->method = -1;
+	t->peer = -1;
 	/* Line drawing and UTF-8 from the environment; numbers stay "1.5", not "1,5". */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
@@ -212,8 +213,19 @@ static void draw_header(const struct top *t, const struct view *v, const struct 
 	put(1, 0, COLS, A_BOLD, "%s", line);
 	put(1, COLS - 13, 13, A_BOLD, "%13s", "");
 	put(1, COLS - 12, 12, A_BOLD, "sort: %s", view_sort_name(v->sort));
-	if (t->method >= 0 && counters_method_name(t->method))
-		put(0, COLS - 34, 12, title_attr(t) | A_BOLD, "[%s]", counters_method_name(t->method));
+	/* The filters in force: "[INVITE]", "[peer carrier-a]", "[INVITE peer carrier-a]". */
+	if ((t->method >= 0 && counters_method_name(t->method)) || t->peer >= 0) {
+		char tag[64], nb[16];
+		const char *m = t->method >= 0 ? counters_method_name(t->method) : NULL;
+		int len;
+
+		len = snprintf(tag, sizeof(tag), "[%s%s%s%.16s]", m ? m : "", m && t->peer >= 0 ? " " : "",
+			       t->peer >= 0 ? "peer " : "",
+			       t->peer >= 0 ? peers_name(info->insight ? &info->insight->table : NULL,
+							 (uint32_t)t->peer, nb, sizeof(nb))
+					    : "");
+		put(0, COLS - 22 - len, len, title_attr(t) | A_BOLD, "%s", tag);
+	}
 }
 
 /* Classes: left pane of width w.  Groups: right pane from gx. */
@@ -501,12 +513,13 @@ static void draw_help(void)
 		"PgUp PgDn    page;  G End: last;  g Home: back to the top row",
 		"r            reset the view: totals restart now",
 		"             (the kernel counters are never reset)",
-		"p            pause the figures (6xx alerts still arrive)",
-		"c            parser counters",
+		"p            pause (6xx alerts still arrive);  c  parser counters",
 		"m            responses by method and class, KPIs",
 		"e            responses per peer (--peers), failing addresses",
 		"f            only one CSeq method (next with traffic; all again",
 		"             after the last): figures restart from the start",
+		"n N          only one named peer, like f; in the e box j k pick",
+		"             it and s sorts the box: failures, total, name",
 		"h ?          this help;  Esc closes a box",
 		"",
 		"total: since start or reset.  rate/s, change: the last interval.",
@@ -580,8 +593,16 @@ void top_draw(struct top *t, const struct view *v, const struct top_info *info)
 		const char *lines[TOP_MIN_LINES * 4];
 		int i, n, max = LINES - 2 < TOP_MIN_LINES * 4 ? LINES - 2 : TOP_MIN_LINES * 4;
 
-		n = t->methods ? insight_method_lines(&v->baseline, &v->cur, text, max)
-			       : insight_peer_lines(info->insight, text, max);
+		if (t->methods) {
+			n = insight_method_lines(&v->baseline, &v->cur, text, max);
+		} else {
+			static struct view_peer order[SIPSTAT_PEERS_MAX + 1];
+			int np = insight_peer_list(info->insight, order, SIPSTAT_PEERS_MAX + 1);
+
+			view_sort_peers(order, np, t->peer_sort);
+			n = insight_peer_lines(info->insight, order, np, t->peer,
+					       view_peer_sort_name(t->peer_sort), text, max);
+		}
 		for (i = 0; i < n; i++)
 			lines[i] = text[i];
 		if (n)
@@ -602,16 +623,28 @@ enum top_action top_key(struct top *t, struct view *v, int key)
 		return TOP_QUIT;
 	case 's':
 	case 'S':
-		view_set_sort(v, view_sort_next(v->sort));
+		/* The box on top is what is sorted. */
+		if (t->peers)
+			t->peer_sort = view_peer_sort_next(t->peer_sort);
+		else
+			view_set_sort(v, view_sort_next(v->sort));
 		break;
 	case 'j':
 	case KEY_DOWN:
+		if (t->peers)
+			return TOP_NEXT_PEER;
 		view_select_move(v, 1);
 		break;
 	case 'k':
 	case KEY_UP:
+		if (t->peers)
+			return TOP_PREV_PEER;
 		view_select_move(v, -1);
 		break;
+	case 'n':
+		return TOP_NEXT_PEER;
+	case 'N':
+		return TOP_PREV_PEER;
 	case KEY_NPAGE:
 	case ' ':
 		view_select_move(v, t->page > 1 ? t->page : 1);
@@ -671,6 +704,16 @@ enum top_action top_key(struct top *t, struct view *v, int key)
 	return TOP_REDRAW;
 }
 
+int top_step_peer(struct top *t, const struct insight *in, int delta)
+{
+	static struct view_peer order[SIPSTAT_PEERS_MAX + 1];
+	int n = insight_peer_list(in, order, SIPSTAT_PEERS_MAX + 1);
+
+	view_sort_peers(order, n, t->peer_sort);
+	t->peer = view_peer_step(order, n, t->peer, delta);
+	return t->peer;
+}
+
 enum top_action top_input(struct top *t, struct view *v)
 {
 	enum top_action act = TOP_NONE, a;
@@ -679,7 +722,9 @@ enum top_action top_input(struct top *t, struct view *v)
 	set_term(t->screen);
 	while ((ch = getch()) != ERR) {
 		a = top_key(t, v, ch);
-		if (a == TOP_QUIT)
+		/* One step of the caller's at a time (f f is two methods on): the
+		 * keys after it stay unread for the next call. */
+		if (a == TOP_QUIT || a >= TOP_NEXT_METHOD)
 			return a;
 		if (a > act)
 			act = a;

@@ -34,12 +34,18 @@ struct top {
 	bool methods;		/* methods x class and KPIs overlay shown (m) */
 	bool peers;		/* per-peer and failing addresses overlay shown (e) */
 	int method;		/* figures of one CSeq method only (f cycles), -1: all */
+	int peer;		/* figures of one named peer only (n, N; j/k in the e box), -1: all */
+	enum view_peer_sort peer_sort;	/* order of the e box (s while it is open) */
 	int table_top;		/* first code row on screen */
 	int page;		/* code rows on screen, for PgUp/PgDn */
 };
 
-/* TOP_NEXT_METHOD: the caller picks the next method to show (t->method) and redraws. */
-enum top_action { TOP_NONE = 0, TOP_REDRAW, TOP_QUIT, TOP_NEXT_METHOD };
+/*
+ * TOP_NEXT_METHOD: the caller picks the next method to show (t->method)
+ * and redraws; TOP_NEXT_PEER, TOP_PREV_PEER: the next or previous peer
+ * (top_step_peer()), the same way.
+ */
+enum top_action { TOP_NONE = 0, TOP_REDRAW, TOP_QUIT, TOP_NEXT_METHOD, TOP_NEXT_PEER, TOP_PREV_PEER };
 
 /*
  * Take over the terminal on out/in (newterm: an unusable TERM is an
@@ -54,6 +60,12 @@ void top_end(struct top *t);
 enum top_action top_key(struct top *t, struct view *v, int key);
 /* Read and apply every pending key without blocking. */
 enum top_action top_input(struct top *t, struct view *v);
+
+/*
+ * Move t->peer by delta (+1, -1) through the peers of in in the e box's
+ * order, "every peer" before the first and after the last; returns it.
+ */
+int top_step_peer(struct top *t, const struct insight *in, int delta);
 
 /* Draw the whole screen from the view. */
 void top_draw(struct top *t, const struct view *v, const struct top_info *info);

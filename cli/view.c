@@ -115,6 +115,77 @@ enum view_sort view_sort_next(enum view_sort s)
 	return (enum view_sort)(((int)s + 1) % VIEW_SORT_COUNT);
 }
 
+enum view_peer_sort view_peer_sort_next(enum view_peer_sort s)
+{
+	return (enum view_peer_sort)(((int)s + 1) % VIEW_PEER_SORT_COUNT);
+}
+
+const char *view_peer_sort_name(enum view_peer_sort s)
+{
+	switch (s) {
+	case VIEW_PEER_SORT_FAILURES:
+		return "failures";
+	case VIEW_PEER_SORT_TOTAL:
+		return "total";
+	case VIEW_PEER_SORT_NAME:
+		return "name";
+	default:
+		return "?";
+	}
+}
+
+static int cmp_peer_name(const void *a, const void *b)
+{
+	const struct view_peer *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->id - y->id;
+}
+
+static int cmp_peer_failures(const void *a, const void *b)
+{
+	const struct view_peer *x = a, *y = b;
+	int c = cmp_u64_desc(x->failures, y->failures);
+
+	if (!c)
+		c = cmp_u64_desc(x->responses, y->responses);
+	return c ? c : cmp_peer_name(a, b);
+}
+
+static int cmp_peer_total(const void *a, const void *b)
+{
+	const struct view_peer *x = a, *y = b;
+	int c = cmp_u64_desc(x->responses, y->responses);
+
+	if (!c)
+		c = cmp_u64_desc(x->failures, y->failures);
+	return c ? c : cmp_peer_name(a, b);
+}
+
+void view_sort_peers(struct view_peer *p, int n, enum view_peer_sort s)
+{
+	if (n < 2)
+		return;
+	qsort(p, (size_t)n, sizeof(*p),
+	      s == VIEW_PEER_SORT_TOTAL ? cmp_peer_total :
+	      s == VIEW_PEER_SORT_NAME	? cmp_peer_name :
+					  cmp_peer_failures);
+}
+
+int view_peer_step(const struct view_peer *p, int n, int cur, int delta)
+{
+	int i, at = n;	/* position of cur; n stands for "every peer" */
+
+	for (i = 0; cur >= 0 && i < n; i++)
+		if (p[i].id == cur)
+			at = i;
+	if (n <= 0)
+		return -1;
+	/* Positions 0..n-1 are the peers, n is every peer: a ring of n + 1. */
+	at = (at + (delta < 0 ? n : 1)) % (n + 1);
+	return at == n ? -1 : p[at].id;
+}
+
 const char *view_sort_name(enum view_sort s)
 {
 	switch (s) {

@@ -143,6 +143,38 @@ int view_group_figures(const struct view_row *rows, int nrows, double secs,
 		       struct view_group *out, int max);
 
 
+/*
+ * Named peers (--peers): the peers pane's order and the peer whose codes
+ * the table shows alone.  Figures are since the first reading.
+ */
+enum view_peer_sort {
+	VIEW_PEER_SORT_FAILURES = 0,	/* 4xx-6xx, then responses, then name */
+	VIEW_PEER_SORT_TOTAL,		/* responses, then 4xx-6xx, then name */
+	VIEW_PEER_SORT_NAME,		/* name */
+	VIEW_PEER_SORT_COUNT,
+};
+
+#define VIEW_PEER_NAME_LEN 32
+
+struct view_peer {
+	int id;				/* peer id; 0 is "other" */
+	char name[VIEW_PEER_NAME_LEN];
+	uint64_t responses;		/* every response */
+	uint64_t failures;		/* 4xx, 5xx and 6xx */
+};
+
+enum view_peer_sort view_peer_sort_next(enum view_peer_sort s);
+/* "failures", "total", "name". */
+const char *view_peer_sort_name(enum view_peer_sort s);
+void view_sort_peers(struct view_peer *p, int n, enum view_peer_sort s);
+/*
+ * The peer delta (+1 or -1) steps away from cur in the order of p, where
+ * -1 (every peer) stands before the first and after the last: forward
+ * from -1 is p[0], forward from the last is -1.  A cur not in p starts
+ * again from -1.  Returns a peer id, or -1.
+ */
+int view_peer_step(const struct view_peer *p, int n, int cur, int delta);
+
 /* Alerts: push one, count, i-th newest (0 = newest), NULL past the end. */
 void view_alert_push(struct view_alerts *r, const struct view_alert *a);
 int view_alert_count(const struct view_alerts *r);

@@ -236,14 +236,16 @@ check_meaning() {
 	fi
 }
 
-# start SESSION [ENV=VALUE...]: sipstat --top in NS_A on a 100x30 tmux pane.
+# start SESSION [ENV=VALUE...]: sipstat --top in NS_A on a 100x30 tmux pane,
+# with the options in START_ARGS (none by default).
 # Its stderr goes to $TMP/SESSION.err, its exit status to $TMP/SESSION.rc.
+START_ARGS=""
 start() {
 	local s=$1
 	shift
 	cat >"$TMP/$s.sh" <<-EOF
 		#!/bin/bash
-		ip netns exec "$NS_A" env -u NO_COLOR $* "$SIPSTAT" -i "$IF_A" --top 0.5 2>"$TMP/$s.err"
+		ip netns exec "$NS_A" env -u NO_COLOR $* "$SIPSTAT" -i "$IF_A" $START_ARGS --top 0.5 2>"$TMP/$s.err"
 		echo \$? >"$TMP/$s.rc"
 	EOF
 	chmod +x "$TMP/$s.sh"
@@ -458,6 +460,82 @@ else
 	not_ok "SIGTERM: view starts"
 	diag_screen term
 fi
+
+# ------------------------------------------- named peers: sort and select
+# IPv4 responses come from one named peer, IPv6 ones from another: the e
+# box lists them by failures, s there sorts them by total, j there and n
+# anywhere show one peer's codes alone, and the header says which.
+
+# The peer names of the e box, in screen order: "four six".
+peer_rows() {
+	screen "$1" | grep -oE ' (four|six) +[0-9]+ ' | awk '{ printf "%s%s", sep, $1; sep = " " }'
+}
+
+check_peer_order() {
+	local i got
+	for ((i = 0; i < 30; i++)); do
+		got=$(peer_rows "$2")
+		[[ $got == "$3" ]] && break
+		sleep 0.1
+	done
+	if [[ $got == "$3" ]]; then
+		ok "$1"
+	else
+		not_ok "$1" "got:  $got" "want: $3"
+		diag_screen "$2"
+	fi
+}
+
+printf 'four 198.18.46.0/24\nsix 2001:db8:46::/64\n' >"$TMP/peers"
+START_ARGS="--peers $TMP/peers"
+start peers
+START_ARGS=""
+if wait_screen peers '^CODE +REASON' 300; then
+	send 4 "$A4" "503 Service Unavailable"
+	send 6 "$A6" "200 OK"	# over IPv6
+	check_screen "peers: 10 responses" peers '^ responses 10 total '
+	tm send-keys -t peers e
+	check_screen "e: the peers box, sorted by failures" peers \
+		'responses per peer \(--peers\), since start, by failures'
+	check_peer_order "e box by failures: four (4 failures) before six (none)" peers "four six"
+	tm send-keys -t peers s
+	check_screen "s in the e box: sorted by total" peers 'since start, by total'
+	check_peer_order "e box by total: six (6) before four (4)" peers "six four"
+	check_screen "s in the e box leaves the code table's order" peers 'sort: rate$'
+	tm send-keys -t peers j
+	check_screen "j in the e box: the first peer is shown alone, marked" peers '> six +6 '
+	check_screen "the header names the peer filter" peers '\[peer six\]'
+	tm send-keys -t peers e
+	check_order "only six's codes in the table" peers "200"
+	check_screen "only six's responses in the header" peers '^ responses 6 total '
+	tm send-keys -t peers n
+	check_screen "n: the next peer in the box's order" peers '\[peer four\]'
+	check_order "only four's codes in the table" peers "503"
+	tm send-keys -t peers f
+	check_screen "f with a peer: both filters in the header" peers '\[INVITE peer four\]'
+	tm send-keys -t peers f
+	tm send-keys -t peers n
+	check_order "n after the last peer: every peer again" peers "200 503"
+	if wait_screen peers '^CODE +REASON' 20 && ! screen peers | grep -q '\[peer '; then
+		ok "no peer filter in the header any more"
+	else
+		not_ok "no peer filter in the header any more"
+		diag_screen peers
+	fi
+	tm send-keys -t peers N
+	check_screen "N: the previous peer, from every peer the last one" peers '\[peer four\]'
+	tm send-keys -t peers h
+	check_screen "h: the help names the peer keys" peers 'n N +only one named peer'
+	tm send-keys -t peers h
+else
+	not_ok "peers: view starts with --peers"
+	diag_screen peers
+	sed 's/^/# stderr: /' "$TMP/peers.err" 2>/dev/null
+fi
+tm send-keys -t peers q
+rc=$(wait_exit peers)
+check_rc "peers: q, exit status 0" "$rc" || sed 's/^/# stderr: /' "$TMP/peers.err"
+check_detached "peers: no XDP program left on $IF_A"
 
 # ------------------------------------------------- no terminal: text
 

@@ -334,7 +334,7 @@ static void test_live_view_lines(void)
 	CHECK(strlen(lines[1]) < 78, "fits an 80-column box");
 	n = insight_method_lines(c0, c1, lines, 3);
 	CHECK_EQ_U64(n, 0);
-	n = insight_peer_lines(NULL, lines, 22);
+	n = insight_peer_lines(NULL, NULL, 0, -1, "failures", lines, 22);
 	CHECK_EQ_U64(n, 1);
 	CHECK_STR(lines[0], "no per-peer table in this program");
 }
@@ -350,6 +350,102 @@ static void test_method_filter(void)
 	CHECK_EQ_U64(insight_next_method(c1, -1), SIPSTAT_M_INVITE);
 	CHECK_EQ_U64(insight_next_method(c1, SIPSTAT_M_INVITE), SIPSTAT_M_REGISTER);
 	CHECK(insight_next_method(c1, SIPSTAT_M_REGISTER) == -1, "after the last: all again");
+}
+
+/* Keys of sip_peer_counts in order, as peers_counts_read() leaves them. */
+static void fill_peer_counts(struct peers_counts *pc)
+{
+	static const struct peers_count e[] = {
+		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 0, SIPSTAT_M_OPTIONS, 200), 9 },
+		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 1, SIPSTAT_M_INVITE, 200), 6 },
+		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 2, SIPSTAT_M_INVITE, 503), 4 },
+		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 2, SIPSTAT_M_REGISTER, 401), 2 },
+	};
+	int i;
+
+	pc->e = malloc(sizeof(e));
+	if (!pc->e)
+		return;
+	for (i = 0; i < 4; i++)
+		pc->e[i] = e[i];
+	pc->n = pc->cap = 4;
+}
+
+static void test_peer_filter(void)
+{
+	struct peers_counts pc = { 0 };
+
+	fill_calls(c1);
+	c1->mono.tv_sec = 42;
+	c1->frames[SIPSTAT_DIR_IN] = 1000;
+	fill_peer_counts(&pc);
+	if (!CHECK(pc.e, "memory"))
+		return;
+	insight_view_counters(c1, &pc, 2, -1, c0);
+	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 6);
+	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 503), 4);
+	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 200), 0);
+	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_REQUESTS), 0);
+	CHECK_EQ_U64(c0->mono.tv_sec, 42);
+	CHECK_EQ_U64(c0->frames[SIPSTAT_DIR_IN], 1000);
+	/* One peer and one method: both filters. */
+	insight_view_counters(c1, &pc, 2, SIPSTAT_M_REGISTER, c0);
+	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 2);
+	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 401), 2);
+	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 503), 0);
+	/* No peer: the method filter alone, or the reading itself. */
+	insight_view_counters(c1, &pc, -1, SIPSTAT_M_REGISTER, c0);
+	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 401), 50);
+	insight_view_counters(c1, &pc, -1, -1, c0);
+	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES),
+		     counters_outcome(c1, COUNTERS_DIR_ALL, COUNTERS_RESPONSES));
+	peers_counts_free(&pc);
+}
+
+static void test_peer_pane(void)
+{
+	static struct insight in;
+	struct view_peer order[8], by_total[3];
+	char lines[24][INSIGHT_LINE];
+	int n;
+
+	memset(&in, 0, sizeof(in));
+	peers_table_init(&in.table);
+	snprintf(in.table.names[1], PEERS_NAME_LEN, "lab");
+	snprintf(in.table.names[2], PEERS_NAME_LEN, "edge");
+	in.have_maps = true;
+	fill_peer_counts(&in.cur);
+	if (!CHECK(in.cur.e, "memory"))
+		return;
+	/* Since the first reading (nothing before): by id, "other" last. */
+	n = insight_peer_list(&in, order, 8);
+	if (!CHECK_EQ_U64(n, 3))
+		goto out;
+	CHECK_STR(order[0].name, "lab");
+	CHECK_EQ_U64(order[0].responses, 6);
+	CHECK_EQ_U64(order[0].failures, 0);
+	CHECK_STR(order[1].name, "edge");
+	CHECK_EQ_U64(order[1].responses, 6);
+	CHECK_EQ_U64(order[1].failures, 6);
+	CHECK_STR(order[2].name, "other");
+	CHECK_EQ_U64(order[2].id, 0);
+	/* In the order the view's sort by total gives (tests/test_view.c). */
+	by_total[0] = order[2];
+	by_total[1] = order[1];
+	by_total[2] = order[0];
+	n = insight_peer_lines(&in, by_total, n, 1, "total", lines, 22);
+	if (!CHECK_EQ_U64(n, 8))
+		goto out;
+	CHECK_STR(lines[0], "responses per peer (--peers), since start, by total");
+	/* other 9 first; edge and lab tie on 6, edge has more failures. */
+	CHECK(strncmp(lines[2], "  other ", 8) == 0, "%s", lines[2]);
+	CHECK(strncmp(lines[3], "  edge ", 7) == 0, "%s", lines[3]);
+	CHECK(strncmp(lines[4], "> lab ", 6) == 0, "the peer shown alone is marked: %s", lines[4]);
+	CHECK_STR(lines[4], "> lab                     6       6       0       0       0    100.0%");
+	CHECK(strlen(lines[1]) < 78, "fits an 80-column box");
+out:
+	peers_counts_free(&in.cur);
+	peers_table_free(&in.table);
 }
 
 int main(void)
@@ -369,6 +465,8 @@ int main(void)
 	RUN(test_report_methods);
 	RUN(test_live_view_lines);
 	RUN(test_method_filter);
+	RUN(test_peer_filter);
+	RUN(test_peer_pane);
 	free(c0);
 	free(c1);
 	return h_failed_tests ? 1 : 0;

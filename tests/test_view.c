@@ -466,6 +466,58 @@ static void test_no_color(void)
 	CHECK(!view_color_allowed("0"), "any non-empty value, even 0");
 }
 
+static void test_peer_order(void)
+{
+	static const struct view_peer peers[] = {
+		{ .id = 1, .name = "lab", .responses = 10, .failures = 2 },
+		{ .id = 2, .name = "edge", .responses = 4, .failures = 4 },
+		{ .id = 0, .name = "other", .responses = 10, .failures = 0 },
+		{ .id = 3, .name = "carrier", .responses = 10, .failures = 2 },
+	};
+	struct view_peer p[4];
+	char got[64];
+	int i;
+
+#define ORDER(s)                                                                       \
+	do {                                                                           \
+		memcpy(p, peers, sizeof(p));                                           \
+		view_sort_peers(p, 4, (s));                                            \
+		got[0] = '\0';                                                         \
+		for (i = 0; i < 4; i++)                                                \
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", \
+				 i ? " " : "", p[i].name);                             \
+	} while (0)
+
+	/* Ties: the other figure, then the name. */
+	ORDER(VIEW_PEER_SORT_FAILURES);
+	CHECK_STR(got, "edge carrier lab other");
+	ORDER(VIEW_PEER_SORT_TOTAL);
+	CHECK_STR(got, "carrier lab other edge");
+	ORDER(VIEW_PEER_SORT_NAME);
+	CHECK_STR(got, "carrier edge lab other");
+#undef ORDER
+	CHECK_STR(view_peer_sort_name(VIEW_PEER_SORT_FAILURES), "failures");
+	CHECK_STR(view_peer_sort_name(view_peer_sort_next(VIEW_PEER_SORT_FAILURES)), "total");
+	CHECK(view_peer_sort_next(VIEW_PEER_SORT_NAME) == VIEW_PEER_SORT_FAILURES, "wraps");
+
+#define STEP_IS(n, cur, d, want)                                                       \
+	CHECK(view_peer_step(p, (n), (cur), (d)) == (want), "step from %d by %d: %d, not %d", \
+	      (cur), (d), view_peer_step(p, (n), (cur), (d)), (want))
+	/* Stepping in the order shown (by total: carrier lab other edge), all around it. */
+	memcpy(p, peers, sizeof(p));
+	view_sort_peers(p, 4, VIEW_PEER_SORT_TOTAL);
+	STEP_IS(4, -1, 1, 3);
+	STEP_IS(4, 3, 1, 1);
+	STEP_IS(4, 1, 1, 0);
+	STEP_IS(4, 0, 1, 2);
+	STEP_IS(4, 2, 1, -1);
+	STEP_IS(4, -1, -1, 2);
+	STEP_IS(4, 3, -1, -1);
+	STEP_IS(4, 99, 1, 3);
+	STEP_IS(0, -1, 1, -1);
+#undef STEP_IS
+}
+
 int main(void)
 {
 	RUN(test_rows_only_codes_seen);
@@ -488,5 +540,6 @@ int main(void)
 	RUN(test_meaning);
 	RUN(test_formatting);
 	RUN(test_no_color);
+	RUN(test_peer_order);
 	return h_exit();
 }
