@@ -85,6 +85,28 @@ static void test_kpi_hand_computed(void)
 	CHECK(kpi_name(KPI_MAX) == NULL, "out of range");
 }
 
+/* The letter of RFC 6076 beside E.411: 202 answers a seizure but is no 200; other methods never count. */
+static void test_kpi_sources(void)
+{
+	struct kpi k;
+
+	memset(c1, 0, sizeof(*c1));
+	put(c1, SIPSTAT_M_INVITE, SIPSTAT_O_REQUESTS, 4);
+	put(c1, SIPSTAT_M_INVITE, 200, 1);
+	put(c1, SIPSTAT_M_INVITE, 202, 1);
+	put(c1, SIPSTAT_M_INVITE, 487, 1);
+	put(c1, SIPSTAT_M_INVITE, 503, 1);
+	put(c1, SIPSTAT_M_REGISTER, 200, 9);	/* not an INVITE: in no KPI */
+	put(c1, SIPSTAT_M_BYE, 503, 9);
+	counters_derive(c1);
+	kpi_of(NULL, c1, COUNTERS_DIR_ALL, &k);
+	CHECK(near(k.pct[KPI_ASR], 50.0), "asr: 200 and 202 of 4 seizures: %f", k.pct[KPI_ASR]);
+	CHECK(near(k.pct[KPI_NER], 75.0), "ner: and the 487: %f", k.pct[KPI_NER]);
+	CHECK(near(k.pct[KPI_SER], 25.0), "ser: only the 200: %f", k.pct[KPI_SER]);
+	CHECK(near(k.pct[KPI_SEER], 25.0), "seer: no 202, no 487: %f", k.pct[KPI_SEER]);
+	CHECK(near(k.pct[KPI_ISA], 25.0), "isa: the 503 to INVITE only: %f", k.pct[KPI_ISA]);
+}
+
 static void test_kpi_interval(void)
 {
 	struct kpi k;
@@ -455,6 +477,7 @@ int main(void)
 	if (!c0 || !c1)
 		return 1;
 	RUN(test_kpi_hand_computed);
+	RUN(test_kpi_sources);
 	RUN(test_kpi_interval);
 	RUN(test_peers_parse_good);
 	RUN(test_peers_keep_ids);
