@@ -44,6 +44,35 @@ static int apply_all(struct insight *in, const struct peers_table *t, char *msg,
 	return 0;
 }
 
+/* The per-peer maps behind the pins of an interface: through its link, else a pinned TC program. */
+static int pinned_peer_maps(const struct pinned *p, struct peers_maps *m)
+{
+	int obj;
+
+	if (p->fd[PIN_LINK] >= 0 && !peers_maps_open(p->fd[PIN_LINK], m))
+		return 0;
+	for (obj = PIN_TC_IN; obj <= PIN_TC_OUT; obj++)
+		if (p->fd[obj] >= 0 && !peers_maps_open_prog(p->fd[obj], m))
+			return 0;
+	peers_maps_init(m);
+	return -ENOENT;
+}
+
+/* The same by interface name, when it has pins. */
+static int pinned_peer_maps_of(const char *ifname, struct peers_maps *m)
+{
+	struct pinned p;
+	char msg[256];
+	int e;
+
+	peers_maps_init(m);
+	if (pin_exists(ifname) != 1 || pin_open(ifname, &p, msg, sizeof(msg)))
+		return -ENOENT;
+	e = pinned_peer_maps(&p, m);
+	pin_close(&p);
+	return e;
+}
+
 int insight_open(struct insight *in, const struct options *o, const char *const *ifnames,
 		 const int *link_fds, int n, int ncpus, char *msg, size_t msglen)
 {
@@ -62,7 +91,9 @@ int insight_open(struct insight *in, const struct options *o, const char *const 
 	for (i = 0; i < n; i++) {
 		in->ifnames[i] = ifnames[i];
 		peers_maps_init(&in->maps[i]);
-		if (link_fds[i] >= 0 && !peers_maps_open(link_fds[i], &in->maps[i]))
+		/* Without a link (counting on TC only), the pinned TC program has them. */
+		if (link_fds[i] >= 0 ? !peers_maps_open(link_fds[i], &in->maps[i])
+				     : !pinned_peer_maps_of(ifnames[i], &in->maps[i]))
 			in->have_maps = true;
 	}
 	if (in->peers_file) {
@@ -89,22 +120,16 @@ void insight_open_pinned(struct insight *in, const struct options *o,
 			 const char *const *ifnames, int n, int ncpus)
 {
 	struct options without = *o;
-	struct pinned p[MAX_IFACES];
-	int links[MAX_IFACES] = { 0 }, i;
-	bool opened[MAX_IFACES] = { false };
+	int links[MAX_IFACES], i;
 	char msg[512];
 
 	without.peers_file = NULL;
 	if (n > MAX_IFACES)
 		n = MAX_IFACES;
-	for (i = 0; i < n; i++) {
-		opened[i] = !pin_open(ifnames[i], &p[i], msg, sizeof(msg));
-		links[i] = opened[i] ? p[i].fd[PIN_LINK] : -1;
-	}
-	insight_open(in, &without, ifnames, links, n, ncpus, msg, sizeof(msg));
+	/* No link given: each interface's maps are found through its pins. */
 	for (i = 0; i < n; i++)
-		if (opened[i])
-			pin_close(&p[i]);
+		links[i] = -1;
+	insight_open(in, &without, ifnames, links, n, ncpus, msg, sizeof(msg));
 }
 
 void insight_close(struct insight *in)
@@ -279,10 +304,10 @@ int insight_peers_pinned(const char *ifname, const char *file, char *done, size_
 		snprintf(msg, msglen, "%s", why);
 		return e;
 	}
-	e = p.fd[PIN_LINK] >= 0 ? peers_maps_open(p.fd[PIN_LINK], &m) : -ENOENT;
+	e = pinned_peer_maps(&p, &m);
 	if (e) {
 		pin_close(&p);
-		snprintf(msg, msglen, "%s: no peer table found behind the pinned link (%s); "
+		snprintf(msg, msglen, "%s: no peer table found behind the pinned program (%s); "
 			 "sipstat attach --replace -i %s loads a program with one",
 			 ifname, strerror(-e), ifname);
 		return e;
@@ -314,7 +339,7 @@ void insight_pinned_export(struct insight_pinned *ip, const char *ifname, int nc
 
 	if (pin_open(ifname, &p, msg, sizeof(msg)))
 		return;
-	if (p.fd[PIN_LINK] >= 0 && !peers_maps_open(p.fd[PIN_LINK], &m)) {
+	if (!pinned_peer_maps(&p, &m)) {
 		peers_table_free(&ip->names);
 		peers_names_read(ifname, &ip->names);
 		if (!peers_counts_read(m.counts_fd, ncpus, &ip->pc)) {

@@ -307,9 +307,8 @@ static bool ends_with(const char *s, const char *suffix)
 int peers_maps_open(int link_fd, struct peers_maps *m)
 {
 	struct bpf_link_info li;
-	struct bpf_prog_info pi;
-	__u32 ids[64], len, i, n;
-	int prog_fd, e = 0;
+	__u32 len;
+	int prog_fd, e;
 
 	peers_maps_init(m);
 	memset(&li, 0, sizeof(li));
@@ -319,16 +318,23 @@ int peers_maps_open(int link_fd, struct peers_maps *m)
 	prog_fd = bpf_prog_get_fd_by_id(li.prog_id);
 	if (prog_fd < 0)
 		return -errno;
+	e = peers_maps_open_prog(prog_fd, m);
+	close(prog_fd);
+	return e;
+}
+
+int peers_maps_open_prog(int prog_fd, struct peers_maps *m)
+{
+	struct bpf_prog_info pi;
+	__u32 ids[64], len, i, n;
+
+	peers_maps_init(m);
 	memset(&pi, 0, sizeof(pi));
 	pi.nr_map_ids = 64;
 	pi.map_ids = (__u64)(unsigned long)ids;
 	len = sizeof(pi);
-	if (bpf_obj_get_info_by_fd(prog_fd, &pi, &len)) {
-		e = -errno;
-		close(prog_fd);
-		return e;
-	}
-	close(prog_fd);
+	if (bpf_obj_get_info_by_fd(prog_fd, &pi, &len))
+		return -errno;
 	n = pi.nr_map_ids < 64 ? pi.nr_map_ids : 64;
 	for (i = 0; i < n; i++) {
 		struct bpf_map_info mi;

@@ -69,6 +69,8 @@ struct peers_maps {
 void peers_maps_init(struct peers_maps *m);
 /* Find them from link_fd.  0, or -errno (-ENOENT: a program without them). */
 int peers_maps_open(int link_fd, struct peers_maps *m);
+/* The same from a program (a pinned TC program has no link). */
+int peers_maps_open_prog(int prog_fd, struct peers_maps *m);
 void peers_maps_close(struct peers_maps *m);
 
 /*

@@ -311,11 +311,17 @@ check_eq "peers: after the change, lab keeps its counts" "$(peer_codes lab)" \
 	"INVITE 200 3;INVITE 486 4;"
 check_eq "peers: after the change, the dropped /64 counts as other" "$(peer_codes other)" \
 	"INVITE 486 1;OPTIONS 200 2;"
-# Method x code of the whole report against what was sent.
-whole=$(grep -a '^{.*}$' "$T/watch.json" | tail -n 1 | jq -r '.methods | to_entries[] | .key as $m |
-	.value.codes | to_entries[] | "\($m) \(.key) \(.value)"' | sort | tr '\n' ';')
-check_eq "methods: method x code of the report equals what was sent" "$whole" \
-	"INVITE 200 3;INVITE 486 5;INVITE 503 8;OPTIONS 200 2;REGISTER 404 5;"
+# Method x code of the whole report against what was sent (the per-peer
+# counts are read just after the others: a frame between the two readings
+# is in the next report's method table).
+whole() {
+	grep -a '^{.*}$' "$T/watch.json" | tail -n 1 | jq -r '.methods | to_entries[] | .key as $m |
+		.value.codes | to_entries[] | "\($m) \(.key) \(.value)"' | sort | tr '\n' ';'
+}
+WANT_WHOLE="INVITE 200 3;INVITE 486 5;INVITE 503 8;OPTIONS 200 2;REGISTER 404 5;"
+whole_there() { [[ $(whole) == "$WANT_WHOLE" ]]; }
+wait_until 5 whole_there
+check_eq "methods: method x code of the report equals what was sent" "$(whole)" "$WANT_WHOLE"
 
 if stop_pid "$WATCH" INT 5 && [[ $SST_RC -eq 0 ]]; then
 	ok "sipstat stopped cleanly on SIGINT"
@@ -480,5 +486,27 @@ in_a show -i "$IF_A" --per-peer --failing 3 -o json >"$T/fresh.json" 2>&1
 check_eq "pinned: attached again after detach, no per-peer counts or failing addresses of before" \
 	"$(jq -c '[(.peers // [])[] | select(.responses > 0)] + [(.failing // {})[][]]' "$T/fresh.json")" "[]"
 detach_a
+
+# Counting on TC only there is no link: the peer table is found through the
+# pinned TC program, by attach --peers and by every reader.
+if in_a attach -i "$IF_A" --mode tc --peers "$T/peers" >/dev/null 2>"$T/tc.err"; then
+	ok "pinned, TC only: attach --mode tc --peers"
+else
+	not_ok "pinned, TC only: attach --mode tc --peers" "$(cat "$T/tc.err")"
+fi
+send 198.18.0.66 "$A4" 503 INVITE 2
+tc_edge() { [[ $(shown edge2) == "INVITE 503 2;" ]]; }
+wait_until 10 tc_edge
+check_eq "pinned, TC only: show names the peer of the counts" "$(shown edge2)" "INVITE 503 2;"
+in_a show -i "$IF_A" -o prometheus --export-failing 1 >"$T/tc.prom" 2>&1
+check "pinned, TC only: export, the failing address" grep -qx \
+	"sipstat_failing_responses{interface=\"$IF_A\",direction=\"in\",address=\"198.18.0.66\",class=\"5xx\"} 2" \
+	"$T/tc.prom"
+detach_a
+if [[ -e $PIN_A ]]; then
+	not_ok "pinned, TC only: detach removes every pin" "$(ls -l "$PIN_A" 2>&1)"
+else
+	ok "pinned, TC only: detach removes every pin"
+fi
 
 done_testing
