@@ -72,19 +72,25 @@ prom_requests() {
 		print m, $NF }' "$1" | sort
 }
 
-# tshark_codes CAPTURE: "code method count" as tshark dissects the file
-# (TCP reassembled, tunnels and fragments decoded as it does by default).
-# A frame with several SIP messages lists each, comma-separated.
+# tshark_codes CAPTURE [TSHARK_ARGS...]: "code method count" as tshark
+# dissects the file (TCP reassembled, tunnels and fragments decoded as it
+# does by default; TSHARK_ARGS such as -d tcp.port==6060,sip).  A frame with
+# several SIP messages lists each, comma-separated.  A response whose CSeq
+# tshark cannot read has no method there: sipstat calls that "unknown".
 tshark_codes() {
-	tshark -n -r "$1" -Y sip.Status-Code -T fields -e sip.Status-Code -e sip.CSeq.method \
-		2>/dev/null | awk -F'\t' '{
+	local f=$1
+	shift
+	tshark -n -r "$f" "$@" -Y sip.Status-Code -T fields -e sip.Status-Code \
+		-e sip.CSeq.method 2>/dev/null | awk -F'\t' '{
 			n = split($1, c, ","); split($2, m, ",")
-			for (i = 1; i <= n; i++) print c[i], m[i] }' | sort | uniq -c |
-		awk '{ print $2, $3, $1 }' | sort
+			for (i = 1; i <= n; i++) print c[i], (m[i] == "" ? "unknown" : m[i]) }' |
+		sort | uniq -c | awk '{ print $2, $3, $1 }' | sort
 }
 
 tshark_requests() {
-	tshark -n -r "$1" -Y sip.Request-Line -T fields -e sip.Method 2>/dev/null |
+	local f=$1
+	shift
+	tshark -n -r "$f" "$@" -Y sip.Request-Line -T fields -e sip.Method 2>/dev/null |
 		tr ',' '\n' | sort | uniq -c | awk '{ print $2, $1 }' | sort
 }
 
@@ -171,6 +177,129 @@ check_eq "jumbo.pcap: frames longer than a test run takes: counted, and said how
 		"$T/jumbo.pcap.err")" 1
 check_eq "pcapng: same counts as the pcap it was made from" \
 	"$(prom_codes "$T/tunnels.pcapng.prom" | md5sum)" "$(prom_codes "$T/tunnels.pcap.prom" | md5sum)"
+
+# ------------------------------------------------------------ public captures
+
+# Captures made by other projects (tests/data/README.md: where each comes
+# from, its licence, what it holds), read as a user would (-p where SIP is
+# on other ports; tshark told the same with -d where its heuristics miss
+# it) and compared with tshark.  Where sipstat differs by design (README,
+# "sipstat read"), the difference is stated below, row by row, as what
+# sipstat counts less what tshark counts, with the frame and the reason;
+# any other difference, or a stated one that does not occur, fails.
+PUB=$DATA/public
+
+# add_rows COUNTS DIFFS: the rows "KEY... count" of COUNTS with the rows
+# "KEY... delta" of DIFFS added; rows that come to 0 left out.
+add_rows() {
+	awk 'FILENAME == ARGV[1] { k = $1; for (i = 2; i < NF; i++) k = k " " $i; d[k] += $NF; next }
+		{ k = $1; for (i = 2; i < NF; i++) k = k " " $i; c[k] += $NF }
+		END { for (k in d) c[k] += d[k]; for (k in c) if (c[k] != 0) print k, c[k] }' \
+		"$2" "$1" | sort
+}
+
+stated() {	# N: the words a test name gets for N stated rows
+	[[ $1 -gt 0 ]] && printf ', but for %s stated rows' "$1"
+	return 0
+}
+
+# public FILE 'SIPSTAT_ARGS' 'TSHARK_ARGS' PARSER_FIELDS PARSER_WANT, and
+# the stated differences on standard input, one a line:
+#   response CODE METHOD DELTA  frame N: why
+#   request METHOD DELTA        frame N: why
+# PARSER_FIELDS: parser outcomes (under .parser of -o json) that show the
+# encapsulation, the fragments or the TCP segments, PARSER_WANT their
+# values as a JSON array; "" for none.
+public() {
+	local n=$1 fields=$4 pwant=$5 f=$PUB/$1 sargs tsargs nr nq fails=$SST_FAIL
+	read -r -a sargs <<<"$2"
+	read -r -a tsargs <<<"$3"
+	grep -v '^[[:space:]]*$' >"$T/pub-$n.stated"
+	awk '$1 == "response" { print $2, $3, $4 }' "$T/pub-$n.stated" >"$T/pub-$n.rdiff"
+	awk '$1 == "request" { print $2, $3 }' "$T/pub-$n.stated" >"$T/pub-$n.qdiff"
+	nr=$(grep -c '^response' "$T/pub-$n.stated")
+	nq=$(grep -c '^request' "$T/pub-$n.stated")
+	if ! read_prom "pub-$n" "$f" "${sargs[@]}"; then
+		not_ok "public/$n: sipstat read ${sargs[*]} exits 0" "$(cat "$T/pub-$n.err")"
+		return
+	fi
+	tshark_codes "$f" "${tsargs[@]}" >"$T/pub-$n.tshark"
+	if [[ ! -s $T/pub-$n.tshark ]]; then
+		not_ok "public/$n: tshark finds responses in it"
+		return
+	fi
+	prom_codes "$T/pub-$n.prom" >"$T/pub-$n.got"
+	add_rows "$T/pub-$n.tshark" "$T/pub-$n.rdiff" >"$T/pub-$n.want"
+	same_counts "public/$n${2:+ $2}: responses by code and method == tshark's ($(awk '{ s += $3 } END { print s }' "$T/pub-$n.tshark"))$(stated "$nr")" \
+		"$T/pub-$n.got" "$T/pub-$n.want"
+	prom_requests "$T/pub-$n.prom" | awk '$2 > 0' >"$T/pub-$n.rgot"
+	tshark_requests "$f" "${tsargs[@]}" >"$T/pub-$n.rtshark"
+	add_rows "$T/pub-$n.rtshark" "$T/pub-$n.qdiff" >"$T/pub-$n.rwant"
+	same_counts "public/$n: requests by method == tshark's ($(awk '{ s += $2 } END { print s + 0 }' "$T/pub-$n.rtshark"))$(stated "$nq")" \
+		"$T/pub-$n.rgot" "$T/pub-$n.rwant"
+	[[ $SST_FAIL -gt $fails ]] && diag_file "public/$n: the stated differences" "$T/pub-$n.stated"
+	check_eq "public/$n: frames == frames in the file" \
+		"$(awk '/^sipstat_frames_total\{.*direction="in"/ { print $NF }' "$T/pub-$n.prom")" \
+		"$(tshark -n -r "$f" 2>/dev/null | wc -l)"
+	if [[ -n $fields ]]; then
+		"$SIPSTAT" read "$f" -o json "${sargs[@]}" >"$T/pub-$n.json" 2>/dev/null
+		check_eq "public/$n: parser outcomes [$fields]" \
+			"$(jq -c ".parser | [$fields]" "$T/pub-$n.json")" "$pwant"
+	fi
+}
+
+# SIP over UDP, IPv4: a REGISTER and INVITE session of a softphone with a provider.
+public ndpi-sip.pcap '' '' '' '' </dev/null
+# SIP over UDP, IPv6.
+public heplify-ipv6-udp.pcap '' '' '' '' </dev/null
+# Raw IP link type, in pcapng.
+public wireshark-sip-raw.pcapng '' '' '' '' </dev/null
+# Responses over UDP, one over TCP on port 5054; a header whose snap length is 16 MiB.
+public pcapplusplus-sip-resp.pcap '-p 5060,5054' '' '.tcp_segments, .responses' '[1,7]' </dev/null
+# SIP over TCP, each message in one segment.
+public heplify-tcp.pcap '' '' '.tcp_segments, .requests, .responses' '[7,3,4]' </dev/null
+# SIP over TCP on port 6060, messages split over segments; tshark reassembles them.
+public heplify-tcp-segmented.pcap '-p 6060' '-d tcp.port==6060,sip' \
+	'.tcp_segments, .requests, .responses' '[928,183,223]' <<'EOF'
+response 180 INVITE -1   frame 777: its status line starts frame 774, which ends inside the CSeq: "CSeq: 125660956 INV"; a method name cut there is an extension name
+response 180 other +1    frame 774: the same response, as sipstat counts it
+response 182 INVITE -2   frames 246, 311: their status lines start frames 243 and 307, which end before the CSeq method ("CSeq: 125660935 ", "CSeq: 125660936")
+response 182 unknown +2  frames 243, 307: the same responses, as sipstat counts them
+EOF
+# SIP over TCP and UDP, Linux cooked link type, a TCP retransmission.
+public heplify-tcp-retrans.pcap '' '' '.tcp_segments' '[5]' <<'EOF'
+response 200 REGISTER +1 frame 38: a retransmission of frame 36; tshark does not hand a retransmitted segment to SIP again, sipstat counts every copy on the wire
+EOF
+# IPv6 fragments (the first holds the UDP header and the request line), Linux cooked, port 5062.
+public sngrep-ipv6-frag.pcap '-p 5062' '' '.fragments, .requests, .responses' '[2,14,18]' </dev/null
+# SIP over TCP (port 5090) inside IP in IP: the responses tunnelled, the requests not.
+public sngrep-ipip-tcp.pcap '-p 5090' '' '.tcp_segments, .encap_ipip' '[4,2]' </dev/null
+# SIP (ports 5060 and 5260) in Ethernet over GRE with a key, as a mirror port sends it.
+public heplify-gre-eth.pcapng '-p 5060,5260' '' '.encap_gre, .requests, .responses' '[140,67,73]' </dev/null
+# VoLTE from a phone: SIP over TCP and UDP, IPv6 inside GTP-U, Linux cooked.
+public arkime-gtp-volte.pcap '' '' '.encap_gtpu, .tcp_segments, .requests, .responses' \
+	'[21,17,8,9]' </dev/null
+# An 802.1Q tag, then GRE carrying PPP (as PPTP does): sipstat does not look into it.
+public ndpi-vlan-gre-ppp.pcapng '' '' '.udp_sip, .encap_gre' '[0,0]' <<'EOF'
+response 100 INVITE -1   frame 1: GRE carrying PPP (protocol 0x880b) is not followed; GRE with IP or Ethernet inside is
+EOF
+# A capture damaged on purpose (bytes overwritten at random), from Wireshark's fuzz testing.
+public ndpi-sip-fuzzed.pcap '' '' '' '' <<'EOF'
+response 401 REGISTER +1 frame 108: a NUL byte in the reason phrase; tshark refuses a first line with a NUL, sipstat reads the status line's first 12 bytes
+response 403 INVITE +1   frame 348: the same
+response 401 s -1        frame 155: "CSeq:%s<NUL> REGISTER": tshark reads the method "s"
+response 401 unknown +1  frame 155: sipstat wants digits after "CSeq:": unknown
+response 407 INVITE -1   frame 550: "CSeq: <0x11> INVITE": tshark skips the control byte
+response 407 unknown +1  frame 550: sipstat wants digits for the number: unknown
+request REGIStER -1      frame 107: "REGIStER pip:...": not a method (methods are case-sensitive), and "pip:" is no URI scheme an extension request starts with: sipstat counts other
+request ACK -1           frame 253: UDP 4901 to 29440, found by tshark's heuristics on ports sipstat does not watch
+request REGISTER +1      frame 154: its UDP length (9587) runs past the IP packet: tshark refuses the datagram, sipstat reads the payload to the end of the IP packet
+request INVITE +1        frame 223: "SIP/a.0" ends the request line: tshark refuses it, sipstat judges a request on its first bytes
+request CANCEL +2        frames 255, 265: request lines overwritten after "CANCEL ": the same
+request INVITE +1        frame 346: a NUL byte in the request line: tshark refuses it
+request REGISTER +1      frame 441: the same
+request REGISTER +1      frame 558: "SI<0x10>/2.0" ends the request line: the same as frame 223
+EOF
 
 # --port: the set counted changes with it, as attached.
 read_prom port5070 "$DATA/sip-mix.pcap" --port 5070
