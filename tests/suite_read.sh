@@ -9,6 +9,10 @@
 #     requests, on tunnels of every kind the parser knows, SIP over TCP,
 #     IP fragments, VLAN tags, Linux cooked (SLL, SLL2) and raw IP link
 #     types, pcapng (editcap), and the real capture sip-mix.pcap
+#   - tshark again on the public captures of tests/data/public, traffic of
+#     real networks published by other projects (GTP-U, GRE, IP in IP, TCP,
+#     IPv6 fragments, a fuzzed file), each difference by design stated
+#     with its frame and reason
 #   - the live count: the same pcap replayed into a veth in a namespace
 #     (tcpreplay) and counted by sipstat attach / sipstat show
 #   - damaged files: cut short, bad magic, a huge snap length, bad record
