@@ -203,7 +203,8 @@ add_rows() {
 }
 
 stated() {	# N: the words a test name gets for N stated rows
-	[[ $1 -gt 0 ]] && printf ', but for %s stated rows' "$1"
+	[[ $1 -eq 1 ]] && printf ', but for 1 stated row'
+	[[ $1 -gt 1 ]] && printf ', but for %s stated rows' "$1"
 	return 0
 }
 
