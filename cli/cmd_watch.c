@@ -77,6 +77,14 @@ static void modes_string(struct watch *w)
 }
 
 /* Read every interface into cur[] and their sum into sum_cur. */
+/* A TC program this process attached itself (ingress first), -1 when none. */
+static int own_tc_fd(const struct source *s)
+{
+	int fd = obj_tc_fd(s->skel, SIPSTAT_DIR_IN);
+
+	return fd >= 0 ? fd : obj_tc_fd(s->skel, SIPSTAT_DIR_OUT);
+}
+
 static int read_all(struct watch *w, struct counters *each, struct counters *sum)
 {
 	int i, e;
@@ -569,11 +577,13 @@ int cmd_watch(const struct options *o)
 		goto out;
 	}
 	{
-		int links[MAX_IFACES];
+		int links[MAX_IFACES], progs[MAX_IFACES];
 
-		for (i = 0; i < w.n; i++)
+		for (i = 0; i < w.n; i++) {
 			links[i] = w.src[i].pinned ? w.src[i].pin.fd[PIN_LINK] : w.src[i].link_fd;
-		e = insight_open(&w.ins, o, w.names, links, w.n, w.reader.ncpus, w.err,
+			progs[i] = w.src[i].pinned || !w.src[i].skel ? -1 : own_tc_fd(&w.src[i]);
+		}
+		e = insight_open(&w.ins, o, w.names, links, progs, w.n, w.reader.ncpus, w.err,
 				 sizeof(w.err));
 		if (e) {
 			cli_err("%s", w.err);

@@ -74,7 +74,8 @@ static int pinned_peer_maps_of(const char *ifname, struct peers_maps *m)
 }
 
 int insight_open(struct insight *in, const struct options *o, const char *const *ifnames,
-		 const int *link_fds, int n, int ncpus, char *msg, size_t msglen)
+		 const int *link_fds, const int *prog_fds, int n, int ncpus, char *msg,
+		 size_t msglen)
 {
 	int i, e;
 
@@ -91,9 +92,10 @@ int insight_open(struct insight *in, const struct options *o, const char *const 
 	for (i = 0; i < n; i++) {
 		in->ifnames[i] = ifnames[i];
 		peers_maps_init(&in->maps[i]);
-		/* Without a link (counting on TC only), the pinned TC program has them. */
-		if (link_fds[i] >= 0 ? !peers_maps_open(link_fds[i], &in->maps[i])
-				     : !pinned_peer_maps_of(ifnames[i], &in->maps[i]))
+		/* Without a link (counting on TC only), the TC program has them. */
+		if (link_fds[i] >= 0 ? !peers_maps_open(link_fds[i], &in->maps[i]) :
+		    prog_fds && prog_fds[i] >= 0 ? !peers_maps_open_prog(prog_fds[i], &in->maps[i]) :
+						   !pinned_peer_maps_of(ifnames[i], &in->maps[i]))
 			in->have_maps = true;
 	}
 	if (in->peers_file) {
@@ -129,7 +131,7 @@ void insight_open_pinned(struct insight *in, const struct options *o,
 	/* No link given: each interface's maps are found through its pins. */
 	for (i = 0; i < n; i++)
 		links[i] = -1;
-	insight_open(in, &without, ifnames, links, n, ncpus, msg, sizeof(msg));
+	insight_open(in, &without, ifnames, links, NULL, n, ncpus, msg, sizeof(msg));
 }
 
 void insight_close(struct insight *in)

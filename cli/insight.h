@@ -49,12 +49,15 @@ struct insight {
 };
 
 /*
- * Find the per-peer maps behind each interface's link (link_fds[i]) and,
- * with o->peers_file, load the file into them.  0, or -errno with one
- * line in msg (a bad peers file: the line and what is wrong).
+ * Find the per-peer maps behind each interface's link (link_fds[i]), or
+ * without one (-1) behind a program of this process's own (prog_fds[i],
+ * a TC program; prog_fds may be NULL) or else the interface's pins; with
+ * o->peers_file, load the file into them.  0, or -errno with one line in
+ * msg (a bad peers file: the line and what is wrong).
  */
 int insight_open(struct insight *in, const struct options *o, const char *const *ifnames,
-		 const int *link_fds, int n, int ncpus, char *msg, size_t msglen);
+		 const int *link_fds, const int *prog_fds, int n, int ncpus, char *msg,
+		 size_t msglen);
 void insight_close(struct insight *in);
 /* show: the same for pinned interfaces, names from PEERS_RUN_DIR; never fails. */
 void insight_open_pinned(struct insight *in, const struct options *o,

@@ -509,4 +509,31 @@ else
 	ok "pinned, TC only: detach removes every pin"
 fi
 
+# Counting on TC only for the process's own lifetime (no link, no pins):
+# the peer table is found through the process's own TC program.
+bg_start "$NS_A" "$T/tcw.json" "$T/tcw.err" "$SIPSTAT" -i "$IF_A" --mode tc \
+	--peers "$T/peers" -o json 0.3
+TCW=$SST_LAST_PID
+if wait_until 90 has_report "$T/tcw.json"; then
+	send 198.18.0.66 "$A4" 503 INVITE 2
+	tcw_codes() {
+		grep -a '^{.*}$' "$T/tcw.json" | tail -n 1 | jq -r --arg p "$1" \
+			'(.peers // [])[] | select(.peer == $p) | .methods | to_entries[] |
+			 .key as $m | .value.codes | to_entries[] | "\($m) \(.key) \(.value)"' |
+			sort | tr '\n' ';'
+	}
+	tcw_edge() { [[ $(tcw_codes edge2) == "INVITE 503 2;" ]]; }
+	wait_until 15 tcw_edge
+	check_eq "own, TC only: sipstat --mode tc --peers names the peer" "$(tcw_codes edge2)" \
+		"INVITE 503 2;"
+else
+	not_ok "own, TC only: sipstat --mode tc --peers names the peer" "no report within 90 s" \
+		"$(cat "$T/tcw.err")"
+fi
+if stop_pid "$TCW" INT 5 && [[ $SST_RC -eq 0 ]]; then
+	ok "own, TC only: exit status 0 on SIGINT"
+else
+	not_ok "own, TC only: exit status 0 on SIGINT" "status $SST_RC" "$(cat "$T/tcw.err")"
+fi
+
 done_testing
