@@ -244,7 +244,7 @@ static __always_inline void count_remote(void *ctx, enum ctx_kind kind, const vo
  * Classify a SIP payload p of len bytes and count it: in the row of its
  * direction and method, and once more as what carried it (an
  * encapsulation, TCP).  tcp: a segment's payload that starts no SIP
- * message is tcp_unparsed rather than other.
+ * message is tcp_unparsed rather than other or malformed.
  */
 static __always_inline void count_payload(void *ctx, enum ctx_kind kind, void *data,
 					  const struct datagram *d, __u8 *p, void *end, __u32 len,
@@ -258,7 +258,12 @@ static __always_inline void count_payload(void *ctx, enum ctx_kind kind, void *d
 		count_key(SIPSTAT_KEY(dir, SIPSTAT_M_UNKNOWN, SIPSTAT_O_TCP_SEGMENTS));
 	off = sip_classify(p, end, len);
 	if (off < SIPSTAT_CODE_MIN || off > SIPSTAT_CODE_MAX) {
-		if (tcp && off == SIPSTAT_O_OTHER)
+		/*
+		 * A segment may start anywhere in the stream: one that starts
+		 * like a status line but is none (the rest of a Via header,
+		 * "SIP/2.0/TCP ...") cannot be told from the middle of a message.
+		 */
+		if (tcp && (off == SIPSTAT_O_OTHER || off == SIPSTAT_O_MALFORMED))
 			off = SIPSTAT_O_TCP_UNPARSED;
 		count_key(SIPSTAT_KEY(dir, 0, 0) + off);
 		return;

@@ -127,7 +127,10 @@
  *          or options past the IP packet or the frame, is bad_header.  No
  *          payload (by the IP length and the frame end): nothing.  Else
  *          tcp_segments besides, and the payload classified as a UDP
- *          payload is (SPEC 8-11, 13), other becoming tcp_unparsed.
+ *          payload is (SPEC 8-11, 13), other and malformed becoming
+ *          tcp_unparsed: a segment may start anywhere in the stream, so
+ *          a bad status line cannot be told from the middle of one
+ *          ("SIP/2.0/TCP host" of a Via header split over segments).
  *  SPEC 16: What a tunnel carries ends where the tunnel's own packet
  *          ends: the outer IP length for IP-in-IP and GRE, the UDP
  *          payload (SPEC 6, 7) for VXLAN and GTP-U.  Bytes after it
@@ -488,7 +491,8 @@ static void count_payload(const uint8_t *p, size_t n, bool tcp, const struct ref
 			  struct ref_result *r)
 {
 	classify_payload(p, n, ports->cseq, r);
-	if (tcp && r->method == SIPSTAT_M_UNKNOWN && r->slot == SIPSTAT_O_OTHER) {
+	if (tcp && r->method == SIPSTAT_M_UNKNOWN &&
+	    (r->slot == SIPSTAT_O_OTHER || r->slot == SIPSTAT_O_MALFORMED)) {
 		r->slot = SIPSTAT_O_TCP_UNPARSED;
 		r->rule = "TCP payload that starts no SIP message";
 	}
