@@ -14,7 +14,9 @@
 #     IPv6 fragments, a fuzzed file), each difference by design stated
 #     with its frame and reason
 #   - the live count: the same pcap replayed into a veth in a namespace
-#     (tcpreplay) and counted by sipstat attach / sipstat show
+#     (tcpreplay) and counted by sipstat attach / sipstat show; two public
+#     captures too, their addresses first rewritten into the test ranges
+#     (tcprewrite --pnat)
 #   - damaged files: cut short, bad magic, a huge snap length, bad record
 #     lengths: the error names the file and the frame, the counts of the
 #     frames before it are printed, exit 1
@@ -22,7 +24,7 @@
 #     that says so and what to do, exit 1; usage errors exit 2
 #
 # Output: "ok - NAME", "not ok - NAME", "skip - NAME: WHY", "# ..." lines.
-# Needs root, tshark, editcap, tcpreplay, jq, setpriv.  O=DIR: build dir.
+# Needs root, tshark, editcap, tcpreplay, tcprewrite, jq, setpriv.  O=DIR: build dir.
 set -u
 
 # shellcheck source=tests/lib.sh
@@ -31,7 +33,7 @@ set -u
 . "$SST_ROOT/scripts/topology.sh"	# topo_quiet_ns
 
 need_root
-need_cmd tshark editcap tcpreplay jq setpriv nsenter
+need_cmd tshark editcap tcpreplay tcprewrite jq setpriv nsenter
 SIPSTAT=$SST_O/sipstat
 GEN=$SST_O/tests/gen_captures
 DATA=$SST_ROOT/tests/data
@@ -488,6 +490,17 @@ if ip -n "$NS" link add tx0 type veth peer name "$IFR" && ip -n "$NS" link set t
 	replay_live "$DATA/tunnels.pcap" tunnels.pcap native
 	replay_live "$DATA/sip-tcp.pcap" sip-tcp.pcap skb
 	replay_live "$DATA/vlan.pcap" vlan.pcap native
+	# Public captures of real networks: their addresses are rewritten into
+	# the test ranges first, and both sides count the rewritten file.
+	for pub in ndpi-sip.pcap:skb heplify-tcp.pcap:native; do
+		if tcprewrite --pnat='0.0.0.0/0:198.18.0.0/15,[::/0]:[2001:db8::/32]' --fixcsum \
+			-i "$DATA/public/${pub%%:*}" -o "$T/rw-${pub%%:*}" >"$T/rewrite.out" 2>&1; then
+			replay_live "$T/rw-${pub%%:*}" "public-${pub%%:*}" "${pub##*:}"
+		else
+			not_ok "read == live [public-${pub%%:*}]: tcprewrite into the test ranges" \
+				"$(cat "$T/rewrite.out")"
+		fi
+	done
 else
 	not_ok "$SST_SUITE: veth pair in namespace $NS"
 fi
