@@ -655,7 +655,15 @@ static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *dat
 		count_parse_error(r, dir);
 		return;
 	}
-	count_outer(ctx, kind, data, &d, data_end, dir, 1);
+	/*
+	 * The payload inline only for untagged IPv4 (options, or a frame too
+	 * short for the fast path: keep-alives); tagged and IPv6 frames take
+	 * the payload subprogram.  Inline on every path of the walk, the
+	 * verifier checked the payload once per combination of tags and
+	 * extension headers: 475k instructions against 368k, twice the load
+	 * time, for a call's worth of nanoseconds.
+	 */
+	count_outer(ctx, kind, data, &d, data_end, dir, d.family == 4 && !d.nvlan);
 }
 
 #endif /* SIPSTAT_BPF_COUNT_H */
