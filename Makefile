@@ -411,9 +411,17 @@ TIDY_BPF_CFLAGS := -target bpf -mcpu=v3 -O2 -D__TARGET_ARCH_$(ARCH) \
 CPPCHECK_FLAGS := --enable=warning,style,performance,portability --std=c11 --inline-suppr \
 	--quiet --library=tests/lint/cppcheck.cfg \
 	--suppressions-list=tests/lint/cppcheck-suppressions.txt \
-	-Iinclude -Ilib -Icli -Itests -Ibpf -I$(O) -D__x86_64__ -D__linux__
+	-Iinclude -Ilib -Icli -Itests -Ibpf -I$(O)/lint -D__x86_64__ -D__linux__
 
-check: $(O)/sipstat.skel.h
+# cppcheck reads the skeleton without the BPF object it embeds: tokenizing
+# that string took minutes for every file that includes the skeleton.
+$(O)/lint/sipstat.skel.h: $(O)/sipstat.skel.h
+	$(Q)mkdir -p $(@D)
+	$(Q)awk 'skip { if (/";$$/) skip = 0; next } \
+		/return \(const void \*\)"\\$$/ { print "\treturn (const void *)\"\";"; skip = 1; next } \
+		{ print }' $< >$@
+
+check: $(O)/sipstat.skel.h $(O)/lint/sipstat.skel.h
 	$(call msg,TIDY,$(words $(CHECK_C)) C files)
 	$(Q)$(TIDY) --quiet $(CHECK_C) -- $(TIDY_CFLAGS)
 	$(call msg,TIDY,$(words $(CHECK_BPF)) BPF files (-target bpf))
