@@ -656,14 +656,15 @@ static __always_inline void count_frame(void *ctx, enum ctx_kind kind, void *dat
 		return;
 	}
 	/*
-	 * The payload inline only for untagged IPv4 (options, or a frame too
-	 * short for the fast path: keep-alives); tagged and IPv6 frames take
-	 * the payload subprogram.  Inline on every path of the walk, the
-	 * verifier checked the payload once per combination of tags and
-	 * extension headers: 475k instructions against 368k, twice the load
-	 * time, for a call's worth of nanoseconds.
+	 * The payload inline only for untagged frames (IPv6, IPv4 with
+	 * options or too short for the fast path: keep-alives); VLAN-tagged
+	 * ones take the payload subprogram.  Inline on every path of the
+	 * walk, the verifier checked the payload once per combination of
+	 * tags, IP version and extension headers: 475k instructions against
+	 * 400k, and 0.95 s against 0.6 s to load, for the call's 25 ns on a
+	 * tagged SIP frame (NICs mostly strip tags before XDP sees them).
 	 */
-	count_outer(ctx, kind, data, &d, data_end, dir, d.family == 4 && !d.nvlan);
+	count_outer(ctx, kind, data, &d, data_end, dir, !d.nvlan);
 }
 
 #endif /* SIPSTAT_BPF_COUNT_H */
