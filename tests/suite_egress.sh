@@ -58,9 +58,13 @@ sst_tmpdir
 T=$SST_TMP
 
 # Pins live on the host's BPF filesystem, not in a namespace: removed here.
+# libxdp (xdp-loader, --multiprog) makes /sys/fs/bpf/xdp for its state and
+# leaves it empty: removed too when this suite made it.
+[[ -e /sys/fs/bpf/xdp ]] && XDP_STATE_BEFORE=1 || XDP_STATE_BEFORE=
 eg_cleanup() {
 	[[ -d $PIN_DIR ]] && rm -rf "$PIN_DIR"
 	rmdir /sys/fs/bpf/sipstat 2>/dev/null
+	[[ -z $XDP_STATE_BEFORE ]] && rmdir /sys/fs/bpf/xdp 2>/dev/null
 	return 0
 }
 # shellcheck disable=SC2154 # eg_rc is assigned inside the trap string
