@@ -237,8 +237,7 @@ void insight_peer_counters(const struct peers_counts *pc, uint32_t peer, struct 
 		uint32_t k = pc->e[i].key, code = peers_key_code(k), m = peers_key_method(k),
 			 d = peers_key_dir(k);
 
-		if (peers_key_peer(k) != peer || d >= SIPSTAT_DIR_MAX || m >= SIPSTAT_M_MAX ||
-		    code < SIPSTAT_CODE_MIN || code > SIPSTAT_CODE_MAX)
+		if (peers_key_peer(k) != peer || !peers_key_valid(k))
 			continue;
 		out->keys[SIPSTAT_KEY(d, m, code)] += pc->e[i].n;
 	}

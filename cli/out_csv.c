@@ -101,8 +101,7 @@ static void peer_rows(const struct row *r, const struct export_iface *x)
 		uint32_t k = x->peers->e[i].key, code = peers_key_code(k), d = peers_key_dir(k),
 			 m = peers_key_method(k);
 
-		if (d >= SIPSTAT_DIR_MAX || m >= SIPSTAT_M_MAX || code < SIPSTAT_CODE_MIN ||
-		    code > SIPSTAT_CODE_MAX)
+		if (!peers_key_valid(k))
 			continue;
 		row(r, "peer_responses", (int)d, counters_method_name((int)m), (int)code,
 		    peers_name(x->peer_names, peers_key_peer(k), buf, sizeof(buf)),

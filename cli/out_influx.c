@@ -119,8 +119,7 @@ void out_influx(FILE *f, const struct export_set *s)
 
 				d = (int)peers_key_dir(key);
 				m = (int)peers_key_method(key);
-				if (d >= SIPSTAT_DIR_MAX || m >= SIPSTAT_M_MAX || c < SIPSTAT_CODE_MIN ||
-				    c > SIPSTAT_CODE_MAX)
+				if (!peers_key_valid(key))
 					continue;
 				head(f, s, "sipstat_peer_responses", x->name, d);
 				fputs(",peer=", f);

@@ -240,8 +240,7 @@ static void peer_responses(FILE *f, const struct export_iface *x)
 		uint32_t k = x->peers->e[i].key, code = peers_key_code(k), d = peers_key_dir(k),
 			 m = peers_key_method(k);
 
-		if (d >= SIPSTAT_DIR_MAX || m >= SIPSTAT_M_MAX || code < SIPSTAT_CODE_MIN ||
-		    code > SIPSTAT_CODE_MAX)
+		if (!peers_key_valid(k))
 			continue;
 		open_sample(f, "sipstat_peer_responses_total", x->name, (int)d);
 		fprintf(f, ",peer=\"");

@@ -109,5 +109,11 @@ static inline uint32_t peers_key_code(uint32_t k) { return k & 0x3ff; }
 static inline uint32_t peers_key_method(uint32_t k) { return (k >> 10) & 0xf; }
 static inline uint32_t peers_key_peer(uint32_t k) { return (k >> 14) & 0xff; }
 static inline uint32_t peers_key_dir(uint32_t k) { return (k >> 22) & 0x3; }
+/* A key whose direction, method and code lie within the counter layout. */
+static inline bool peers_key_valid(uint32_t k)
+{
+	return peers_key_dir(k) < SIPSTAT_DIR_MAX && peers_key_method(k) < SIPSTAT_M_MAX &&
+	       peers_key_code(k) >= SIPSTAT_CODE_MIN && peers_key_code(k) <= SIPSTAT_CODE_MAX;
+}
 
 #endif
