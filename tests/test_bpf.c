@@ -24,6 +24,7 @@
 
 #include "sipstat.h"
 #include "sipstat.skel.h"
+#include "batch.h"
 #include "frames.h"
 #include "harness.h"
 #include "reader.h"
@@ -179,25 +180,12 @@ static bool read_counts(uint64_t *out)
  */
 static void check_batch(const void *frame, size_t len, const uint64_t *delta)
 {
-	static const __u8 arp[60] = { [12] = 0x08, [13] = 0x06 };
-	static __u8 buf[sizeof(struct sipstat_batch) + FRAME_CAP + 2 * sizeof(arp)];
+	static __u8 buf[BATCH_OF_THREE_CAP(FRAME_CAP)];
 	static uint64_t before[SIPSTAT_COUNT_KEYS], after[SIPSTAT_COUNT_KEYS];
-	struct sipstat_batch *h = (struct sipstat_batch *)buf;
-	size_t used = sizeof(*h), bytes = len < SIPSTAT_BATCH_MIN_FRAME ? 0 : len;
 	__u32 k, slot;
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf, .repeat = 1);
 
-	memset(h, 0, sizeof(*h));
-	h->n = 3;
-	h->len[0] = h->len[2] = sizeof(arp);
-	h->len[1] = (__u16)len;
-	memcpy(buf + used, arp, sizeof(arp));
-	used += sizeof(arp);
-	memcpy(buf + used, frame, bytes);
-	used += bytes;
-	memcpy(buf + used, arp, sizeof(arp));
-	used += sizeof(arp);
-	opts.data_size_in = (__u32)used;
+	opts.data_size_in = (__u32)batch_of_three(buf, frame, len);
 	if (!read_counts(before))
 		return;
 	if (!CHECK(bpf_prog_test_run_opts(batch_fd, &opts) == 0, "batch test run: %s",

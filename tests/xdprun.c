@@ -15,6 +15,7 @@
 
 #include "xdprun.h"	/* sipstat.h first: the skeleton names its struct sipstat_ports */
 #include "sipstat.skel.h"
+#include "batch.h"
 
 #define ETH_HLEN 14
 
@@ -217,28 +218,14 @@ static int run_once(struct xdprun *x, const void *frame, size_t len, __u8 *in, _
 	return 0;
 }
 
-/* An ARP frame, 60 bytes: nothing the program counts. */
-static const __u8 batch_filler[60] = { [12] = 0x08, [13] = 0x06 };
-
 static int run_batch(struct xdprun *x, const void *frame, size_t len, struct xdprun_result *res)
 {
-	static __u8 in[sizeof(struct sipstat_batch) + XDPRUN_FRAME_MAX + 2 * sizeof(batch_filler)];
+	static __u8 in[BATCH_OF_THREE_CAP(XDPRUN_FRAME_MAX)];
 	static __u8 out[sizeof(in) + 64];
-	struct sipstat_batch *h = (struct sipstat_batch *)in;
-	size_t used = sizeof(*h), bytes = len < SIPSTAT_BATCH_MIN_FRAME ? 0 : len;
+	size_t used = batch_of_three(in, frame, len);
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_out = out,
 		    .data_size_out = sizeof(out), .repeat = 1);
 
-	memset(h, 0, sizeof(*h));
-	h->n = 3;
-	h->len[0] = h->len[2] = sizeof(batch_filler);
-	h->len[1] = (__u16)len;
-	memcpy(in + used, batch_filler, sizeof(batch_filler));
-	used += sizeof(batch_filler);
-	memcpy(in + used, frame, bytes);
-	used += bytes;
-	memcpy(in + used, batch_filler, sizeof(batch_filler));
-	used += sizeof(batch_filler);
 	opts.data_size_in = (__u32)used;
 	if (bpf_prog_test_run_opts(x->batch_fd, &opts))
 		return -errno;
