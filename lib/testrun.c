@@ -151,12 +151,3 @@ int testrun_queue(struct testrun *t, const void *frame, size_t len)
 	h->len[h->n++] = (__u16)len;
 	return 0;
 }
-
-int testrun_frame(struct testrun *t, const void *frame, size_t len)
-{
-	int e = testrun_flush(t);
-
-	if (!e)
-		e = testrun_queue(t, frame, len);
-	return e ? e : testrun_flush(t);
-}

@@ -38,11 +38,6 @@ int testrun_open(struct testrun *t, const struct sipstat_ports *ports, char *log
 void testrun_close(struct testrun *t);
 
 /*
- * One frame of len bytes (len <= t->max) through the program, counted in
- * its maps, at once (after what is queued).  0 or -errno.
- */
-int testrun_frame(struct testrun *t, const void *frame, size_t len);
-/*
  * One frame of len bytes (len <= t->max, else -EMSGSIZE) queued, to be
  * counted with others in one run; a full queue is run first.  The frame
  * is copied.  0 or -errno (a run that failed: t->counted says how many
