@@ -63,11 +63,11 @@ static struct bpf_program *xdp_prog(const struct sipstat_bpf *skel)
 
 /*
  * Only the programs to attach are loaded: a kernel without frags (before
- * 5.18) still loads the others.  The first one to load, for its log.
+ * 5.18) still loads the others.
  */
-static struct bpf_program *set_progs(struct sipstat_bpf *skel, unsigned int progs)
+static void set_progs(struct sipstat_bpf *skel, unsigned int progs)
 {
-	struct bpf_program *prog, *first = NULL;
+	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, skel->obj) {
 		bool want = (prog == skel->progs.sipstat_xdp && (progs & OBJ_XDP)) ||
@@ -77,12 +77,7 @@ static struct bpf_program *set_progs(struct sipstat_bpf *skel, unsigned int prog
 			    (prog == skel->progs.sipstat_xdp_batch && (progs & OBJ_XDP_BATCH));
 
 		bpf_program__set_autoload(prog, want);
-		/* cppcheck does not see the loop macro assign first. */
-		// cppcheck-suppress knownConditionTrueFalse
-		if (want && !first)
-			first = prog;
 	}
-	return first;
 }
 
 int obj_open_progs(struct sipstat_bpf **skelp, unsigned int progs, char *msg, size_t msglen)
@@ -115,11 +110,16 @@ int obj_load(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, char *lo
 	return obj_load_progs(skelp, reuse, OBJ_XDP, log, loglen, msg, msglen);
 }
 
-int obj_load_progs(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, unsigned int progs,
-		   char *log, size_t loglen, char *msg, size_t msglen)
+/*
+ * Open, set up and load once.  With log, every loaded program writes its
+ * verifier log there: the load stops at the program the verifier refuses,
+ * so what stays in the buffer is that program's log.
+ */
+static int load_once(struct sipstat_bpf **skelp, const struct obj_reuse *reuse,
+		     unsigned int progs, char *log, size_t loglen, char *msg, size_t msglen)
 {
 	struct sipstat_bpf *skel;
-	struct bpf_program *logged_prog;
+	struct bpf_program *prog;
 	int e;
 
 	*skelp = NULL;
@@ -129,11 +129,15 @@ int obj_load_progs(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, un
 		snprintf(msg, msglen, "cannot open the BPF object: %s", strerror(-e));
 		return e;
 	}
-	logged_prog = set_progs(skel, progs);
-	if (log && loglen && logged_prog) {
+	set_progs(skel, progs);
+	if (log && loglen) {
 		log[0] = '\0';
-		bpf_program__set_log_buf(logged_prog, log, loglen);
-		bpf_program__set_log_level(logged_prog, 1);
+		bpf_object__for_each_program(prog, skel->obj) {
+			if (!bpf_program__autoload(prog))
+				continue;
+			bpf_program__set_log_buf(prog, log, loglen);
+			bpf_program__set_log_level(prog, 1);
+		}
 	}
 	if (reuse && ((e = reuse_map(skel->maps.sip_counts, reuse->counts_fd, "counter", msg,
 				     msglen)) ||
@@ -151,19 +155,39 @@ int obj_load_progs(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, un
 	}
 	e = sipstat_bpf__load(skel);
 	if (e) {
-		bool logged = log && loglen && log[0];
-
-		if (e == -EPERM || e == -EACCES)
-			snprintf(msg, msglen, "cannot load the XDP program: %s; %s", strerror(-e),
-				 logged ? "the verifier rejected it (log above)" : obj_perm_hint());
-		else
-			snprintf(msg, msglen, "cannot load the XDP program: %s%s", strerror(-e),
-				 logged ? " (verifier log above)" : "; run with -v for the verifier log");
 		sipstat_bpf__destroy(skel);
 		return e;
 	}
 	*skelp = skel;
 	return 0;
+}
+
+/*
+ * The programs are loaded without a verifier log: a log buffer can only
+ * hurt a good load (a kernel returns ENOSPC when the log of a program it
+ * accepted did not fit).  Only when the load fails, and a buffer is
+ * given, is it loaded once more with the log on, to say why.
+ */
+int obj_load_progs(struct sipstat_bpf **skelp, const struct obj_reuse *reuse, unsigned int progs,
+		   char *log, size_t loglen, char *msg, size_t msglen)
+{
+	bool logged;
+	int e;
+
+	msg[0] = '\0';
+	e = load_once(skelp, reuse, progs, NULL, 0, msg, msglen);
+	if (!e || msg[0])
+		return e;	/* loaded, or failed before the verifier (msg says why) */
+	if (log && loglen && !load_once(skelp, reuse, progs, log, loglen, msg, msglen))
+		return 0;	/* the second load went through: nothing to report */
+	logged = log && loglen && log[0];
+	if (e == -EPERM || e == -EACCES)
+		snprintf(msg, msglen, "cannot load the XDP program: %s; %s", strerror(-e),
+			 logged ? "the verifier rejected it (log above)" : obj_perm_hint());
+	else
+		snprintf(msg, msglen, "cannot load the XDP program: %s%s", strerror(-e),
+			 logged ? " (verifier log above)" : "; run with -v for the verifier log");
+	return e;
 }
 
 void obj_free(struct sipstat_bpf *skel)

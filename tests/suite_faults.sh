@@ -436,6 +436,48 @@ else
 	diag_file "stderr" "$T/nosuch.err"
 fi
 
+# ----------------------------------------- -v never changes whether a load works
+
+# The verifier log is asked for only after a load failed: a program the
+# verifier accepts loads the same with -v, -vv and without, in every mode,
+# and for attach (in a private mount namespace with a BPF filesystem of
+# its own, so that no pin outlives the test).
+for mode in auto skb native tc; do
+	for v in -v -vv; do
+		ip netns exec "$NS_A" timeout 30 "$SIPSTAT" -i f0 --mode "$mode" "$v" -o json 0.2 2 \
+			>"$T/v.out" 2>"$T/v.err"
+		rc=$?
+		if [[ $rc -eq 0 && $(grep -c '^{' "$T/v.out") -eq 2 ]]; then
+			ok "$v --mode $mode: loads and reports (exit 0)"
+		else
+			not_ok "$v --mode $mode: loads and reports" "exit status $rc"
+			diag_file "stderr" "$T/v.err" 5
+		fi
+		check "$v --mode $mode: f0 left without an XDP program" wait_until 5 no_xdp
+	done
+done
+# shellcheck disable=SC2016 # $1, $2 are expanded by the inner bash
+unshare -m --propagation private bash -c '
+	grep -q " /sys/fs/bpf bpf " /proc/self/mounts || mount -t bpf -o mode=0700 bpf /sys/fs/bpf || exit 90
+	nsenter --net="/run/netns/$2" timeout 30 "$1" attach -i f0 --mode skb -v || exit
+	nsenter --net="/run/netns/$2" timeout 30 "$1" detach -i f0' _ "$SIPSTAT" "$NS_A" \
+	>"$T/av.out" 2>"$T/av.err"
+rc=$?
+check_eq "attach -v: attaches (and detach removes it)" "$rc" 0
+[[ $rc -eq 0 ]] || diag_file "stderr" "$T/av.err" 5
+check "attach -v: f0 left without an XDP program" wait_until 5 no_xdp
+# A load that fails still says why: as a user without CAP_BPF, -v gives
+# the same one line (no log: the kernel refused before verifying).
+ip netns exec "$NS_A" timeout 10 setpriv --inh-caps=-all --bounding-set=-bpf,-sys_admin,-perfmon \
+	"$SIPSTAT" -i f0 -v 0.2 1 >/dev/null 2>"$T/vperm.err"
+rc=$?
+if [[ $rc -eq 1 ]] && grep -q 'cannot load\|run as root\|CAP_BPF\|allows BPF' "$T/vperm.err"; then
+	ok "-v without the rights: exit 1 with the reason"
+else
+	not_ok "-v without the rights: exit 1 with the reason" "exit status $rc"
+	diag_file "stderr" "$T/vperm.err" 5
+fi
+
 # ------------------------------------------------------------------ not root
 
 # nobody must be able to reach the binary: a copy in a world-readable dir.
