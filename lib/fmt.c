@@ -45,3 +45,40 @@ char *fmt_join(char *buf, size_t len, const char *const *items, int n, const cha
 	}
 	return buf;
 }
+
+char *fmt_quote(char *buf, size_t len, const char *s)
+{
+	size_t off = 0;
+	char one[5];
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		size_t n;
+
+		if (c == '\\' || c == '"')
+			snprintf(one, sizeof(one), "\\%c", c);
+		else if (c == '\n')
+			snprintf(one, sizeof(one), "\\n");
+		else if (c == '\t')
+			snprintf(one, sizeof(one), "\\t");
+		else if (c == '\r')
+			snprintf(one, sizeof(one), "\\r");
+		else if (c < 0x20 || c >= 0x7f)
+			snprintf(one, sizeof(one), "\\x%02x", c);
+		else
+			snprintf(one, sizeof(one), "%c", c);
+		n = strlen(one);
+		/* keep room for "..." unless this is the last character */
+		if (off + n + (s[1] ? 3 : 0) >= len) {
+			if (off + 3 < len)
+				memcpy(buf + off, "...", 4);
+			return buf;
+		}
+		memcpy(buf + off, one, n + 1);
+		off += n;
+	}
+	return buf;
+}

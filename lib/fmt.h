@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Small formatting rules every output shares: times and lists. */
+/* Small formatting rules every output shares: times, lists, untrusted text. */
 #ifndef SIPSTAT_LIB_FMT_H
 #define SIPSTAT_LIB_FMT_H
 
@@ -16,5 +16,12 @@ void fmt_time_ns(char *buf, size_t len, unsigned long long ns);
  * fit followed by "...".  Returns buf.
  */
 char *fmt_join(char *buf, size_t len, const char *const *items, int n, const char *sep);
+
+/*
+ * s as a C-like string for a terminal or a log: printable ASCII as is,
+ * backslash and double quote escaped, anything else as \n, \t, \r or
+ * \xHH; cut with "..." when it does not fit.  Returns buf.
+ */
+char *fmt_quote(char *buf, size_t len, const char *s);
 
 #endif

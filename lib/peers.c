@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include <bpf/bpf.h>
 
+#include "fmt.h"
 #include "peers.h"
 #include "reader.h"
 
@@ -153,7 +155,7 @@ int peers_parse(const char *text, const struct peers_table *keep, struct peers_t
 		char *msg, size_t msglen)
 {
 	const char *p = text;
-	char line[4096], *tok, *save, *hash;
+	char line[PEERS_LINE_MAX + 1], q[80], *tok, *save, *hash;
 	int lineno = 0, e = 0, i, id, cap = 0;
 
 	peers_table_init(t);
@@ -176,7 +178,7 @@ int peers_parse(const char *text, const struct peers_table *keep, struct peers_t
 			continue;
 		if (!name_ok(tok))
 			FAIL("line %d: \"%s\" is not a peer name (1 to %d of A-Z a-z 0-9 _ . : -)",
-			     lineno, tok, PEERS_NAME_LEN - 1);
+			     lineno, fmt_quote(q, sizeof(q), tok), PEERS_NAME_LEN - 1);
 		if (strcmp(tok, PEERS_OTHER) == 0)
 			FAIL("line %d: \"%s\" is the name of every address no prefix matches; "
 			     "choose another", lineno, PEERS_OTHER);
@@ -196,7 +198,8 @@ int peers_parse(const char *text, const struct peers_table *keep, struct peers_t
 
 			if (peers_prefix_parse(tok, &k))
 				FAIL("line %d: \"%s\" is not an IPv4 or IPv6 prefix "
-				     "(198.18.0.0/15, 2001:db8::/32)", lineno, tok);
+				     "(198.18.0.0/15, 2001:db8::/32)", lineno,
+				     fmt_quote(q, sizeof(q), tok));
 			for (i = 0; i < t->nprefixes; i++) {
 				if (memcmp(&t->prefixes[i].key, &k, sizeof(k)) != 0)
 					continue;
@@ -241,49 +244,82 @@ out:
 	return e;
 }
 
+/*
+ * The whole file, NUL-terminated, into *text: a regular file of at most
+ * PEERS_FILE_MAX bytes (a FIFO would block, /dev/zero never ends).
+ */
+static int read_bounded(const char *path, char **text, size_t *len, char *msg, size_t msglen)
+{
+	struct stat sb;
+	ssize_t n;
+	char q[128];
+	int fd, e = 0;
+
+	*text = NULL;
+	*len = 0;
+	fmt_quote(q, sizeof(q), path);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot read the peers file \"%s\": %s", q, strerror(-e));
+		return e;
+	}
+	if (fstat(fd, &sb)) {
+		e = -errno;
+	} else if (!S_ISREG(sb.st_mode)) {
+		snprintf(msg, msglen, "the peers file \"%s\" is not a regular file", q);
+		e = -EINVAL;
+	} else if (sb.st_size > PEERS_FILE_MAX) {
+		snprintf(msg, msglen, "the peers file \"%s\" is larger than %d bytes", q,
+			 PEERS_FILE_MAX);
+		e = -EINVAL;
+	} else if (!(*text = malloc(PEERS_FILE_MAX + 2))) {
+		e = -ENOMEM;
+	}
+	/* Read to the end, one byte past the limit to notice a file that grew. */
+	while (!e && (n = read(fd, *text + *len, PEERS_FILE_MAX + 1 - *len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			e = -errno;
+		else if ((*len += (size_t)n) > PEERS_FILE_MAX) {
+			snprintf(msg, msglen, "the peers file \"%s\" is larger than %d bytes", q,
+				 PEERS_FILE_MAX);
+			e = -EINVAL;
+		}
+	}
+	close(fd);
+	if (e && e != -EINVAL)
+		snprintf(msg, msglen, "cannot read the peers file \"%s\": %s", q, strerror(-e));
+	if (e) {
+		free(*text);
+		*text = NULL;
+		return e;
+	}
+	(*text)[*len] = '\0';
+	return 0;
+}
+
 int peers_load(const char *path, const struct peers_table *keep, struct peers_table *t,
 	       char *msg, size_t msglen)
 {
-	char *text = NULL, err[256];
-	size_t len = 0, cap = 0, n;
-	FILE *f = fopen(path, "r");
+	char *text, err[256], q[128];
+	size_t len;
 	int e;
 
-	if (!f) {
-		e = -errno;
-		snprintf(msg, msglen, "cannot read the peers file %s: %s", path, strerror(-e));
+	/* A valid, empty table whatever happens: callers free it on every path. */
+	peers_table_init(t);
+	e = read_bounded(path, &text, &len, msg, msglen);
+	if (e)
 		return e;
-	}
-	for (;;) {
-		if (cap - len < 4096) {
-			char *nt = realloc(text, cap + 65536);
-
-			if (!nt) {
-				free(text);
-				fclose(f);
-				snprintf(msg, msglen, "out of memory");
-				return -ENOMEM;
-			}
-			text = nt;
-			cap += 65536;
-		}
-		n = fread(text + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	text[len] = '\0';
-	e = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (e) {
-		snprintf(msg, msglen, "cannot read the peers file %s: %s", path, strerror(-e));
-	} else if (strlen(text) != len) {
-		snprintf(msg, msglen, "peers file %s: a NUL byte: not a text file", path);
+	fmt_quote(q, sizeof(q), path);
+	if (strlen(text) != len) {
+		snprintf(msg, msglen, "peers file \"%s\": a NUL byte: not a text file", q);
 		e = -EINVAL;
 	} else {
 		e = peers_parse(text, keep, t, err, sizeof(err));
 		if (e)
-			snprintf(msg, msglen, "peers file %s: %s", path, err);
+			snprintf(msg, msglen, "peers file \"%s\": %s", q, err);
 	}
 	free(text);
 	return e;
@@ -456,16 +492,25 @@ int peers_names_write(const char *ifname, const struct peers_table *t)
 {
 	char path[256], tmp[300];
 	FILE *f;
-	int id, e;
+	int id, e, fd;
 
 	if ((e = peers_names_path(path, sizeof(path), ifname)))
 		return e;
 	if (mkdir(PEERS_RUN_DIR, 0755) && errno != EEXIST)
 		return -errno;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
+	/* Root's pins are 0600: so are the names that go with them. */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		e = -errno;
+		close(fd);
+		unlink(tmp);
+		return e;
+	}
 	fprintf(f, "# sipstat peer ids of %s: ID NAME\n", ifname);
 	for (id = 1; id <= SIPSTAT_PEERS_MAX; id++)
 		if (t->names[id][0])

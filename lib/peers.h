@@ -20,6 +20,8 @@
 #define PEERS_NAME_LEN 32	/* names: [A-Za-z0-9_.:-], 1..31 characters */
 #define PEERS_OTHER "other"	/* peer 0: no prefix matched */
 #define PEERS_RUN_DIR "/run/sipstat"
+#define PEERS_FILE_MAX (1 << 20)	/* bytes of a peers file */
+#define PEERS_LINE_MAX 4095	/* characters of one of its lines */
 
 struct peers_prefix {
 	struct sipstat_peer_prefix key;	/* as the trie holds it */
