@@ -28,6 +28,11 @@ NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs $(NCURSES_PC) 2>/dev/null || echo -
 # The metrics endpoint (--listen): libmicrohttpd (libmicrohttpd-dev).
 MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# Its TLS and basic authentication (--web-config): libyaml for the file
+# (libyaml-dev), libcrypt's bcrypt for the passwords (libcrypt-dev).
+YAML_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 2>/dev/null)
+MHD_LIBS += $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml) \
+	$(shell $(PKG_CONFIG) --libs libcrypt 2>/dev/null || echo -lcrypt)
 # Capture files (sipstat read): libpcap (libpcap-dev).
 PCAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
 PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
@@ -63,7 +68,8 @@ TEST_UNIT := $(O)/tests/test_unit
 TEST_BPF := $(O)/tests/test_bpf
 TEST_VIEW := $(O)/tests/test_view
 TEST_ALERTS := $(O)/tests/test_alerts
-TEST_BINS := $(TEST_UNIT) $(TEST_BPF) $(TEST_VIEW) $(TEST_ALERTS)
+TEST_WEB := $(O)/tests/test_web
+TEST_BINS := $(TEST_UNIT) $(TEST_BPF) $(TEST_VIEW) $(TEST_ALERTS) $(TEST_WEB)
 BENCH_VIEW := $(O)/tests/bench_view
 
 all: $(O)/sipstat $(O)/sipstat.bpf.o
@@ -82,6 +88,7 @@ $(LIB_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
 # Only the curses code sees the curses feature macros (-D_XOPEN_SOURCE=600).
 $(O)/cli/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
 $(O)/lib/http.o: SIPSTAT_CFLAGS += $(MHD_CFLAGS)
+$(O)/lib/webcfg.o: SIPSTAT_CFLAGS += $(YAML_CFLAGS)
 $(O)/lib/capture.o: SIPSTAT_CFLAGS += $(PCAP_CFLAGS)
 # Alerts to the journal (--alert-log journal): libsystemd when there is
 # one (libsystemd-dev), else syslog(3).
@@ -117,6 +124,10 @@ $(TEST_VIEW): $(O)/tests/test_view.o $(O)/cli/view.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
+$(TEST_WEB): $(O)/tests/test_web.o $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(MHD_LIBS) -o $@
+
 $(TEST_ALERTS): $(O)/tests/test_alerts.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
@@ -137,8 +148,8 @@ $(O) $(O)/lib $(O)/cli $(O)/tests:
 test: all $(TEST_BINS)
 	$(Q)O=$(O) tests/run.sh
 
-unit: $(TEST_UNIT) $(TEST_VIEW) $(TEST_ALERTS)
-	$(Q)$(TEST_UNIT) && $(TEST_VIEW) && $(TEST_ALERTS)
+unit: $(TEST_UNIT) $(TEST_VIEW) $(TEST_ALERTS) $(TEST_WEB)
+	$(Q)$(TEST_UNIT) && $(TEST_VIEW) && $(TEST_ALERTS) && $(TEST_WEB)
 
 # CPU time of one refresh of the live view with all 600 codes counting.
 bench-view: $(BENCH_VIEW)

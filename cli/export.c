@@ -123,7 +123,7 @@ int exporter_start(struct exporter *x, const char *spec, struct loop *l, http_me
 		return -EINVAL;
 	}
 	snprintf(title, sizeof(title), "sipstat %s on %s", SIPSTAT_VERSION, cli_hostname());
-	e = http_start(&x->srv, &x->where, title, fn, ctx, msg, sizeof(msg));
+	e = http_start(&x->srv, &x->where, title, NULL, fn, ctx, msg, sizeof(msg));
 	if (e) {
 		cli_err("%s", msg);
 		return e;

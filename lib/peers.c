@@ -264,9 +264,7 @@ static int read_bounded(const char *path, char **text, size_t *len, char *msg, s
 		snprintf(msg, msglen, "cannot read the peers file \"%s\": %s", q, strerror(-e));
 		return e;
 	}
-	if (fstat(fd, &sb)) {
-		e = -errno;
-	} else if (!S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
 		snprintf(msg, msglen, "the peers file \"%s\" is not a regular file", q);
 		e = -EINVAL;
 	} else if (sb.st_size > PEERS_FILE_MAX) {
@@ -291,10 +289,10 @@ static int read_bounded(const char *path, char **text, size_t *len, char *msg, s
 	close(fd);
 	if (e && e != -EINVAL)
 		snprintf(msg, msglen, "cannot read the peers file \"%s\": %s", q, strerror(-e));
-	if (e) {
+	if (e || !*text) {
 		free(*text);
 		*text = NULL;
-		return e;
+		return e ? e : -ENOMEM;
 	}
 	(*text)[*len] = '\0';
 	return 0;
@@ -303,15 +301,15 @@ static int read_bounded(const char *path, char **text, size_t *len, char *msg, s
 int peers_load(const char *path, const struct peers_table *keep, struct peers_table *t,
 	       char *msg, size_t msglen)
 {
-	char *text, err[256], q[128];
-	size_t len;
+	char *text = NULL, err[256], q[128];
+	size_t len = 0;
 	int e;
 
 	/* A valid, empty table whatever happens: callers free it on every path. */
 	peers_table_init(t);
 	e = read_bounded(path, &text, &len, msg, msglen);
-	if (e)
-		return e;
+	if (e || !text)
+		return e ? e : -EIO;
 	fmt_quote(q, sizeof(q), path);
 	if (strlen(text) != len) {
 		snprintf(msg, msglen, "peers file \"%s\": a NUL byte: not a text file", q);

@@ -12,7 +12,8 @@
 set -euo pipefail
 
 BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
-	gcc libc6-dev iproute2 libncurses-dev libmicrohttpd-dev libpcap-dev libxdp-dev)
+	gcc libc6-dev iproute2 libncurses-dev libmicrohttpd-dev libpcap-dev libxdp-dev libyaml-dev
+	libcrypt-dev)
 TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq clang-tidy cppcheck xdp-tools
 	libclang-rt-14-dev netsniff-ng time util-linux systemd man-db groff-base bash-completion
 	prometheus curl python3)

@@ -161,6 +161,7 @@ run_bin() {
 run_bin test_unit "$odir/tests/test_unit"
 run_bin test_view "$odir/tests/test_view"
 run_bin test_alerts "$odir/tests/test_alerts"
+run_bin test_web "$odir/tests/test_web"
 run_bin test_bpf "$odir/tests/test_bpf" root
 run_bin test_regress "$odir/tests/test_regress" root
 
