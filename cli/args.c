@@ -101,8 +101,9 @@ static int set_port(struct options *o, const char *arg, FILE *err)
 static int set_output(struct options *o, const char *arg, FILE *err)
 {
 	static const char *const names[] = {
-		[OUT_TEXT] = "text",		 [OUT_JSON] = "json",	  [OUT_PROMETHEUS] = "prometheus",
-		[OUT_OPENMETRICS] = "openmetrics", [OUT_INFLUX] = "influx", [OUT_CSV] = "csv",
+		[OUT_TEXT] = "text",		   [OUT_JSON] = "json",
+		[OUT_PROMETHEUS] = "prometheus",   [OUT_OPENMETRICS] = "openmetrics",
+		[OUT_INFLUX] = "influx",	   [OUT_CSV] = "csv",
 	};
 	size_t i;
 
@@ -341,7 +342,8 @@ const struct args_option *args_options(size_t *n)
 
 /* Help fits in 80 columns. */
 #define HELP_WIDTH 79
-#define HELP_TEXT_COL 25
+#define HELP_TEXT_COL 25	/* an option's text */
+#define HELP_CMD_COL 11		/* a subcommand's summary */
 
 /* Words written to a line that wraps before HELP_WIDTH. */
 struct wrap {
@@ -475,8 +477,9 @@ void print_usage(FILE *f)
 	wrap_text(&w, commands[CMD_WATCH].summary);
 	fputs("\n\nSubcommands:\n", f);
 	for (c = 1; c < CMD_MAX; c++) {
-		w = (struct wrap){ .f = f, .col = 11, .indent = 11, .fresh = true };
-		fprintf(f, "  %-8s ", commands[c].name);
+		w = (struct wrap){ .f = f, .col = HELP_CMD_COL, .indent = HELP_CMD_COL,
+				   .fresh = true };
+		fprintf(f, "  %-*s", HELP_CMD_COL - 2, commands[c].name);
 		wrap_text(&w, commands[c].summary);
 		fputc('\n', f);
 	}
