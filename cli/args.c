@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Command line of sipstat: getopt_long, strict number parsing, exit 2 on misuse. */
+/*
+ * Command line of sipstat: one option table and the subcommand table, from
+ * which getopt_long's tables, the per-subcommand checks, the usage lines and
+ * the help are made; strict number parsing; exit 2 on misuse.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <linux/types.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,135 +25,573 @@
 
 #define INTERVAL_MIN 0.1
 #define INTERVAL_MAX 86400.0
+#define FAILING_MAX 100
 
-static const char *const command_names[CMD_MAX] = {
-	[CMD_WATCH] = "watch",	 [CMD_ATTACH] = "attach", [CMD_DETACH] = "detach",
-	[CMD_STATUS] = "status", [CMD_SHOW] = "show",	  [CMD_SERVE] = "serve",
-	[CMD_READ] = "read",
+/* The subcommands as the parser and the help see them (main.c runs them). */
+struct args_command {
+	const char *name;
+	enum args_need need;
+	const char *operands;
+	const char *summary;
 };
+
+#define ARGS_COMMAND_ROW(id, name_, fn, need_, operands_, summary_)                     \
+	[CMD_##id] = { .name = (name_), .need = (need_), .operands = (operands_), \
+		       .summary = (summary_) },
+static const struct args_command commands[CMD_MAX] = { ARGS_COMMANDS(ARGS_COMMAND_ROW) };
+#undef ARGS_COMMAND_ROW
 
 const char *command_name(enum command c)
 {
-	return (unsigned int)c < CMD_MAX ? command_names[c] : "?";
+	return (unsigned int)c < CMD_MAX ? commands[c].name : "?";
+}
+
+static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("sipstat: ", err);
+	vfprintf(err, fmt, ap);
+	fputs("\nTry 'sipstat --help' for more information.\n", err);
+	va_end(ap);
+	return ARGS_USAGE;
+}
+
+/* ------------------------------------------------------- option values */
+
+static int set_iface(struct options *o, const char *arg, FILE *err)
+{
+	int i;
+
+	if (o->nifs == MAX_IFACES)
+		return usage_error(err, "too many interfaces (at most %d): %s", MAX_IFACES, arg);
+	if (!*arg || strlen(arg) >= IF_NAMESIZE || strchr(arg, '/'))
+		return usage_error(err, "'%s' is not a valid interface name", arg);
+	for (i = 0; i < o->nifs; i++)
+		if (!strcmp(o->ifnames[i], arg))
+			return usage_error(err, "interface %s given twice", arg);
+	snprintf(o->ifnames[o->nifs], sizeof(o->ifnames[0]), "%s", arg);
+	o->nifs++;
+	return ARGS_OK;
+}
+
+static int set_mode(struct options *o, const char *arg, FILE *err)
+{
+	if (attach_mode_parse(arg, &o->mode))
+		return usage_error(err, "unknown mode '%s': use native, skb, auto or tc", arg);
+	o->mode_given = true;
+	return ARGS_OK;
+}
+
+static int set_port(struct options *o, const char *arg, FILE *err)
+{
+	char why[160];
+
+	if (!o->ports_given)
+		ports_clear(&o->ports);	/* the first -p replaces the default */
+	if (ports_parse(arg, &o->ports, why, sizeof(why)))
+		return usage_error(err, "bad --port %s", why);
+	o->ports_given = true;
+	return ARGS_OK;
+}
+
+static int set_output(struct options *o, const char *arg, FILE *err)
+{
+	static const char *const names[] = {
+		[OUT_TEXT] = "text",		   [OUT_JSON] = "json",
+		[OUT_PROMETHEUS] = "prometheus",   [OUT_OPENMETRICS] = "openmetrics",
+		[OUT_INFLUX] = "influx",	   [OUT_CSV] = "csv",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(arg, names[i])) {
+			o->output = (enum output_fmt)i;
+			return ARGS_OK;
+		}
+	}
+	return usage_error(err, "unknown output '%s': use text, json, prometheus, openmetrics, "
+				"influx or csv", arg);
+}
+
+static int set_direction(struct options *o, const char *arg, FILE *err)
+{
+	if (!strcmp(arg, "in"))
+		o->dirs = 1U << SIPSTAT_DIR_IN;
+	else if (!strcmp(arg, "out"))
+		o->dirs = 1U << SIPSTAT_DIR_OUT;
+	else if (!strcmp(arg, "both"))
+		o->dirs = 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
+	else
+		return usage_error(err, "unknown direction '%s': use in, out or both", arg);
+	o->dirs_given = true;
+	return ARGS_OK;
+}
+
+static int set_listen(struct options *o, const char *arg, FILE *err)
+{
+	struct http_listen where;
+	char why[160];
+
+	if (strlen(arg) >= sizeof(o->listen))
+		return usage_error(err, "bad --listen (too long)");
+	if (http_parse_listen(arg, &where, why, sizeof(why)))
+		return usage_error(err, "bad --listen %s", why);
+	snprintf(o->listen, sizeof(o->listen), "%s", arg);
+	return ARGS_OK;
+}
+
+static int set_peers(struct options *o, const char *arg, FILE *err)
+{
+	if (!*arg)
+		return usage_error(err, "--peers needs a file: NAME PREFIX... lines");
+	o->peers_file = arg;
+	return ARGS_OK;
+}
+
+/* --failing and --export-failing: how many addresses per class. */
+static int failing_count(const char *arg, int *n, FILE *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 1 || v > FAILING_MAX)
+		return usage_error(err, "'%s': the number of failing addresses per class must be "
+					"from 1 to %d", arg, FAILING_MAX);
+	*n = (int)v;
+	return ARGS_OK;
+}
+
+static int set_failing(struct options *o, const char *arg, FILE *err)
+{
+	return failing_count(arg, &o->failing_top, err);
+}
+
+static int set_export_failing(struct options *o, const char *arg, FILE *err)
+{
+	return failing_count(arg, &o->export_failing, err);
+}
+
+static int set_alert(struct options *o, const char *arg, FILE *err)
+{
+	char why[160];
+
+	if (alert_opt_rule(&o->alert, arg, why, sizeof(why)))
+		return usage_error(err, "bad --alert: %s", why);
+	return ARGS_OK;
+}
+
+static int set_alert_exec(struct options *o, const char *arg, FILE *err)
+{
+	if (arg[0] != '/' || access(arg, X_OK))
+		return usage_error(err, "--alert-exec '%s': give the absolute path of an executable "
+					"file", arg);
+	o->alert.exec = arg;
+	return ARGS_OK;
+}
+
+static int set_alert_timeout(struct options *o, const char *arg, FILE *err)
+{
+	char why[160];
+
+	if (alert_opt_timeout(&o->alert, arg, why, sizeof(why)))
+		return usage_error(err, "%s", why);
+	return ARGS_OK;
+}
+
+static int set_alert_log(struct options *o, const char *arg, FILE *err)
+{
+	char why[160];
+
+	if (alert_opt_log(&o->alert, arg, why, sizeof(why)))
+		return usage_error(err, "%s", why);
+	return ARGS_OK;
+}
+
+static int set_event_codes(struct options *o, const char *arg, FILE *err)
+{
+	char why[160];
+
+	if (rule_parse_codes(arg, o->alert.codes, why, sizeof(why)))
+		return usage_error(err, "bad --event-codes: %s", why);
+	o->alert.codes_given = true;
+	return ARGS_OK;
+}
+
+static int set_event_rate(struct options *o, const char *arg, FILE *err)
+{
+	char why[160];
+
+	if (events_parse_rate(arg, &o->alert.rate, &o->alert.burst, why, sizeof(why)))
+		return usage_error(err, "bad --event-rate %s", why);
+	o->alert.rate_given = true;
+	return ARGS_OK;
+}
+
+/* ------------------------------------------------------- the option table */
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* The subcommands that take an option. */
+#define CMD_BIT(c) (1U << (c))
+#define IN(c) CMD_BIT(CMD_##c)
+#define ANY ((1U << CMD_MAX) - 1)
+#define FLAG(member) .kind = ARGS_FLAG, .field = offsetof(struct options, member)
+#define SET(fn) .kind = ARGS_SET, .set = (fn)
+
+/* In the order of the help; the usage lines keep it too. */
+static const struct args_option options[] = {
+	{ .name = "interface", .letter = 'i', .value = "IFACE", .many = true,
+	  .cmds = IN(WATCH) | IN(ATTACH) | IN(DETACH) | IN(STATUS) | IN(SHOW) | IN(SERVE),
+	  SET(set_iface), .help = "interface; repeat for several (max " STR(MAX_IFACES) ")" },
+	{ .name = "mode", .letter = 'm', .value = "MODE", .cmds = IN(WATCH) | IN(ATTACH) | IN(SERVE),
+	  SET(set_mode),
+	  .help = "ingress through XDP in native, skb or auto mode (default auto: native, "
+		  "falling back to skb with a notice), or tc: the TC clsact ingress hook, beside "
+		  "any XDP program of another tool" },
+	{ .name = "direction", .value = "DIR", .cmds = IN(WATCH) | IN(ATTACH) | IN(SERVE),
+	  SET(set_direction),
+	  .help = "in (received), out (sent, on TC clsact egress) or both (default)" },
+	{ .name = "multiprog", .cmds = IN(WATCH) | IN(ATTACH) | IN(SERVE), FLAG(multiprog),
+	  .help = "join libxdp's dispatcher as its first program, beside XDP programs already "
+		  "there (kernels that allow freplace programs)" },
+	{ .name = "port", .letter = 'p', .value = "LIST", .many = true,
+	  .cmds = IN(WATCH) | IN(ATTACH) | IN(SERVE) | IN(READ), SET(set_port),
+	  .help = "UDP ports that carry SIP: numbers, ranges, service names, e.g. "
+		  "sip,5062,15060-15069; repeat to add (default " STR(SIPSTAT_DEFAULT_PORT) "). "
+		  "On pinned counters: changed live" },
+	{ .name = "output", .letter = 'o', .value = "FORMAT",
+	  .cmds = IN(WATCH) | IN(STATUS) | IN(SHOW) | IN(READ), SET(set_output),
+	  .help = "text (default), json (one object per line), or for monitoring: prometheus, "
+		  "openmetrics, influx, csv (totals as counters); status: text or json" },
+	{ .name = "listen", .value = "ADDR:PORT", .cmds = IN(WATCH) | IN(SERVE), SET(set_listen),
+	  .help = "a Prometheus endpoint at http://ADDR:PORT/metrics (default 127.0.0.1:9065; "
+		  "':9065' and '[::1]:9065' work too)" },
+	{ .name = "top", .letter = 't', .cmds = IN(WATCH), FLAG(top),
+	  .help = "full-screen live view, refreshed every INTERVAL (keys: q quit, s sort, j/k "
+		  "select, r reset, p pause, c parser counters, m methods and KPIs, e peers and "
+		  "failing addresses, f one method, n/N one peer, h help); NO_COLOR is honoured; "
+		  "without a terminal on stdout, the report of -o is printed instead" },
+	{ .name = "force", .letter = 'f', .cmds = IN(WATCH) | IN(ATTACH) | IN(SERVE), FLAG(force),
+	  .help = "replace an XDP program of another tool on IFACE in one step (it stays if "
+		  "sipstat's cannot attach); the replaced program is gone for good, not put back "
+		  "when sipstat exits or detaches" },
+	{ .name = "per-interface", .cmds = IN(WATCH) | IN(SHOW), FLAG(per_interface),
+	  .help = "text: a block per interface after the sum" },
+	{ .name = "alert", .value = "RULE", .many = true, .cmds = IN(WATCH) | IN(SERVE),
+	  SET(set_alert),
+	  .help = "an alert rule, e.g. 'code=503 rate>50/s for 10s', 'class=5xx ratio>5% over "
+		  "60s', 'code=603 count>0'; repeat for more (default: class=6xx count>0, at "
+		  "once); with --top in the view's alert pane" },
+	{ .name = "alert-exec", .value = "PATH", .cmds = IN(WATCH) | IN(SERVE), SET(set_alert_exec),
+	  .help = "run PATH for each alert, without a shell: the alert in arguments and "
+		  "SIPSTAT_* variables" },
+	{ .name = "alert-timeout", .value = "S", .cmds = IN(WATCH) | IN(SERVE),
+	  SET(set_alert_timeout), .help = "kill a hook still running after S seconds (5)" },
+	{ .name = "alert-log", .value = "WHERE", .cmds = IN(WATCH) | IN(SERVE), SET(set_alert_log),
+	  .help = "journal, syslog or none (default)" },
+	{ .name = "event-codes", .value = "LIST", .cmds = IN(WATCH) | IN(ATTACH) | IN(SERVE),
+	  SET(set_event_codes),
+	  .help = "codes and classes that send a kernel event the moment they are seen, e.g. "
+		  "6xx,503,408 (6xx)" },
+	{ .name = "event-rate", .value = "R/s[,B]", .cmds = IN(WATCH) | IN(ATTACH) | IN(SERVE),
+	  SET(set_event_rate), .help = "events per second per CPU, burst B (100/s,200)" },
+	{ .name = "peers", .value = "FILE", .cmds = IN(WATCH) | IN(ATTACH) | IN(SERVE),
+	  SET(set_peers),
+	  .help = "name the peers of FILE ('NAME PREFIX...' lines) and count per peer; a "
+		  "changed file applies live" },
+	{ .name = "per-peer", .cmds = IN(WATCH) | IN(SHOW), FLAG(per_peer),
+	  .help = "text: method x class and codes per named peer" },
+	{ .name = "failing", .value = "N", .cmds = IN(WATCH) | IN(SHOW), SET(set_failing),
+	  .help = "text, JSON: the N addresses sending most 4xx, 5xx, 6xx (1 to "
+		  STR(FAILING_MAX) ")" },
+	{ .name = "export-failing", .value = "N", .cmds = IN(WATCH) | IN(SHOW) | IN(SERVE),
+	  SET(set_export_failing), .help = "exports: the same N per class, as labels" },
+	{ .name = "reset", .cmds = IN(ATTACH), FLAG(reset),
+	  .help = "zero the pinned counters" },
+	{ .name = "replace", .cmds = IN(ATTACH) | IN(SERVE), FLAG(replace),
+	  .help = "swap in this sipstat's program; pinned maps of another layout are replaced, "
+		  "their counts carried over where the layouts allow" },
+	{ .name = "all", .cmds = IN(DETACH), FLAG(all), .help = "every interface sipstat pinned" },
+	{ .name = "verbose", .letter = 'v', .cmds = ANY, .kind = ARGS_COUNT,
+	  .field = offsetof(struct options, verbose),
+	  .help = "meanings, requests by method and parser outcomes in text reports; twice: "
+		  "libbpf messages and the verifier log" },
+	{ .name = "help", .letter = 'h', .cmds = ANY, .kind = ARGS_HELP,
+	  .help = "show this help" },
+	{ .name = "version", .letter = 'V', .cmds = ANY, .kind = ARGS_VERSION,
+	  .help = "show the version" },
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+/* getopt_long's value for a row without a letter: past every char. */
+#define LONG_ONLY 256
+
+const struct args_option *args_options(size_t *n)
+{
+	*n = NOPTIONS;
+	return options;
+}
+
+/* ------------------------------------------------------- usage and help */
+
+/* Help fits in 80 columns. */
+#define HELP_WIDTH 79
+#define HELP_TEXT_COL 25	/* an option's text */
+#define HELP_CMD_COL 11		/* a subcommand's summary */
+
+/* Words written to a line that wraps before HELP_WIDTH. */
+struct wrap {
+	FILE *f;
+	int col;	/* where the next character goes */
+	int indent;	/* where continuation lines start */
+	bool fresh;	/* at the start of a line or a column: no space before the word */
+};
+
+static void wrap_word(struct wrap *w, const char *word, size_t len)
+{
+	if (!w->fresh && w->col + 1 + (int)len > HELP_WIDTH) {
+		fprintf(w->f, "\n%*s", w->indent, "");
+		w->col = w->indent;
+		w->fresh = true;
+	}
+	if (!w->fresh) {
+		fputc(' ', w->f);
+		w->col++;
+	}
+	fwrite(word, 1, len, w->f);
+	w->col += (int)len;
+	w->fresh = false;
+}
+
+/* Text split at spaces; a quoted example ('code=503 rate>50/s') stays on one line. */
+static void wrap_text(struct wrap *w, const char *text)
+{
+	const char *p = text, *start, *close;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		if (*p == '\'' && (close = strchr(p + 1, '\'')))
+			p = close;
+		while (*p && *p != ' ')
+			p++;
+		wrap_word(w, start, (size_t)(p - start));
+	}
+}
+
+/* One option in a usage line: "[-m MODE]", "-i IFACE [-i IFACE ...]". */
+static void usage_word(char *word, size_t len, const struct args_option *opt, bool required)
+{
+	char one[48];
+
+	if (opt->letter)
+		snprintf(one, sizeof(one), "-%c%s%s", opt->letter, opt->value ? " " : "",
+			 opt->value ? opt->value : "");
+	else
+		snprintf(one, sizeof(one), "--%s%s%s", opt->name, opt->value ? " " : "",
+			 opt->value ? opt->value : "");
+	if (required && opt->many)
+		snprintf(word, len, "%s [%s ...]", one, one);
+	else if (required)
+		snprintf(word, len, "%s", one);
+	else
+		snprintf(word, len, "[%s%s]", one, opt->many ? " ..." : "");
+}
+
+static bool is_all(const struct args_option *opt)
+{
+	return opt->kind == ARGS_FLAG && opt->field == offsetof(struct options, all);
+}
+
+/* "sipstat attach -i IFACE [-i IFACE ...] [-m MODE] ...", wrapped. */
+static void usage_line(FILE *f, enum command c, const char *lead)
+{
+	const struct args_command *cmd = &commands[c];
+	bool or_all = cmd->need == ARGS_NEED_IFACE_OR_ALL;
+	struct wrap w = { .f = f };
+	const struct args_option *opt;
+	char word[128], either[160];
+
+	/* The plain form has no name on the command line. */
+	w.col = fprintf(f, "%ssipstat%s%s", lead, c == CMD_WATCH ? "" : " ",
+			c == CMD_WATCH ? "" : cmd->name);
+	w.indent = w.col + 1;
+	for (opt = options; opt < options + NOPTIONS; opt++) {
+		bool iface = opt->set == set_iface;
+
+		if (!(opt->cmds & CMD_BIT(c)) || opt->kind == ARGS_HELP ||
+		    opt->kind == ARGS_VERSION || (or_all && is_all(opt)))
+			continue;
+		usage_word(word, sizeof(word), opt, iface && cmd->need != ARGS_NEED_NONE);
+		if (or_all && iface) {
+			/* detach: "{-i IFACE [-i IFACE ...] | --all}" */
+			snprintf(either, sizeof(either), "{%s | --all}", word);
+			wrap_word(&w, either, strlen(either));
+		} else {
+			wrap_word(&w, word, strlen(word));
+		}
+	}
+	if (*cmd->operands)
+		wrap_word(&w, cmd->operands, strlen(cmd->operands));
+	fputc('\n', f);
+}
+
+/* "  -i, --interface IFACE  interface; repeat ...", wrapped. */
+static void help_option(FILE *f, const struct args_option *opt)
+{
+	struct wrap w = { .f = f, .indent = HELP_TEXT_COL, .fresh = true };
+	int head;
+
+	if (opt->letter)
+		head = fprintf(f, "  -%c, --%s", opt->letter, opt->name);
+	else
+		head = fprintf(f, "      --%s", opt->name);
+	if (opt->value)
+		head += fprintf(f, " %s", opt->value);
+	if (head < HELP_TEXT_COL)
+		fprintf(f, "%*s", HELP_TEXT_COL - head, "");
+	else
+		fprintf(f, "\n%*s", HELP_TEXT_COL, "");
+	w.col = HELP_TEXT_COL;
+	wrap_text(&w, opt->help);
+	fputc('\n', f);
 }
 
 void print_usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: sipstat -i IFACE [-i IFACE ...] [options] [INTERVAL [COUNT]]\n"
-		"       sipstat attach -i IFACE [-i ...] [--mode MODE] [--port LIST] [--reset]\n"
-		"                      [--replace] [--force] [--direction DIR] [--multiprog]\n"
-		"       sipstat detach -i IFACE [-i ...] | --all\n"
-		"       sipstat status [-i IFACE ...] [-o text|json]\n"
-		"       sipstat show [-i IFACE ...] [-o FORMAT] [--per-interface] [-v]\n"
-		"       sipstat serve -i IFACE [-i ...] [--mode MODE] [--port LIST] [--replace]\n"
-		"                     [--listen ADDR:PORT] [--direction DIR] [--multiprog]\n"
-		"       sipstat read FILE [-o FORMAT] [--port LIST] [-v]\n"
-		"\n"
-		"Count SIP responses by status code on each IFACE with an XDP program and\n"
-		"report every INTERVAL seconds (default 1), COUNT times (default: until\n"
-		"Ctrl-C). Traffic is never dropped or changed. When IFACE has counters\n"
-		"pinned by 'sipstat attach' (or the sipstat@IFACE service), they are read;\n"
-		"otherwise the program is attached for the life of the command.\n"
-		"\n"
-		"Subcommands:\n"
-		"  attach   load, attach and pin under /sys/fs/bpf/sipstat/IFACE/, then return;\n"
-		"           counting goes on without any sipstat running. Attaching again\n"
-		"           keeps the counts (--reset zeroes them); --port changes the port set\n"
-		"  detach   detach and remove every pin sipstat made for IFACE (or --all)\n"
-		"  status   what is attached where: mode, ids, since when, ports, totals,\n"
-		"           and anything half-done\n"
-		"  show     the pinned totals once, for scripts\n"
-		"  serve    attach like 'attach', then stay in the foreground until SIGTERM,\n"
-		"           re-attaching when an interface comes back (the systemd unit)\n"
-		"  read     count a capture file (pcap, pcapng) with the same program, run\n"
-		"           on each frame in the kernel (BPF_PROG_TEST_RUN), and report once\n"
-		"\n"
-		"Options:\n"
-		"  -i, --interface IFACE  interface; repeat for several (max %d)\n"
-		"  -m, --mode MODE        ingress through XDP in native, skb or auto mode\n"
-		"                         (default auto: native, falling back to skb with\n"
-		"                         a notice), or tc: the TC clsact ingress hook,\n"
-		"                         beside any XDP program of another tool\n"
-		"      --direction DIR    in (received), out (sent, on TC clsact egress)\n"
-		"                         or both (default)\n"
-		"      --multiprog        watching mode: join libxdp's dispatcher as its\n"
-		"                         first program, beside XDP programs already there\n"
-		"                         (kernels that allow freplace programs)\n"
-		"  -p, --port LIST        UDP ports that carry SIP: numbers, ranges, service\n"
-		"                         names, e.g. sip,5062,15060-15069; repeat to add\n"
-		"                         (default %d). On pinned counters: changed live\n"
-		"  -o, --output FORMAT    text (default), json (one object per line), or for\n"
-		"                         monitoring: prometheus, openmetrics, influx, csv\n"
-		"                         (totals as counters)\n"
-		"      --listen ADDR:PORT watching mode, serve: a Prometheus endpoint at\n"
-		"                         http://ADDR:PORT/metrics (default 127.0.0.1:9065;\n"
-		"                         ':9065' and '[::1]:9065' work too)\n"
-		"  -t, --top              full-screen live view, refreshed every INTERVAL\n"
-		"                         (keys: q quit, s sort, j/k select, r reset,\n"
-		"                         p pause, c parser counters, h help); NO_COLOR\n"
-		"                         is honoured; without a terminal on stdout, the\n"
-		"                         report of -o is printed instead\n"
-		"  -f, --force            replace an XDP program of another tool on IFACE in\n"
-		"                         one step (it stays if sipstat's cannot attach);\n"
-		"                         the replaced program is gone for good, not put\n"
-		"                         back when sipstat exits or detaches\n"
-		"      --per-interface    text: a block per interface after the sum\n"
-		"      --alert RULE       watching mode, --top, serve: an alert rule, e.g.\n"
-		"                         'code=503 rate>50/s for 10s', 'class=5xx ratio>5%%\n"
-		"                         over 60s', 'code=603 count>0'; repeat for more\n"
-		"                         (default: class=6xx count>0, at once)\n"
-		"      --alert-exec PATH  run PATH for each alert, without a shell: the\n"
-		"                         alert in arguments and SIPSTAT_* variables\n"
-		"      --alert-timeout S  kill a hook still running after S seconds (5)\n"
-		"      --alert-log WHERE  journal, syslog or none (default)\n"
-		"      --event-codes LIST codes and classes that send a kernel event the\n"
-		"                         moment they are seen, e.g. 6xx,503,408 (6xx)\n"
-		"      --event-rate R/s[,B] events per second per CPU, burst B (100/s,200)\n"
-		"      --peers FILE       watching mode, attach, serve: name the peers of\n"
-		"                         FILE ('NAME PREFIX...' lines) and count per peer;\n"
-		"                         a changed file applies live\n"
-		"      --per-peer         text: method x class and codes per named peer\n"
-		"      --failing N        text: the N addresses sending most 4xx, 5xx, 6xx\n"
-		"      --export-failing N exports: the same N per class, as labels\n"
-		"      --reset            attach: zero the pinned counters\n"
-		"      --replace          attach, serve: swap in this sipstat's program; pinned\n"
-		"                         maps of another layout are replaced, their counts\n"
-		"                         carried over where the layouts allow\n"
-		"      --all              detach: every interface sipstat pinned\n"
-		"  -v, --verbose          meanings, requests by method and parser outcomes\n"
-		"                         in text reports; twice: libbpf messages and the\n"
-		"                         verifier log\n"
-		"  -h, --help             show this help\n"
-		"  -V, --version          show the version\n"
-		"\n"
-		"Examples:\n"
-		"  sipstat -i eth0                      report every second until Ctrl-C\n"
-		"  sipstat -i eth0 -i eth1 5 12         two NICs, 5 s reports for a minute\n"
-		"  sipstat -i eth0 -p sip -p 5080 -o json 10 | jq .classes\n"
-		"  sipstat -i eth0 --top                live view for the NOC screen\n"
-		"  sipstat attach -i eth0               count from now on, unattended\n"
-		"  sipstat -i eth0 --mode tc            beside another tool's XDP program\n"
-		"  sipstat show -o json | jq .responses.total\n"
-		"  systemctl enable --now sipstat@eth0  the same, as a service\n"
-		"  sipstat show -o prometheus > x.prom  for a node_exporter textfile collector\n"
-		"  sipstat serve -i eth0 --listen 127.0.0.1:9065  an endpoint for Prometheus\n"
-		"  sipstat read trace.pcapng -o json    count a capture file\n"
-		"  sipstat -i eth0 --alert 'code=503 rate>50/s for 10s' \\\n"
-		"    --alert-exec /usr/local/share/sipstat/sipstat-webhook   alerts to a webhook\n"
-		"  sipstat -i eth0 --peers /etc/sipstat/peers --per-peer  per trunk\n"
-		"\n"
-		"A 6xx raises an ALERT line on stderr the moment it is seen (with --top: in\n"
-		"the view's alert pane; with -o json: an object of \"type\":\"alert\" too).\n"
-		"Exit status: 0 done, 1 runtime failure, 2 usage error.\n",
-		MAX_IFACES, SIPSTAT_DEFAULT_PORT);
+	struct wrap w = { .f = f, .fresh = true };
+	int c;
+
+	for (c = 0; c < CMD_MAX; c++)
+		usage_line(f, (enum command)c, c == 0 ? "Usage: " : "       ");
+	fputc('\n', f);
+	wrap_text(&w, commands[CMD_WATCH].summary);
+	fputs("\n\nSubcommands:\n", f);
+	for (c = 1; c < CMD_MAX; c++) {
+		w = (struct wrap){ .f = f, .col = HELP_CMD_COL, .indent = HELP_CMD_COL,
+				   .fresh = true };
+		fprintf(f, "  %-*s", HELP_CMD_COL - 2, commands[c].name);
+		wrap_text(&w, commands[c].summary);
+		fputc('\n', f);
+	}
+	fputs("\nOptions (each usage line above lists the ones its subcommand takes):\n", f);
+	for (c = 0; c < (int)NOPTIONS; c++)
+		help_option(f, &options[c]);
+	fputs("\n"
+	      "Examples:\n"
+	      "  sipstat -i eth0                      report every second until Ctrl-C\n"
+	      "  sipstat -i eth0 -i eth1 5 12         two NICs, 5 s reports for a minute\n"
+	      "  sipstat -i eth0 -p sip -p 5080 -o json 10 | jq .classes\n"
+	      "  sipstat -i eth0 --top                live view for the NOC screen\n"
+	      "  sipstat attach -i eth0               count from now on, unattended\n"
+	      "  sipstat -i eth0 --mode tc            beside another tool's XDP program\n"
+	      "  sipstat show -o json | jq .responses.total\n"
+	      "  systemctl enable --now sipstat@eth0  the same, as a service\n"
+	      "  sipstat show -o prometheus > x.prom  for a node_exporter textfile collector\n"
+	      "  sipstat serve -i eth0 --listen 127.0.0.1:9065  an endpoint for Prometheus\n"
+	      "  sipstat read trace.pcapng -o json    count a capture file\n"
+	      "  sipstat -i eth0 --alert 'code=503 rate>50/s for 10s' \\\n"
+	      "    --alert-exec /usr/local/share/sipstat/sipstat-webhook   alerts to a webhook\n"
+	      "  sipstat -i eth0 --peers /etc/sipstat/peers --per-peer  per trunk\n"
+	      "\n"
+	      "A 6xx raises an ALERT line on stderr the moment it is seen (with --top: in\n"
+	      "the view's alert pane; with -o json: an object of \"type\":\"alert\" too).\n"
+	      "Exit status: 0 done, 1 runtime failure, 2 usage error.\n",
+	      f);
 }
 
-static int usage_error(FILE *err, const char *fmt, const char *arg)
+/* ------------------------------------------------------- parsing */
+
+static void set_defaults(struct options *o)
 {
-	fprintf(err, "sipstat: ");
-	fprintf(err, fmt, arg);
-	fprintf(err, "\nTry 'sipstat --help' for more information.\n");
+	memset(o, 0, sizeof(*o));
+	o->mode = ATTACH_AUTO;
+	o->dirs = 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
+	o->output = OUT_TEXT;
+	o->interval = 1.0;
+	o->alert.timeout = ALERT_HOOK_TIMEOUT;
+	ports_default(&o->ports);
+}
+
+/* The subcommand named by argv[1], if any: how many words it took (0 or 1). */
+static int select_command(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	for (c = 1; argc > 1 && c < CMD_MAX; c++) {
+		if (!strcmp(argv[1], commands[c].name)) {
+			o->cmd = (enum command)c;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* getopt_long's long table and short string, from the option table. */
+static void getopt_tables(struct option *longopts, char *shortopts)
+{
+	size_t i;
+
+	*shortopts++ = ':';	/* a missing value returns ':', said by us */
+	for (i = 0; i < NOPTIONS; i++) {
+		longopts[i] = (struct option){
+			.name = options[i].name,
+			.has_arg = options[i].value ? required_argument : no_argument,
+			.val = options[i].letter ? options[i].letter : LONG_ONLY + (int)i,
+		};
+		if (options[i].letter) {
+			*shortopts++ = options[i].letter;
+			if (options[i].value)
+				*shortopts++ = ':';
+		}
+	}
+	longopts[NOPTIONS] = (struct option){ 0 };
+	*shortopts = '\0';
+}
+
+/* The row getopt_long's value stands for, NULL for an unknown option. */
+static const struct args_option *option_of(int val)
+{
+	size_t i;
+
+	if (val >= LONG_ONLY)
+		return (size_t)(val - LONG_ONLY) < NOPTIONS ? &options[val - LONG_ONLY] : NULL;
+	for (i = 0; i < NOPTIONS; i++)
+		if (val > 0 && options[i].letter == val)
+			return &options[i];
+	return NULL;
+}
+
+static int apply(const struct args_option *opt, struct options *o, const char *arg, FILE *out,
+		 FILE *err)
+{
+	char *base = (char *)o;
+
+	switch (opt->kind) {
+	case ARGS_FLAG:
+		*(bool *)(base + opt->field) = true;
+		return ARGS_OK;
+	case ARGS_COUNT:
+		(*(int *)(base + opt->field))++;
+		return ARGS_OK;
+	case ARGS_SET:
+		return opt->set(o, arg, err);
+	case ARGS_HELP:
+		print_usage(out);
+		return ARGS_EXIT_OK;
+	case ARGS_VERSION:
+		fprintf(out, "sipstat %s\n", SIPSTAT_VERSION);
+		return ARGS_EXIT_OK;
+	}
 	return ARGS_USAGE;
 }
 
@@ -159,343 +602,109 @@ static bool looks_like_iface(const char *a)
 	       strlen(a) < IF_NAMESIZE;
 }
 
-enum {
-	OPT_RESET = 256,
-	OPT_REPLACE,
-	OPT_ALL,
-	OPT_PER_IFACE,
-	OPT_LISTEN,
-	OPT_ALERT,
-	OPT_ALERT_EXEC,
-	OPT_ALERT_TIMEOUT,
-	OPT_ALERT_LOG,
-	OPT_EVENT_CODES,
-	OPT_EVENT_RATE,
-	OPT_PEERS,
-	OPT_PER_PEER,
-	OPT_FAILING,
-	OPT_EXPORT_FAILING,
-	OPT_DIRECTION,
-	OPT_MULTIPROG,
-};
-
-/* Options each command takes, besides -h, -V and -v. */
-static const char *const allowed[CMD_MAX] = {
-	[CMD_WATCH] = "impotfPLNQFEDM",
-	[CMD_ATTACH] = "impfRXNDM",
-	[CMD_DETACH] = "iA",
-	[CMD_STATUS] = "io",
-	[CMD_SHOW] = "ioPQFE",
-	[CMD_SERVE] = "impfXLNEDM",
-	[CMD_READ] = "po",
-};
-
-/* The alert options: the watching mode and serve; the event settings: attach too. */
-static bool alert_allowed(enum command c, int opt)
+static int parse_interval(const char *a, struct options *o, FILE *err)
 {
-	return (opt >= OPT_ALERT && opt <= OPT_EVENT_RATE && (c == CMD_WATCH || c == CMD_SERVE)) ||
-	       ((opt == OPT_EVENT_CODES || opt == OPT_EVENT_RATE) && c == CMD_ATTACH);
+	char *end;
+
+	errno = 0;
+	o->interval = strtod(a, &end);
+	if (!errno && end != a && !*end && isfinite(o->interval) &&
+	    o->interval >= INTERVAL_MIN && o->interval <= INTERVAL_MAX)
+		return ARGS_OK;
+	if (looks_like_iface(a) && end == a) {
+		fprintf(err,
+			"sipstat: '%s' is not an interval in seconds; to count on interface %s, "
+			"use: sipstat -i %s\nTry 'sipstat --help' for more information.\n",
+			a, a, a);
+		return ARGS_USAGE;
+	}
+	return usage_error(err, "interval '%s' must be a number of seconds from 0.1 to 86400", a);
 }
 
-static char opt_letter(int opt)
+static int parse_count(const char *a, struct options *o, FILE *err)
 {
-	switch (opt) {
-	case OPT_RESET:
-		return 'R';
-	case OPT_REPLACE:
-		return 'X';
-	case OPT_ALL:
-		return 'A';
-	case OPT_PER_IFACE:
-		return 'P';
-	case OPT_LISTEN:
-		return 'L';
-	case OPT_PEERS:
-		return 'N';
-	case OPT_PER_PEER:
-		return 'Q';
-	case OPT_FAILING:
-		return 'F';
-	case OPT_EXPORT_FAILING:
-		return 'E';
-	case OPT_DIRECTION:
-		return 'D';
-	case OPT_MULTIPROG:
-		return 'M';
-	default:
-		return (char)opt;
+	char *end;
+
+	errno = 0;
+	o->count = strtol(a, &end, 10);
+	if (errno || end == a || *end || o->count < 1)
+		return usage_error(err, "count '%s' must be a whole number of at least 1", a);
+	return ARGS_OK;
+}
+
+/* What follows the options: watch's INTERVAL and COUNT, read's FILE. */
+static int parse_operands(int argc, char **argv, struct options *o, FILE *err)
+{
+	int rc = ARGS_OK;
+
+	if (o->cmd == CMD_WATCH && optind < argc)
+		rc = parse_interval(argv[optind++], o, err);
+	if (rc == ARGS_OK && o->cmd == CMD_WATCH && optind < argc)
+		rc = parse_count(argv[optind++], o, err);
+	if (o->cmd == CMD_READ && optind < argc)
+		o->file = argv[optind++];
+	if (rc == ARGS_OK && optind < argc)
+		rc = usage_error(err, "unexpected argument '%s'", argv[optind]);
+	return rc;
+}
+
+/* What the subcommand cannot run without. */
+static int check_needs(const struct options *o, FILE *err)
+{
+	const char *name = commands[o->cmd].name;
+
+	switch (commands[o->cmd].need) {
+	case ARGS_NEED_IFACE:
+		if (!o->nifs)
+			return usage_error(err, "no interface given: use -i IFACE");
+		break;
+	case ARGS_NEED_FILE:
+		if (!o->file)
+			return usage_error(err, "%s what? give a capture file: sipstat %s FILE", name,
+					   name);
+		break;
+	case ARGS_NEED_IFACE_OR_ALL:
+		if (!o->nifs && !o->all)
+			return usage_error(err, "%s what? use -i IFACE or --all", name);
+		if (o->nifs && o->all)
+			return usage_error(err, "use either -i IFACE or --all, not both");
+		break;
+	case ARGS_NEED_NONE:
+		break;
 	}
+	if (o->cmd == CMD_STATUS && o->output != OUT_TEXT && o->output != OUT_JSON)
+		return usage_error(err, "status prints text or json; the counters in other formats: "
+					"sipstat show -o FORMAT");
+	return ARGS_OK;
 }
 
 int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 {
-	static const struct option longopts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "top", no_argument, NULL, 't' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "reset", no_argument, NULL, OPT_RESET },
-		{ "replace", no_argument, NULL, OPT_REPLACE },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "per-interface", no_argument, NULL, OPT_PER_IFACE },
-		{ "listen", required_argument, NULL, OPT_LISTEN },
-		{ "alert", required_argument, NULL, OPT_ALERT },
-		{ "alert-exec", required_argument, NULL, OPT_ALERT_EXEC },
-		{ "alert-timeout", required_argument, NULL, OPT_ALERT_TIMEOUT },
-		{ "alert-log", required_argument, NULL, OPT_ALERT_LOG },
-		{ "event-codes", required_argument, NULL, OPT_EVENT_CODES },
-		{ "event-rate", required_argument, NULL, OPT_EVENT_RATE },
-		{ "peers", required_argument, NULL, OPT_PEERS },
-		{ "per-peer", no_argument, NULL, OPT_PER_PEER },
-		{ "failing", required_argument, NULL, OPT_FAILING },
-		{ "export-failing", required_argument, NULL, OPT_EXPORT_FAILING },
-		{ "direction", required_argument, NULL, OPT_DIRECTION },
-		{ "multiprog", no_argument, NULL, OPT_MULTIPROG },
-		{ NULL, 0, NULL, 0 },
-	};
-	char why[160], *end;
-	int opt, i, c, first = 1;
+	struct option longopts[NOPTIONS + 1];
+	char shortopts[2 * NOPTIONS + 2];
+	const struct args_option *opt;
+	int val, rc, took;
 
-	memset(o, 0, sizeof(*o));
-	o->mode = ATTACH_AUTO;
-	o->dirs = 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
-	o->output = OUT_TEXT;
-	o->interval = 1.0;
-	o->alert.timeout = ALERT_HOOK_TIMEOUT;
-	ports_default(&o->ports);
-
-	if (argc > 1) {
-		for (c = 1; c < CMD_MAX; c++) {
-			if (!strcmp(argv[1], command_names[c])) {
-				o->cmd = (enum command)c;
-				first = 2;
-				break;
-			}
-		}
-	}
-	argc -= first - 1;
-	argv += first - 1;
-
+	set_defaults(o);
+	took = select_command(argc, argv, o);
+	/* After a subcommand, it stands where getopt expects the program's name. */
+	argc -= took;
+	argv += took;
+	getopt_tables(longopts, shortopts);
 	optind = 0;	/* full re-initialisation: parse_args may run more than once */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:m:p:o:ftvhV", longopts, NULL)) != -1) {
-		if (opt != 'h' && opt != 'V' && opt != 'v' && opt != ':' && opt != '?' &&
-		    !alert_allowed(o->cmd, opt) &&
-		    !strchr(allowed[o->cmd], opt_letter(opt)))
-			return usage_error(err, "option '%s' does not apply here",
-					   argv[optind - 1]);
-		switch (opt) {
-		case 'i':
-			if (o->nifs == MAX_IFACES)
-				return usage_error(err, "too many interfaces (at most 16): %s", optarg);
-			if (!*optarg || strlen(optarg) >= IF_NAMESIZE || strchr(optarg, '/'))
-				return usage_error(err, "'%s' is not a valid interface name", optarg);
-			for (i = 0; i < o->nifs; i++)
-				if (!strcmp(o->ifnames[i], optarg))
-					return usage_error(err, "interface %s given twice", optarg);
-			snprintf(o->ifnames[o->nifs], sizeof(o->ifnames[0]), "%s", optarg);
-			o->nifs++;
-			break;
-		case 'm':
-			if (attach_mode_parse(optarg, &o->mode))
-				return usage_error(err, "unknown mode '%s': use native, skb, auto or tc",
-						   optarg);
-			o->mode_given = true;
-			break;
-		case 'p':
-			if (!o->ports_given)
-				ports_clear(&o->ports);	/* the first -p replaces the default */
-			if (ports_parse(optarg, &o->ports, why, sizeof(why)))
-				return usage_error(err, "bad --port %s", why);
-			o->ports_given = true;
-			break;
-		case 'o':
-			if (!strcmp(optarg, "text"))
-				o->output = OUT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->output = OUT_JSON;
-			else if (!strcmp(optarg, "prometheus"))
-				o->output = OUT_PROMETHEUS;
-			else if (!strcmp(optarg, "openmetrics"))
-				o->output = OUT_OPENMETRICS;
-			else if (!strcmp(optarg, "influx"))
-				o->output = OUT_INFLUX;
-			else if (!strcmp(optarg, "csv"))
-				o->output = OUT_CSV;
-			else
-				return usage_error(err,
-						   "unknown output '%s': use text, json, prometheus, "
-						   "openmetrics, influx or csv",
-						   optarg);
-			break;
-		case 'f':
-			o->force = true;
-			break;
-		case OPT_DIRECTION:
-			if (!strcmp(optarg, "in"))
-				o->dirs = 1U << SIPSTAT_DIR_IN;
-			else if (!strcmp(optarg, "out"))
-				o->dirs = 1U << SIPSTAT_DIR_OUT;
-			else if (!strcmp(optarg, "both"))
-				o->dirs = 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
-			else
-				return usage_error(err, "unknown direction '%s': use in, out or both",
-						   optarg);
-			o->dirs_given = true;
-			break;
-		case OPT_MULTIPROG:
-			o->multiprog = true;
-			break;
-		case 't':
-			o->top = true;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case OPT_RESET:
-			o->reset = true;
-			break;
-		case OPT_REPLACE:
-			o->replace = true;
-			break;
-		case OPT_ALL:
-			o->all = true;
-			break;
-		case OPT_PER_IFACE:
-			o->per_interface = true;
-			break;
-		case OPT_LISTEN: {
-			struct http_listen where;
-
-			if (strlen(optarg) >= sizeof(o->listen) ||
-			    http_parse_listen(optarg, &where, why, sizeof(why)))
-				return usage_error(err, "bad --listen %s",
-						   strlen(optarg) >= sizeof(o->listen) ? "(too long)"
-											: why);
-			snprintf(o->listen, sizeof(o->listen), "%s", optarg);
-			break;
-		}
-		case OPT_PEERS:
-			if (!*optarg)
-				return usage_error(err, "%s--peers needs a file: NAME PREFIX... lines", "");
-			o->peers_file = optarg;
-			break;
-		case OPT_PER_PEER:
-			o->per_peer = true;
-			break;
-		case OPT_FAILING:
-		case OPT_EXPORT_FAILING:
-			errno = 0;
-			i = (int)strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || i < 1 || i > 100)
-				return usage_error(err, "'%s': the number of failing addresses per class "
-						   "must be from 1 to 100", optarg);
-			if (opt == OPT_FAILING)
-				o->failing_top = i;
-			else
-				o->export_failing = i;
-			break;
-		case OPT_ALERT:
-			if (alert_opt_rule(&o->alert, optarg, why, sizeof(why)))
-				return usage_error(err, "bad --alert: %s", why);
-			break;
-		case OPT_ALERT_EXEC:
-			if (optarg[0] != '/' || access(optarg, X_OK))
-				return usage_error(err, "--alert-exec '%s': give the absolute path of an "
-						   "executable file", optarg);
-			o->alert.exec = optarg;
-			break;
-		case OPT_ALERT_TIMEOUT:
-			if (alert_opt_timeout(&o->alert, optarg, why, sizeof(why)))
-				return usage_error(err, "%s", why);
-			break;
-		case OPT_ALERT_LOG:
-			if (alert_opt_log(&o->alert, optarg, why, sizeof(why)))
-				return usage_error(err, "%s", why);
-			break;
-		case OPT_EVENT_CODES:
-			if (rule_parse_codes(optarg, o->alert.codes, why, sizeof(why)))
-				return usage_error(err, "bad --event-codes: %s", why);
-			o->alert.codes_given = true;
-			break;
-		case OPT_EVENT_RATE:
-			if (events_parse_rate(optarg, &o->alert.rate, &o->alert.burst, why, sizeof(why)))
-				return usage_error(err, "bad --event-rate %s", why);
-			o->alert.rate_given = true;
-			break;
-		case 'h':
-			print_usage(out);
-			return ARGS_EXIT_OK;
-		case 'V':
-			fprintf(out, "sipstat %s\n", SIPSTAT_VERSION);
-			return ARGS_EXIT_OK;
-		case ':':
+	while ((val = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (val == ':')
 			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
-		default:
+		opt = option_of(val);
+		if (!opt)
 			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
-		}
+		if (!(opt->cmds & CMD_BIT(o->cmd)))
+			return usage_error(err, "option '%s' does not apply here", argv[optind - 1]);
+		rc = apply(opt, o, optarg, out, err);
+		if (rc != ARGS_OK)
+			return rc;
 	}
-
-	if (o->cmd == CMD_WATCH && optind < argc) {
-		const char *a = argv[optind++];
-
-		errno = 0;
-		o->interval = strtod(a, &end);
-		if (errno || end == a || *end || !isfinite(o->interval) ||
-		    o->interval < INTERVAL_MIN || o->interval > INTERVAL_MAX) {
-			if (looks_like_iface(a) && end == a) {
-				fprintf(err,
-					"sipstat: '%s' is not an interval in seconds; to count on "
-					"interface %s, use: sipstat -i %s\n"
-					"Try 'sipstat --help' for more information.\n",
-					a, a, a);
-				return ARGS_USAGE;
-			}
-			return usage_error(err,
-					   "interval '%s' must be a number of seconds from 0.1 to 86400",
-					   a);
-		}
-	}
-	if (o->cmd == CMD_WATCH && optind < argc) {
-		const char *a = argv[optind++];
-
-		errno = 0;
-		o->count = strtol(a, &end, 10);
-		if (errno || end == a || *end || o->count < 1)
-			return usage_error(err, "count '%s' must be a whole number of at least 1", a);
-	}
-	if (o->cmd == CMD_READ && optind < argc)
-		o->file = argv[optind++];
-	if (optind < argc)
-		return usage_error(err, "unexpected argument '%s'", argv[optind]);
-
-	switch (o->cmd) {
-	case CMD_WATCH:
-	case CMD_ATTACH:
-	case CMD_SERVE:
-		if (!o->nifs)
-			return usage_error(err, "%sno interface given: use -i IFACE", "");
-		break;
-	case CMD_READ:
-		if (!o->file)
-			return usage_error(err, "%sread what? give a capture file: sipstat read FILE", "");
-		break;
-	case CMD_DETACH:
-		if (!o->nifs && !o->all)
-			return usage_error(err, "%sdetach what? use -i IFACE or --all", "");
-		if (o->nifs && o->all)
-			return usage_error(err, "%suse either -i IFACE or --all, not both", "");
-		break;
-	default:
-		break;
-	}
-	if (o->cmd == CMD_STATUS && o->output != OUT_TEXT && o->output != OUT_JSON)
-		return usage_error(err, "%sstatus prints text or json; the counters in other "
-					"formats: sipstat show -o FORMAT", "");
-	return ARGS_OK;
+	rc = parse_operands(argc, argv, o, err);
+	return rc == ARGS_OK ? check_needs(o, err) : rc;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* What the subcommands of sipstat share. */
+/* What the subcommands of sipstat share (cli.c), and their entry points. */
 #ifndef SIPSTAT_CLI_CLI_H
 #define SIPSTAT_CLI_CLI_H
 

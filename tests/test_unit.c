@@ -2,6 +2,7 @@
 /* Unit tests of the userspace logic: no root, no BPF. */
 #include <linux/bpf.h>
 #include <linux/types.h>
+#include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
 #include <stdint.h>
@@ -595,6 +596,308 @@ static void test_args_errors(void)
 	}
 }
 
+/*
+ * Which subcommand takes which option, written out here rather than read
+ * from the table, so that a change to the table shows as a failing test.
+ * -v, -h and -V go everywhere.
+ */
+static const char *const takes[CMD_MAX] = {
+	[CMD_WATCH] = " interface mode direction multiprog port output listen top force "
+		      "per-interface alert alert-exec alert-timeout alert-log event-codes "
+		      "event-rate peers per-peer failing export-failing ",
+	[CMD_ATTACH] = " interface mode direction multiprog port force event-codes event-rate "
+		       "peers reset replace ",
+	[CMD_DETACH] = " interface all ",
+	[CMD_STATUS] = " interface output ",
+	[CMD_SHOW] = " interface output per-interface per-peer failing export-failing ",
+	[CMD_SERVE] = " interface mode direction multiprog port listen force alert alert-exec "
+		      "alert-timeout alert-log event-codes event-rate peers export-failing "
+		      "replace ",
+	[CMD_READ] = " port output ",
+};
+
+static bool takes_option(enum command c, const struct args_option *opt)
+{
+	char word[40];
+
+	if (opt->cmds == (1U << CMD_MAX) - 1)
+		return true;
+	snprintf(word, sizeof(word), " %s ", opt->name);
+	return strstr(takes[c], word) != NULL;
+}
+
+/* The table says what each subcommand takes, and the parser holds to it. */
+static void test_args_option_table(void)
+{
+	const struct args_option *t;
+	struct options o;
+	size_t n, i, j;
+	char line[96], *e;
+	int c, listed;
+
+	t = args_options(&n);
+	for (i = 0; i < n; i++) {
+		CHECK(t[i].name && t[i].help && *t[i].help && t[i].cmds, "row %zu", i);
+		CHECK(t[i].kind != ARGS_SET || t[i].set, "--%s has a setter", t[i].name);
+		for (j = 0; j < i; j++) {
+			CHECK(strcmp(t[i].name, t[j].name), "--%s twice", t[i].name);
+			CHECK(!t[i].letter || t[i].letter != t[j].letter, "-%c twice", t[i].letter);
+		}
+	}
+	for (c = 0; c < CMD_MAX; c++) {
+		listed = 0;
+		for (i = 0; i < n; i++) {
+			bool in = takes_option((enum command)c, &t[i]);
+
+			listed += in && t[i].cmds != (1U << CMD_MAX) - 1;
+			CHECK(!!(t[i].cmds & 1U << c) == in, "%s --%s", command_name(c), t[i].name);
+			if (t[i].kind == ARGS_HELP || t[i].kind == ARGS_VERSION)
+				continue;
+			/* Applicability is decided before the value is looked at. */
+			snprintf(line, sizeof(line), "%s --%s%s", c ? command_name(c) : "", t[i].name,
+				 t[i].value ? " =" : "");
+			args(line, &o, &e);
+			CHECK(!strstr(e, "does not apply here") == in, "'%s' -> %s", line, e);
+			free(e);
+		}
+		/* Nothing the list names is missing from the table. */
+		for (i = 0, j = 0; takes[c][i]; i++)
+			j += takes[c][i] == ' ';
+		CHECK_EQ_U64(listed, j - 1, "%s: options named in takes[]", command_name(c));
+	}
+}
+
+/* The row of the table an option word names ("-m", "--mode", roff's "\-\-mode"). */
+static int option_index(const struct args_option *t, size_t n, const char *name, char letter)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((name && !strcmp(t[i].name, name)) || (letter && t[i].letter == letter))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The options a span of text names, as bits of table rows; -1 when it names
+ * one the table does not have.  roff: hyphens are written \-.
+ */
+static int64_t options_named(const char *s, size_t len, bool roff)
+{
+	const char *dash = roff ? "\\-" : "-", *end = s + len;
+	size_t n, dl = strlen(dash);
+	const struct args_option *t = args_options(&n);
+	int64_t bits = 0;
+	char name[32];
+	int k;
+
+	while (s < end && (s = strstr(s, dash)) && s < end) {
+		size_t l = 0;
+
+		if (!roff && !isspace((unsigned char)s[-1]) && s[-1] != '[' && s[-1] != '{') {
+			s++;
+			continue;
+		}
+		if (!strncmp(s + dl, dash, dl)) {
+			for (s += 2 * dl; l < sizeof(name) - 1 && s < end; ) {
+				if (*s >= 'a' && *s <= 'z')
+					name[l++] = *s++;
+				else if (!strncmp(s, dash, dl) && s[dl] >= 'a' && s[dl] <= 'z')
+					name[l++] = '-', s += dl;
+				else
+					break;
+			}
+			name[l] = '\0';
+			k = option_index(t, n, name, 0);
+		} else if (isalpha((unsigned char)s[dl]) && !isalnum((unsigned char)s[dl + 1])) {
+			k = option_index(t, n, NULL, s[dl]);
+			s += dl + 1;
+		} else {
+			s += dl;
+			continue;
+		}
+		if (k < 0)
+			return -1;
+		bits |= (int64_t)1 << k;
+	}
+	return bits;
+}
+
+/* The options subcommand c takes, as bits of table rows (help and version left out). */
+static int64_t options_of(enum command c)
+{
+	size_t n, i;
+	const struct args_option *t = args_options(&n);
+	int64_t bits = 0;
+
+	for (i = 0; i < n; i++)
+		if (t[i].cmds & 1U << c && t[i].kind != ARGS_HELP && t[i].kind != ARGS_VERSION)
+			bits |= (int64_t)1 << i;
+	return bits;
+}
+
+/* The first option two sets of rows differ in, for a failure message. */
+static const char *first_diff(int64_t a, int64_t b)
+{
+	size_t n, i;
+	const struct args_option *t = args_options(&n);
+
+	if (a < 0 || b < 0)
+		return "(an option the table does not have)";
+	for (i = 0; i < n; i++)
+		if (((a ^ b) >> i) & 1)
+			return t[i].name;
+	return "(none)";
+}
+
+/* Usage lines and help come from the table: complete, in 80 columns. */
+static void test_args_help(void)
+{
+	char *buf = NULL, *p, *next, *line, *end;
+	size_t len = 0, n, i;
+	const struct args_option *t = args_options(&n);
+	FILE *f = open_memstream(&buf, &len);
+	int c, seen = 0;
+	int64_t bits;
+
+	print_usage(f);
+	fclose(f);
+	for (line = buf; *line; line = next + 1) {
+		next = line + strcspn(line, "\n");
+		CHECK(next - line <= 80, "%.*s", (int)(next - line), line);
+		if (!*next)
+			break;
+	}
+	/* Each usage line, to the next one or the blank line. */
+	for (p = strstr(buf, "sipstat"); p && p < strstr(buf, "\n\n"); p = next) {
+		end = strstr(p, "\n\n");
+		next = strstr(p + 1, "\n       sipstat");
+		next = next && next < end ? next + 8 : NULL;
+		for (c = CMD_MAX - 1; c > 0; c--)
+			if (!strncmp(p + 8, command_name(c), strlen(command_name(c))))
+				break;
+		bits = options_named(p, (size_t)((next ? next : end) - p), false);
+		CHECK(bits == options_of(c), "usage of %s differs at --%s", command_name(c),
+		      first_diff(bits, options_of(c)));
+		seen++;
+	}
+	CHECK_EQ_U64(seen, CMD_MAX, "a usage line per subcommand");
+	for (i = 0; i < n; i++) {
+		char head[40];
+
+		snprintf(head, sizeof(head), "\n      --%s", t[i].name);
+		if (t[i].letter)
+			snprintf(head, sizeof(head), "\n  -%c, --%s", t[i].letter, t[i].name);
+		CHECK(strstr(buf, head), "help of --%s", t[i].name);
+	}
+	/* The live view's keys, all of them (top.c). */
+	p = strstr(buf, "(keys:");
+	CHECK(p && strstr(p, "q quit") && strstr(p, "s sort") && strstr(p, "j/k select") &&
+	      strstr(p, "r reset") && strstr(p, "p pause") && strstr(p, "c parser") &&
+	      strstr(p, "m methods") && strstr(p, "e peers") && strstr(p, "f one method") &&
+	      strstr(p, "n/N one peer") && strstr(p, "h help"), "%s", p ? p : buf);
+	CHECK(strstr(buf, "\nExamples:\n"), "help keeps its examples");
+	free(buf);
+}
+
+/* A file of the source tree (the tests run from its top), NULL if unreadable. */
+static char *source_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int ch;
+
+	if (!f)
+		return NULL;
+	m = open_memstream(&buf, &len);
+	while ((ch = fgetc(f)) != EOF)
+		fputc(ch, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/* The man page's synopsis and options name what the table has. */
+static void test_args_man_page(void)
+{
+	char *man = source_file("docs/sipstat.8"), *p, *end, *opts;
+	int64_t heads = 0, all = 0, bits;
+	size_t n, i;
+	int c, seen = 0;
+
+	if (!CHECK(man, "docs/sipstat.8: run the tests from the top of the source tree"))
+		return;
+	args_options(&n);
+	for (i = 0; i < n; i++)
+		all |= (int64_t)1 << i;
+	/* .SY sipstat / .SY "sipstat NAME" ... .YS: one per subcommand. */
+	for (p = strstr(man, "\n.SY "); p; p = strstr(end, "\n.SY ")) {
+		end = strstr(p, "\n.YS");
+		if (!CHECK(end, "a .SY without .YS"))
+			break;
+		for (c = CMD_MAX - 1; c > 0; c--)
+			if (!strncmp(p + 14, command_name(c), strlen(command_name(c))))
+				break;
+		bits = options_named(p, (size_t)(end - p), true);
+		CHECK(bits == options_of(c), "synopsis of %s differs at --%s", command_name(c),
+		      first_diff(bits, options_of(c)));
+		seen++;
+	}
+	CHECK_EQ_U64(seen, CMD_MAX, "a synopsis per subcommand");
+	/* Each .TP head of OPTIONS names options; together, every one. */
+	opts = strstr(man, "\n.SH OPTIONS\n");
+	end = opts ? strstr(opts + 1, "\n.SH ") : NULL;
+	for (p = opts; p && end && (p = strstr(p + 1, "\n.TP\n")) && p < end;) {
+		char *head = p + 5, *eol = strchr(head, '\n');
+
+		bits = options_named(head, (size_t)(eol - head), true);
+		CHECK(bits > 0, "OPTIONS: %.*s", (int)(eol - head), head);
+		heads |= bits > 0 ? bits : 0;
+	}
+	CHECK(heads == all, "OPTIONS has no entry for --%s", first_diff(heads, all));
+	free(man);
+}
+
+/* The completion offers each subcommand exactly the options it takes. */
+static void test_args_completion(void)
+{
+	char *comp = source_file("scripts/completion/sipstat"), *p, *end, arm[32];
+	size_t n, i;
+	const struct args_option *t = args_options(&n);
+	int64_t anywhere = 0, bits;
+	int c;
+
+	if (!CHECK(comp, "scripts/completion/sipstat: run the tests from the top of the source tree"))
+		return;
+	for (i = 0; i < n; i++)
+		if (t[i].cmds == (1U << CMD_MAX) - 1)
+			anywhere |= (int64_t)1 << i;
+	p = strstr(comp, "local opts='");
+	end = p ? strchr(p + 12, '\'') : NULL;
+	CHECK(p && end && options_named(p + 12, (size_t)(end - p - 12), false) == anywhere,
+	      "the options of every subcommand");
+	/* "\tattach) opts+='...'"; the plain form is the "*)" arm. */
+	for (c = 0; c < CMD_MAX; c++) {
+		int64_t want = 0;
+
+		for (i = 0; i < n; i++)
+			if (t[i].cmds & 1U << c && !(anywhere & (int64_t)1 << i))
+				want |= (int64_t)1 << i;
+		snprintf(arm, sizeof(arm), "\n\t%s) opts+='", c ? command_name(c) : "*");
+		p = strstr(comp, arm);
+		end = p ? strchr(p + strlen(arm), '\'') : NULL;
+		if (!CHECK(p && end, "no arm %s", arm + 2))
+			continue;
+		p += strlen(arm) - 1;
+		bits = options_named(p, (size_t)(end - p), false);
+		CHECK(bits == want, "completion of %s differs at --%s", command_name(c),
+		      first_diff(bits, want));
+	}
+	free(comp);
+}
+
 static void test_ports(void)
 {
 	struct sipstat_ports set;
@@ -773,6 +1076,10 @@ int main(void)
 	RUN(test_args_subcommands);
 	RUN(test_args_help_version);
 	RUN(test_args_errors);
+	RUN(test_args_option_table);
+	RUN(test_args_help);
+	RUN(test_args_man_page);
+	RUN(test_args_completion);
 	RUN(test_ports);
 	RUN(test_ports_apply);
 	RUN(test_layout_check);
