@@ -160,6 +160,7 @@ DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 DOCDIR ?= $(DATADIR)/doc/sipstat
 PKGDATADIR ?= $(DATADIR)/sipstat
+EXAMPLEDIR ?= $(PKGDATADIR)
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),$(or $(shell $(PKG_CONFIG) \
 	--variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system),$(PREFIX)/lib/systemd/system)
@@ -170,25 +171,42 @@ COMPLETIONDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(DATADIR)
 # to a list and both install and uninstall follow.
 #   INSTALL_SCRIPTS  programs (exporters, hooks), to $(PKGDATADIR), 0755
 #   INSTALL_EXAMPLES configuration examples (Prometheus, Telegraf, Grafana),
-#                    to $(PKGDATADIR), 0644
-#   INSTALL_DOCS     to $(DOCDIR), 0644 (the licences must ship with the binary)
+#                    to $(EXAMPLEDIR), 0644
+#   INSTALL_DOCS     to $(DOCDIR), 0644
+#   INSTALL_LICENSES to $(DOCDIR), 0644: the licences must ship with the
+#                    binary; a package that carries them in its own
+#                    copyright file sets INSTALL_LICENSES= (debian/rules)
 INSTALL_SCRIPTS := scripts/export/sipstat-textfile scripts/export/sipstat-statsd \
 	scripts/hooks/sipstat-webhook scripts/hooks/sipstat-logger
 INSTALL_EXAMPLES := scripts/export/prometheus.yml scripts/export/sipstat-rules.yml \
 	scripts/export/sipstat-rules.test.yml scripts/export/telegraf-sipstat.conf \
 	scripts/export/grafana-sipstat.json
-INSTALL_DOCS := README.md LICENSE LICENSE.GPL-2.0-only LICENSE.BSD-2-Clause \
-	docs/sip-responses.md
+INSTALL_DOCS := README.md docs/sip-responses.md
+INSTALL_LICENSES := LICENSE LICENSE.GPL-2.0-only LICENSE.BSD-2-Clause
 INSTALLED = $(BINDIR)/sipstat $(MANDIR)/man8/sipstat.8.gz $(UNITDIR)/sipstat@.service \
 	$(COMPLETIONDIR)/sipstat $(addprefix $(PKGDATADIR)/,$(notdir $(INSTALL_SCRIPTS))) \
-	$(addprefix $(PKGDATADIR)/,$(notdir $(INSTALL_EXAMPLES))) \
-	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS)))
+	$(addprefix $(EXAMPLEDIR)/,$(notdir $(INSTALL_EXAMPLES))) \
+	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS) $(INSTALL_LICENSES)))
 # The operator's options file: installed only when absent, removed only
 # when still the example (an edited one is kept, and said so).
 DEFAULTS := $(SYSCONFDIR)/default/sipstat
+# The tree's texts name the default places (/usr/local/sbin/sipstat,
+# /usr/local/share/sipstat, /etc/default/sipstat): the installed unit,
+# options file, man page, scripts and examples name the real ones.
+INSTALL_SED := sed -e 's|/usr/local/sbin/sipstat|$(BINDIR)/sipstat|g' \
+	-e 's|/usr/local/share/sipstat|$(PKGDATADIR)|g' -e 's|/etc/default/sipstat|$(DEFAULTS)|g'
 
-# $(call install_file,MODE,SOURCE,DEST)
+# $(call install_file,MODE,SOURCE,DEST): SOURCE with the places edited.
 define install_file
+	$(call msg,INSTALL,$(3))
+	$(Q)install -d $(dir $(3))
+	$(Q)$(INSTALL_SED) $(2) >$(3)
+	$(Q)chmod $(1) $(3)
+
+endef
+
+# $(call install_copy,MODE,SOURCE,DEST): SOURCE as it is.
+define install_copy
 	$(call msg,INSTALL,$(3))
 	$(Q)install -D -m $(1) $(2) $(3)
 
@@ -203,36 +221,33 @@ endef
 
 .PHONY: uninstall
 install: all
-	$(call install_file,0755,$(O)/sipstat,$(DESTDIR)$(BINDIR)/sipstat)
+	$(call install_copy,0755,$(O)/sipstat,$(DESTDIR)$(BINDIR)/sipstat)
 	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/sipstat.8.gz)
 	$(Q)install -d $(DESTDIR)$(MANDIR)/man8
-	$(Q)gzip -9 -n -c docs/sipstat.8 >$(DESTDIR)$(MANDIR)/man8/sipstat.8.gz
+	$(Q)$(INSTALL_SED) docs/sipstat.8 | gzip -9 -n >$(DESTDIR)$(MANDIR)/man8/sipstat.8.gz
 	$(Q)chmod 0644 $(DESTDIR)$(MANDIR)/man8/sipstat.8.gz
-	$(call msg,INSTALL,$(DESTDIR)$(UNITDIR)/sipstat@.service)
-	$(Q)install -d $(DESTDIR)$(UNITDIR)
-	$(Q)sed -e 's|/usr/local/sbin/sipstat|$(BINDIR)/sipstat|g' \
-		-e 's|/etc/default/sipstat|$(DEFAULTS)|g' \
-		scripts/systemd/sipstat@.service >$(DESTDIR)$(UNITDIR)/sipstat@.service
-	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/sipstat@.service
-	$(call install_file,0644,scripts/completion/sipstat,$(DESTDIR)$(COMPLETIONDIR)/sipstat)
+	$(call install_file,0644,scripts/systemd/sipstat@.service,$(DESTDIR)$(UNITDIR)/sipstat@.service)
+	$(call install_copy,0644,scripts/completion/sipstat,$(DESTDIR)$(COMPLETIONDIR)/sipstat)
 	$(foreach f,$(INSTALL_SCRIPTS),$(call install_file,0755,$(f),$(DESTDIR)$(PKGDATADIR)/$(notdir $(f))))
-	$(foreach f,$(INSTALL_EXAMPLES),$(call install_file,0644,$(f),$(DESTDIR)$(PKGDATADIR)/$(notdir $(f))))
-	$(foreach f,$(INSTALL_DOCS),$(call install_file,0644,$(f),$(DESTDIR)$(DOCDIR)/$(notdir $(f))))
+	$(foreach f,$(INSTALL_EXAMPLES),$(call install_file,0644,$(f),$(DESTDIR)$(EXAMPLEDIR)/$(notdir $(f))))
+	$(foreach f,$(INSTALL_DOCS) $(INSTALL_LICENSES),$(call install_copy,0644,$(f),$(DESTDIR)$(DOCDIR)/$(notdir $(f))))
 	$(Q)if [ -e $(DESTDIR)$(DEFAULTS) ]; then \
 		printf '  %-8s %s\n' KEEP "$(DESTDIR)$(DEFAULTS) (exists)"; \
 	else \
 		printf '  %-8s %s\n' INSTALL "$(DESTDIR)$(DEFAULTS)"; \
-		install -D -m 0644 scripts/systemd/sipstat.default $(DESTDIR)$(DEFAULTS); \
+		install -d $(dir $(DESTDIR)$(DEFAULTS)); \
+		$(INSTALL_SED) scripts/systemd/sipstat.default >$(DESTDIR)$(DEFAULTS); \
+		chmod 0644 $(DESTDIR)$(DEFAULTS); \
 	fi
 
 uninstall:
 	$(foreach f,$(INSTALLED),$(call remove_file,$(DESTDIR)$(f)))
-	$(Q)if cmp -s scripts/systemd/sipstat.default $(DESTDIR)$(DEFAULTS); then \
+	$(Q)if $(INSTALL_SED) scripts/systemd/sipstat.default | cmp -s - $(DESTDIR)$(DEFAULTS); then \
 		printf '  %-8s %s\n' REMOVE "$(DESTDIR)$(DEFAULTS)"; rm -f $(DESTDIR)$(DEFAULTS); \
 	elif [ -e $(DESTDIR)$(DEFAULTS) ]; then \
 		printf '  %-8s %s\n' KEEP "$(DESTDIR)$(DEFAULTS) (edited: remove it by hand)"; \
 	fi
-	$(Q)rmdir $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	$(Q)rmdir $(DESTDIR)$(EXAMPLEDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	$(Q)for w in $(DESTDIR)$(SYSCONFDIR)/systemd/system/*.wants/sipstat@*.service; do \
 		[ -e "$$w" ] || [ -L "$$w" ] || continue; \
 		printf '  %-8s %s\n' NOTE "$$w: still enabled (systemctl disable it)"; \
