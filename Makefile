@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# sipstat: make [all|test|unit|deps|demo|bench|install|clean|help] [V=1] [O=builddir]
+# sipstat: make [all|test|unit|deps|deps-build|demo|bench|install|clean|help] [V=1] [O=builddir]
 
 O ?= build
 PREFIX ?= /usr/local
@@ -49,7 +49,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit deps demo bench bench-quick bench-view install clean help
+.PHONY: all test unit deps deps-build demo bench bench-quick bench-view install clean help
 
 # lib/: the library (no main, no curses, no printing), libsipstat.a.
 # cli/: the command.  Tests and benchmarks link the library.
@@ -146,6 +146,11 @@ bench-view: $(BENCH_VIEW)
 
 deps:
 	$(Q)scripts/install-deps.sh
+
+# What building (and make deb) needs, without the test tools: for a
+# production host that builds sipstat itself.
+deps-build:
+	$(Q)scripts/install-deps.sh --build-only
 
 # The README's first command: a SIP network in namespaces and the live report.
 demo: all
@@ -270,6 +275,7 @@ help:
 	@echo 'make asan       unit tests built with ASan+UBSan in $(O)-asan'
 	@echo 'make fuzz       differential fuzzer of the XDP program, FUZZ_SECONDS=300 (root)'
 	@echo 'make deps       install build and test dependencies with apt-get'
+	@echo 'make deps-build install build dependencies only (a production host)'
 	@echo 'make install    command, man page, systemd unit, completion into $$(DESTDIR)$$(PREFIX)'
 	@echo 'make uninstall  remove what make install put there (same PREFIX and DESTDIR)'
 	@echo 'make clean      remove $(O)'
