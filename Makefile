@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# sipstat: make [all|test|unit|deps|deps-build|demo|bench|install|clean|help] [V=1] [O=builddir]
+# sipstat: make [all|test|unit|deps|deps-build|demo|bench|install|deb|clean|help] [V=1] [O=builddir]
 
 O ?= build
 PREFIX ?= /usr/local
@@ -259,6 +259,35 @@ uninstall:
 	done
 # ---- end of installation ----------------------------------------------------
 
+# ---- Debian package: make deb -----------------------------------------------
+# dpkg-buildpackage -b (debian/) on a copy of the tree in $(DEB_DIR): the
+# tree gets none of debhelper's files, its parent none of the results, and
+# $(O) keeps its own objects (the package builds in the copy's
+# debian/build, with dpkg-buildflags' flags).  The .deb, .buildinfo and
+# .changes land in $(DEB_DIR).  VERSION is the one place of the version:
+# debian/changelog's top entry must carry it (debian/rules checks again).
+DEB_DIR := $(O)/deb
+DEB_SRC := $(DEB_DIR)/sipstat-$(VERSION)
+# Left out of the copy: version control and build directories ($(O) when
+# it lies inside the tree).
+DEB_EXCLUDE := --exclude-vcs --exclude=./build --exclude='./build-*' --exclude=./debian/build \
+	--exclude=./$(patsubst $(CURDIR)/%,%,$(abspath $(O)))
+.PHONY: deb
+deb:
+	$(Q)v=$$(dpkg-parsechangelog -S Version) || exit 1; if [ "$$v" != "$(VERSION)" ]; then \
+		echo "make deb: VERSION is $(VERSION) but debian/changelog is at $$v:" \
+			"add an entry for $(VERSION) (dch -v $(VERSION))" >&2; exit 1; fi
+	$(call msg,COPY,$(DEB_SRC))
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	$(Q)tar -cf - $(DEB_EXCLUDE) . | tar -xf - -C $(DEB_SRC)
+	$(call msg,DEB,dpkg-buildpackage -us -uc -b in $(DEB_SRC))
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -J $(if $(V:0=),,>../build.log 2>&1) || \
+		{ echo "make deb: dpkg-buildpackage failed: $(DEB_DIR)/build.log" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_SRC)
+	$(Q)for f in $(DEB_DIR)/*.deb; do printf '  %-8s %s\n' DEB "$$f"; done
+# ---- end of Debian package ---------------------------------------------------
+
 clean:
 	$(call msg,CLEAN,$(O))
 	$(Q)rm -rf $(O)
@@ -278,6 +307,7 @@ help:
 	@echo 'make deps-build install build dependencies only (a production host)'
 	@echo 'make install    command, man page, systemd unit, completion into $$(DESTDIR)$$(PREFIX)'
 	@echo 'make uninstall  remove what make install put there (same PREFIX and DESTDIR)'
+	@echo 'make deb        Debian package $(O)/deb/sipstat_$(VERSION)_*.deb (dpkg-buildpackage)'
 	@echo 'make clean      remove $(O)'
 	@echo 'V=1 shows full commands; O=DIR builds elsewhere'
 
