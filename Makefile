@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# sipstat: make [all|test|unit|deps|demo|bench|install|clean|help] [V=1] [O=builddir]
+# sipstat: make [all|test|unit|deps|deps-build|demo|bench|install|deb|clean|help] [V=1] [O=builddir]
 
 O ?= build
 PREFIX ?= /usr/local
@@ -54,7 +54,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit deps demo bench bench-quick bench-view install clean help
+.PHONY: all test unit deps deps-build demo bench bench-quick bench-view install clean help
 
 # lib/: the library (no main, no curses, no printing), libsipstat.a.
 # cli/: the command.  Tests and benchmarks link the library.
@@ -158,6 +158,11 @@ bench-view: $(BENCH_VIEW)
 deps:
 	$(Q)scripts/install-deps.sh
 
+# What building (and make deb) needs, without the test tools: for a
+# production host that builds sipstat itself.
+deps-build:
+	$(Q)scripts/install-deps.sh --build-only
+
 # The README's first command: a SIP network in namespaces and the live report.
 demo: all
 	$(Q)O=$(O) scripts/demo.sh
@@ -171,6 +176,7 @@ DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 DOCDIR ?= $(DATADIR)/doc/sipstat
 PKGDATADIR ?= $(DATADIR)/sipstat
+EXAMPLEDIR ?= $(PKGDATADIR)
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),$(or $(shell $(PKG_CONFIG) \
 	--variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system),$(PREFIX)/lib/systemd/system)
@@ -181,25 +187,42 @@ COMPLETIONDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir=$(DATADIR)
 # to a list and both install and uninstall follow.
 #   INSTALL_SCRIPTS  programs (exporters, hooks), to $(PKGDATADIR), 0755
 #   INSTALL_EXAMPLES configuration examples (Prometheus, Telegraf, Grafana),
-#                    to $(PKGDATADIR), 0644
-#   INSTALL_DOCS     to $(DOCDIR), 0644 (the licences must ship with the binary)
+#                    to $(EXAMPLEDIR), 0644
+#   INSTALL_DOCS     to $(DOCDIR), 0644
+#   INSTALL_LICENSES to $(DOCDIR), 0644: the licences must ship with the
+#                    binary; a package that carries them in its own
+#                    copyright file sets INSTALL_LICENSES= (debian/rules)
 INSTALL_SCRIPTS := scripts/export/sipstat-textfile scripts/export/sipstat-statsd \
 	scripts/hooks/sipstat-webhook scripts/hooks/sipstat-logger
 INSTALL_EXAMPLES := scripts/export/prometheus.yml scripts/export/sipstat-rules.yml \
 	scripts/export/sipstat-rules.test.yml scripts/export/telegraf-sipstat.conf \
 	scripts/export/grafana-sipstat.json
-INSTALL_DOCS := README.md LICENSE LICENSE.GPL-2.0-only LICENSE.BSD-2-Clause \
-	docs/sip-responses.md
+INSTALL_DOCS := README.md docs/sip-responses.md
+INSTALL_LICENSES := LICENSE LICENSE.GPL-2.0-only LICENSE.BSD-2-Clause
 INSTALLED = $(BINDIR)/sipstat $(MANDIR)/man8/sipstat.8.gz $(UNITDIR)/sipstat@.service \
 	$(COMPLETIONDIR)/sipstat $(addprefix $(PKGDATADIR)/,$(notdir $(INSTALL_SCRIPTS))) \
-	$(addprefix $(PKGDATADIR)/,$(notdir $(INSTALL_EXAMPLES))) \
-	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS)))
+	$(addprefix $(EXAMPLEDIR)/,$(notdir $(INSTALL_EXAMPLES))) \
+	$(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS) $(INSTALL_LICENSES)))
 # The operator's options file: installed only when absent, removed only
 # when still the example (an edited one is kept, and said so).
 DEFAULTS := $(SYSCONFDIR)/default/sipstat
+# The tree's texts name the default places (/usr/local/sbin/sipstat,
+# /usr/local/share/sipstat, /etc/default/sipstat): the installed unit,
+# options file, man page, scripts and examples name the real ones.
+INSTALL_SED := sed -e 's|/usr/local/sbin/sipstat|$(BINDIR)/sipstat|g' \
+	-e 's|/usr/local/share/sipstat|$(PKGDATADIR)|g' -e 's|/etc/default/sipstat|$(DEFAULTS)|g'
 
-# $(call install_file,MODE,SOURCE,DEST)
+# $(call install_file,MODE,SOURCE,DEST): SOURCE with the places edited.
 define install_file
+	$(call msg,INSTALL,$(3))
+	$(Q)install -d $(dir $(3))
+	$(Q)$(INSTALL_SED) $(2) >$(3)
+	$(Q)chmod $(1) $(3)
+
+endef
+
+# $(call install_copy,MODE,SOURCE,DEST): SOURCE as it is.
+define install_copy
 	$(call msg,INSTALL,$(3))
 	$(Q)install -D -m $(1) $(2) $(3)
 
@@ -214,41 +237,67 @@ endef
 
 .PHONY: uninstall
 install: all
-	$(call install_file,0755,$(O)/sipstat,$(DESTDIR)$(BINDIR)/sipstat)
+	$(call install_copy,0755,$(O)/sipstat,$(DESTDIR)$(BINDIR)/sipstat)
 	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/sipstat.8.gz)
 	$(Q)install -d $(DESTDIR)$(MANDIR)/man8
-	$(Q)gzip -9 -n -c docs/sipstat.8 >$(DESTDIR)$(MANDIR)/man8/sipstat.8.gz
+	$(Q)$(INSTALL_SED) docs/sipstat.8 | gzip -9 -n >$(DESTDIR)$(MANDIR)/man8/sipstat.8.gz
 	$(Q)chmod 0644 $(DESTDIR)$(MANDIR)/man8/sipstat.8.gz
-	$(call msg,INSTALL,$(DESTDIR)$(UNITDIR)/sipstat@.service)
-	$(Q)install -d $(DESTDIR)$(UNITDIR)
-	$(Q)sed -e 's|/usr/local/sbin/sipstat|$(BINDIR)/sipstat|g' \
-		-e 's|/etc/default/sipstat|$(DEFAULTS)|g' \
-		scripts/systemd/sipstat@.service >$(DESTDIR)$(UNITDIR)/sipstat@.service
-	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/sipstat@.service
-	$(call install_file,0644,scripts/completion/sipstat,$(DESTDIR)$(COMPLETIONDIR)/sipstat)
+	$(call install_file,0644,scripts/systemd/sipstat@.service,$(DESTDIR)$(UNITDIR)/sipstat@.service)
+	$(call install_copy,0644,scripts/completion/sipstat,$(DESTDIR)$(COMPLETIONDIR)/sipstat)
 	$(foreach f,$(INSTALL_SCRIPTS),$(call install_file,0755,$(f),$(DESTDIR)$(PKGDATADIR)/$(notdir $(f))))
-	$(foreach f,$(INSTALL_EXAMPLES),$(call install_file,0644,$(f),$(DESTDIR)$(PKGDATADIR)/$(notdir $(f))))
-	$(foreach f,$(INSTALL_DOCS),$(call install_file,0644,$(f),$(DESTDIR)$(DOCDIR)/$(notdir $(f))))
+	$(foreach f,$(INSTALL_EXAMPLES),$(call install_file,0644,$(f),$(DESTDIR)$(EXAMPLEDIR)/$(notdir $(f))))
+	$(foreach f,$(INSTALL_DOCS) $(INSTALL_LICENSES),$(call install_copy,0644,$(f),$(DESTDIR)$(DOCDIR)/$(notdir $(f))))
 	$(Q)if [ -e $(DESTDIR)$(DEFAULTS) ]; then \
 		printf '  %-8s %s\n' KEEP "$(DESTDIR)$(DEFAULTS) (exists)"; \
 	else \
 		printf '  %-8s %s\n' INSTALL "$(DESTDIR)$(DEFAULTS)"; \
-		install -D -m 0644 scripts/systemd/sipstat.default $(DESTDIR)$(DEFAULTS); \
+		install -d $(dir $(DESTDIR)$(DEFAULTS)); \
+		$(INSTALL_SED) scripts/systemd/sipstat.default >$(DESTDIR)$(DEFAULTS); \
+		chmod 0644 $(DESTDIR)$(DEFAULTS); \
 	fi
 
 uninstall:
 	$(foreach f,$(INSTALLED),$(call remove_file,$(DESTDIR)$(f)))
-	$(Q)if cmp -s scripts/systemd/sipstat.default $(DESTDIR)$(DEFAULTS); then \
+	$(Q)if $(INSTALL_SED) scripts/systemd/sipstat.default | cmp -s - $(DESTDIR)$(DEFAULTS); then \
 		printf '  %-8s %s\n' REMOVE "$(DESTDIR)$(DEFAULTS)"; rm -f $(DESTDIR)$(DEFAULTS); \
 	elif [ -e $(DESTDIR)$(DEFAULTS) ]; then \
 		printf '  %-8s %s\n' KEEP "$(DESTDIR)$(DEFAULTS) (edited: remove it by hand)"; \
 	fi
-	$(Q)rmdir $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	$(Q)rmdir $(DESTDIR)$(EXAMPLEDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	$(Q)for w in $(DESTDIR)$(SYSCONFDIR)/systemd/system/*.wants/sipstat@*.service; do \
 		[ -e "$$w" ] || [ -L "$$w" ] || continue; \
 		printf '  %-8s %s\n' NOTE "$$w: still enabled (systemctl disable it)"; \
 	done
 # ---- end of installation ----------------------------------------------------
+
+# ---- Debian package: make deb -----------------------------------------------
+# dpkg-buildpackage -b (debian/) on a copy of the tree in $(DEB_DIR): the
+# tree gets none of debhelper's files, its parent none of the results, and
+# $(O) keeps its own objects (the package builds in the copy's
+# debian/build, with dpkg-buildflags' flags).  The .deb, .buildinfo and
+# .changes land in $(DEB_DIR).  VERSION is the one place of the version:
+# debian/changelog's top entry must carry it (debian/rules checks again).
+DEB_DIR := $(O)/deb
+DEB_SRC := $(DEB_DIR)/sipstat-$(VERSION)
+# Left out of the copy: version control and build directories ($(O) when
+# it lies inside the tree).
+DEB_EXCLUDE := --exclude-vcs --exclude=./build --exclude='./build-*' --exclude=./debian/build \
+	--exclude=./$(patsubst $(CURDIR)/%,%,$(abspath $(O)))
+.PHONY: deb
+deb:
+	$(Q)v=$$(dpkg-parsechangelog -S Version) || exit 1; if [ "$$v" != "$(VERSION)" ]; then \
+		echo "make deb: VERSION is $(VERSION) but debian/changelog is at $$v:" \
+			"add an entry for $(VERSION) (dch -v $(VERSION))" >&2; exit 1; fi
+	$(call msg,COPY,$(DEB_SRC))
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	$(Q)tar -cf - $(DEB_EXCLUDE) . | tar -xf - -C $(DEB_SRC)
+	$(call msg,DEB,dpkg-buildpackage -us -uc -b in $(DEB_SRC))
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -J $(if $(V:0=),,>../build.log 2>&1) || \
+		{ echo "make deb: dpkg-buildpackage failed: $(DEB_DIR)/build.log" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_SRC)
+	$(Q)for f in $(DEB_DIR)/*.deb; do printf '  %-8s %s\n' DEB "$$f"; done
+# ---- end of Debian package ---------------------------------------------------
 
 clean:
 	$(call msg,CLEAN,$(O))
@@ -266,8 +315,10 @@ help:
 	@echo 'make asan       unit tests built with ASan+UBSan in $(O)-asan'
 	@echo 'make fuzz       differential fuzzer of the XDP program, FUZZ_SECONDS=300 (root)'
 	@echo 'make deps       install build and test dependencies with apt-get'
+	@echo 'make deps-build install build dependencies only (a production host)'
 	@echo 'make install    command, man page, systemd unit, completion into $$(DESTDIR)$$(PREFIX)'
 	@echo 'make uninstall  remove what make install put there (same PREFIX and DESTDIR)'
+	@echo 'make deb        Debian package $(O)/deb/sipstat_$(VERSION)_*.deb (dpkg-buildpackage)'
 	@echo 'make clean      remove $(O)'
 	@echo 'V=1 shows full commands; O=DIR builds elsewhere'
 

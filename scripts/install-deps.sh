@@ -6,28 +6,35 @@
 # is missing apt is not run at all.
 #
 #   scripts/install-deps.sh              build and test dependencies
-#   scripts/install-deps.sh --build-only build dependencies only
+#   scripts/install-deps.sh --build-only build dependencies only: what make
+#                                        and make deb need (debian/control's
+#                                        Build-Depends), no test tools
+#   scripts/install-deps.sh --list       print the packages, install nothing
 #
 # Runs as root, or through sudo when not root.
 set -euo pipefail
 
+# Every package of debian/control's Build-Depends is here (tests/suite_deb.sh
+# checks), with build-essential and debhelper for make deb.
 BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
 	gcc libc6-dev iproute2 libncurses-dev libmicrohttpd-dev libpcap-dev libxdp-dev libyaml-dev
-	libcrypt-dev)
+	libcrypt-dev libsystemd-dev build-essential debhelper)
 TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq clang-tidy cppcheck xdp-tools
 	libclang-rt-14-dev netsniff-ng time util-linux systemd man-db groff-base bash-completion
-	prometheus curl python3)
+	prometheus curl python3 lintian)
 
 build_only=0
+list=0
 for arg in "$@"; do
 	case $arg in
 	--build-only) build_only=1 ;;
+	--list) list=1 ;;
 	-h | --help)
-		sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
-		echo "install-deps.sh: unknown argument '$arg' (use --build-only or --help)" >&2
+		echo "install-deps.sh: unknown argument '$arg' (use --build-only, --list or --help)" >&2
 		exit 2
 		;;
 	esac
@@ -35,6 +42,10 @@ done
 
 pkgs=("${BUILD_PKGS[@]}")
 [[ $build_only -eq 1 ]] || pkgs+=("${TEST_PKGS[@]}")
+if [[ $list -eq 1 ]]; then
+	printf '%s\n' "${pkgs[@]}"
+	exit 0
+fi
 
 if [[ $EUID -eq 0 ]]; then
 	SUDO=()
