@@ -357,7 +357,7 @@ FUZZ_BIN := $(FUZZ_DIR)/fuzz_xdp
 FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/ref_decoder.c tests/fuzz/structured.c \
 	tests/xdprun.c tests/frames.c lib/reader.c
 FUZZ_HDRS := tests/fuzz/ref_decoder.h tests/fuzz/structured.h tests/xdprun.h tests/frames.h tests/batch.h \
-	include/sipstat.h lib/reader.h
+	include/sipstat.h bpf/consts.h lib/reader.h
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Itests -Itests/fuzz -I$(O)

@@ -149,12 +149,6 @@ int sip_payload_xdp(struct xdp_md *ctx, __u32 where, __u32 lens, __u32 meta, __u
 int sip_payload_skb(struct __sk_buff *skb, __u32 where, __u32 lens, __u32 meta, __u32 vlans);
 
 /*
- * Largest frame offset the subprograms take (a mask): with a payload
- * search after it, it stays below the 64 KiB the verifier allows.
- */
-#define PAYLOAD_OFF_MAX 0x3fff
-
-/*
  * Per peer and per failing address, as a subprogram of its own
  * (sipstat.bpf.c), called for responses when either is on:
  *   where  IP header offset | dir << 16 | family << 24
