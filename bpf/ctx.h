@@ -15,9 +15,10 @@
  * never a packet pointer.  CTX_SUBPROG() defines one such function for
  * each kind of context around an always-inline body that takes the
  * context and its kind and finds its bytes again with ctx_data();
- * CTX_CALL() calls the one of a given kind.  Only these two macros and
- * the accessors name the context types, so a new kind of source is added
- * here and nowhere in the core.
+ * CTX_CALL() calls the one of a given kind.  In the core only these two
+ * macros and the accessors name the context types: a new kind of source
+ * is added here and at its entry point in sipstat.bpf.c, not in count.h
+ * or payload.h.
  */
 #ifndef SIPSTAT_BPF_CTX_H
 #define SIPSTAT_BPF_CTX_H
