@@ -311,7 +311,7 @@ help:
 	@echo 'make bench      per-packet cost, veth rate and loss, tshark side by side (root; BENCHMARKS.md)'
 	@echo 'make bench-quick per-frame cost of empty, minimal and sipstat in a few seconds (root)'
 	@echo 'make demo       sipp -> Kamailio -> sipp in namespaces, sipstat attached (root, Ctrl-C ends)'
-	@echo 'make check      clang-tidy and cppcheck over lib/, cli/, tests/, bpf/'
+	@echo 'make check      clang-tidy and cppcheck over lib/, cli/, tests/, bpf/; the BPF core built alone'
 	@echo 'make asan       unit tests built with ASan+UBSan in $(O)-asan'
 	@echo 'make fuzz       differential fuzzer of the XDP program, FUZZ_SECONDS=300 (root)'
 	@echo 'make deps       install build and test dependencies with apt-get'
@@ -419,7 +419,7 @@ FUZZ_BIN := $(FUZZ_DIR)/fuzz_xdp
 FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/ref_decoder.c tests/fuzz/structured.c \
 	tests/xdprun.c tests/frames.c lib/reader.c
 FUZZ_HDRS := tests/fuzz/ref_decoder.h tests/fuzz/structured.h tests/xdprun.h tests/frames.h tests/batch.h \
-	include/sipstat.h lib/reader.h
+	include/sipstat.h bpf/consts.h lib/reader.h
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Itests -Itests/fuzz -I$(O)
@@ -475,6 +475,12 @@ CPPCHECK_FLAGS := --enable=warning,style,performance,portability --std=c11 --inl
 	--suppressions-list=tests/lint/cppcheck-suppressions.txt \
 	-Iinclude -Ilib -Icli -Itests -Ibpf -I$(O)/lint -D__x86_64__ -D__linux__
 
+# The counting core compiled with an entry point per kind of context and
+# nothing else: an undefined symbol in that object is a function the core
+# calls but only sipstat.bpf.c defines.
+NM ?= nm
+CORE_ALONE := $(O)/lint/core_alone.bpf.o
+
 # cppcheck reads the skeleton without the BPF object it embeds: tokenizing
 # that string took minutes for every file that includes the skeleton.
 $(O)/lint/sipstat.skel.h: $(O)/sipstat.skel.h
@@ -491,6 +497,11 @@ check: $(O)/sipstat.skel.h $(O)/lint/sipstat.skel.h
 	$(call msg,CPPCHECK,lib cli tests bpf)
 	$(Q)$(CPPCHECK) $(CPPCHECK_FLAGS) --error-exitcode=1 $(addprefix -i,$(CHECK_PENDING)) \
 		lib cli tests bpf
+	$(call msg,CORE,bpf/count.h alone (tests/lint/core_alone.bpf.c))
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c tests/lint/core_alone.bpf.c -o $(CORE_ALONE)
+	$(Q)undef=$$($(NM) -u $(CORE_ALONE)); if [ -n "$$undef" ]; then \
+		echo "error: bpf/count.h calls what only the file including it defines:" $$undef; \
+		exit 1; fi
 	$(if $(CHECK_PENDING_C),$(call msg,PENDING,$(CHECK_PENDING_C)))
 	$(if $(CHECK_PENDING_C),$(Q)-{ $(TIDY) --quiet --warnings-as-errors=-* $(CHECK_PENDING_C) \
 		-- $(TIDY_CFLAGS) $(NCURSES_CFLAGS) 2>/dev/null; \

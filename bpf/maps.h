@@ -12,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "sipstat.h"
+#include "consts.h"
 
 /*
  * Every counter, laid out as include/sipstat.h describes.  Per-CPU with

@@ -19,6 +19,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "sipstat.h"
+#include "consts.h"
 #include "maps.h"
 
 struct cursor {

@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "sipstat.h"
+#include "consts.h"
 
 /*
  * Byte strings as big-endian 64-bit words: the payload head is loaded once

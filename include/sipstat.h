@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * What the BPF programs and the sipstat command share: the counter layout,
- * the port set and the record of what is pinned.  No includes of its own:
- * the BPF side gets __u32/__u64 from <linux/types.h>, userspace too.
+ * What the BPF programs and the sipstat command share, and nothing else:
+ * the counter layout, the port set, the settings, the event record, the
+ * keys of the peer and failing-address maps, the record of what is pinned
+ * and the batch header.  What only the programs use (the parser's bounds,
+ * the tunnel ports, the settings they start with) is in bpf/consts.h.  No
+ * includes of its own: the BPF side gets __u32/__u64 from
+ * <linux/types.h>, userspace too.
  *
  * Counter layout.  One per-CPU array, "sip_counts", of __u64, indexed by
  *
@@ -37,14 +41,10 @@
 #define SIPSTAT_CODE_MAX 699
 #define SIPSTAT_CODE_SLOTS (SIPSTAT_CODE_MAX + 1)
 
-/* "SIP/2.0 " + 3 digits + SP: the bytes that decide a status line. */
-#define SIPSTAT_STATUS_PREFIX_LEN 12
-
-/* Fixed parser bounds (verifier-friendly, and documented in README). */
-#define SIPSTAT_MAX_VLAN 2
-#define SIPSTAT_MAX_IPV6_EXT 4
-
-/* Default SIP port when userspace sets none. */
+/*
+ * The SIP port when none is given: the port set the programs start with,
+ * and the one userspace writes when the user names none.
+ */
 #define SIPSTAT_DEFAULT_PORT 5060
 
 /* Direction of a frame relative to the interface it was counted on. */
@@ -132,26 +132,6 @@ struct sipstat_ports {
 };
 
 /*
- * The method of a response is read from its CSeq header (RFC 3261 20.16;
- * the name in any case, whitespace allowed before the colon), searched
- * for at the start of each header line within the first
- * SIPSTAT_CSEQ_SCAN bytes of the payload and before the blank line that
- * ends the headers.  Not found there: SIPSTAT_M_UNKNOWN.
- */
-#define SIPSTAT_CSEQ_SCAN 1024
-
-/*
- * Events: one record per response whose code is in the event set (by
- * default every 6xx), written to the ring buffer "sip_events" the moment
- * the frame is seen, for alerts that name who sent what.  Counting never
- * depends on them; every event wanted is counted as sent, limited or
- * lost.
- */
-#define SIPSTAT_EVENT_RINGBUF_BYTES (256 * 1024)
-#define SIPSTAT_EVENT_RATE_DEFAULT 100	/* events per second per CPU */
-#define SIPSTAT_EVENT_BURST_DEFAULT 200	/* events a CPU may send at once */
-
-/*
  * Settings the data path reads on every frame that needs them, in a map
  * of their own (".data.sip_cfg", mmapable) that userspace changes while
  * attached, word by word.
@@ -168,14 +148,6 @@ struct sipstat_ports {
 #define SIPSTAT_CFG_FAILING (1u << 9)	/* keep the addresses that send 4xx-6xx */
 #define SIPSTAT_CFG_ENCAP (SIPSTAT_CFG_IPIP | SIPSTAT_CFG_GRE | SIPSTAT_CFG_VXLAN |         \
 			   SIPSTAT_CFG_GTPU | SIPSTAT_CFG_PPPOE | SIPSTAT_CFG_MPLS)
-#define SIPSTAT_CFG_DEFAULT (SIPSTAT_CFG_METHODS | SIPSTAT_CFG_TCP | SIPSTAT_CFG_ENCAP | \
-			     SIPSTAT_CFG_FAILING)
-
-/* Fixed bounds of the encapsulations (verifier-friendly, in the README). */
-#define SIPSTAT_MAX_MPLS 4		/* labels in a stack */
-#define SIPSTAT_MAX_GTPU_EXT 2		/* GTP-U extension headers */
-#define SIPSTAT_VXLAN_PORT 4789
-#define SIPSTAT_GTPU_PORT 2152
 
 struct sipstat_cfg {
 	__u64 event_codes[(SIPSTAT_CODE_SLOTS + 63) / 64];	/* bit per status code */
@@ -185,6 +157,14 @@ struct sipstat_cfg {
 	__u32 pad;
 };
 
+/*
+ * Events: one record per response whose code is in the event set (by
+ * default every 6xx), written to the ring buffer "sip_events" the moment
+ * the frame is seen, for alerts that name who sent what.  Counting never
+ * depends on them; every event wanted is counted as sent, limited or
+ * lost.  (The ring buffer's size and the rate limit the programs start
+ * with: bpf/consts.h.)
+ */
 struct sipstat_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u16 code;

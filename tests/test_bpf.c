@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "sipstat.h"
+#include "../bpf/consts.h"	/* the parser's bounds, which the cases hold it to */
 #include "sipstat.skel.h"
 #include "batch.h"
 #include "frames.h"

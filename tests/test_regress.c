@@ -30,6 +30,7 @@
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "../bpf/consts.h"	/* the tunnel ports the program knows */
 #include "frames.h"
 #include "fuzz/ref_decoder.h"
 #include "harness.h"

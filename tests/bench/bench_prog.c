@@ -60,6 +60,7 @@
 #include <bpf/libbpf.h>
 
 #include "sipstat.h"
+#include "../../bpf/consts.h"	/* the tunnel ports the program knows */
 #include "sipstat.skel.h"
 #include "frames.h"
 #include "reader.h"

@@ -157,6 +157,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../bpf/consts.h"	/* the program's bounds and tunnel ports: its policy, not the RFCs' */
 #include "ref_decoder.h"
 
 #define ETHERTYPE_IPV4 0x0800

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "../../bpf/consts.h"	/* the tunnel ports the program knows */
 #include "frames.h"
 #include "structured.h"
 
