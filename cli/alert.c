@@ -36,8 +36,8 @@
 #include "fmt.h"
 #include "loop.h"
 #include "peers.h"
+#include "out/json.h"
 #include "pin.h"
-#include "report.h"
 
 extern char **environ;
 
@@ -120,46 +120,58 @@ static void text_line(const struct alert_fields *f, char *buf, size_t len)
 			 val, f->folded, f->rule);
 }
 
-static void json_str(FILE *f, const char *k, const char *v, bool comma)
+static void alert_json(FILE *out, const struct alert_fields *f)
 {
-	fprintf(f, "%s\"%s\":", comma ? "," : "", k);
-	json_string(f, v);
-}
+	struct json j;
+	int i;
 
-static void json_object(FILE *out, const struct alert_fields *f)
-{
-	fputs("{\"type\":\"alert\"", out);
-	json_str(out, "alert", f->what, true);
-	json_str(out, "time", f->time, true);
-	json_str(out, "host", cli_hostname(), true);
-	json_str(out, "interface", f->iface, true);
-	json_str(out, "rule", f->rule, true);
-	json_str(out, "condition", f->kind, true);
-	fprintf(out, ",\"value\":%.6g,\"folded\":%" PRIu64, f->value, f->folded);
+	json_init(&j, out);
+	json_object(&j);
+	json_kstr(&j, "type", "alert");
+	json_kstr(&j, "alert", f->what);
+	json_kstr(&j, "time", f->time);
+	json_kstr(&j, "host", cli_hostname());
+	json_kstr(&j, "interface", f->iface);
+	json_kstr(&j, "rule", f->rule);
+	json_kstr(&j, "condition", f->kind);
+	json_key(&j, "value");
+	json_sig(&j, f->value, 6);
+	json_ku64(&j, "folded", f->folded);
 	if (f->code) {
-		fprintf(out, ",\"code\":%d", f->code);
-		json_str(out, "reason", f->reason, true);
-		json_str(out, "class", f->cls, true);
+		json_key(&j, "code");
+		json_int(&j, f->code);
+		json_kstr(&j, "reason", f->reason);
+		json_kstr(&j, "class", f->cls);
 	}
 	if (f->remote[0]) {
-		json_str(out, "direction", f->dir, true);
+		json_kstr(&j, "direction", f->dir);
 		if (f->method[0])
-			json_str(out, "method", f->method, true);
+			json_kstr(&j, "method", f->method);
 		if (f->peer[0])
-			json_str(out, "peer", f->peer, true);
-		fputs(",\"remote\":{", out);
-		json_str(out, "address", f->remote, false);
-		fprintf(out, ",\"port\":%d},\"local\":{", f->rport);
-		json_str(out, "address", f->local, false);
-		fprintf(out, ",\"port\":%d}", f->lport);
-		fputs(",\"vlan\":[", out);
-		for (int i = 0; i < f->nvlan; i++)
-			fprintf(out, "%s%d", i ? "," : "", f->vlan[i]);
-		fputc(']', out);
-		if (f->latency_ms >= 0)
-			fprintf(out, ",\"latency_ms\":%.3f", f->latency_ms);
+			json_kstr(&j, "peer", f->peer);
+		json_key(&j, "remote");
+		json_object(&j);
+		json_kstr(&j, "address", f->remote);
+		json_key(&j, "port");
+		json_int(&j, f->rport);
+		json_object_end(&j);
+		json_key(&j, "local");
+		json_object(&j);
+		json_kstr(&j, "address", f->local);
+		json_key(&j, "port");
+		json_int(&j, f->lport);
+		json_object_end(&j);
+		json_key(&j, "vlan");
+		json_array(&j);
+		for (i = 0; i < f->nvlan; i++)
+			json_int(&j, f->vlan[i]);
+		json_array_end(&j);
+		if (f->latency_ms >= 0) {
+			json_key(&j, "latency_ms");
+			json_fixed(&j, f->latency_ms, 3);
+		}
 	}
-	fputs("}", out);
+	json_object_end(&j);
 }
 
 /* ------------------------------------------------------------------ hooks */
@@ -302,7 +314,7 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	}
 	m = fmemopen(json, sizeof(json), "w");
 	if (m) {
-		json_object(m, f);
+		alert_json(m, f);
 		fputc('\0', m);
 		fclose(m);
 	}
@@ -447,7 +459,7 @@ static void deliver(struct alerter *al, const struct rule_alert *a, const char *
 	else
 		fprintf(stderr, "%s\n", line);
 	if (al->json && al->json_out) {
-		json_object(al->json_out, &f);
+		alert_json(al->json_out, &f);
 		fputc('\n', al->json_out);
 		fflush(al->json_out);
 	}

@@ -14,11 +14,10 @@
 
 #include "capture.h"
 #include "cli.h"
-#include "exporter.h"
 #include "obj.h"
+#include "out_write.h"
 #include "ports.h"
 #include "reader.h"
-#include "report.h"
 #include "testrun.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -35,52 +34,34 @@ struct read_state {
 
 static void read_report(const struct options *o, struct read_state *st)
 {
-	struct report_iface rif = {
+	struct out_iface x = {
 		.name = o->file,
 		.mode = "test-run",
 		.source = "file",
 		.state = "read",
 		.ports = st->ports,
+		.dirs = 1U << SIPSTAT_DIR_IN,
 		.base = &st->base,
 		.prev = &st->base,
 		.cur = &st->cur,
 	};
-	struct report r = {
+	struct out_report r = {
 		.type = "read",
 		.host = cli_hostname(),
-		.ifs = &rif,
+		.version = SIPSTAT_VERSION,
+		.when = st->cur.real,
+		.ifs = &x,
 		.nifs = 1,
 		.mode = "test-run",
 		.base = &st->base,
 		.prev = &st->base,
 		.cur = &st->cur,
 		.dirs = 1U << SIPSTAT_DIR_IN,
-		.verbose = o->verbose,
-		.per_interface = o->per_interface,
+		.attachments = true,
 	};
 
-	if (o->output == OUT_JSON) {
-		out_json_report(stdout, &r);
-	} else if (export_output(o->output)) {
-		struct export_iface x = {
-			.name = o->file,
-			.mode = "test-run",
-			.ports = st->ports,
-			.dirs = 1U << SIPSTAT_DIR_IN,
-			.c = &st->cur,
-		};
-		struct export_set s = {
-			.host = cli_hostname(),
-			.version = SIPSTAT_VERSION,
-			.ifs = &x,
-			.nifs = 1,
-			.when = st->cur.real,
-		};
-
-		export_print(stdout, o->output, &s, true);
-	} else {
-		out_text_report(stdout, &r);
-	}
+	out_options(&r, o);
+	out_write(stdout, o->output, &r);
 	fflush(stdout);
 }
 

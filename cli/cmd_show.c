@@ -6,13 +6,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "exporter.h"
 #include "fmt.h"
-#include "insight.h"
+#include "out_write.h"
+#include "peerwatch.h"
 #include "pin.h"
 #include "ports.h"
 #include "reader.h"
-#include "report.h"
 
 #define SHOW_MAX 64
 
@@ -23,41 +22,10 @@ struct shown {
 	unsigned int dirs;
 };
 
-/* -o prometheus|openmetrics|influx|csv: the totals of each interface. */
-static void show_export(const struct options *o, const struct report_iface *rif,
-			const struct shown *sh, int k, const struct insight *ins)
-{
-	static struct export_iface xif[SHOW_MAX];
-	struct export_set s = {
-		.host = cli_hostname(),
-		.version = SIPSTAT_VERSION,
-		.ifs = xif,
-		.nifs = k,
-		.when = sh[0].cur.real,
-	};
-	int i;
-
-	for (i = 0; i < k; i++) {
-		xif[i].name = rif[i].name;
-		xif[i].mode = rif[i].mode;
-		xif[i].ports = sh[i].ports;
-		xif[i].attach_time = sh[i].attached;
-		xif[i].dirs = sh[i].dirs;
-		xif[i].c = &sh[i].cur;
-		if (ins->have_maps && i < ins->n && ins->maps[i].counts_fd >= 0) {
-			xif[i].peers = &ins->each[i];
-			xif[i].peer_names = &ins->table;
-			xif[i].failing = &ins->each_failing[i];
-			xif[i].failing_top = o->export_failing;
-		}
-	}
-	export_print(stdout, o->output, &s, true);
-}
-
 int cmd_show(const struct options *o)
 {
 	static char names[SHOW_MAX][IF_NAMESIZE];
-	static struct report_iface rif[SHOW_MAX];
+	static struct out_iface rif[SHOW_MAX];
 	struct counters *sum_base = NULL, *sum_cur = NULL;
 	struct shown *sh = NULL;
 	struct sipstat_ports set;
@@ -65,7 +33,7 @@ int cmd_show(const struct options *o)
 	struct pinned p;
 	char msg[512], modes[32] = "";
 	bool native = false, skb = false, ins_open = false;
-	static struct insight ins;	/* per-peer counts, failing addresses */
+	static struct peerwatch ins;	/* per-peer counts, failing addresses */
 	int i, n, k = 0, e, ret = 0;
 
 	if (o->nifs) {
@@ -129,6 +97,8 @@ int cmd_show(const struct options *o)
 		s->zero.mono = s->cur.mono;
 		s->zero.real = s->cur.real;
 		rif[k].name = names[i];
+		rif[k].attach_time = s->attached;
+		rif[k].dirs = s->dirs;
 		rif[k].source = "pinned";
 		rif[k].state = idx ? "counting" : "gone";
 		rif[k].since = s->since[0] ? s->since : NULL;
@@ -142,9 +112,11 @@ int cmd_show(const struct options *o)
 		k++;
 	}
 	if (k) {
-		struct report r = {
+		struct out_report r = {
 			.type = "show",
 			.host = cli_hostname(),
+			.version = SIPSTAT_VERSION,
+			.when = sh[0].cur.real,
 			.ifs = rif,
 			.nifs = k,
 			.mode = modes,
@@ -152,36 +124,36 @@ int cmd_show(const struct options *o)
 			.prev = sum_cur,
 			.cur = sum_cur,
 			.dirs = 1U << SIPSTAT_DIR_IN,
-			.verbose = o->verbose,
-			.per_interface = o->per_interface,
+			.attachments = true,
+			.peers = &ins,
 		};
+		const char *shown[SHOW_MAX];
 
+		out_options(&r, o);
 		snprintf(modes, sizeof(modes), "%s%s%s", native ? "native" : "",
 			 native && skb ? "," : "", skb ? "skb" : "");
 		sum_base->mono = sum_cur->mono;
 		sum_base->real = sum_cur->real;
-		{
-			const char *shown[SHOW_MAX];
-
-			for (i = 0; i < k; i++)
-				shown[i] = rif[i].name;
-			/* Per-peer totals since the program was loaded: no base reading. */
-			insight_open_pinned(&ins, o, shown, k, reader.ncpus);
-			insight_read(&ins, false);
-			ins_open = true;
-			r.insight = &ins;
+		for (i = 0; i < k; i++)
+			shown[i] = rif[i].name;
+		/* Per-peer totals since the program was loaded: no base reading. */
+		peerwatch_open_pinned(&ins, r.failing_top || o->export_failing, shown, k,
+				      reader.ncpus);
+		peerwatch_read(&ins, false);
+		ins_open = true;
+		for (i = 0; i < k; i++) {
+			if (!peerwatch_has(&ins, i))
+				continue;
+			rif[i].peers = &ins.each[i];
+			rif[i].peer_names = &ins.table;
+			rif[i].failing = &ins.each_failing[i];
 		}
-		if (o->output == OUT_JSON)
-			out_json_report(stdout, &r);
-		else if (export_output(o->output))
-			show_export(o, rif, sh, k, &ins);
-		else
-			out_text_report(stdout, &r);
+		out_write(stdout, o->output, &r);
 		fflush(stdout);
 	}
 out:
 	if (ins_open)
-		insight_close(&ins);
+		peerwatch_close(&ins);
 	free(sh);
 	free(sum_base);
 	free(sum_cur);

@@ -20,7 +20,7 @@
 #include <curses.h>
 
 #include "fmt.h"
-#include "insight.h"
+#include "peerwatch.h"
 #include "top.h"
 
 #define MID_ROWS 8		/* title + 6 classes + final */
@@ -221,7 +221,7 @@ static void draw_header(const struct top *t, const struct view *v, const struct 
 
 		len = snprintf(tag, sizeof(tag), "[%s%s%s%.16s]", m ? m : "", m && t->peer >= 0 ? " " : "",
 			       t->peer >= 0 ? "peer " : "",
-			       t->peer >= 0 ? peers_name(info->insight ? &info->insight->table : NULL,
+			       t->peer >= 0 ? peers_name(info->peers ? &info->peers->table : NULL,
 							 (uint32_t)t->peer, nb, sizeof(nb))
 					    : "");
 		put(0, COLS - 22 - len, len, title_attr(t) | A_BOLD, "%s", tag);
@@ -589,19 +589,19 @@ void top_draw(struct top *t, const struct view *v, const struct top_info *info)
 	if (t->counters)
 		draw_counters(v);
 	if (t->methods || t->peers) {
-		static char text[TOP_MIN_LINES * 4][INSIGHT_LINE];
+		static char text[TOP_MIN_LINES * 4][VIEW_LINE];
 		const char *lines[TOP_MIN_LINES * 4];
 		int i, n, max = LINES - 2 < TOP_MIN_LINES * 4 ? LINES - 2 : TOP_MIN_LINES * 4;
 
 		if (t->methods) {
-			n = insight_method_lines(&v->baseline, &v->cur, text, max);
+			n = view_method_lines(&v->baseline, &v->cur, text, max);
 		} else {
 			static struct view_peer order[SIPSTAT_PEERS_MAX + 1];
-			int np = insight_peer_list(info->insight, order, SIPSTAT_PEERS_MAX + 1);
+			int np = view_peer_list(info->peers, order, SIPSTAT_PEERS_MAX + 1);
 
 			view_sort_peers(order, np, t->peer_sort);
-			n = insight_peer_lines(info->insight, order, np, t->peer,
-					       view_peer_sort_name(t->peer_sort), text, max);
+			n = view_peer_lines(info->peers, order, np, t->peer,
+					    view_peer_sort_name(t->peer_sort), text, max);
 		}
 		for (i = 0; i < n; i++)
 			lines[i] = text[i];
@@ -704,10 +704,10 @@ enum top_action top_key(struct top *t, struct view *v, int key)
 	return TOP_REDRAW;
 }
 
-int top_step_peer(struct top *t, const struct insight *in, int delta)
+int top_step_peer(struct top *t, const struct peerwatch *pw, int delta)
 {
 	static struct view_peer order[SIPSTAT_PEERS_MAX + 1];
-	int n = insight_peer_list(in, order, SIPSTAT_PEERS_MAX + 1);
+	int n = view_peer_list(pw, order, SIPSTAT_PEERS_MAX + 1);
 
 	view_sort_peers(order, n, t->peer_sort);
 	t->peer = view_peer_step(order, n, t->peer, delta);

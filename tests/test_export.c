@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
 #include "harness.h"
 #include "http.h"
+#include "out/out.h"
+#include "out/series.h"
 
 static struct counters c1;
 
@@ -38,18 +39,18 @@ static void craft(struct counters *c)
 	c->real.tv_nsec = 5000000;
 }
 
-static struct export_iface one = {
+static struct out_iface one = {
 	.name = "eth0",
 	.mode = "native",
 	.ports = "5060,5080",
 	.attach_time = 1699999000.5,
 	.dirs = 1U << SIPSTAT_DIR_IN,
-	.c = &c1,
+	.cur = &c1,
 };
 
-static struct export_set set1(void)
+static struct out_report set1(void)
 {
-	struct export_set s = {
+	struct out_report s = {
 		.host = "proxy1",
 		.version = "1.2.3",
 		.ifs = &one,
@@ -60,7 +61,7 @@ static struct export_set set1(void)
 }
 
 /* What fn printed into a string (caller frees). */
-static char *render(void (*fn)(FILE *, const struct export_set *, bool), const struct export_set *s,
+static char *render(void (*fn)(FILE *, const struct out_report *, bool), const struct out_report *s,
 		    bool flag)
 {
 	char *buf = NULL;
@@ -74,9 +75,18 @@ static char *render(void (*fn)(FILE *, const struct export_set *, bool), const s
 	return buf;
 }
 
-static void influx_adapter(FILE *f, const struct export_set *s, bool flag)
+static void influx_adapter(FILE *f, const struct out_report *s, bool flag)
 {
 	out_influx(f, s);
+}
+
+/* flag: the header row. */
+static void csv_adapter(FILE *f, const struct out_report *s, bool flag)
+{
+	struct out_report r = *s;
+
+	r.header = flag;
+	out_csv(f, &r);
 }
 
 static bool same(const char *got, const char *want, const char *what)
@@ -162,7 +172,7 @@ static const char prom_info[] =
 /* The whole 0.0.4 exposition, piece by piece in order. */
 static void test_prometheus_exact(void)
 {
-	struct export_set s = set1();
+	struct out_report s = set1();
 	char *got = render(out_prom, &s, false);
 	const char *p;
 
@@ -192,7 +202,7 @@ static void test_prometheus_exact(void)
 /* OpenMetrics: family names without _total/_info, info type, # EOF at the end. */
 static void test_openmetrics(void)
 {
-	struct export_set s = set1();
+	struct out_report s = set1();
 	char *got = render(out_prom, &s, true);
 	size_t n;
 
@@ -216,8 +226,8 @@ static void test_openmetrics(void)
 /* Label values: backslash, double quote and newline escaped; nothing else. */
 static void test_label_escaping(void)
 {
-	struct export_iface x = one;
-	struct export_set s = set1();
+	struct out_iface x = one;
+	struct out_report s = set1();
 	char *got;
 
 	x.name = "we\"ird\\if\nx";
@@ -239,14 +249,14 @@ static void test_label_escaping(void)
 static void test_directions(void)
 {
 	static struct counters c;
-	struct export_iface x = one;
-	struct export_set s = set1();
+	struct out_iface x = one;
+	struct out_report s = set1();
 	char *got;
 
 	memset(&c, 0, sizeof(c));
 	c.keys[SIPSTAT_KEY(SIPSTAT_DIR_OUT, SIPSTAT_M_OPTIONS, 200)] = 7;
 	counters_derive(&c);
-	x.c = &c;
+	x.cur = &c;
 	x.dirs = 0;
 	s.ifs = &x;
 	got = render(out_prom, &s, false);
@@ -277,8 +287,8 @@ static const char influx_want[] =
 
 static void test_influx(void)
 {
-	struct export_set s = set1();
-	struct export_iface x = one;
+	struct out_report s = set1();
+	struct out_iface x = one;
 	char *got = render(influx_adapter, &s, false);
 
 	CHECK(got != NULL);
@@ -304,9 +314,9 @@ static void test_influx(void)
 
 static void test_csv(void)
 {
-	struct export_set s = set1();
-	struct export_iface x = one;
-	char *got = render(out_csv, &s, true);
+	struct out_report s = set1();
+	struct out_iface x = one;
+	char *got = render(csv_adapter, &s, true);
 	static const char want[] =
 		"time,host,interface,metric,direction,method,code,class,result,value\n"
 		"2023-11-14T22:13:20.005Z,proxy1,eth0,responses,in,INVITE,486,4xx,,3\n"
@@ -327,7 +337,7 @@ static void test_csv(void)
 	/* No header when asked; a field with a comma or quote is quoted, quotes doubled. */
 	x.name = "a,\"b\"";
 	s.ifs = &x;
-	got = render(out_csv, &s, false);
+	got = render(csv_adapter, &s, false);
 	CHECK(got && !strncmp(got, "2023-11-14T22:13:20.005Z,proxy1,\"a,\"\"b\"\"\",responses,", 52));
 	free(got);
 }
