@@ -290,28 +290,15 @@ static void env_add(char **env, int *n, char *buf, size_t len, const char *k, co
 	env[*n] = NULL;
 }
 
-static void run_hook(struct alerter *al, const struct alert_fields *f)
+/* The hook's environment: the alert's fields, one variable each, and the whole as JSON. */
+static void hook_env(const struct alert_fields *f, const char *code, const char *rport,
+		     char **env)
 {
-	static char bufs[ENVS][512], json[2048];
-	char code[8], rport[8], *argv[9], *env[ENVS];
-	posix_spawnattr_t attr;
-	posix_spawn_file_actions_t fa;
-	sigset_t none;
-	const char *path;
+	static char bufs[ENVS][512], json[2048], jbuf[sizeof(json) + 16];
+	const char *path = getenv("PATH");
 	FILE *m;
-	pid_t pid;
-	int i, slot = -1, n = 0, e;
+	int n = 0;
 
-	for (i = 0; i < ALERT_MAX_HOOKS; i++)
-		if (al->hooks[i].pid <= 0 && slot < 0)
-			slot = i;
-	if (slot < 0) {
-		al->hooks_skipped++;
-		if (al->hooks_skipped == 1 || al->hooks_skipped % 100 == 0)
-			say(al, "alert hook: %d already running, %" PRIu64 " alert(s) not handed "
-				"to it so far", ALERT_MAX_HOOKS, al->hooks_skipped);
-		return;
-	}
 	m = fmemopen(json, sizeof(json), "w");
 	if (m) {
 		alert_json(m, f);
@@ -319,19 +306,7 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 		fclose(m);
 	}
 	json[sizeof(json) - 1] = '\0';
-	snprintf(code, sizeof(code), "%d", f->code);
-	snprintf(rport, sizeof(rport), "%d", f->rport);
-	argv[0] = (char *)al->o->exec;
-	argv[1] = (char *)f->what;
-	argv[2] = code;
-	argv[3] = (char *)(f->reason ? f->reason : "");
-	argv[4] = (char *)f->iface;
-	argv[5] = (char *)f->remote;
-	argv[6] = rport;
-	argv[7] = (char *)f->rule;
-	argv[8] = NULL;
 	env[0] = NULL;
-	path = getenv("PATH");
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "PATH", "%s",
 		path ? path : "/usr/local/bin:/usr/bin:/bin");
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_ALERT", "%s", f->what);
@@ -355,27 +330,30 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_FRAME_TIME_NS", "%" PRIu64,
 		f->frame_real_ns);
 	if (n < ENVS - 1) {
-		static char jbuf[sizeof(json) + 16];
-
 		snprintf(jbuf, sizeof(jbuf), "SIPSTAT_JSON=%s", json);
 		env[n++] = jbuf;
 		env[n] = NULL;
 	}
+}
+
+/* posix_spawn() of the hook: no signal blocked, default dispositions, its own group. */
+static int spawn_hook(const struct alerter *al, char **argv, char **env, pid_t *pid)
+{
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_t fa;
+	sigset_t none, def;
+	int e;
 
 	/* The loop blocks SIGCHLD and others for its signalfds: the hook gets none blocked. */
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&attr, &none);
-	{
-		sigset_t def;
-
-		sigemptyset(&def);
-		sigaddset(&def, SIGPIPE);
-		sigaddset(&def, SIGINT);
-		sigaddset(&def, SIGTERM);
-		sigaddset(&def, SIGHUP);
-		posix_spawnattr_setsigdefault(&attr, &def);
-	}
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGHUP);
+	posix_spawnattr_setsigdefault(&attr, &def);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
 					POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&attr, 0);
@@ -389,9 +367,41 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	} else {
 		posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
 	}
-	e = posix_spawn(&pid, al->o->exec, &fa, &attr, argv, env);
+	e = posix_spawn(pid, al->o->exec, &fa, &attr, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	return e;
+}
+
+static void run_hook(struct alerter *al, const struct alert_fields *f)
+{
+	char code[8], rport[8], *argv[9], *env[ENVS];
+	pid_t pid;
+	int i, slot = -1, e;
+
+	for (i = 0; i < ALERT_MAX_HOOKS; i++)
+		if (al->hooks[i].pid <= 0 && slot < 0)
+			slot = i;
+	if (slot < 0) {
+		al->hooks_skipped++;
+		if (al->hooks_skipped == 1 || al->hooks_skipped % 100 == 0)
+			say(al, "alert hook: %d already running, %" PRIu64 " alert(s) not handed "
+				"to it so far", ALERT_MAX_HOOKS, al->hooks_skipped);
+		return;
+	}
+	snprintf(code, sizeof(code), "%d", f->code);
+	snprintf(rport, sizeof(rport), "%d", f->rport);
+	argv[0] = (char *)al->o->exec;
+	argv[1] = (char *)f->what;
+	argv[2] = code;
+	argv[3] = (char *)(f->reason ? f->reason : "");
+	argv[4] = (char *)f->iface;
+	argv[5] = (char *)f->remote;
+	argv[6] = rport;
+	argv[7] = (char *)f->rule;
+	argv[8] = NULL;
+	hook_env(f, code, rport, env);
+	e = spawn_hook(al, argv, env, &pid);
 	if (e) {
 		al->hooks_failed++;
 		say(al, "cannot run the alert hook %s: %s", al->o->exec, strerror(e));

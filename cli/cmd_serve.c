@@ -248,9 +248,53 @@ static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 	return 2;
 }
 
+/* --listen: the endpoint in the loop.  0, or 1 when it cannot start (said). */
+static int listen_start(struct serve *s, struct loop *l)
+{
+	int e;
+
+	s->read = calloc((size_t)s->o->nifs, sizeof(*s->read));
+	if (!s->read || reader_init(&s->reader)) {
+		cli_err("cannot set up the counter reader for --listen");
+		e = -ENOMEM;
+	} else {
+		e = exporter_start(&s->exp, s->o->listen, l, on_scrape, s);
+	}
+	if (e) {
+		free(s->read);
+		reader_free(&s->reader);
+		return 1;
+	}
+	return 0;
+}
+
+/* The alert rules (--alert and SIPSTAT_ALERTS) and their readings; 0, or the exit status (said). */
+static int alerts_start(struct serve *s, struct loop *l)
+{
+	char why[512];
+	int i;
+
+	s->aopts = s->o->alert;
+	for (i = 0; i < s->o->nifs; i++)
+		peers_maps_init(&s->pmaps[i]);
+	if (getenv("SIPSTAT_ALERTS") &&
+	    alert_opt_env(&s->aopts, getenv("SIPSTAT_ALERTS"), why, sizeof(why))) {
+		cli_err("%s", why);
+		return 2;
+	}
+	if (alerter_init(&s->al, &s->aopts, l, why, sizeof(why))) {
+		cli_err("%s", why);
+		return 1;
+	}
+	if (s->aopts.nrules && !reader_init(&s->areader)) {
+		s->aprev = calloc((size_t)s->o->nifs, sizeof(*s->aprev));
+		s->acur = calloc((size_t)s->o->nifs, sizeof(*s->acur));
+	}
+	return 0;
+}
+
 int cmd_serve(const struct options *o)
 {
-	char why_alert[512];
 	static struct serve s;
 	struct loop l;
 	sigset_t sigs;
@@ -286,42 +330,12 @@ int cmd_serve(const struct options *o)
 		loop_free(&l);
 		return 1;
 	}
-	if (o->listen[0]) {
-		s.read = calloc((size_t)o->nifs, sizeof(*s.read));
-		if (!s.read || reader_init(&s.reader)) {
-			cli_err("cannot set up the counter reader for --listen");
-			e = -ENOMEM;
-		} else {
-			e = exporter_start(&s.exp, o->listen, &l, on_scrape, &s);
-		}
-		if (e) {
-			free(s.read);
-			reader_free(&s.reader);
-			loop_free(&l);
-			return 1;
-		}
-	}
-	s.aopts = o->alert;
-	for (i = 0; i < o->nifs; i++)
-		peers_maps_init(&s.pmaps[i]);
-	if (getenv("SIPSTAT_ALERTS")) {
-		char why[256];
-
-		if (alert_opt_env(&s.aopts, getenv("SIPSTAT_ALERTS"), why, sizeof(why))) {
-			cli_err("%s", why);
-			loop_free(&l);
-			return 2;
-		}
-	}
-	e = alerter_init(&s.al, &s.aopts, &l, why_alert, sizeof(why_alert));
+	e = o->listen[0] ? listen_start(&s, &l) : 0;
+	if (!e)
+		e = alerts_start(&s, &l);
 	if (e) {
-		cli_err("%s", why_alert);
 		loop_free(&l);
-		return 1;
-	}
-	if (s.aopts.nrules && !reader_init(&s.areader)) {
-		s.aprev = calloc((size_t)o->nifs, sizeof(*s.aprev));
-		s.acur = calloc((size_t)o->nifs, sizeof(*s.acur));
+		return e;
 	}
 	alerts_follow(&s, &l);
 	alerts_tick(&s);

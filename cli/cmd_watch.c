@@ -501,21 +501,113 @@ static int run(struct watch *w)
 				  : r;
 }
 
+/* Open each interface's source (pinned counters, or a program of our own); pinned ones, or -1. */
+static int open_sources(struct watch *w)
+{
+	char notice[256];
+	int pinned = 0;
+
+	for (w->n = 0; w->n < w->o->nifs; w->n++) {
+		struct source *s = &w->src[w->n];
+
+		if (source_open(s, w->o->ifnames[w->n], w->o, notice, sizeof(notice), w->err,
+				sizeof(w->err))) {
+			cli_err("%s", w->err);
+			source_close(s);
+			return -1;
+		}
+		if (notice[0])
+			cli_err("%s", notice);
+		pinned += s->pinned;
+		w->names[w->n] = s->ifname;
+		w->rif[w->n].name = s->ifname;
+		w->rif[w->n].mode = attach_mode_name(s->mode);
+		w->rif[w->n].source = s->pinned ? "pinned" : "own";
+		w->rif[w->n].state = source_state_name(s->state);
+	}
+	return pinned;
+}
+
+/* The per-peer maps behind each source, the peers file in them; 0, or the exit status (said). */
+static int open_peers(struct watch *w)
+{
+	const struct options *o = w->o;
+	int links[MAX_IFACES], progs[MAX_IFACES], i, e;
+	struct out_report r = { 0 };	/* what the reports ask of the readings */
+
+	for (i = 0; i < w->n; i++) {
+		links[i] = w->src[i].pinned ? w->src[i].pin.fd[PIN_LINK] : w->src[i].link_fd;
+		progs[i] = w->src[i].pinned || !w->src[i].skel ? -1 : own_tc_fd(&w->src[i]);
+	}
+	out_options(&r, o);
+	e = peerwatch_open(&w->ins, o->peers_file, r.failing_top || o->export_failing || o->top,
+			   w->names, links, progs, w->n, w->reader.ncpus, w->err, sizeof(w->err));
+	if (e) {
+		cli_err("%s", w->err);
+		return e == -EINVAL ? 2 : 1;
+	}
+	peerwatch_read(&w->ins, true);
+	return 0;
+}
+
+static void say_start(struct watch *w, int pinned)
+{
+	const struct options *o = w->o;
+	char ports[128];
+	int i;
+
+	ports_format(&o->ports, ports, sizeof(ports));
+	if (pinned == w->n)
+		cli_err("reading the pinned counters of %s (%s mode); %s to stop, counting goes on",
+			o->nifs == 1 ? w->names[0] : "several interfaces", w->modes,
+			w->top ? "q or Ctrl-C" : "Ctrl-C");
+	else
+		cli_err("counting on %s (%s mode), SIP ports %s; %s to stop",
+			o->nifs == 1 ? w->names[0] : "several interfaces", w->modes, ports,
+			w->top ? "q or Ctrl-C" : "Ctrl-C");
+	if (o->nifs > 1)
+		for (i = 0; i < w->n; i++)
+			cli_err("  %s (%s%s)", w->names[i], attach_mode_name(w->src[i].mode),
+				w->src[i].pinned ? ", pinned" : "");
+}
+
+/* --top: the view and the screen; without a screen, the text report instead.  -1: no memory. */
+static int start_view(struct watch *w)
+{
+	char why[128];
+
+	w->v = calloc(1, sizeof(*w->v));
+	if (!w->v) {
+		cli_err("out of memory");
+		return -1;
+	}
+	w->info.ifnames = w->names;
+	w->info.nifs = w->n;
+	w->info.mode = w->modes;
+	w->info.interval = w->o->interval;
+	w->info.peers = &w->ins;
+	if (top_start(&w->t, stdout, stdin, view_color_allowed(getenv("NO_COLOR")), why,
+		      sizeof(why))) {
+		cli_err("cannot start the live view: %s; printing the text report instead", why);
+		w->top = false;
+	} else {
+		view_init(w->v, w->sum_base);
+		top_draw(&w->t, w->v, &w->info);
+	}
+	return 0;
+}
+
 int cmd_watch(const struct options *o)
 {
 	static struct watch w;
-	char notice[256], ports[128];
-	int i, e, ret = 1, pinned = 0;
+	struct timespec now;
+	int i, e, ret = 1, pinned;
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.top = o->top;
-	{
-		struct timespec now;
-
-		clock_gettime(CLOCK_REALTIME, &now);
-		w.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	w.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	if (w.top && o->output != OUT_TEXT && isatty(STDOUT_FILENO)) {
 		cli_err("--top draws the screen, -o prints for scripts: use one of them\n"
 			"Try 'sipstat --help' for more information.");
@@ -532,25 +624,9 @@ int cmd_watch(const struct options *o)
 		cli_err("cannot count possible CPUs: %s", strerror(-e));
 		return 1;
 	}
-
-	for (w.n = 0; w.n < o->nifs; w.n++) {
-		struct source *s = &w.src[w.n];
-
-		if (source_open(s, o->ifnames[w.n], o, notice, sizeof(notice), w.err,
-				sizeof(w.err))) {
-			cli_err("%s", w.err);
-			source_close(s);
-			goto out;
-		}
-		if (notice[0])
-			cli_err("%s", notice);
-		pinned += s->pinned;
-		w.names[w.n] = s->ifname;
-		w.rif[w.n].name = s->ifname;
-		w.rif[w.n].mode = attach_mode_name(s->mode);
-		w.rif[w.n].source = s->pinned ? "pinned" : "own";
-		w.rif[w.n].state = source_state_name(s->state);
-	}
+	pinned = open_sources(&w);
+	if (pinned < 0)
+		goto out;
 	if (alloc_readings(&w)) {
 		cli_err("out of memory");
 		goto out;
@@ -564,68 +640,18 @@ int cmd_watch(const struct options *o)
 		cli_err("%s", w.err);
 		goto out;
 	}
-	{
-		int links[MAX_IFACES], progs[MAX_IFACES];
-		struct out_report r = { 0 };	/* what the reports ask of the readings */
-
-		for (i = 0; i < w.n; i++) {
-			links[i] = w.src[i].pinned ? w.src[i].pin.fd[PIN_LINK] : w.src[i].link_fd;
-			progs[i] = w.src[i].pinned || !w.src[i].skel ? -1 : own_tc_fd(&w.src[i]);
-		}
-		out_options(&r, o);
-		e = peerwatch_open(&w.ins, o->peers_file,
-				   r.failing_top || o->export_failing || o->top, w.names, links,
-				   progs, w.n, w.reader.ncpus, w.err, sizeof(w.err));
-		if (e) {
-			cli_err("%s", w.err);
-			ret = e == -EINVAL ? 2 : 1;
-			goto out;
-		}
-		peerwatch_read(&w.ins, true);
-	}
+	ret = open_peers(&w);
+	if (ret)
+		goto out;
+	ret = 1;
 	memcpy(w.prev, w.base, sizeof(*w.base) * (size_t)w.n);
 	memcpy(w.cur, w.base, sizeof(*w.base) * (size_t)w.n);
 	*w.sum_prev = *w.sum_base;
 	*w.sum_cur = *w.sum_base;
-
 	modes_string(&w);
-	ports_format(&o->ports, ports, sizeof(ports));
-	if (pinned == w.n)
-		cli_err("reading the pinned counters of %s (%s mode); %s to stop, counting goes on",
-			o->nifs == 1 ? w.names[0] : "several interfaces", w.modes,
-			w.top ? "q or Ctrl-C" : "Ctrl-C");
-	else
-		cli_err("counting on %s (%s mode), SIP ports %s; %s to stop",
-			o->nifs == 1 ? w.names[0] : "several interfaces", w.modes, ports,
-			w.top ? "q or Ctrl-C" : "Ctrl-C");
-	if (o->nifs > 1)
-		for (i = 0; i < w.n; i++)
-			cli_err("  %s (%s%s)", w.names[i], attach_mode_name(w.src[i].mode),
-				w.src[i].pinned ? ", pinned" : "");
-
-	if (w.top) {
-		char why[128];
-
-		w.v = calloc(1, sizeof(*w.v));
-		if (!w.v) {
-			cli_err("out of memory");
-			goto out;
-		}
-		w.info.ifnames = w.names;
-		w.info.nifs = w.n;
-		w.info.mode = w.modes;
-		w.info.interval = o->interval;
-		w.info.peers = &w.ins;
-		if (top_start(&w.t, stdout, stdin, view_color_allowed(getenv("NO_COLOR")), why,
-			      sizeof(why))) {
-			cli_err("cannot start the live view: %s; printing the text report instead",
-				why);
-			w.top = false;
-		} else {
-			view_init(w.v, w.sum_base);
-			top_draw(&w.t, w.v, &w.info);
-		}
-	}
+	say_start(&w, pinned);
+	if (w.top && start_view(&w))
+		goto out;
 	ret = run(&w);
 	if (w.top)
 		top_end(&w.t);
