@@ -15,6 +15,7 @@
 #include "counters.h"
 
 struct failing;
+struct out_family;
 struct peers_counts;
 struct peers_table;
 struct peerwatch;
@@ -67,6 +68,9 @@ struct out_report {
 	int failing_top;		/* text, JSON: failing addresses per class, 0 none */
 	int export_failing;		/* series: failing addresses per class, 0 none */
 	bool header;			/* CSV: the header row first */
+	/* The series of the report: NULL for every family of out_families[] (series.h). */
+	const struct out_family *families;
+	int nfamilies;
 };
 
 #endif

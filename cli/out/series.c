@@ -424,12 +424,21 @@ static void family_all(const struct out_report *r, const struct out_family *f,
 	}
 }
 
+/* The families of r: its own, or every one of out_families[]. */
+static const struct out_family *families_of(const struct out_report *r, int *n)
+{
+	*n = r->families ? r->nfamilies : out_nfamilies;
+	return r->families ? r->families : out_families;
+}
+
 void out_walk_families(const struct out_report *r, const struct out_walker *w, void *ctx)
 {
-	int i, col, ncol;
+	const struct out_family *fams;
+	int i, n, col, ncol;
 
-	for (i = 0; i < out_nfamilies; i++) {
-		const struct out_family *f = &out_families[i];
+	fams = families_of(r, &n);
+	for (i = 0; i < n; i++) {
+		const struct out_family *f = &fams[i];
 
 		if (f->skip & w->format)
 			continue;
@@ -450,11 +459,13 @@ void out_walk_families(const struct out_report *r, const struct out_walker *w, v
 static void scope_all(const struct out_report *r, enum out_scope scope,
 		      const struct out_iface *x, int dir, const struct out_walker *w, void *ctx)
 {
-	int i;
+	const struct out_family *fams;
+	int i, n;
 
-	for (i = 0; i < out_nfamilies; i++)
-		if (out_families[i].scope == scope && !(out_families[i].skip & w->format))
-			samples_of(r, &out_families[i], x, dir, w, ctx, -1);
+	fams = families_of(r, &n);
+	for (i = 0; i < n; i++)
+		if (fams[i].scope == scope && !(fams[i].skip & w->format))
+			samples_of(r, &fams[i], x, dir, w, ctx, -1);
 }
 
 void out_walk_ifaces(const struct out_report *r, const struct out_walker *w, void *ctx)
