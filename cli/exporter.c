@@ -45,6 +45,8 @@ int exporter_read_pinned(const char *ifname, struct reader *r, struct exporter_p
 	out->x.dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
 	pin_close(&p);
 	out->x.name = ifname;
+	out->x.source = "pinned";
+	out->x.state = idx ? "counting" : "gone";
 	out->x.ports = out->ports;
 	out->x.cur = &out->c;
 	return 0;
