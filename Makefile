@@ -127,7 +127,7 @@ $(TEST_UNIT): $(O)/tests/test_unit.o $(CLI_TESTED_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
-$(TEST_VIEW): $(O)/tests/test_view.o $(VIEW_OBJS) $(LIBSIPSTAT)
+$(TEST_VIEW): $(O)/tests/test_view.o $(VIEW_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
@@ -135,7 +135,7 @@ $(TEST_ALERTS): $(O)/tests/test_alerts.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
 
-$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(VIEW_OBJS) $(LIBSIPSTAT)
+$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(VIEW_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
 

@@ -45,6 +45,7 @@ struct watch {
 	struct top t;
 	struct view *v;
 	struct top_info info;
+	struct out_report report;	/* --top: the latest reading, for the further figures */
 	const char *names[MAX_IFACES];
 	/* -o prometheus|openmetrics|influx|csv and --listen */
 	struct out_iface xif[MAX_IFACES];	/* rif with what every output says of them */
@@ -238,6 +239,7 @@ static int report_once(struct watch *w)
 				view_collect_alerts(&w->v->alerts, w->src[i].ifname, &w->base[i],
 					    &w->prev[i], &w->cur[i]);
 		view_feed(w, false);
+		report_of(w, w->cur, &w->report);
 		top_draw(&w->t, w->v, &w->info);
 	} else {
 		/* A partial last interval after a signal is still reported: nothing is lost. */
@@ -586,12 +588,14 @@ static int start_view(struct watch *w)
 	w->info.mode = w->modes;
 	w->info.interval = w->o->interval;
 	w->info.peers = &w->ins;
+	w->info.report = &w->report;
 	if (top_start(&w->t, stdout, stdin, view_color_allowed(getenv("NO_COLOR")), why,
 		      sizeof(why))) {
 		cli_err("cannot start the live view: %s; printing the text report instead", why);
 		w->top = false;
 	} else {
 		view_init(w->v, w->sum_base);
+		report_of(w, w->cur, &w->report);
 		top_draw(&w->t, w->v, &w->info);
 	}
 	return 0;

@@ -531,12 +531,14 @@ static void draw_help(void)
 	draw_box(lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
-static void draw_counters(const struct view *v)
+/* The parser counters, then the further figures of the series that fit. */
+static void draw_counters(const struct view *v, const struct top_info *info)
 {
-	static char text[COUNTERS_OUTCOMES + 2][64];
-	const char *lines[COUNTERS_OUTCOMES + 2];
+	static char text[TOP_MIN_LINES * 4][VIEW_LINE];
+	const char *lines[TOP_MIN_LINES * 4];
 	char tot[16], rate[16];
-	int i;
+	int i, n = COUNTERS_OUTCOMES + 2, max = LINES - 2 < TOP_MIN_LINES * 4 ? LINES - 2 :
+							     TOP_MIN_LINES * 4;
 
 	snprintf(text[0], sizeof(text[0]), "parser counters %s",
 		 v->reset_done ? "(since reset)" : "(since start)");
@@ -547,9 +549,11 @@ static void draw_counters(const struct view *v)
 		snprintf(text[i + 2], sizeof(text[i + 2]), "%-20s %17s %10s", counters_outcome_name(i),
 			 tot, rate);
 	}
-	for (i = 0; i < COUNTERS_OUTCOMES + 2; i++)
+	if (max > n)
+		n += view_further_lines(info->report, &text[n], max - n);
+	for (i = 0; i < n; i++)
 		lines[i] = text[i];
-	draw_box(lines, COUNTERS_OUTCOMES + 2);
+	draw_box(lines, n);
 }
 
 void top_draw(struct top *t, const struct view *v, const struct top_info *info)
@@ -587,7 +591,7 @@ void top_draw(struct top *t, const struct view *v, const struct top_info *info)
 		 " q quit  s sort  j/k select  r reset  p pause  c counters  h help");
 
 	if (t->counters)
-		draw_counters(v);
+		draw_counters(v, info);
 	if (t->methods || t->peers) {
 		static char text[TOP_MIN_LINES * 4][VIEW_LINE];
 		const char *lines[TOP_MIN_LINES * 4];

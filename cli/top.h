@@ -24,6 +24,7 @@ struct top_info {
 	const char *mode;	/* XDP mode(s) in use, e.g. "native" */
 	double interval;	/* seconds between refreshes */
 	const struct peerwatch *peers;	/* per-peer counts and failing addresses, or NULL */
+	const struct out_report *report;	/* the latest reading as every output has it, or NULL */
 };
 
 struct top {

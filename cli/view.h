@@ -200,6 +200,14 @@ int view_peer_lines(const struct peerwatch *pw, const struct view_peer *order, i
 		    int sel, const char *sorted_by, char (*lines)[VIEW_LINE], int max);
 
 /*
+ * Key c, below the parser counters: the further figures of report r
+ * (families of the series that the view has no place of its own for), as
+ * the text report words them.  Returns the number of lines, at most max.
+ */
+struct out_report;
+int view_further_lines(const struct out_report *r, char (*lines)[VIEW_LINE], int max);
+
+/*
  * out = in with only the rows of one CSeq method (every direction), for
  * the method filter (key f); clocks and frame totals kept.
  */

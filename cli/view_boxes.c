@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kpi.h"
+#include "out/out.h"
 #include "peerwatch.h"
 #include "view.h"
 
@@ -186,6 +187,29 @@ int view_peer_lines(const struct peerwatch *pw, const struct view_peer *order, i
 out:
 	free(pb);
 	free(pc);
+	return n;
+}
+
+int view_further_lines(const struct out_report *r, char (*lines)[VIEW_LINE], int max)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f;
+	int n = 0;
+
+	if (!r || max <= 0)
+		return 0;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return 0;
+	out_text_further(f, r);
+	if (fclose(f)) {
+		free(buf);
+		return 0;
+	}
+	for (line = strtok_r(buf, "\n", &save); line && n < max; line = strtok_r(NULL, "\n", &save))
+		snprintf(lines[n++], VIEW_LINE, "%s", line + strspn(line, " "));
+	free(buf);
 	return n;
 }
 

@@ -8,6 +8,7 @@
 
 #include "codes.h"
 #include "harness.h"
+#include "out/series.h"
 #include "peerwatch.h"
 #include "view.h"
 
@@ -682,6 +683,36 @@ out:
 	peers_table_free(&in.table);
 }
 
+/* A family the view has no place for: one sample, value 3. */
+static void demo_samples(const struct out_src *src, struct out_sink *k)
+{
+	struct out_sample s;
+
+	out_sample_init(&s, src);
+	out_label(&s, "kind", "demo");
+	s.v[0].total = 3;
+	out_put(k, &s);
+}
+
+/* Key c: the further figures of the series below the parser counters, as text words them. */
+static void test_further_lines(void)
+{
+	static const struct out_family demo[] = {
+		{ .name = "sipstat_demo", .kind = OUT_GAUGE, .scope = OUT_PER_REPORT,
+		  .help = "A demo.", .samples = demo_samples },
+	};
+	struct out_report r = { .base = p0, .prev = p0, .cur = p1 };
+	char lines[4][VIEW_LINE];
+
+	fill_calls(p1);
+	CHECK_EQ_U64(view_further_lines(&r, lines, 4), 0);	/* every family has its place */
+	r.families = demo;
+	r.nfamilies = 1;
+	if (CHECK_EQ_U64(view_further_lines(&r, lines, 4), 1))
+		CHECK_STR(lines[0], "demo demo: 3");
+	CHECK_EQ_U64(view_further_lines(NULL, lines, 4), 0);
+}
+
 int main(void)
 {
 	RUN(test_rows_only_codes_seen);
@@ -713,6 +744,7 @@ int main(void)
 	RUN(test_method_filter);
 	RUN(test_peer_filter);
 	RUN(test_peer_pane);
+	RUN(test_further_lines);
 	free(p0);
 	free(p1);
 	return h_exit();

@@ -18,6 +18,13 @@ void out_text_report(FILE *f, const struct out_report *r);
 /* One JSON object per report, on one line. */
 void out_json_report(FILE *f, const struct out_report *r);
 
+/*
+ * The text report's section of further figures alone: one line per
+ * sample of each family the report's own sections do not show (the live
+ * view's counters box shows them too).
+ */
+void out_text_further(FILE *f, const struct out_report *r);
+
 /* sipstat status: each pinned interface (r->ifs[i].pin). */
 void out_text_status(FILE *f, const struct out_report *r);
 void out_json_status(FILE *f, const struct out_report *r);

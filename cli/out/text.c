@@ -281,7 +281,7 @@ static void further_sample(void *ctx, const struct out_family *fam, int col,
 	fputc('\n', f);
 }
 
-static void further(FILE *f, const struct out_report *r)
+void out_text_further(FILE *f, const struct out_report *r)
 {
 	const struct out_walker w = { .format = OUT_FMT_TEXT, .span = true,
 				      .sample = further_sample };
@@ -308,7 +308,7 @@ void out_text_report(FILE *f, const struct out_report *r)
 		r->mode ? r->mode : "-", s.secs, resp.total, resp.rate);
 	tables(f, &s, r->dirs, r->verbose);
 	insight(f, r);
-	further(f, r);
+	out_text_further(f, r);
 
 	for (i = 0; r->per_interface && i < r->nifs; i++) {
 		const struct out_iface *x = &r->ifs[i];
