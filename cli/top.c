@@ -535,10 +535,10 @@ static void draw_help(void)
 static void draw_counters(const struct view *v, const struct top_info *info)
 {
 	static char text[TOP_MIN_LINES * 4][VIEW_LINE];
-	const char *lines[TOP_MIN_LINES * 4];
+	const char *lines[TOP_MIN_LINES * 4] = { NULL };
+	int max = LINES - 2 < TOP_MIN_LINES * 4 ? LINES - 2 : TOP_MIN_LINES * 4;
 	char tot[16], rate[16];
-	int i, n = COUNTERS_OUTCOMES + 2, max = LINES - 2 < TOP_MIN_LINES * 4 ? LINES - 2 :
-							     TOP_MIN_LINES * 4;
+	int i, n = COUNTERS_OUTCOMES + 2;
 
 	snprintf(text[0], sizeof(text[0]), "parser counters %s",
 		 v->reset_done ? "(since reset)" : "(since start)");
@@ -549,8 +549,8 @@ static void draw_counters(const struct view *v, const struct top_info *info)
 		snprintf(text[i + 2], sizeof(text[i + 2]), "%-20s %17s %10s", counters_outcome_name(i),
 			 tot, rate);
 	}
-	if (max > n)
-		n += view_further_lines(info->report, &text[n], max - n);
+	/* view_further_lines() writes nothing when max - n is not positive. */
+	n += view_further_lines(info->report, &text[n], max - n);
 	for (i = 0; i < n; i++)
 		lines[i] = text[i];
 	draw_box(lines, n);

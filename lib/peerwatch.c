@@ -123,11 +123,11 @@ void peerwatch_open_pinned(struct peerwatch *pw, bool failing, const char *const
 	int links[PEERWATCH_IFACES], i;
 	char msg[512];
 
+	/* No link given: each interface's maps are found through its pins. */
+	for (i = 0; i < PEERWATCH_IFACES; i++)
+		links[i] = -1;
 	if (n > PEERWATCH_IFACES)
 		n = PEERWATCH_IFACES;
-	/* No link given: each interface's maps are found through its pins. */
-	for (i = 0; i < n; i++)
-		links[i] = -1;
 	peerwatch_open(pw, NULL, failing, ifnames, links, NULL, n, ncpus, msg, sizeof(msg));
 }
 

@@ -561,7 +561,7 @@ static void test_live_view_lines(void)
 	memset(p0, 0, sizeof(*p0));
 	fill_calls(p1);
 	n = view_method_lines(p0, p1, lines, 22);
-	if (!CHECK_EQ_U64(n, 5))
+	if (!CHECK(n == 5, "%d lines", n))
 		return;
 	CHECK_STR(lines[1], "method     requests     1xx     2xx     3xx     4xx     5xx     6xx");
 	CHECK_STR(lines[2], "INVITE          100     100      40       5      42      10       3");
