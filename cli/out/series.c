@@ -109,10 +109,12 @@ static void responses(const struct out_src *src, struct out_sink *k)
 		if (!fig_code(sp, src->dir, code).total)
 			continue;
 		for (m = 0; m < SIPSTAT_M_MAX; m++) {
-			out_sample_init(&s, src);
-			s.v[0] = fig_code_method(sp, src->dir, m, code);
-			if (!s.v[0].total)
+			struct figure fig = fig_code_method(sp, src->dir, m, code);
+
+			if (!fig.total)
 				continue;
+			out_sample_init(&s, src);
+			s.v[0] = fig;
 			out_label(&s, "method", counters_method_name(m));
 			out_labelf(&s, "code", "%d", code);
 			out_label(&s, "class", sip_class_label(sip_code_class(code)));
@@ -127,10 +129,12 @@ static void requests(const struct out_src *src, struct out_sink *k)
 	int m;
 
 	for (m = 0; m < SIPSTAT_M_MAX; m++) {
-		out_sample_init(&s, src);
-		s.v[0] = fig_requests(&src->span, src->dir, m);
-		if (!s.v[0].total)
+		struct figure fig = fig_requests(&src->span, src->dir, m);
+
+		if (!fig.total)
 			continue;
+		out_sample_init(&s, src);
+		s.v[0] = fig;
 		out_label(&s, "method", counters_method_name(m));
 		out_put(k, &s);
 	}
@@ -284,7 +288,7 @@ static void failing_addresses(const struct out_src *src, struct out_sink *k)
 	}
 }
 
-/* The older outputs' families that Influx and CSV never had. */
+/* Families Influx and CSV never had (nor the reports as figures). */
 #define PROM_ONLY (OUT_FMT_INFLUX | OUT_FMT_CSV | OUT_FMT_REPORTS)
 
 const struct out_family out_families[] = {

@@ -41,7 +41,11 @@ enum out_scope {
 #define OUT_FMT_CSV (1U << 2)
 #define OUT_FMT_TEXT (1U << 3)		/* the text report's further figures */
 #define OUT_FMT_JSON (1U << 4)		/* the JSON report's further figures */
-/* The reports lay these out in sections of their own (out/text.c, out/jsondoc.c). */
+/*
+ * The families the reports had before the description: each shown in a
+ * section of their own (out/text.c, out/jsondoc.c) or, like events and
+ * the build, not at all.  A new family leaves skip 0 and reaches them.
+ */
 #define OUT_FMT_REPORTS (OUT_FMT_TEXT | OUT_FMT_JSON)
 
 #define OUT_LABELS 8		/* labels of a sample, interface and direction included */
