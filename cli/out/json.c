@@ -57,20 +57,29 @@ void json_array_end(struct json *j)
 	close_with(j, ']');
 }
 
-/* A string's characters: quotes and backslashes escaped, control characters as \u00XX. */
+/*
+ * A string's characters: quotes and backslashes escaped, control
+ * characters as \u00XX; the runs between them written at once, as most
+ * strings have nothing to escape.
+ */
 static void escaped(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *run = s;
 
 	fputc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		fwrite(run, 1, (size_t)(s - run), f);
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
 		else
-			fputc(*p, f);
+			fprintf(f, "\\u%04x", c);
+		run = s + 1;
 	}
+	fwrite(run, 1, (size_t)(s - run), f);
 	fputc('"', f);
 }
 
