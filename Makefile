@@ -57,12 +57,18 @@ endif
 .PHONY: all test unit deps deps-build demo bench bench-quick bench-view install clean help
 
 # lib/: the library (no main, no curses, no printing), libsipstat.a.
-# cli/: the command.  Tests and benchmarks link the library.
+# cli/out/: the outputs (the report model, its series, every format),
+# libsipstat-out.a.  cli/: the command.  Tests and benchmarks link the
+# archives.
 LIB_OBJS := $(patsubst lib/%.c,$(O)/lib/%.o,$(wildcard lib/*.c))
+OUT_OBJS := $(patsubst cli/out/%.c,$(O)/cli/out/%.o,$(wildcard cli/out/*.c))
 CLI_OBJS := $(patsubst cli/%.c,$(O)/cli/%.o,$(wildcard cli/*.c))
 LIBSIPSTAT := $(O)/libsipstat.a
-# The parts of cli/ that the unit tests exercise: arguments and the outputs.
-CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o alert_opts.o out_text.o out_json.o insight.o)
+LIBOUT := $(O)/libsipstat-out.a
+# The parts of cli/ that the unit tests exercise besides the outputs:
+# arguments, and the live view's model.
+CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o alert_opts.o)
+VIEW_OBJS := $(addprefix $(O)/cli/,view.o view_boxes.o)
 
 TEST_UNIT := $(O)/tests/test_unit
 TEST_BPF := $(O)/tests/test_bpf
@@ -83,7 +89,7 @@ $(O)/sipstat.skel.h: $(O)/sipstat.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # Everything that includes the skeleton must wait for it.
-$(LIB_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
+$(LIB_OBJS) $(OUT_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
 
 # Only the curses code sees the curses feature macros (-D_XOPEN_SOURCE=600).
 $(O)/cli/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
@@ -103,11 +109,19 @@ $(O)/cli/%.o: cli/%.c | $(O)/cli
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
 
+$(O)/cli/out/%.o: cli/out/%.c | $(O)/cli/out
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
+
 $(LIBSIPSTAT): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(O)/sipstat: $(CLI_OBJS) $(LIBSIPSTAT)
+$(LIBOUT): $(OUT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/sipstat: $(CLI_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) $(MHD_LIBS) $(PCAP_LIBS) \
 		$(SYSTEMD_LIBS) $(XDP_LIBS) -o $@
@@ -116,11 +130,11 @@ $(O)/tests/%.o: tests/%.c | $(O)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(LIBBPF_CFLAGS) -c $< -o $@
 
-$(TEST_UNIT): $(O)/tests/test_unit.o $(CLI_TESTED_OBJS) $(LIBSIPSTAT)
+$(TEST_UNIT): $(O)/tests/test_unit.o $(CLI_TESTED_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
-$(TEST_VIEW): $(O)/tests/test_view.o $(O)/cli/view.o $(LIBSIPSTAT)
+$(TEST_VIEW): $(O)/tests/test_view.o $(VIEW_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
@@ -132,8 +146,7 @@ $(TEST_ALERTS): $(O)/tests/test_alerts.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
 
-$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(O)/cli/view.o $(O)/cli/insight.o \
-		$(O)/cli/out_json.o $(LIBSIPSTAT)
+$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(VIEW_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
 
@@ -141,7 +154,7 @@ $(TEST_BPF): $(O)/tests/test_bpf.o $(O)/tests/frames.o $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 
-$(O) $(O)/lib $(O)/cli $(O)/tests:
+$(O) $(O)/lib $(O)/cli $(O)/cli/out $(O)/tests:
 	$(Q)mkdir -p $@
 
 # The README's test command: everything, one summary line at the end.
@@ -348,8 +361,7 @@ $(BENCH_BINS:=.o): $(BENCH_DIR)/%.o: tests/bench/%.c $(O)/sipstat.skel.h | $(BEN
 $(BENCH_DIR)/bench_prog: $(BENCH_DIR)/bench_prog.o $(O)/tests/frames.o $(LIBSIPSTAT)
 $(BENCH_DIR)/bench_frames: $(BENCH_DIR)/bench_frames.o $(O)/tests/frames.o
 $(BENCH_DIR)/bench_rx: $(BENCH_DIR)/bench_rx.o $(LIBSIPSTAT)
-$(BENCH_DIR)/bench_report: $(BENCH_DIR)/bench_report.o $(O)/cli/out_text.o $(O)/cli/out_json.o \
-	$(O)/cli/insight.o $(LIBSIPSTAT)
+$(BENCH_DIR)/bench_report: $(BENCH_DIR)/bench_report.o $(LIBOUT) $(LIBSIPSTAT)
 $(BENCH_BINS):
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
@@ -462,7 +474,7 @@ TIDY ?= clang-tidy
 CPPCHECK ?= cppcheck
 CHECK_PENDING ?=
 CHECK_C := $(filter-out $(CHECK_PENDING) %.bpf.c,\
-	$(wildcard lib/*.c cli/*.c tests/*.c tests/fuzz/*.c tests/bench/*.c))
+	$(wildcard lib/*.c cli/*.c cli/out/*.c tests/*.c tests/fuzz/*.c tests/bench/*.c))
 CHECK_BPF := $(filter-out $(CHECK_PENDING),$(wildcard bpf/*.bpf.c tests/bench/*.bpf.c))
 CHECK_PENDING_C := $(filter-out %.bpf.c,$(CHECK_PENDING))
 # analyzer_model.h: libbpf frees the skeleton in destroy (see the file).
@@ -518,8 +530,7 @@ test: $(TEST_REGRESS)
 # Formatter unit tests (exact expositions of crafted counters, escaping,
 # --listen parsing); tests/suite_export.sh runs them beside the live tests.
 TEST_EXPORT := $(O)/tests/test_export
-$(TEST_EXPORT): $(O)/tests/test_export.o $(addprefix $(O)/cli/,out_prom.o out_influx.o \
-		out_csv.o) $(LIBSIPSTAT)
+$(TEST_EXPORT): $(O)/tests/test_export.o $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(MHD_LIBS) -o $@
 test: $(TEST_EXPORT)
@@ -533,7 +544,7 @@ unit-export: $(TEST_EXPORT)
 # KPI arithmetic, the peers file and the report tables on crafted counters;
 # tests/suite_insight.sh runs them beside the namespace and capture tests.
 TEST_INSIGHT := $(O)/tests/test_insight
-$(TEST_INSIGHT): $(O)/tests/test_insight.o $(CLI_TESTED_OBJS) $(LIBSIPSTAT)
+$(TEST_INSIGHT): $(O)/tests/test_insight.o $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
 test: $(TEST_INSIGHT)
@@ -571,4 +582,4 @@ bench-alert: all
 bench: bench-alert
 # ---- end of alerts ----------------------------------------------------------
 
--include $(wildcard $(O)/*.d $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)
+-include $(wildcard $(O)/*.d $(O)/lib/*.d $(O)/cli/*.d $(O)/cli/out/*.d $(O)/tests/*.d)

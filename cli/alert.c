@@ -36,8 +36,8 @@
 #include "fmt.h"
 #include "loop.h"
 #include "peers.h"
+#include "out/json.h"
 #include "pin.h"
-#include "report.h"
 
 extern char **environ;
 
@@ -120,46 +120,58 @@ static void text_line(const struct alert_fields *f, char *buf, size_t len)
 			 val, f->folded, f->rule);
 }
 
-static void json_str(FILE *f, const char *k, const char *v, bool comma)
+static void alert_json(FILE *out, const struct alert_fields *f)
 {
-	fprintf(f, "%s\"%s\":", comma ? "," : "", k);
-	json_string(f, v);
-}
+	struct json j;
+	int i;
 
-static void json_object(FILE *out, const struct alert_fields *f)
-{
-	fputs("{\"type\":\"alert\"", out);
-	json_str(out, "alert", f->what, true);
-	json_str(out, "time", f->time, true);
-	json_str(out, "host", cli_hostname(), true);
-	json_str(out, "interface", f->iface, true);
-	json_str(out, "rule", f->rule, true);
-	json_str(out, "condition", f->kind, true);
-	fprintf(out, ",\"value\":%.6g,\"folded\":%" PRIu64, f->value, f->folded);
+	json_init(&j, out);
+	json_object(&j);
+	json_kstr(&j, "type", "alert");
+	json_kstr(&j, "alert", f->what);
+	json_kstr(&j, "time", f->time);
+	json_kstr(&j, "host", cli_hostname());
+	json_kstr(&j, "interface", f->iface);
+	json_kstr(&j, "rule", f->rule);
+	json_kstr(&j, "condition", f->kind);
+	json_key(&j, "value");
+	json_sig(&j, f->value, 6);
+	json_ku64(&j, "folded", f->folded);
 	if (f->code) {
-		fprintf(out, ",\"code\":%d", f->code);
-		json_str(out, "reason", f->reason, true);
-		json_str(out, "class", f->cls, true);
+		json_key(&j, "code");
+		json_int(&j, f->code);
+		json_kstr(&j, "reason", f->reason);
+		json_kstr(&j, "class", f->cls);
 	}
 	if (f->remote[0]) {
-		json_str(out, "direction", f->dir, true);
+		json_kstr(&j, "direction", f->dir);
 		if (f->method[0])
-			json_str(out, "method", f->method, true);
+			json_kstr(&j, "method", f->method);
 		if (f->peer[0])
-			json_str(out, "peer", f->peer, true);
-		fputs(",\"remote\":{", out);
-		json_str(out, "address", f->remote, false);
-		fprintf(out, ",\"port\":%d},\"local\":{", f->rport);
-		json_str(out, "address", f->local, false);
-		fprintf(out, ",\"port\":%d}", f->lport);
-		fputs(",\"vlan\":[", out);
-		for (int i = 0; i < f->nvlan; i++)
-			fprintf(out, "%s%d", i ? "," : "", f->vlan[i]);
-		fputc(']', out);
-		if (f->latency_ms >= 0)
-			fprintf(out, ",\"latency_ms\":%.3f", f->latency_ms);
+			json_kstr(&j, "peer", f->peer);
+		json_key(&j, "remote");
+		json_object(&j);
+		json_kstr(&j, "address", f->remote);
+		json_key(&j, "port");
+		json_int(&j, f->rport);
+		json_object_end(&j);
+		json_key(&j, "local");
+		json_object(&j);
+		json_kstr(&j, "address", f->local);
+		json_key(&j, "port");
+		json_int(&j, f->lport);
+		json_object_end(&j);
+		json_key(&j, "vlan");
+		json_array(&j);
+		for (i = 0; i < f->nvlan; i++)
+			json_int(&j, f->vlan[i]);
+		json_array_end(&j);
+		if (f->latency_ms >= 0) {
+			json_key(&j, "latency_ms");
+			json_fixed(&j, f->latency_ms, 3);
+		}
 	}
-	fputs("}", out);
+	json_object_end(&j);
 }
 
 /* ------------------------------------------------------------------ hooks */
@@ -278,48 +290,23 @@ static void env_add(char **env, int *n, char *buf, size_t len, const char *k, co
 	env[*n] = NULL;
 }
 
-static void run_hook(struct alerter *al, const struct alert_fields *f)
+/* The hook's environment: the alert's fields, one variable each, and the whole as JSON. */
+static void hook_env(const struct alert_fields *f, const char *code, const char *rport,
+		     char **env)
 {
-	static char bufs[ENVS][512], json[2048];
-	char code[8], rport[8], *argv[9], *env[ENVS];
-	posix_spawnattr_t attr;
-	posix_spawn_file_actions_t fa;
-	sigset_t none;
-	const char *path;
+	static char bufs[ENVS][512], json[2048], jbuf[sizeof(json) + 16];
+	const char *path = getenv("PATH");
 	FILE *m;
-	pid_t pid;
-	int i, slot = -1, n = 0, e;
+	int n = 0;
 
-	for (i = 0; i < ALERT_MAX_HOOKS; i++)
-		if (al->hooks[i].pid <= 0 && slot < 0)
-			slot = i;
-	if (slot < 0) {
-		al->hooks_skipped++;
-		if (al->hooks_skipped == 1 || al->hooks_skipped % 100 == 0)
-			say(al, "alert hook: %d already running, %" PRIu64 " alert(s) not handed "
-				"to it so far", ALERT_MAX_HOOKS, al->hooks_skipped);
-		return;
-	}
 	m = fmemopen(json, sizeof(json), "w");
 	if (m) {
-		json_object(m, f);
+		alert_json(m, f);
 		fputc('\0', m);
 		fclose(m);
 	}
 	json[sizeof(json) - 1] = '\0';
-	snprintf(code, sizeof(code), "%d", f->code);
-	snprintf(rport, sizeof(rport), "%d", f->rport);
-	argv[0] = (char *)al->o->exec;
-	argv[1] = (char *)f->what;
-	argv[2] = code;
-	argv[3] = (char *)(f->reason ? f->reason : "");
-	argv[4] = (char *)f->iface;
-	argv[5] = (char *)f->remote;
-	argv[6] = rport;
-	argv[7] = (char *)f->rule;
-	argv[8] = NULL;
 	env[0] = NULL;
-	path = getenv("PATH");
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "PATH", "%s",
 		path ? path : "/usr/local/bin:/usr/bin:/bin");
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_ALERT", "%s", f->what);
@@ -343,27 +330,30 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_FRAME_TIME_NS", "%" PRIu64,
 		f->frame_real_ns);
 	if (n < ENVS - 1) {
-		static char jbuf[sizeof(json) + 16];
-
 		snprintf(jbuf, sizeof(jbuf), "SIPSTAT_JSON=%s", json);
 		env[n++] = jbuf;
 		env[n] = NULL;
 	}
+}
+
+/* posix_spawn() of the hook: no signal blocked, default dispositions, its own group. */
+static int spawn_hook(const struct alerter *al, char **argv, char **env, pid_t *pid)
+{
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_t fa;
+	sigset_t none, def;
+	int e;
 
 	/* The loop blocks SIGCHLD and others for its signalfds: the hook gets none blocked. */
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&attr, &none);
-	{
-		sigset_t def;
-
-		sigemptyset(&def);
-		sigaddset(&def, SIGPIPE);
-		sigaddset(&def, SIGINT);
-		sigaddset(&def, SIGTERM);
-		sigaddset(&def, SIGHUP);
-		posix_spawnattr_setsigdefault(&attr, &def);
-	}
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGHUP);
+	posix_spawnattr_setsigdefault(&attr, &def);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
 					POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&attr, 0);
@@ -377,9 +367,41 @@ static void run_hook(struct alerter *al, const struct alert_fields *f)
 	} else {
 		posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
 	}
-	e = posix_spawn(&pid, al->o->exec, &fa, &attr, argv, env);
+	e = posix_spawn(pid, al->o->exec, &fa, &attr, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	return e;
+}
+
+static void run_hook(struct alerter *al, const struct alert_fields *f)
+{
+	char code[8], rport[8], *argv[9], *env[ENVS];
+	pid_t pid;
+	int i, slot = -1, e;
+
+	for (i = 0; i < ALERT_MAX_HOOKS; i++)
+		if (al->hooks[i].pid <= 0 && slot < 0)
+			slot = i;
+	if (slot < 0) {
+		al->hooks_skipped++;
+		if (al->hooks_skipped == 1 || al->hooks_skipped % 100 == 0)
+			say(al, "alert hook: %d already running, %" PRIu64 " alert(s) not handed "
+				"to it so far", ALERT_MAX_HOOKS, al->hooks_skipped);
+		return;
+	}
+	snprintf(code, sizeof(code), "%d", f->code);
+	snprintf(rport, sizeof(rport), "%d", f->rport);
+	argv[0] = (char *)al->o->exec;
+	argv[1] = (char *)f->what;
+	argv[2] = code;
+	argv[3] = (char *)(f->reason ? f->reason : "");
+	argv[4] = (char *)f->iface;
+	argv[5] = (char *)f->remote;
+	argv[6] = rport;
+	argv[7] = (char *)f->rule;
+	argv[8] = NULL;
+	hook_env(f, code, rport, env);
+	e = spawn_hook(al, argv, env, &pid);
 	if (e) {
 		al->hooks_failed++;
 		say(al, "cannot run the alert hook %s: %s", al->o->exec, strerror(e));
@@ -447,7 +469,7 @@ static void deliver(struct alerter *al, const struct rule_alert *a, const char *
 	else
 		fprintf(stderr, "%s\n", line);
 	if (al->json && al->json_out) {
-		json_object(al->json_out, &f);
+		alert_json(al->json_out, &f);
 		fputc('\n', al->json_out);
 		fflush(al->json_out);
 	}

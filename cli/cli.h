@@ -22,6 +22,12 @@ int cmd_read(const struct options *o);
  * 0 or -errno; with err, a failure goes there instead of stderr.
  */
 int attach_one(const char *ifname, const struct options *o, char *err, size_t errlen);
+/*
+ * attach (and serve), before anything is attached: 0 when o has no peers
+ * file or a good one; 2 (usage error, said with the line) for a bad one,
+ * 1 when it cannot be read.
+ */
+int attach_check_peers(const struct options *o);
 
 /* "sipstat: " + message + newline on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* sipstat attach: load, attach and pin, then return; counting goes on. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "alert.h"
 #include "cli.h"
-#include "insight.h"
+#include "peerwatch.h"
 #include "pin.h"
 #include "ports.h"
 
@@ -50,8 +51,8 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 	if (o->peers_file) {
 		char done[512];
 
-		e = insight_peers_pinned(ifname, o->peers_file, done, sizeof(done), msg,
-					 sizeof(msg));
+		e = peerwatch_load_pinned(ifname, o->peers_file, done, sizeof(done), msg,
+					  sizeof(msg));
 		if (e) {
 			if (err)
 				snprintf(err, errlen, "%s", msg);
@@ -98,9 +99,25 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 	return 0;
 }
 
+int attach_check_peers(const struct options *o)
+{
+	char msg[512];
+	int e = peerwatch_check_file(o->peers_file, msg, sizeof(msg));
+
+	if (e == -EINVAL) {
+		cli_err("%s\nTry 'sipstat --help' for more information.", msg);
+		return 2;
+	}
+	if (e) {
+		cli_err("%s", msg);
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_attach(const struct options *o)
 {
-	int i, ret = insight_check_peers(o);
+	int i, ret = attach_check_peers(o);
 
 	if (ret)
 		return ret;

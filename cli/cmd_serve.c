@@ -18,9 +18,10 @@
 #include "counters.h"
 #include "events.h"
 #include "exporter.h"
-#include "insight.h"
 #include "loop.h"
+#include "out_write.h"
 #include "peers.h"
+#include "peerwatch.h"
 #include "pin.h"
 #include "reader.h"
 
@@ -32,8 +33,8 @@ struct serve {
 	char last_err[MAX_IFACES][512];	/* said once, until it changes */
 	/* --listen */
 	struct reader reader;
-	struct export_pinned *read;	/* [nifs] */
-	struct export_iface xif[MAX_IFACES];
+	struct exporter_pinned *read;	/* [nifs] */
+	struct out_iface xif[MAX_IFACES];
 	struct exporter exp;
 	/* alerts */
 	struct alerter al;
@@ -44,31 +45,41 @@ struct serve {
 	bool primed;
 	struct peers_maps pmaps[MAX_IFACES];	/* named peers of the events */
 	struct peers_table ptab[MAX_IFACES];
-	struct insight_stamp peers;	/* --peers: the file as last applied */
-	struct insight_pinned ip[MAX_IFACES];	/* --listen: per-peer counts, failing addresses */
+	struct peerwatch_stamp peers;	/* --peers: the file as last applied */
+	struct peerwatch_pinned ip[MAX_IFACES];	/* --listen: per-peer counts, failing */
 };
 
 /* A scrape: the pinned counters of every interface that has them, read now. */
 static int on_scrape(void *ctx, enum http_format fmt, char **body, size_t *len)
 {
 	struct serve *s = ctx;
-	struct export_set set = { .host = cli_hostname(), .version = SIPSTAT_VERSION };
+	struct out_report r = {
+		.host = cli_hostname(),
+		.version = SIPSTAT_VERSION,
+		.ifs = s->xif,
+		.export_failing = s->o->export_failing,
+	};
 	char msg[512];
 	int i, k = 0;
 
 	for (i = 0; i < s->o->nifs; i++) {
-		if (export_read_pinned(s->o->ifnames[i], &s->reader, &s->read[i], msg, sizeof(msg)))
+		struct out_iface *x = &s->xif[k];
+		struct peerwatch_pinned *pp = &s->ip[i];
+
+		if (exporter_read_pinned(s->o->ifnames[i], &s->reader, &s->read[i], msg,
+					 sizeof(msg)))
 			continue;	/* not attached now: the state checks say why */
-		s->xif[k] = s->read[i].x;
-		s->xif[k].name = s->o->ifnames[i];
-		insight_pinned_export(&s->ip[i], s->o->ifnames[i], s->reader.ncpus,
-				      s->o->export_failing, &s->xif[k]);
-		set.when = s->read[i].c.real;
+		*x = s->read[i].x;
+		peerwatch_read_pinned(pp, s->o->ifnames[i], s->reader.ncpus,
+				      s->o->export_failing > 0);
+		x->peers = pp->has_counts ? &pp->pc : NULL;
+		x->peer_names = pp->has_counts ? &pp->names : NULL;
+		x->failing = pp->has_failing ? &pp->fl : NULL;
+		r.when = s->read[i].c.real;
 		k++;
 	}
-	set.ifs = s->xif;
-	set.nifs = k;
-	return export_body(&set, fmt, body, len);
+	r.nifs = k;
+	return out_write_body(&r, fmt, body, len);
 }
 
 /* A failure, once per distinct message. */
@@ -213,15 +224,16 @@ static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 		if (s->pmaps[i].peers_fd >= 0)	/* names as attach and readers leave them */
 			peers_names_read(s->o->ifnames[i], &s->ptab[i]);
 	alerts_tick(s);
-	if (insight_file_changed(s->o->peers_file, &s->peers)) {
+	if (peerwatch_file_changed(s->o->peers_file, &s->peers)) {
 		char done[512], msg[512];
 
 		/* A bad file keeps the peers loaded before; say so once per change. */
 		for (i = 0; i < s->o->nifs; i++)
 			if (s->state[i] == PIN_ATTACHED)
-				cli_err("%s", insight_peers_pinned(s->o->ifnames[i], s->o->peers_file,
-								   done, sizeof(done), msg,
-								   sizeof(msg)) ? msg : done);
+				cli_err("%s", peerwatch_load_pinned(s->o->ifnames[i],
+								    s->o->peers_file, done,
+								    sizeof(done), msg,
+								    sizeof(msg)) ? msg : done);
 	}
 	return 0;
 }
@@ -236,9 +248,53 @@ static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 	return 2;
 }
 
+/* --listen: the endpoint in the loop.  0, or 1 when it cannot start (said). */
+static int listen_start(struct serve *s, struct loop *l)
+{
+	int e;
+
+	s->read = calloc((size_t)s->o->nifs, sizeof(*s->read));
+	if (!s->read || reader_init(&s->reader)) {
+		cli_err("cannot set up the counter reader for --listen");
+		e = -ENOMEM;
+	} else {
+		e = exporter_start(&s->exp, s->o->listen, l, on_scrape, s);
+	}
+	if (e) {
+		free(s->read);
+		reader_free(&s->reader);
+		return 1;
+	}
+	return 0;
+}
+
+/* The alert rules (--alert and SIPSTAT_ALERTS) and their readings; 0, or the exit status (said). */
+static int alerts_start(struct serve *s, struct loop *l)
+{
+	char why[512];
+	int i;
+
+	s->aopts = s->o->alert;
+	for (i = 0; i < s->o->nifs; i++)
+		peers_maps_init(&s->pmaps[i]);
+	if (getenv("SIPSTAT_ALERTS") &&
+	    alert_opt_env(&s->aopts, getenv("SIPSTAT_ALERTS"), why, sizeof(why))) {
+		cli_err("%s", why);
+		return 2;
+	}
+	if (alerter_init(&s->al, &s->aopts, l, why, sizeof(why))) {
+		cli_err("%s", why);
+		return 1;
+	}
+	if (s->aopts.nrules && !reader_init(&s->areader)) {
+		s->aprev = calloc((size_t)s->o->nifs, sizeof(*s->aprev));
+		s->acur = calloc((size_t)s->o->nifs, sizeof(*s->acur));
+	}
+	return 0;
+}
+
 int cmd_serve(const struct options *o)
 {
-	char why_alert[512];
 	static struct serve s;
 	struct loop l;
 	sigset_t sigs;
@@ -246,10 +302,10 @@ int cmd_serve(const struct options *o)
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
-	e = insight_check_peers(o);
+	e = attach_check_peers(o);
 	if (e)
 		return e;
-	insight_file_changed(o->peers_file, &s.peers);
+	peerwatch_file_changed(o->peers_file, &s.peers);
 	for (i = 0; i < o->nifs; i++) {
 		if (!if_nametoindex(o->ifnames[i])) {
 			cli_err("%s: no such interface yet; attaching when it appears", o->ifnames[i]);
@@ -274,42 +330,12 @@ int cmd_serve(const struct options *o)
 		loop_free(&l);
 		return 1;
 	}
-	if (o->listen[0]) {
-		s.read = calloc((size_t)o->nifs, sizeof(*s.read));
-		if (!s.read || reader_init(&s.reader)) {
-			cli_err("cannot set up the counter reader for --listen");
-			e = -ENOMEM;
-		} else {
-			e = exporter_start(&s.exp, o->listen, &l, on_scrape, &s);
-		}
-		if (e) {
-			free(s.read);
-			reader_free(&s.reader);
-			loop_free(&l);
-			return 1;
-		}
-	}
-	s.aopts = o->alert;
-	for (i = 0; i < o->nifs; i++)
-		peers_maps_init(&s.pmaps[i]);
-	if (getenv("SIPSTAT_ALERTS")) {
-		char why[256];
-
-		if (alert_opt_env(&s.aopts, getenv("SIPSTAT_ALERTS"), why, sizeof(why))) {
-			cli_err("%s", why);
-			loop_free(&l);
-			return 2;
-		}
-	}
-	e = alerter_init(&s.al, &s.aopts, &l, why_alert, sizeof(why_alert));
+	e = o->listen[0] ? listen_start(&s, &l) : 0;
+	if (!e)
+		e = alerts_start(&s, &l);
 	if (e) {
-		cli_err("%s", why_alert);
 		loop_free(&l);
-		return 1;
-	}
-	if (s.aopts.nrules && !reader_init(&s.areader)) {
-		s.aprev = calloc((size_t)o->nifs, sizeof(*s.aprev));
-		s.acur = calloc((size_t)o->nifs, sizeof(*s.acur));
+		return e;
 	}
 	alerts_follow(&s, &l);
 	alerts_tick(&s);
@@ -320,7 +346,7 @@ int cmd_serve(const struct options *o)
 	for (i = 0; i < o->nifs; i++)
 		peers_maps_close(&s.pmaps[i]);
 	for (i = 0; i < o->nifs; i++)
-		insight_pinned_free(&s.ip[i]);
+		peerwatch_pinned_free(&s.ip[i]);
 	free(s.aprev);
 	free(s.acur);
 	free(s.read);

@@ -6,82 +6,154 @@
 #include <string.h>
 
 #include "cli.h"
-#include "exporter.h"
 #include "fmt.h"
-#include "insight.h"
+#include "out_write.h"
+#include "peerwatch.h"
 #include "pin.h"
 #include "ports.h"
 #include "reader.h"
-#include "report.h"
 
 #define SHOW_MAX 64
 
 struct shown {
 	struct counters zero, cur;
 	char since[32], ports[128];
-	double attached;	/* Unix time of the last attach, 0 unknown */
-	unsigned int dirs;
+	bool skb;		/* attached in skb mode */
 };
 
-/* -o prometheus|openmetrics|influx|csv: the totals of each interface. */
-static void show_export(const struct options *o, const struct report_iface *rif,
-			const struct shown *sh, int k, const struct insight *ins)
+/* The interfaces asked for, or every pinned one; how many, or -1 (said). */
+static int show_names(const struct options *o, char (*names)[IF_NAMESIZE])
 {
-	static struct export_iface xif[SHOW_MAX];
-	struct export_set s = {
+	char msg[512];
+	int n;
+
+	if (o->nifs) {
+		for (n = 0; n < o->nifs; n++)
+			snprintf(names[n], IF_NAMESIZE, "%s", o->ifnames[n]);
+		return n;
+	}
+	n = pin_list(names, SHOW_MAX, msg, sizeof(msg));
+	if (n < 0) {
+		cli_err("%s", msg);
+		return -1;
+	}
+	if (!n) {
+		cli_err("nothing to show: no interface is attached (sipstat attach -i IFACE)");
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * One pinned interface into s and x: its totals since counting started
+ * (no interval), what the pins say.  0; 1 when its pins were read but not
+ * its counters (s->skb is set); -1 when it has no pins; a failure is said.
+ */
+static int show_read(const char *ifname, bool asked, struct reader *reader, struct shown *s,
+		     struct out_iface *x)
+{
+	struct sipstat_ports set;
+	struct pinned p;
+	char msg[512];
+	int e, idx;
+
+	e = pin_open(ifname, &p, msg, sizeof(msg));
+	if (e) {
+		if (e == -ENOENT && asked)
+			cli_err("%s: no pinned counters; attach first: sipstat attach -i %s", ifname,
+				ifname);
+		else
+			cli_err("%s", msg);
+		return -1;
+	}
+	e = counters_read(reader, p.fd[PIN_COUNTS], &s->cur);
+	idx = (int)if_nametoindex(ifname);
+	if (!e && idx)
+		counters_read_frames(idx, &s->cur);
+	if (!pin_read_ports(&p, &set))
+		ports_format(&set, s->ports, sizeof(s->ports));
+	if (p.has_meta && p.meta.created_ns)
+		fmt_time_ns(s->since, sizeof(s->since), p.meta.created_ns);
+	x->attach_time = p.has_meta ? (double)p.meta.attached_ns / 1e9 : 0;
+	x->dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
+	x->mode = p.has_meta ? attach_mode_name((enum attach_mode)p.meta.mode) : "";
+	s->skb = p.has_meta && p.meta.mode == ATTACH_SKB;
+	pin_close(&p);
+	if (e) {
+		cli_err("cannot read counters of %s: %s", ifname, strerror(-e));
+		return 1;
+	}
+	s->zero.mono = s->cur.mono;
+	s->zero.real = s->cur.real;
+	x->name = ifname;
+	x->source = "pinned";
+	x->state = idx ? "counting" : "gone";
+	x->since = s->since[0] ? s->since : NULL;
+	x->ports = s->ports;
+	x->base = &s->zero;
+	x->prev = &s->cur;
+	x->cur = &s->cur;
+	return 0;
+}
+
+/* The k interfaces read, their sums, and their per-peer counts since each program was loaded. */
+static void show_print(const struct options *o, struct out_iface *ifs, int k,
+		       const struct shown *sh, struct counters *sum_base,
+		       const struct counters *sum_cur, const char *modes, int ncpus)
+{
+	static struct peerwatch pw;
+	struct out_report r = {
+		.type = "show",
 		.host = cli_hostname(),
 		.version = SIPSTAT_VERSION,
-		.ifs = xif,
-		.nifs = k,
 		.when = sh[0].cur.real,
+		.ifs = ifs,
+		.nifs = k,
+		.mode = modes,
+		.base = sum_base,
+		.prev = sum_cur,
+		.cur = sum_cur,
+		.dirs = 1U << SIPSTAT_DIR_IN,
+		.attachments = true,
+		.peers = &pw,
 	};
+	const char *names[SHOW_MAX];
 	int i;
 
+	out_options(&r, o);
+	sum_base->mono = sum_cur->mono;
+	sum_base->real = sum_cur->real;
+	for (i = 0; i < k; i++)
+		names[i] = ifs[i].name;
+	/* Per-peer totals since the program was loaded: no base reading. */
+	peerwatch_open_pinned(&pw, r.failing_top || o->export_failing, names, k, ncpus);
+	peerwatch_read(&pw, false);
 	for (i = 0; i < k; i++) {
-		xif[i].name = rif[i].name;
-		xif[i].mode = rif[i].mode;
-		xif[i].ports = sh[i].ports;
-		xif[i].attach_time = sh[i].attached;
-		xif[i].dirs = sh[i].dirs;
-		xif[i].c = &sh[i].cur;
-		if (ins->have_maps && i < ins->n && ins->maps[i].counts_fd >= 0) {
-			xif[i].peers = &ins->each[i];
-			xif[i].peer_names = &ins->table;
-			xif[i].failing = &ins->each_failing[i];
-			xif[i].failing_top = o->export_failing;
-		}
+		if (!peerwatch_has(&pw, i))
+			continue;
+		ifs[i].peers = &pw.each[i];
+		ifs[i].peer_names = &pw.table;
+		ifs[i].failing = &pw.each_failing[i];
 	}
-	export_print(stdout, o->output, &s, true);
+	out_write(stdout, o->output, &r);
+	fflush(stdout);
+	peerwatch_close(&pw);
 }
 
 int cmd_show(const struct options *o)
 {
 	static char names[SHOW_MAX][IF_NAMESIZE];
-	static struct report_iface rif[SHOW_MAX];
+	static struct out_iface ifs[SHOW_MAX];
 	struct counters *sum_base = NULL, *sum_cur = NULL;
 	struct shown *sh = NULL;
-	struct sipstat_ports set;
 	struct reader reader = { 0 };
-	struct pinned p;
-	char msg[512], modes[32] = "";
-	bool native = false, skb = false, ins_open = false;
-	static struct insight ins;	/* per-peer counts, failing addresses */
+	char modes[32] = "";
+	bool native = false, skb = false;
 	int i, n, k = 0, e, ret = 0;
 
-	if (o->nifs) {
-		for (n = 0; n < o->nifs; n++)
-			snprintf(names[n], IF_NAMESIZE, "%s", o->ifnames[n]);
-	} else {
-		n = pin_list(names, SHOW_MAX, msg, sizeof(msg));
-		if (n < 0) {
-			cli_err("%s", msg);
-			return 1;
-		}
-		if (!n) {
-			cli_err("nothing to show: no interface is attached (sipstat attach -i IFACE)");
-			return 1;
-		}
-	}
+	n = show_names(o, names);
+	if (n < 0)
+		return 1;
 	sh = calloc((size_t)(n > 0 ? n : 1), sizeof(*sh));
 	sum_base = calloc(1, sizeof(*sum_base));
 	sum_cur = calloc(1, sizeof(*sum_cur));
@@ -91,97 +163,26 @@ int cmd_show(const struct options *o)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		struct shown *s = &sh[k];
-		int idx;
-
-		e = pin_open(names[i], &p, msg, sizeof(msg));
+		memset(&ifs[k], 0, sizeof(ifs[k]));
+		e = show_read(names[i], o->nifs > 0, &reader, &sh[k], &ifs[k]);
+		if (e >= 0) {
+			skb |= sh[k].skb;
+			native |= !sh[k].skb;
+		}
 		if (e) {
-			if (e == -ENOENT && o->nifs)
-				cli_err("%s: no pinned counters; attach first: sipstat attach -i %s",
-					names[i], names[i]);
-			else
-				cli_err("%s", msg);
 			ret = 1;
 			continue;
 		}
-		e = counters_read(&reader, p.fd[PIN_COUNTS], &s->cur);
-		idx = (int)if_nametoindex(names[i]);
-		if (!e && idx)
-			counters_read_frames(idx, &s->cur);
-		if (!pin_read_ports(&p, &set))
-			ports_format(&set, s->ports, sizeof(s->ports));
-		if (p.has_meta && p.meta.created_ns)
-			fmt_time_ns(s->since, sizeof(s->since), p.meta.created_ns);
-		s->attached = p.has_meta ? (double)p.meta.attached_ns / 1e9 : 0;
-		s->dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
-		rif[k].mode = p.has_meta ? attach_mode_name((enum attach_mode)p.meta.mode) : "";
-		if (p.has_meta && p.meta.mode == ATTACH_SKB)
-			skb = true;
-		else
-			native = true;
-		pin_close(&p);
-		if (e) {
-			cli_err("cannot read counters of %s: %s", names[i], strerror(-e));
-			ret = 1;
-			continue;
-		}
-		/* Totals since counting started; no interval. */
-		s->zero.mono = s->cur.mono;
-		s->zero.real = s->cur.real;
-		rif[k].name = names[i];
-		rif[k].source = "pinned";
-		rif[k].state = idx ? "counting" : "gone";
-		rif[k].since = s->since[0] ? s->since : NULL;
-		rif[k].ports = s->ports;
-		rif[k].base = &s->zero;
-		rif[k].prev = &s->cur;
-		rif[k].cur = &s->cur;
-		counters_add(sum_cur, &s->cur);
-		sum_cur->mono = s->cur.mono;
-		sum_cur->real = s->cur.real;
+		counters_add(sum_cur, &sh[k].cur);
+		sum_cur->mono = sh[k].cur.mono;
+		sum_cur->real = sh[k].cur.real;
 		k++;
 	}
-	if (k) {
-		struct report r = {
-			.type = "show",
-			.host = cli_hostname(),
-			.ifs = rif,
-			.nifs = k,
-			.mode = modes,
-			.base = sum_base,
-			.prev = sum_cur,
-			.cur = sum_cur,
-			.dirs = 1U << SIPSTAT_DIR_IN,
-			.verbose = o->verbose,
-			.per_interface = o->per_interface,
-		};
-
-		snprintf(modes, sizeof(modes), "%s%s%s", native ? "native" : "",
-			 native && skb ? "," : "", skb ? "skb" : "");
-		sum_base->mono = sum_cur->mono;
-		sum_base->real = sum_cur->real;
-		{
-			const char *shown[SHOW_MAX];
-
-			for (i = 0; i < k; i++)
-				shown[i] = rif[i].name;
-			/* Per-peer totals since the program was loaded: no base reading. */
-			insight_open_pinned(&ins, o, shown, k, reader.ncpus);
-			insight_read(&ins, false);
-			ins_open = true;
-			r.insight = &ins;
-		}
-		if (o->output == OUT_JSON)
-			out_json_report(stdout, &r);
-		else if (export_output(o->output))
-			show_export(o, rif, sh, k, &ins);
-		else
-			out_text_report(stdout, &r);
-		fflush(stdout);
-	}
+	snprintf(modes, sizeof(modes), "%s%s%s", native ? "native" : "", native && skb ? "," : "",
+		 skb ? "skb" : "");
+	if (k)
+		show_print(o, ifs, k, sh, sum_base, sum_cur, modes, reader.ncpus);
 out:
-	if (ins_open)
-		insight_close(&ins);
 	free(sh);
 	free(sum_base);
 	free(sum_cur);

@@ -4,20 +4,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "fmt.h"
+#include "out_write.h"
 #include "pin.h"
 #include "ports.h"
 #include "reader.h"
-#include "report.h"
 
 #define STATUS_MAX 64
+
+/* One pinned interface: its pins and what is read from them. */
+struct status_row {
+	struct pin_status st;
+	char ports[256];
+	char since[32], attached[32];	/* ISO 8601, "" when unknown */
+};
 
 int cmd_status(const struct options *o)
 {
 	static char names[STATUS_MAX][IF_NAMESIZE];
 	static struct status_row rows[STATUS_MAX];
+	static struct out_iface ifs[STATUS_MAX];
+	struct out_report r = { .type = "status", .host = cli_hostname(), .ifs = ifs };
 	struct counters *c = NULL;
 	struct sipstat_ports set;
 	struct reader reader = { 0 };
@@ -40,33 +50,39 @@ int cmd_status(const struct options *o)
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
-		struct status_row *r = &rows[k];
+		struct status_row *row = &rows[k];
+		struct out_iface *x = &ifs[k];
 
-		memset(r, 0, sizeof(*r));
-		if (pin_status(names[i], &r->st, msg, sizeof(msg))) {
+		memset(row, 0, sizeof(*row));
+		memset(x, 0, sizeof(*x));
+		if (pin_status(names[i], &row->st, msg, sizeof(msg))) {
 			cli_err("%s", msg);
 			ret = 1;
 			continue;
 		}
-		if (r->st.has_meta && r->st.meta.created_ns)
-			fmt_time_ns(r->since, sizeof(r->since), r->st.meta.created_ns);
-		if (r->st.has_meta && r->st.meta.attached_ns)
-			fmt_time_ns(r->attached, sizeof(r->attached), r->st.meta.attached_ns);
+		if (row->st.has_meta && row->st.meta.created_ns)
+			fmt_time_ns(row->since, sizeof(row->since), row->st.meta.created_ns);
+		if (row->st.has_meta && row->st.meta.attached_ns)
+			fmt_time_ns(row->attached, sizeof(row->attached), row->st.meta.attached_ns);
 		if (!pin_open(names[i], &p, msg, sizeof(msg))) {
 			if (!pin_read_ports(&p, &set))
-				ports_format(&set, r->ports, sizeof(r->ports));
-			if (!counters_read(&reader, p.fd[PIN_COUNTS], &c[k])) {
-				r->has_counts = true;
-				r->c = &c[k];
-			}
+				ports_format(&set, row->ports, sizeof(row->ports));
+			if (!counters_read(&reader, p.fd[PIN_COUNTS], &c[k]))
+				x->cur = &c[k];
 			pin_close(&p);
 		}
+		x->name = row->st.ifname;
+		x->pin = &row->st;
+		x->since = row->since;
+		x->attached = row->attached;
+		x->ports = row->ports;
 		k++;
 	}
-	if (o->output == OUT_JSON)
-		out_json_status(stdout, rows, k, cli_hostname());
-	else if (k || !o->nifs)	/* the interfaces asked for were said above */
-		out_text_status(stdout, rows, k);
+	r.nifs = k;
+	clock_gettime(CLOCK_REALTIME, &r.when);
+	/* Text for nothing found of the interfaces asked for: what went wrong was said above. */
+	if (o->output == OUT_JSON || k || !o->nifs)
+		out_write(stdout, o->output, &r);
 	free(c);
 	reader_free(&reader);
 	return ret;

@@ -16,15 +16,15 @@
 #include "alert.h"
 #include "cli.h"
 #include "events.h"
-#include "obj.h"
-#include "pin.h"
 #include "exporter.h"
-#include "fmt.h"
-#include "insight.h"
 #include "loop.h"
+#include "obj.h"
+#include "out/out.h"
+#include "out_write.h"
+#include "peerwatch.h"
+#include "pin.h"
 #include "ports.h"
 #include "reader.h"
-#include "report.h"
 #include "source.h"
 #include "top.h"
 #include "view.h"
@@ -36,7 +36,7 @@ struct watch {
 	struct reader reader;
 	struct counters *base, *prev, *cur;	/* [n] each */
 	struct counters *sum_base, *sum_prev, *sum_cur;
-	struct report_iface rif[MAX_IFACES];
+	struct out_iface rif[MAX_IFACES];
 	char modes[32];
 	char err[512];
 	long done;		/* reports printed or screens drawn */
@@ -45,16 +45,17 @@ struct watch {
 	struct top t;
 	struct view *v;
 	struct top_info info;
+	struct out_report report;	/* --top: the latest reading, for the further figures */
 	const char *names[MAX_IFACES];
 	/* -o prometheus|openmetrics|influx|csv and --listen */
-	struct export_iface xif[MAX_IFACES];
+	struct out_iface xif[MAX_IFACES];	/* rif with what every output says of them */
 	char xports[MAX_IFACES][128];
 	double started;			/* Unix time of this process's own attach */
 	struct counters *scrape;	/* [n]: a fresh reading for each scrape */
 	struct exporter exp;
 	struct alerter al;		/* alerts */
 	bool ev_ok[MAX_IFACES];		/* events of that interface consumed here */
-	struct insight ins;		/* per-peer counts, failing addresses */
+	struct peerwatch ins;		/* per-peer counts, failing addresses */
 };
 
 /* "native", or "native,skb" when interfaces are in different modes. */
@@ -158,20 +159,22 @@ static int check_sources(struct watch *w)
 }
 
 /*
- * The export entries of every interface over the readings each[]: mode,
- * ports and attach time of the pins, or of this process's own program.
+ * What every output says of the readings each[] (cur, or a scrape's):
+ * the interfaces with mode, ports and attach time of the pins or of this
+ * process's own program, their per-peer counts and failing addresses,
+ * the sums of sum_base, sum_prev and sum_cur.
  */
-static void export_set_of(struct watch *w, const struct counters *each, struct export_set *s)
+static void report_of(struct watch *w, const struct counters *each, struct out_report *r)
 {
 	struct sipstat_ports set;
 	int i;
 
+	memset(r, 0, sizeof(*r));
 	for (i = 0; i < w->n; i++) {
 		const struct source *src = &w->src[i];
-		struct export_iface *x = &w->xif[i];
+		struct out_iface *x = &w->xif[i];
 
-		x->name = src->ifname;
-		x->mode = attach_mode_name(src->mode);
+		*x = w->rif[i];
 		x->dirs = source_dirs(src);
 		x->attach_time = w->started;
 		if (src->pinned && src->pin.has_meta)
@@ -181,33 +184,41 @@ static void export_set_of(struct watch *w, const struct counters *each, struct e
 		else if (!src->pinned)
 			ports_format(&w->o->ports, w->xports[i], sizeof(w->xports[i]));
 		x->ports = w->xports[i];
-		x->c = &each[i];
-		if (w->ins.have_maps && w->ins.maps[i].counts_fd >= 0) {
+		x->cur = &each[i];
+		if (peerwatch_has(&w->ins, i)) {
 			x->peers = &w->ins.each[i];
 			x->peer_names = &w->ins.table;
 			x->failing = &w->ins.each_failing[i];
-			x->failing_top = w->o->export_failing;
 		}
+		r->dirs |= x->dirs;
 	}
-	s->host = cli_hostname();
-	s->version = SIPSTAT_VERSION;
-	s->ifs = w->xif;
-	s->nifs = w->n;
-	s->when = w->n ? each[0].real : (struct timespec){ 0 };
+	r->host = cli_hostname();
+	r->version = SIPSTAT_VERSION;
+	r->when = w->n ? each[0].real : (struct timespec){ 0 };
+	r->ifs = w->xif;
+	r->nifs = w->n;
+	r->mode = w->modes;
+	r->base = w->sum_base;
+	r->prev = w->sum_prev;
+	r->cur = w->sum_cur;
+	r->dirs |= 1U << SIPSTAT_DIR_IN;
+	r->peers = &w->ins;
+	out_options(r, w->o);
+	r->header = w->done == 0;
 }
 
 /* --listen: every scrape reads the counters afresh (the last reading of an interface that is gone). */
 static int on_scrape(void *ctx, enum http_format fmt, char **body, size_t *len)
 {
 	struct watch *w = ctx;
-	struct export_set s;
+	struct out_report r;
 	int i;
 
 	for (i = 0; i < w->n; i++)
 		if (source_read(&w->src[i], &w->reader, &w->scrape[i]))
 			w->scrape[i] = w->cur[i];
-	export_set_of(w, w->scrape, &s);
-	return export_body(&s, fmt, body, len);
+	report_of(w, w->scrape, &r);
+	return out_write_body(&r, fmt, body, len);
 }
 
 static void view_feed(struct watch *w, bool again);
@@ -215,46 +226,25 @@ static void view_feed(struct watch *w, bool again);
 static int report_once(struct watch *w)
 {
 	const struct options *o = w->o;
-	struct report r = {
-		.host = cli_hostname(),
-		.ifs = w->rif,
-		.nifs = w->n,
-		.mode = w->modes,
-		.base = w->sum_base,
-		.prev = w->sum_prev,
-		.cur = w->sum_cur,
-		.dirs = 1U << SIPSTAT_DIR_IN,
-		.verbose = o->verbose,
-		.per_interface = o->per_interface,
-	};
+	struct out_report r;
 	int i;
 
-	for (i = 0; i < w->n; i++)
-		r.dirs |= source_dirs(&w->src[i]);
 	if (read_all(w, w->cur, w->sum_cur))
 		return 1;
 	alerter_tick(&w->al, w->n, w->names, w->prev, w->cur, events_now());
-	insight_read(&w->ins, false);
-	r.insight = &w->ins;
+	peerwatch_read(&w->ins, false);
 	if (w->top) {
 		for (i = 0; i < w->n; i++)
 			if (!w->ev_ok[i])	/* else the events said it */
 				view_collect_alerts(&w->v->alerts, w->src[i].ifname, &w->base[i],
 					    &w->prev[i], &w->cur[i]);
 		view_feed(w, false);
+		report_of(w, w->cur, &w->report);
 		top_draw(&w->t, w->v, &w->info);
 	} else {
 		/* A partial last interval after a signal is still reported: nothing is lost. */
-		if (o->output == OUT_JSON) {
-			out_json_report(stdout, &r);
-		} else if (export_output(o->output)) {
-			struct export_set s;
-
-			export_set_of(w, w->cur, &s);
-			export_print(stdout, o->output, &s, w->done == 0);
-		} else {
-			out_text_report(stdout, &r);
-		}
+		report_of(w, w->cur, &r);
+		out_write(stdout, o->output, &r);
 		for (i = 0; i < w->n; i++)
 			if (!w->ev_ok[i])	/* else the events said it */
 				out_text_alerts(stderr, w->src[i].ifname, &w->base[i], &w->prev[i],
@@ -288,7 +278,7 @@ static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 	{
 		char msg[512];
 
-		if (insight_reload(&w->ins, msg, sizeof(msg)))
+		if (peerwatch_reload(&w->ins, msg, sizeof(msg)))
 			cli_err("%s", msg);
 	}
 	return check_sources(w) ? 1 : 0;
@@ -323,10 +313,10 @@ static void view_feed(struct watch *w, bool again)
 		view_update(w->v, w->sum_prev, w->sum_cur);
 		return;
 	}
-	insight_view_counters(w->sum_prev, &w->ins.prev, p, m, &fp);
-	insight_view_counters(w->sum_cur, &w->ins.cur, p, m, &fc);
+	view_counters_of(w->sum_prev, &w->ins.prev, p, m, &fp);
+	view_counters_of(w->sum_cur, &w->ins.cur, p, m, &fc);
 	if (again) {
-		insight_view_counters(w->sum_base, &w->ins.base, p, m, &fb);
+		view_counters_of(w->sum_base, &w->ins.base, p, m, &fb);
 		view_init(w->v, &fb);
 	}
 	view_update(w->v, &fp, &fc);
@@ -342,7 +332,7 @@ static enum top_action keys(struct watch *w)
 
 	if (act == TOP_NEXT_METHOD || act == TOP_NEXT_PEER || act == TOP_PREV_PEER) {
 		if (act == TOP_NEXT_METHOD)
-			w->t.method = insight_next_method(w->sum_cur, w->t.method);
+			w->t.method = view_next_method(w->sum_cur, w->t.method);
 		else
 			top_step_peer(&w->t, &w->ins, act == TOP_NEXT_PEER ? 1 : -1);
 		view_feed(w, true);
@@ -513,21 +503,115 @@ static int run(struct watch *w)
 				  : r;
 }
 
+/* Open each interface's source (pinned counters, or a program of our own); pinned ones, or -1. */
+static int open_sources(struct watch *w)
+{
+	char notice[256];
+	int pinned = 0;
+
+	for (w->n = 0; w->n < w->o->nifs; w->n++) {
+		struct source *s = &w->src[w->n];
+
+		if (source_open(s, w->o->ifnames[w->n], w->o, notice, sizeof(notice), w->err,
+				sizeof(w->err))) {
+			cli_err("%s", w->err);
+			source_close(s);
+			return -1;
+		}
+		if (notice[0])
+			cli_err("%s", notice);
+		pinned += s->pinned;
+		w->names[w->n] = s->ifname;
+		w->rif[w->n].name = s->ifname;
+		w->rif[w->n].mode = attach_mode_name(s->mode);
+		w->rif[w->n].source = s->pinned ? "pinned" : "own";
+		w->rif[w->n].state = source_state_name(s->state);
+	}
+	return pinned;
+}
+
+/* The per-peer maps behind each source, the peers file in them; 0, or the exit status (said). */
+static int open_peers(struct watch *w)
+{
+	const struct options *o = w->o;
+	int links[MAX_IFACES], progs[MAX_IFACES], i, e;
+	struct out_report r = { 0 };	/* what the reports ask of the readings */
+
+	for (i = 0; i < w->n; i++) {
+		links[i] = w->src[i].pinned ? w->src[i].pin.fd[PIN_LINK] : w->src[i].link_fd;
+		progs[i] = w->src[i].pinned || !w->src[i].skel ? -1 : own_tc_fd(&w->src[i]);
+	}
+	out_options(&r, o);
+	e = peerwatch_open(&w->ins, o->peers_file, r.failing_top || o->export_failing || o->top,
+			   w->names, links, progs, w->n, w->reader.ncpus, w->err, sizeof(w->err));
+	if (e) {
+		cli_err("%s", w->err);
+		return e == -EINVAL ? 2 : 1;
+	}
+	peerwatch_read(&w->ins, true);
+	return 0;
+}
+
+static void say_start(struct watch *w, int pinned)
+{
+	const struct options *o = w->o;
+	char ports[128];
+	int i;
+
+	ports_format(&o->ports, ports, sizeof(ports));
+	if (pinned == w->n)
+		cli_err("reading the pinned counters of %s (%s mode); %s to stop, counting goes on",
+			o->nifs == 1 ? w->names[0] : "several interfaces", w->modes,
+			w->top ? "q or Ctrl-C" : "Ctrl-C");
+	else
+		cli_err("counting on %s (%s mode), SIP ports %s; %s to stop",
+			o->nifs == 1 ? w->names[0] : "several interfaces", w->modes, ports,
+			w->top ? "q or Ctrl-C" : "Ctrl-C");
+	if (o->nifs > 1)
+		for (i = 0; i < w->n; i++)
+			cli_err("  %s (%s%s)", w->names[i], attach_mode_name(w->src[i].mode),
+				w->src[i].pinned ? ", pinned" : "");
+}
+
+/* --top: the view and the screen; without a screen, the text report instead.  -1: no memory. */
+static int start_view(struct watch *w)
+{
+	char why[128];
+
+	w->v = calloc(1, sizeof(*w->v));
+	if (!w->v) {
+		cli_err("out of memory");
+		return -1;
+	}
+	w->info.ifnames = w->names;
+	w->info.nifs = w->n;
+	w->info.mode = w->modes;
+	w->info.interval = w->o->interval;
+	w->info.peers = &w->ins;
+	w->info.report = &w->report;
+	if (top_start(&w->t, stdout, stdin, view_color_allowed(getenv("NO_COLOR")), why,
+		      sizeof(why))) {
+		cli_err("cannot start the live view: %s; printing the text report instead", why);
+		w->top = false;
+	} else {
+		view_init(w->v, w->sum_base);
+		report_of(w, w->cur, &w->report);
+		top_draw(&w->t, w->v, &w->info);
+	}
+	return 0;
+}
+
 int cmd_watch(const struct options *o)
 {
 	static struct watch w;
-	char notice[256], ports[128];
-	int i, e, ret = 1, pinned = 0;
+	struct timespec now;
+	int i, e, ret = 1, pinned;
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.top = o->top;
-	{
-		struct timespec now;
-
-		clock_gettime(CLOCK_REALTIME, &now);
-		w.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	w.started = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	if (w.top && o->output != OUT_TEXT && isatty(STDOUT_FILENO)) {
 		cli_err("--top draws the screen, -o prints for scripts: use one of them\n"
 			"Try 'sipstat --help' for more information.");
@@ -544,25 +628,9 @@ int cmd_watch(const struct options *o)
 		cli_err("cannot count possible CPUs: %s", strerror(-e));
 		return 1;
 	}
-
-	for (w.n = 0; w.n < o->nifs; w.n++) {
-		struct source *s = &w.src[w.n];
-
-		if (source_open(s, o->ifnames[w.n], o, notice, sizeof(notice), w.err,
-				sizeof(w.err))) {
-			cli_err("%s", w.err);
-			source_close(s);
-			goto out;
-		}
-		if (notice[0])
-			cli_err("%s", notice);
-		pinned += s->pinned;
-		w.names[w.n] = s->ifname;
-		w.rif[w.n].name = s->ifname;
-		w.rif[w.n].mode = attach_mode_name(s->mode);
-		w.rif[w.n].source = s->pinned ? "pinned" : "own";
-		w.rif[w.n].state = source_state_name(s->state);
-	}
+	pinned = open_sources(&w);
+	if (pinned < 0)
+		goto out;
 	if (alloc_readings(&w)) {
 		cli_err("out of memory");
 		goto out;
@@ -576,65 +644,18 @@ int cmd_watch(const struct options *o)
 		cli_err("%s", w.err);
 		goto out;
 	}
-	{
-		int links[MAX_IFACES], progs[MAX_IFACES];
-
-		for (i = 0; i < w.n; i++) {
-			links[i] = w.src[i].pinned ? w.src[i].pin.fd[PIN_LINK] : w.src[i].link_fd;
-			progs[i] = w.src[i].pinned || !w.src[i].skel ? -1 : own_tc_fd(&w.src[i]);
-		}
-		e = insight_open(&w.ins, o, w.names, links, progs, w.n, w.reader.ncpus, w.err,
-				 sizeof(w.err));
-		if (e) {
-			cli_err("%s", w.err);
-			ret = e == -EINVAL ? 2 : 1;
-			goto out;
-		}
-		insight_read(&w.ins, true);
-	}
+	ret = open_peers(&w);
+	if (ret)
+		goto out;
+	ret = 1;
 	memcpy(w.prev, w.base, sizeof(*w.base) * (size_t)w.n);
 	memcpy(w.cur, w.base, sizeof(*w.base) * (size_t)w.n);
 	*w.sum_prev = *w.sum_base;
 	*w.sum_cur = *w.sum_base;
-
 	modes_string(&w);
-	ports_format(&o->ports, ports, sizeof(ports));
-	if (pinned == w.n)
-		cli_err("reading the pinned counters of %s (%s mode); %s to stop, counting goes on",
-			o->nifs == 1 ? w.names[0] : "several interfaces", w.modes,
-			w.top ? "q or Ctrl-C" : "Ctrl-C");
-	else
-		cli_err("counting on %s (%s mode), SIP ports %s; %s to stop",
-			o->nifs == 1 ? w.names[0] : "several interfaces", w.modes, ports,
-			w.top ? "q or Ctrl-C" : "Ctrl-C");
-	if (o->nifs > 1)
-		for (i = 0; i < w.n; i++)
-			cli_err("  %s (%s%s)", w.names[i], attach_mode_name(w.src[i].mode),
-				w.src[i].pinned ? ", pinned" : "");
-
-	if (w.top) {
-		char why[128];
-
-		w.v = calloc(1, sizeof(*w.v));
-		if (!w.v) {
-			cli_err("out of memory");
-			goto out;
-		}
-		w.info.ifnames = w.names;
-		w.info.nifs = w.n;
-		w.info.mode = w.modes;
-		w.info.interval = o->interval;
-		w.info.insight = &w.ins;
-		if (top_start(&w.t, stdout, stdin, view_color_allowed(getenv("NO_COLOR")), why,
-			      sizeof(why))) {
-			cli_err("cannot start the live view: %s; printing the text report instead",
-				why);
-			w.top = false;
-		} else {
-			view_init(w.v, w.sum_base);
-			top_draw(&w.t, w.v, &w.info);
-		}
-	}
+	say_start(&w, pinned);
+	if (w.top && start_view(&w))
+		goto out;
 	ret = run(&w);
 	if (w.top)
 		top_end(&w.t);
@@ -643,7 +664,7 @@ int cmd_watch(const struct options *o)
 out:
 	for (i = 0; i < w.n; i++)
 		source_close(&w.src[i]);
-	insight_close(&w.ins);
+	peerwatch_close(&w.ins);
 	free(w.v);
 	free(w.scrape);
 	free_readings(&w);

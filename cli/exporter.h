@@ -1,22 +1,16 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The monitoring outputs and the metrics endpoint, as the subcommands use them. */
+/* The metrics endpoint (--listen) as the subcommands use it. */
 #ifndef SIPSTAT_CLI_EXPORTER_H
 #define SIPSTAT_CLI_EXPORTER_H
 
-#include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
-#include "args.h"
-#include "export.h"
+#include "counters.h"
 #include "http.h"
 #include "loop.h"
+#include "out/model.h"
 
-/* -o prometheus, openmetrics, influx or csv. */
-bool export_output(enum output_fmt f);
-/* One reading in that format; first: the CSV header too. */
-void export_print(FILE *f, enum output_fmt fmt, const struct export_set *s, bool first);
-/* The exposition of s in a malloc'd buffer, for a scrape.  0 or -errno. */
-int export_body(const struct export_set *s, enum http_format fmt, char **body, size_t *len);
+struct reader;
 
 /* The endpoint of --listen, in an event loop. */
 struct exporter {
@@ -31,5 +25,18 @@ struct exporter {
 int exporter_start(struct exporter *x, const char *spec, struct loop *l, http_metrics_fn fn,
 		   void *ctx);
 void exporter_stop(struct exporter *x);
+
+/*
+ * One pinned interface read fresh for a scrape: counters (and the
+ * interface's frame totals) into c, mode, ports and attach time from the
+ * pins; x describes it.  0 or -errno with a line in msg.
+ */
+struct exporter_pinned {
+	struct counters c;
+	char ports[128];
+	struct out_iface x;
+};
+int exporter_read_pinned(const char *ifname, struct reader *r, struct exporter_pinned *out,
+			 char *msg, size_t msglen);
 
 #endif

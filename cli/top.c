@@ -20,7 +20,7 @@
 #include <curses.h>
 
 #include "fmt.h"
-#include "insight.h"
+#include "peerwatch.h"
 #include "top.h"
 
 #define MID_ROWS 8		/* title + 6 classes + final */
@@ -221,7 +221,7 @@ static void draw_header(const struct top *t, const struct view *v, const struct 
 
 		len = snprintf(tag, sizeof(tag), "[%s%s%s%.16s]", m ? m : "", m && t->peer >= 0 ? " " : "",
 			       t->peer >= 0 ? "peer " : "",
-			       t->peer >= 0 ? peers_name(info->insight ? &info->insight->table : NULL,
+			       t->peer >= 0 ? peers_name(info->peers ? &info->peers->table : NULL,
 							 (uint32_t)t->peer, nb, sizeof(nb))
 					    : "");
 		put(0, COLS - 22 - len, len, title_attr(t) | A_BOLD, "%s", tag);
@@ -531,12 +531,14 @@ static void draw_help(void)
 	draw_box(lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
-static void draw_counters(const struct view *v)
+/* The parser counters, then the further figures of the series that fit. */
+static void draw_counters(const struct view *v, const struct top_info *info)
 {
-	static char text[COUNTERS_OUTCOMES + 2][64];
-	const char *lines[COUNTERS_OUTCOMES + 2];
+	static char text[TOP_MIN_LINES * 4][VIEW_LINE];
+	const char *lines[TOP_MIN_LINES * 4] = { NULL };
+	int max = LINES - 2 < TOP_MIN_LINES * 4 ? LINES - 2 : TOP_MIN_LINES * 4;
 	char tot[16], rate[16];
-	int i;
+	int i, n = COUNTERS_OUTCOMES + 2;
 
 	snprintf(text[0], sizeof(text[0]), "parser counters %s",
 		 v->reset_done ? "(since reset)" : "(since start)");
@@ -547,9 +549,11 @@ static void draw_counters(const struct view *v)
 		snprintf(text[i + 2], sizeof(text[i + 2]), "%-20s %17s %10s", counters_outcome_name(i),
 			 tot, rate);
 	}
-	for (i = 0; i < COUNTERS_OUTCOMES + 2; i++)
+	/* view_further_lines() writes nothing when max - n is not positive. */
+	n += view_further_lines(info->report, &text[n], max - n);
+	for (i = 0; i < n; i++)
 		lines[i] = text[i];
-	draw_box(lines, COUNTERS_OUTCOMES + 2);
+	draw_box(lines, n);
 }
 
 void top_draw(struct top *t, const struct view *v, const struct top_info *info)
@@ -587,21 +591,21 @@ void top_draw(struct top *t, const struct view *v, const struct top_info *info)
 		 " q quit  s sort  j/k select  r reset  p pause  c counters  h help");
 
 	if (t->counters)
-		draw_counters(v);
+		draw_counters(v, info);
 	if (t->methods || t->peers) {
-		static char text[TOP_MIN_LINES * 4][INSIGHT_LINE];
+		static char text[TOP_MIN_LINES * 4][VIEW_LINE];
 		const char *lines[TOP_MIN_LINES * 4];
 		int i, n, max = LINES - 2 < TOP_MIN_LINES * 4 ? LINES - 2 : TOP_MIN_LINES * 4;
 
 		if (t->methods) {
-			n = insight_method_lines(&v->baseline, &v->cur, text, max);
+			n = view_method_lines(&v->baseline, &v->cur, text, max);
 		} else {
 			static struct view_peer order[SIPSTAT_PEERS_MAX + 1];
-			int np = insight_peer_list(info->insight, order, SIPSTAT_PEERS_MAX + 1);
+			int np = view_peer_list(info->peers, order, SIPSTAT_PEERS_MAX + 1);
 
 			view_sort_peers(order, np, t->peer_sort);
-			n = insight_peer_lines(info->insight, order, np, t->peer,
-					       view_peer_sort_name(t->peer_sort), text, max);
+			n = view_peer_lines(info->peers, order, np, t->peer,
+					    view_peer_sort_name(t->peer_sort), text, max);
 		}
 		for (i = 0; i < n; i++)
 			lines[i] = text[i];
@@ -704,10 +708,10 @@ enum top_action top_key(struct top *t, struct view *v, int key)
 	return TOP_REDRAW;
 }
 
-int top_step_peer(struct top *t, const struct insight *in, int delta)
+int top_step_peer(struct top *t, const struct peerwatch *pw, int delta)
 {
 	static struct view_peer order[SIPSTAT_PEERS_MAX + 1];
-	int n = insight_peer_list(in, order, SIPSTAT_PEERS_MAX + 1);
+	int n = view_peer_list(pw, order, SIPSTAT_PEERS_MAX + 1);
 
 	view_sort_peers(order, n, t->peer_sort);
 	t->peer = view_peer_step(order, n, t->peer, delta);

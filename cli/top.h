@@ -23,7 +23,8 @@ struct top_info {
 	int nifs;
 	const char *mode;	/* XDP mode(s) in use, e.g. "native" */
 	double interval;	/* seconds between refreshes */
-	const struct insight *insight;	/* per-peer counts and failing addresses, or NULL */
+	const struct peerwatch *peers;	/* per-peer counts and failing addresses, or NULL */
+	const struct out_report *report;	/* the latest reading as every output has it, or NULL */
 };
 
 struct top {
@@ -62,10 +63,10 @@ enum top_action top_key(struct top *t, struct view *v, int key);
 enum top_action top_input(struct top *t, struct view *v);
 
 /*
- * Move t->peer by delta (+1, -1) through the peers of in in the e box's
+ * Move t->peer by delta (+1, -1) through the peers of pw in the e box's
  * order, "every peer" before the first and after the last; returns it.
  */
-int top_step_peer(struct top *t, const struct insight *in, int delta);
+int top_step_peer(struct top *t, const struct peerwatch *pw, int delta);
 
 /* Draw the whole screen from the view. */
 void top_draw(struct top *t, const struct view *v, const struct top_info *info);

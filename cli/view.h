@@ -18,6 +18,9 @@
 #include "codes.h"
 #include "counters.h"
 
+struct peers_counts;
+struct peerwatch;
+
 #define VIEW_ROWS_MAX (SIPSTAT_CODE_MAX - SIPSTAT_CODE_MIN + 1)
 #define VIEW_ALERTS_MAX 32	/* 6xx alerts kept for the alert pane */
 #define VIEW_GROUPS_MAX 16
@@ -174,6 +177,50 @@ void view_sort_peers(struct view_peer *p, int n, enum view_peer_sort s);
  * again from -1.  Returns a peer id, or -1.
  */
 int view_peer_step(const struct view_peer *p, int n, int cur, int delta);
+
+/*
+ * The boxes over the table (view_boxes.c), VIEW_LINE characters a line;
+ * each returns the number of lines written, at most max.  Key m: the
+ * method x class table and the KPIs of what was counted since b.  Key e:
+ * responses per peer by class with ASR, then the busiest failing
+ * addresses.
+ */
+#define VIEW_LINE 80
+int view_method_lines(const struct counters *b, const struct counters *c,
+		      char (*lines)[VIEW_LINE], int max);
+/*
+ * The peers with responses, for the e box's order (view_sort_peers) and
+ * the peer filter: id, name, responses and 4xx-6xx since the first
+ * reading, by id with "other" last.  Returns how many, at most max.  The
+ * e box lists order[0..norder) (sorted_by names the order in its title)
+ * and marks sel, the peer the table shows alone (-1: none).
+ */
+int view_peer_list(const struct peerwatch *pw, struct view_peer *out, int max);
+int view_peer_lines(const struct peerwatch *pw, const struct view_peer *order, int norder,
+		    int sel, const char *sorted_by, char (*lines)[VIEW_LINE], int max);
+
+/*
+ * Key c, below the parser counters: the further figures of report r
+ * (families of the series that the view has no place of its own for), as
+ * the text report words them.  Returns the number of lines, at most max.
+ */
+struct out_report;
+int view_further_lines(const struct out_report *r, char (*lines)[VIEW_LINE], int max);
+
+/*
+ * out = in with only the rows of one CSeq method (every direction), for
+ * the method filter (key f); clocks and frame totals kept.
+ */
+void view_filter_method(const struct counters *in, int method, struct counters *out);
+/* The next method after cur (-1: all) with responses or requests in c, or -1 after the last. */
+int view_next_method(const struct counters *c, int cur);
+/*
+ * The figures of one reading c, whose per-peer counts are pc: only the
+ * responses of one peer (peer >= 0; clocks and frame totals of c), then
+ * only one CSeq method (method >= 0); c itself when both are -1.
+ */
+void view_counters_of(const struct counters *c, const struct peers_counts *pc, int peer,
+		      int method, struct counters *out);
 
 /* Alerts: push one, count, i-th newest (0 = newest), NULL past the end. */
 void view_alert_push(struct view_alerts *r, const struct view_alert *a);

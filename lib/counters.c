@@ -237,6 +237,12 @@ uint64_t counters_frames(const struct counters *c, int dir)
 	return c->frames[dir];
 }
 
+uint64_t counters_peer_overflow(const struct counters *c)
+{
+	return counters_code_method(c, COUNTERS_DIR_ALL, SIPSTAT_M_UNKNOWN,
+				    SIPSTAT_O_PEER_OVERFLOW);
+}
+
 int counters_alerts(const struct counters *base, const struct counters *prev,
 		    const struct counters *cur, struct counters_alert *out, int max)
 {
@@ -288,4 +294,36 @@ struct figure fig_frames(const struct span *s, int dir)
 {
 	return figure_of(counters_frames(s->b, dir), counters_frames(s->p, dir),
 			 counters_frames(s->c, dir), s->secs);
+}
+
+struct figure fig_code_method(const struct span *s, int dir, int method, int code)
+{
+	return figure_of(counters_code_method(s->b, dir, method, code),
+			 counters_code_method(s->p, dir, method, code),
+			 counters_code_method(s->c, dir, method, code), s->secs);
+}
+
+uint64_t counters_method_class(const struct counters *c, int dir, int method, int cls)
+{
+	uint64_t sum = 0;
+	int code;
+
+	if (cls < 1 || cls > SIP_CLASS_COUNT)
+		return 0;
+	for (code = cls * 100; code < cls * 100 + 100; code++)
+		sum += counters_code_method(c, dir, method, code);
+	return sum;
+}
+
+uint64_t counters_method_class_since(const struct counters *b, const struct counters *c, int m,
+				     int cls)
+{
+	return counters_delta(b ? counters_method_class(b, COUNTERS_DIR_ALL, m, cls) : 0,
+			      counters_method_class(c, COUNTERS_DIR_ALL, m, cls));
+}
+
+uint64_t counters_requests_since(const struct counters *b, const struct counters *c, int m)
+{
+	return counters_delta(b ? counters_requests(b, COUNTERS_DIR_ALL, m) : 0,
+			      counters_requests(c, COUNTERS_DIR_ALL, m));
 }

@@ -120,7 +120,11 @@ uint64_t counters_outcome(const struct counters *c, int dir, int o);
 uint64_t counters_requests(const struct counters *c, int dir, int method);
 /* Responses of one code whose CSeq carried method. */
 uint64_t counters_code_method(const struct counters *c, int dir, int method, int code);
+/* Responses of one class whose CSeq carried method. */
+uint64_t counters_method_class(const struct counters *c, int dir, int method, int cls);
 uint64_t counters_frames(const struct counters *c, int dir);
+/* Responses the kernel could not count per peer (its per-peer table was full). */
+uint64_t counters_peer_overflow(const struct counters *c);
 
 /* Three readings (base, previous, current) and the interval between the last two. */
 struct span {
@@ -134,6 +138,16 @@ struct figure fig_class(const struct span *s, int dir, int cls);
 struct figure fig_outcome(const struct span *s, int dir, int o);
 struct figure fig_requests(const struct span *s, int dir, int method);
 struct figure fig_frames(const struct span *s, int dir);
+struct figure fig_code_method(const struct span *s, int dir, int method, int code);
+
+/*
+ * Counted from b to c, all directions (b NULL: since counting started):
+ * responses of class cls to method m, requests of method m.  The method x
+ * class tables of every output.
+ */
+uint64_t counters_method_class_since(const struct counters *b, const struct counters *c, int m,
+				     int cls);
+uint64_t counters_requests_since(const struct counters *b, const struct counters *c, int m);
 
 /*
  * The 6xx rule: one alert per direction and 6xx code that grew between

@@ -9,6 +9,7 @@
 #ifndef SIPSTAT_LIB_FAILING_H
 #define SIPSTAT_LIB_FAILING_H
 
+#include <linux/types.h>
 #include <stdint.h>
 
 #include "sipstat.h"

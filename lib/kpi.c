@@ -9,9 +9,19 @@ static const char *const names[KPI_MAX] = {
 	[KPI_SEER] = "seer", [KPI_ISA] = "isa",
 };
 
+static const char *const labels[KPI_MAX] = {
+	[KPI_ASR] = "ASR", [KPI_NER] = "NER", [KPI_SER] = "SER",
+	[KPI_SEER] = "SEER", [KPI_ISA] = "ISA",
+};
+
 const char *kpi_name(int id)
 {
 	return id >= 0 && id < KPI_MAX ? names[id] : NULL;
+}
+
+const char *kpi_label(int id)
+{
+	return id >= 0 && id < KPI_MAX ? labels[id] : NULL;
 }
 
 static uint64_t inv(const struct counters *c, int dir, int code)

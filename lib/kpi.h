@@ -36,6 +36,8 @@ struct kpi {
 
 /* "asr", "ner", "ser", "seer", "isa"; NULL out of range. */
 const char *kpi_name(int id);
+/* The same for people: "ASR", "NER", "SER", "SEER", "ISA". */
+const char *kpi_label(int id);
 
 /* The inputs of one reading; dir is a direction or COUNTERS_DIR_ALL. */
 void kpi_inputs_of(const struct counters *c, int dir, struct kpi_inputs *in);

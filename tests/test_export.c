@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
 #include "harness.h"
 #include "http.h"
+#include "out/out.h"
+#include "out/series.h"
 
 static struct counters c1;
 
@@ -38,18 +39,18 @@ static void craft(struct counters *c)
 	c->real.tv_nsec = 5000000;
 }
 
-static struct export_iface one = {
+static struct out_iface one = {
 	.name = "eth0",
 	.mode = "native",
 	.ports = "5060,5080",
 	.attach_time = 1699999000.5,
 	.dirs = 1U << SIPSTAT_DIR_IN,
-	.c = &c1,
+	.cur = &c1,
 };
 
-static struct export_set set1(void)
+static struct out_report set1(void)
 {
-	struct export_set s = {
+	struct out_report s = {
 		.host = "proxy1",
 		.version = "1.2.3",
 		.ifs = &one,
@@ -60,7 +61,7 @@ static struct export_set set1(void)
 }
 
 /* What fn printed into a string (caller frees). */
-static char *render(void (*fn)(FILE *, const struct export_set *, bool), const struct export_set *s,
+static char *render(void (*fn)(FILE *, const struct out_report *, bool), const struct out_report *s,
 		    bool flag)
 {
 	char *buf = NULL;
@@ -74,9 +75,18 @@ static char *render(void (*fn)(FILE *, const struct export_set *, bool), const s
 	return buf;
 }
 
-static void influx_adapter(FILE *f, const struct export_set *s, bool flag)
+static void influx_adapter(FILE *f, const struct out_report *s, bool flag)
 {
 	out_influx(f, s);
+}
+
+/* flag: the header row. */
+static void csv_adapter(FILE *f, const struct out_report *s, bool flag)
+{
+	struct out_report r = *s;
+
+	r.header = flag;
+	out_csv(f, &r);
 }
 
 static bool same(const char *got, const char *want, const char *what)
@@ -162,7 +172,7 @@ static const char prom_info[] =
 /* The whole 0.0.4 exposition, piece by piece in order. */
 static void test_prometheus_exact(void)
 {
-	struct export_set s = set1();
+	struct out_report s = set1();
 	char *got = render(out_prom, &s, false);
 	const char *p;
 
@@ -192,7 +202,7 @@ static void test_prometheus_exact(void)
 /* OpenMetrics: family names without _total/_info, info type, # EOF at the end. */
 static void test_openmetrics(void)
 {
-	struct export_set s = set1();
+	struct out_report s = set1();
 	char *got = render(out_prom, &s, true);
 	size_t n;
 
@@ -216,8 +226,8 @@ static void test_openmetrics(void)
 /* Label values: backslash, double quote and newline escaped; nothing else. */
 static void test_label_escaping(void)
 {
-	struct export_iface x = one;
-	struct export_set s = set1();
+	struct out_iface x = one;
+	struct out_report s = set1();
 	char *got;
 
 	x.name = "we\"ird\\if\nx";
@@ -239,14 +249,14 @@ static void test_label_escaping(void)
 static void test_directions(void)
 {
 	static struct counters c;
-	struct export_iface x = one;
-	struct export_set s = set1();
+	struct out_iface x = one;
+	struct out_report s = set1();
 	char *got;
 
 	memset(&c, 0, sizeof(c));
 	c.keys[SIPSTAT_KEY(SIPSTAT_DIR_OUT, SIPSTAT_M_OPTIONS, 200)] = 7;
 	counters_derive(&c);
-	x.c = &c;
+	x.cur = &c;
 	x.dirs = 0;
 	s.ifs = &x;
 	got = render(out_prom, &s, false);
@@ -277,8 +287,8 @@ static const char influx_want[] =
 
 static void test_influx(void)
 {
-	struct export_set s = set1();
-	struct export_iface x = one;
+	struct out_report s = set1();
+	struct out_iface x = one;
 	char *got = render(influx_adapter, &s, false);
 
 	CHECK(got != NULL);
@@ -304,9 +314,9 @@ static void test_influx(void)
 
 static void test_csv(void)
 {
-	struct export_set s = set1();
-	struct export_iface x = one;
-	char *got = render(out_csv, &s, true);
+	struct out_report s = set1();
+	struct out_iface x = one;
+	char *got = render(csv_adapter, &s, true);
 	static const char want[] =
 		"time,host,interface,metric,direction,method,code,class,result,value\n"
 		"2023-11-14T22:13:20.005Z,proxy1,eth0,responses,in,INVITE,486,4xx,,3\n"
@@ -327,8 +337,146 @@ static void test_csv(void)
 	/* No header when asked; a field with a comma or quote is quoted, quotes doubled. */
 	x.name = "a,\"b\"";
 	s.ifs = &x;
-	got = render(out_csv, &s, false);
+	got = render(csv_adapter, &s, false);
 	CHECK(got && !strncmp(got, "2023-11-14T22:13:20.005Z,proxy1,\"a,\"\"b\"\"\",responses,", 52));
+	free(got);
+}
+
+/* ------------------------------------ families the program does not have yet */
+
+/* Response times of INVITE: a histogram, as the description carries one. */
+static void times_samples(const struct out_src *src, struct out_sink *k)
+{
+	static const struct out_hist h = {
+		.n = 3, .le = { 0.1, 0.5, 2 }, .count = { 4, 9, 10 }, .total = 11, .sum = 7.25,
+	};
+	struct out_sample s;
+
+	out_sample_init(&s, src);
+	out_label(&s, "method", "INVITE");
+	s.hist = &h;
+	out_put(k, &s);
+}
+
+static const struct out_column resent[] = { { "resent", "Answers seen again." }, { NULL, NULL } };
+
+/* Answers with a second column beside the first. */
+static void answers_samples(const struct out_src *src, struct out_sink *k)
+{
+	struct out_sample s;
+
+	out_sample_init(&s, src);
+	out_label(&s, "method", "INVITE");
+	s.v[0].total = 7;
+	s.v[1].total = 2;
+	out_put(k, &s);
+}
+
+static const struct out_family future[] = {
+	{ .name = "sipstat_response_seconds", .kind = OUT_HISTOGRAM, .scope = OUT_PER_DIR,
+	  .help = "Time from request to response.", .samples = times_samples },
+	{ .name = "sipstat_answers", .kind = OUT_COUNTER, .scope = OUT_PER_IFACE,
+	  .help = "Answers.", .columns = resent, .samples = answers_samples },
+};
+
+/* The report formats read every interface's readings too. */
+static struct out_report future_set(void)
+{
+	static struct out_iface x;
+	struct out_report s = set1();
+
+	x = one;
+	x.base = x.prev = &c1;
+	s.ifs = &x;
+	s.families = future;
+	s.nfamilies = 2;
+	s.base = s.prev = s.cur = &c1;
+	return s;
+}
+
+static void prom_adapter(FILE *f, const struct out_report *s, bool flag)
+{
+	out_prom(f, s, flag);
+}
+
+static void text_adapter(FILE *f, const struct out_report *s, bool flag)
+{
+	out_text_report(f, s);
+}
+
+static void json_adapter(FILE *f, const struct out_report *s, bool flag)
+{
+	out_json_report(f, s);
+}
+
+/* A histogram and a second value column reach every format with no code of their own. */
+static void test_future_families(void)
+{
+	static const char prom[] =
+		"# HELP sipstat_response_seconds Time from request to response.\n"
+		"# TYPE sipstat_response_seconds histogram\n"
+		"sipstat_response_seconds_bucket{interface=\"eth0\",direction=\"in\",method=\"INVITE\","
+		"le=\"0.1\"} 4\n"
+		"sipstat_response_seconds_bucket{interface=\"eth0\",direction=\"in\",method=\"INVITE\","
+		"le=\"0.5\"} 9\n"
+		"sipstat_response_seconds_bucket{interface=\"eth0\",direction=\"in\",method=\"INVITE\","
+		"le=\"2\"} 10\n"
+		"sipstat_response_seconds_bucket{interface=\"eth0\",direction=\"in\",method=\"INVITE\","
+		"le=\"+Inf\"} 11\n"
+		"sipstat_response_seconds_sum{interface=\"eth0\",direction=\"in\",method=\"INVITE\"} "
+		"7.250000\n"
+		"sipstat_response_seconds_count{interface=\"eth0\",direction=\"in\",method=\"INVITE\"} "
+		"11\n"
+		"# HELP sipstat_answers_total Answers.\n"
+		"# TYPE sipstat_answers_total counter\n"
+		"sipstat_answers_total{interface=\"eth0\",method=\"INVITE\"} 7\n"
+		"# HELP sipstat_answers_resent_total Answers seen again.\n"
+		"# TYPE sipstat_answers_resent_total counter\n"
+		"sipstat_answers_resent_total{interface=\"eth0\",method=\"INVITE\"} 2\n";
+	static const char influx[] =
+		"sipstat_response_seconds,host=proxy1,interface=eth0,direction=in,method=INVITE "
+		"count=11i,sum=7.250000,le_0.1=4i,le_0.5=9i,le_2=10i,le_+Inf=11i 1700000000005000000\n"
+		"sipstat_answers,host=proxy1,interface=eth0,method=INVITE total=7i,resent=2i "
+		"1700000000005000000\n";
+	static const char csv[] =
+		"2023-11-14T22:13:20.005Z,proxy1,eth0,response_seconds_bucket,in,INVITE,,,0.1,4\n"
+		"2023-11-14T22:13:20.005Z,proxy1,eth0,response_seconds_bucket,in,INVITE,,,0.5,9\n"
+		"2023-11-14T22:13:20.005Z,proxy1,eth0,response_seconds_bucket,in,INVITE,,,2,10\n"
+		"2023-11-14T22:13:20.005Z,proxy1,eth0,response_seconds_bucket,in,INVITE,,,+Inf,11\n"
+		"2023-11-14T22:13:20.005Z,proxy1,eth0,response_seconds_sum,in,INVITE,,,,7.250000\n"
+		"2023-11-14T22:13:20.005Z,proxy1,eth0,response_seconds_count,in,INVITE,,,,11\n"
+		"2023-11-14T22:13:20.005Z,proxy1,eth0,answers,,INVITE,,,,7\n"
+		"2023-11-14T22:13:20.005Z,proxy1,eth0,answers_resent,,INVITE,,,,2\n";
+	struct out_report s = future_set();
+	char *got;
+
+	got = render(prom_adapter, &s, false);
+	CHECK(got && (!strcmp(got, prom) || !same(got, prom, "prometheus")));
+	free(got);
+	got = render(prom_adapter, &s, true);
+	CHECK(got && strstr(got, "# TYPE sipstat_response_seconds histogram\n") &&
+	      strstr(got, "# TYPE sipstat_answers_resent counter\n") &&
+	      strstr(got, "sipstat_answers_resent_total{interface=\"eth0\",method=\"INVITE\"} 2\n"),
+	      "%s", got);
+	free(got);
+	got = render(influx_adapter, &s, false);
+	CHECK(got && (!strcmp(got, influx) || !same(got, influx, "influx")));
+	free(got);
+	got = render(csv_adapter, &s, false);
+	CHECK(got && (!strcmp(got, csv) || !same(got, csv, "csv")));
+	free(got);
+	got = render(json_adapter, &s, false);
+	CHECK(got && strstr(got, ",\"response_seconds\":[{\"interface\":\"eth0\",\"direction\":\"in\","
+			       "\"method\":\"INVITE\",\"count\":11,\"sum\":7.250000,"
+			       "\"buckets\":[[0.1,4],[0.5,9],[2,10]]}],\"answers\":[{\"interface\":"
+			       "\"eth0\",\"method\":\"INVITE\",\"total\":7,\"delta\":0,\"rate\":0.000,"
+			       "\"resent\":2}],\"per_interface\":["),
+	      "%s", got);
+	free(got);
+	got = render(text_adapter, &s, false);
+	CHECK(got && strstr(got, "\n  response_seconds eth0 in INVITE: count 11 sum 7.250000\n"
+			       "  answers eth0 INVITE: 7 total, 0 delta, 0.00/s, resent 2\n"),
+	      "%s", got);
 	free(got);
 }
 
@@ -398,6 +546,7 @@ int main(void)
 	RUN(test_directions);
 	RUN(test_influx);
 	RUN(test_csv);
+	RUN(test_future_families);
 	RUN(test_listen_parse);
 	RUN(test_accept);
 	return h_exit();

@@ -3,7 +3,8 @@
  * Unit tests of methods, KPIs, peers and failing addresses: the KPI
  * arithmetic against figures computed by hand, the peers file (good and
  * bad lines), prefixes, the top failing addresses, and the method x class
- * table and KPI line of the text and JSON reports.  No root, no BPF.
+ * table and KPI line of the text and JSON reports (the live view's boxes
+ * are tests/test_view.c's).  No root, no BPF.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,10 +16,10 @@
 #include "counters.h"
 #include "failing.h"
 #include "harness.h"
-#include "insight.h"
 #include "kpi.h"
+#include "out/out.h"
 #include "peers.h"
-#include "report.h"
+#include "peerwatch.h"
 
 static struct counters *c0, *c1;
 
@@ -250,10 +251,10 @@ static void test_peer_counts(void)
 	CHECK_EQ_U64(peers_key_peer(k1), 2);
 	CHECK_EQ_U64(peers_key_method(k1), SIPSTAT_M_INVITE);
 	CHECK_EQ_U64(peers_key_code(k1), 503);
-	insight_peer_counters(&b, 2, pc);
+	peerwatch_counters(&b, 2, pc);
 	CHECK_EQ_U64(counters_code_method(pc, SIPSTAT_DIR_IN, SIPSTAT_M_INVITE, 503), 6);
 	CHECK_EQ_U64(counters_class(pc, COUNTERS_DIR_ALL, 2), 0);
-	insight_peer_counters(&b, 0, pc);
+	peerwatch_counters(&b, 0, pc);
 	CHECK_EQ_U64(counters_code_method(pc, SIPSTAT_DIR_IN, SIPSTAT_M_OPTIONS, 200), 7);
 	peers_counts_free(&a);
 	peers_counts_free(&b);
@@ -297,9 +298,9 @@ static void test_failing_top(void)
 	failing_free(&f);
 }
 
-static char *render(void (*fn)(FILE *, const struct report *), int verbose)
+static char *render(void (*fn)(FILE *, const struct out_report *), int verbose)
 {
-	struct report r = { .host = "h", .mode = "native", .base = c0, .prev = c0, .cur = c1,
+	struct out_report r = { .host = "h", .mode = "native", .base = c0, .prev = c0, .cur = c1,
 			    .dirs = 1, .verbose = verbose };
 	char *buf = NULL;
 	size_t len = 0;
@@ -340,136 +341,6 @@ static void test_report_methods(void)
 	free(t);
 }
 
-static void test_live_view_lines(void)
-{
-	char lines[24][INSIGHT_LINE];
-	int n;
-
-	memset(c0, 0, sizeof(*c0));
-	fill_calls(c1);
-	n = insight_method_lines(c0, c1, lines, 22);
-	if (!CHECK_EQ_U64(n, 5))
-		return;
-	CHECK_STR(lines[1], "method     requests     1xx     2xx     3xx     4xx     5xx     6xx");
-	CHECK_STR(lines[2], "INVITE          100     100      40       5      42      10       3");
-	CHECK_STR(lines[4], "ASR 47.1%  NER 72.9%  SER 42.1%  SEER 61.1%  ISA 12.0%");
-	CHECK(strlen(lines[1]) < 78, "fits an 80-column box");
-	n = insight_method_lines(c0, c1, lines, 3);
-	CHECK_EQ_U64(n, 0);
-	n = insight_peer_lines(NULL, NULL, 0, -1, "failures", lines, 22);
-	CHECK_EQ_U64(n, 1);
-	CHECK_STR(lines[0], "no per-peer table in this program");
-}
-
-static void test_method_filter(void)
-{
-	fill_calls(c1);
-	insight_filter_method(c1, SIPSTAT_M_REGISTER, c0);
-	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 100);
-	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 401), 50);
-	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 486), 0);
-	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_REQUESTS), 100);
-	CHECK_EQ_U64(insight_next_method(c1, -1), SIPSTAT_M_INVITE);
-	CHECK_EQ_U64(insight_next_method(c1, SIPSTAT_M_INVITE), SIPSTAT_M_REGISTER);
-	CHECK(insight_next_method(c1, SIPSTAT_M_REGISTER) == -1, "after the last: all again");
-}
-
-/* Keys of sip_peer_counts in order, as peers_counts_read() leaves them. */
-static void fill_peer_counts(struct peers_counts *pc)
-{
-	static const struct peers_count e[] = {
-		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 0, SIPSTAT_M_OPTIONS, 200), 9 },
-		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 1, SIPSTAT_M_INVITE, 200), 6 },
-		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 2, SIPSTAT_M_INVITE, 503), 4 },
-		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 2, SIPSTAT_M_REGISTER, 401), 2 },
-	};
-	int i;
-
-	pc->e = malloc(sizeof(e));
-	if (!pc->e)
-		return;
-	for (i = 0; i < 4; i++)
-		pc->e[i] = e[i];
-	pc->n = pc->cap = 4;
-}
-
-static void test_peer_filter(void)
-{
-	struct peers_counts pc = { 0 };
-
-	fill_calls(c1);
-	c1->mono.tv_sec = 42;
-	c1->frames[SIPSTAT_DIR_IN] = 1000;
-	fill_peer_counts(&pc);
-	if (!CHECK(pc.e, "memory"))
-		return;
-	insight_view_counters(c1, &pc, 2, -1, c0);
-	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 6);
-	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 503), 4);
-	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 200), 0);
-	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_REQUESTS), 0);
-	CHECK_EQ_U64(c0->mono.tv_sec, 42);
-	CHECK_EQ_U64(c0->frames[SIPSTAT_DIR_IN], 1000);
-	/* One peer and one method: both filters. */
-	insight_view_counters(c1, &pc, 2, SIPSTAT_M_REGISTER, c0);
-	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 2);
-	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 401), 2);
-	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 503), 0);
-	/* No peer: the method filter alone, or the reading itself. */
-	insight_view_counters(c1, &pc, -1, SIPSTAT_M_REGISTER, c0);
-	CHECK_EQ_U64(counters_code(c0, COUNTERS_DIR_ALL, 401), 50);
-	insight_view_counters(c1, &pc, -1, -1, c0);
-	CHECK_EQ_U64(counters_outcome(c0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES),
-		     counters_outcome(c1, COUNTERS_DIR_ALL, COUNTERS_RESPONSES));
-	peers_counts_free(&pc);
-}
-
-static void test_peer_pane(void)
-{
-	static struct insight in;
-	struct view_peer order[8], by_total[3];
-	char lines[24][INSIGHT_LINE];
-	int n;
-
-	memset(&in, 0, sizeof(in));
-	peers_table_init(&in.table);
-	snprintf(in.table.names[1], PEERS_NAME_LEN, "lab");
-	snprintf(in.table.names[2], PEERS_NAME_LEN, "edge");
-	in.have_maps = true;
-	fill_peer_counts(&in.cur);
-	if (!CHECK(in.cur.e, "memory"))
-		return;
-	/* Since the first reading (nothing before): by id, "other" last. */
-	n = insight_peer_list(&in, order, 8);
-	if (!CHECK_EQ_U64(n, 3))
-		goto out;
-	CHECK_STR(order[0].name, "lab");
-	CHECK_EQ_U64(order[0].responses, 6);
-	CHECK_EQ_U64(order[0].failures, 0);
-	CHECK_STR(order[1].name, "edge");
-	CHECK_EQ_U64(order[1].responses, 6);
-	CHECK_EQ_U64(order[1].failures, 6);
-	CHECK_STR(order[2].name, "other");
-	CHECK_EQ_U64(order[2].id, 0);
-	/* In the order the view's sort by total gives (tests/test_view.c). */
-	by_total[0] = order[2];
-	by_total[1] = order[1];
-	by_total[2] = order[0];
-	n = insight_peer_lines(&in, by_total, n, 1, "total", lines, 22);
-	if (!CHECK_EQ_U64(n, 8))
-		goto out;
-	CHECK_STR(lines[0], "responses per peer (--peers), since start, by total");
-	/* other 9 first; edge and lab tie on 6, edge has more failures. */
-	CHECK(strncmp(lines[2], "  other ", 8) == 0, "%s", lines[2]);
-	CHECK(strncmp(lines[3], "  edge ", 7) == 0, "%s", lines[3]);
-	CHECK(strncmp(lines[4], "> lab ", 6) == 0, "the peer shown alone is marked: %s", lines[4]);
-	CHECK_STR(lines[4], "> lab                     6       6       0       0       0    100.0%");
-	CHECK(strlen(lines[1]) < 78, "fits an 80-column box");
-out:
-	peers_counts_free(&in.cur);
-	peers_table_free(&in.table);
-}
-
 int main(void)
 {
 	c0 = calloc(1, sizeof(*c0));
@@ -486,10 +357,6 @@ int main(void)
 	RUN(test_peer_counts);
 	RUN(test_failing_top);
 	RUN(test_report_methods);
-	RUN(test_live_view_lines);
-	RUN(test_method_filter);
-	RUN(test_peer_filter);
-	RUN(test_peer_pane);
 	free(c0);
 	free(c1);
 	return h_failed_tests ? 1 : 0;

@@ -17,7 +17,7 @@
 #include "fmt.h"
 #include "pin.h"
 #include "ports.h"
-#include "report.h"
+#include "out/out.h"
 
 /* Every code of docs sip-responses.md with its reason, class and group. */
 static const struct {
@@ -244,16 +244,16 @@ static void fill_readings(void)
 	counters_derive(&s_cur);
 }
 
-static struct report_iface s_rif[2] = {
+static struct out_iface s_rif[2] = {
 	{ .name = "eth0", .mode = "native", .source = "own", .state = "counting",
 	  .base = &s_base, .prev = &s_prev, .cur = &s_cur },
 	{ .name = "eth1", .mode = "native", .source = "pinned", .state = "gone",
 	  .base = &s_base, .prev = &s_base, .cur = &s_base },
 };
 
-static char *render(void (*fn)(FILE *, const struct report *), int verbose, bool per_iface)
+static char *render(void (*fn)(FILE *, const struct out_report *), int verbose, bool per_iface)
 {
-	struct report r = {
+	struct out_report r = {
 		.host = "h1", .ifs = s_rif, .nifs = 2, .mode = "native",
 		.base = &s_base, .prev = &s_prev, .cur = &s_cur, .verbose = verbose,
 		.dirs = 1U << SIPSTAT_DIR_IN, .per_interface = per_iface,
@@ -353,9 +353,9 @@ static void test_json_report(void)
 
 static void test_json_escapes_names(void)
 {
-	struct report_iface odd = { .name = "we\"ird\\", .base = &s_base, .prev = &s_prev,
+	struct out_iface odd = { .name = "we\"ird\\", .base = &s_base, .prev = &s_prev,
 				    .cur = &s_cur };
-	struct report r = { .ifs = &odd, .nifs = 1, .mode = "skb", .host = "a\tb",
+	struct out_report r = { .ifs = &odd, .nifs = 1, .mode = "skb", .host = "a\tb",
 			    .base = &s_base, .prev = &s_prev, .cur = &s_cur };
 	char *buf = NULL;
 	size_t len = 0;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Unit tests of the live view's model (user/view.c): no curses, no root, no BPF. */
+/* Unit tests of the live view's model (cli/view.c, view_boxes.c): no curses, no root, no BPF. */
 #include <linux/types.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +8,8 @@
 
 #include "codes.h"
 #include "harness.h"
+#include "out/series.h"
+#include "peerwatch.h"
 #include "view.h"
 
 /* The view reads the per-direction sums that counters_derive() makes: set those. */
@@ -518,6 +520,199 @@ static void test_peer_order(void)
 #undef STEP_IS
 }
 
+/* ------------------------------------------------------------ boxes and filters */
+
+static struct counters *p0, *p1;
+
+static void put(struct counters *c, int method, int slot, uint64_t n)
+{
+	c->keys[SIPSTAT_KEY(SIPSTAT_DIR_IN, method, slot)] = n;
+}
+
+/*
+ * 100 INVITEs; final responses to them: 200 x40, 401 x10, 302 x5, 486 x12,
+ * 480 x3, 487 x4, 603 x2, 600 x1, 404 x6, 488 x5, 503 x8, 408 x2, 500 x1,
+ * 504 x1 (100 finals), plus 100 Trying x100 and REGISTER 401 x50, 200 x50.
+ */
+static void fill_calls(struct counters *c)
+{
+	static const int codes[][2] = {
+		{ 200, 40 }, { 401, 10 }, { 302, 5 }, { 486, 12 }, { 480, 3 }, { 487, 4 },
+		{ 603, 2 },  { 600, 1 },  { 404, 6 }, { 488, 5 },  { 503, 8 }, { 408, 2 },
+		{ 500, 1 },  { 504, 1 },  { 100, 100 },
+	};
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	put(c, SIPSTAT_M_INVITE, SIPSTAT_O_REQUESTS, 100);
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		put(c, SIPSTAT_M_INVITE, codes[i][0], (uint64_t)codes[i][1]);
+	put(c, SIPSTAT_M_REGISTER, SIPSTAT_O_REQUESTS, 100);
+	put(c, SIPSTAT_M_REGISTER, 401, 50);
+	put(c, SIPSTAT_M_REGISTER, 200, 50);
+	counters_derive(c);
+}
+
+static void test_live_view_lines(void)
+{
+	char lines[24][VIEW_LINE];
+	int n;
+
+	memset(p0, 0, sizeof(*p0));
+	fill_calls(p1);
+	n = view_method_lines(p0, p1, lines, 22);
+	if (!CHECK(n == 5, "%d lines", n))
+		return;
+	CHECK_STR(lines[1], "method     requests     1xx     2xx     3xx     4xx     5xx     6xx");
+	CHECK_STR(lines[2], "INVITE          100     100      40       5      42      10       3");
+	CHECK_STR(lines[4], "ASR 47.1%  NER 72.9%  SER 42.1%  SEER 61.1%  ISA 12.0%");
+	CHECK(strlen(lines[1]) < 78, "fits an 80-column box");
+	n = view_method_lines(p0, p1, lines, 3);
+	CHECK_EQ_U64(n, 0);
+	n = view_peer_lines(NULL, NULL, 0, -1, "failures", lines, 22);
+	CHECK_EQ_U64(n, 1);
+	CHECK_STR(lines[0], "no per-peer table in this program");
+}
+
+static void test_method_filter(void)
+{
+	fill_calls(p1);
+	view_filter_method(p1, SIPSTAT_M_REGISTER, p0);
+	CHECK_EQ_U64(counters_outcome(p0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 100);
+	CHECK_EQ_U64(counters_code(p0, COUNTERS_DIR_ALL, 401), 50);
+	CHECK_EQ_U64(counters_code(p0, COUNTERS_DIR_ALL, 486), 0);
+	CHECK_EQ_U64(counters_outcome(p0, COUNTERS_DIR_ALL, COUNTERS_REQUESTS), 100);
+	CHECK_EQ_U64(view_next_method(p1, -1), SIPSTAT_M_INVITE);
+	CHECK_EQ_U64(view_next_method(p1, SIPSTAT_M_INVITE), SIPSTAT_M_REGISTER);
+	CHECK(view_next_method(p1, SIPSTAT_M_REGISTER) == -1, "after the last: all again");
+}
+
+/* Keys of sip_peer_counts in order, as peers_counts_read() leaves them. */
+static void fill_peer_counts(struct peers_counts *pc)
+{
+	static const struct peers_count e[] = {
+		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 0, SIPSTAT_M_OPTIONS, 200), 9 },
+		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 1, SIPSTAT_M_INVITE, 200), 6 },
+		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 2, SIPSTAT_M_INVITE, 503), 4 },
+		{ SIPSTAT_PEER_KEY(SIPSTAT_DIR_IN, 2, SIPSTAT_M_REGISTER, 401), 2 },
+	};
+	int i;
+
+	pc->e = malloc(sizeof(e));
+	if (!pc->e)
+		return;
+	for (i = 0; i < 4; i++)
+		pc->e[i] = e[i];
+	pc->n = pc->cap = 4;
+}
+
+static void test_peer_filter(void)
+{
+	struct peers_counts pc = { 0 };
+
+	fill_calls(p1);
+	p1->mono.tv_sec = 42;
+	p1->frames[SIPSTAT_DIR_IN] = 1000;
+	fill_peer_counts(&pc);
+	if (!CHECK(pc.e, "memory"))
+		return;
+	view_counters_of(p1, &pc, 2, -1, p0);
+	CHECK_EQ_U64(counters_outcome(p0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 6);
+	CHECK_EQ_U64(counters_code(p0, COUNTERS_DIR_ALL, 503), 4);
+	CHECK_EQ_U64(counters_code(p0, COUNTERS_DIR_ALL, 200), 0);
+	CHECK_EQ_U64(counters_outcome(p0, COUNTERS_DIR_ALL, COUNTERS_REQUESTS), 0);
+	CHECK_EQ_U64(p0->mono.tv_sec, 42);
+	CHECK_EQ_U64(p0->frames[SIPSTAT_DIR_IN], 1000);
+	/* One peer and one method: both filters. */
+	view_counters_of(p1, &pc, 2, SIPSTAT_M_REGISTER, p0);
+	CHECK_EQ_U64(counters_outcome(p0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES), 2);
+	CHECK_EQ_U64(counters_code(p0, COUNTERS_DIR_ALL, 401), 2);
+	CHECK_EQ_U64(counters_code(p0, COUNTERS_DIR_ALL, 503), 0);
+	/* No peer: the method filter alone, or the reading itself. */
+	view_counters_of(p1, &pc, -1, SIPSTAT_M_REGISTER, p0);
+	CHECK_EQ_U64(counters_code(p0, COUNTERS_DIR_ALL, 401), 50);
+	view_counters_of(p1, &pc, -1, -1, p0);
+	CHECK_EQ_U64(counters_outcome(p0, COUNTERS_DIR_ALL, COUNTERS_RESPONSES),
+		     counters_outcome(p1, COUNTERS_DIR_ALL, COUNTERS_RESPONSES));
+	peers_counts_free(&pc);
+}
+
+static void test_peer_pane(void)
+{
+	static struct peerwatch in;
+	struct view_peer order[8], by_total[3];
+	char lines[24][VIEW_LINE];
+	int n;
+
+	memset(&in, 0, sizeof(in));
+	peers_table_init(&in.table);
+	snprintf(in.table.names[1], PEERS_NAME_LEN, "lab");
+	snprintf(in.table.names[2], PEERS_NAME_LEN, "edge");
+	in.have_maps = true;
+	fill_peer_counts(&in.cur);
+	if (!CHECK(in.cur.e, "memory"))
+		return;
+	/* Since the first reading (nothing before): by id, "other" last. */
+	n = view_peer_list(&in, order, 8);
+	if (!CHECK_EQ_U64(n, 3))
+		goto out;
+	CHECK_STR(order[0].name, "lab");
+	CHECK_EQ_U64(order[0].responses, 6);
+	CHECK_EQ_U64(order[0].failures, 0);
+	CHECK_STR(order[1].name, "edge");
+	CHECK_EQ_U64(order[1].responses, 6);
+	CHECK_EQ_U64(order[1].failures, 6);
+	CHECK_STR(order[2].name, "other");
+	CHECK_EQ_U64(order[2].id, 0);
+	/* In the order the view's sort by total gives (tests/test_view.c). */
+	by_total[0] = order[2];
+	by_total[1] = order[1];
+	by_total[2] = order[0];
+	n = view_peer_lines(&in, by_total, n, 1, "total", lines, 22);
+	if (!CHECK_EQ_U64(n, 8))
+		goto out;
+	CHECK_STR(lines[0], "responses per peer (--peers), since start, by total");
+	/* other 9 first; edge and lab tie on 6, edge has more failures. */
+	CHECK(strncmp(lines[2], "  other ", 8) == 0, "%s", lines[2]);
+	CHECK(strncmp(lines[3], "  edge ", 7) == 0, "%s", lines[3]);
+	CHECK(strncmp(lines[4], "> lab ", 6) == 0, "the peer shown alone is marked: %s", lines[4]);
+	CHECK_STR(lines[4], "> lab                     6       6       0       0       0    100.0%");
+	CHECK(strlen(lines[1]) < 78, "fits an 80-column box");
+out:
+	peers_counts_free(&in.cur);
+	peers_table_free(&in.table);
+}
+
+/* A family the view has no place for: one sample, value 3. */
+static void demo_samples(const struct out_src *src, struct out_sink *k)
+{
+	struct out_sample s;
+
+	out_sample_init(&s, src);
+	out_label(&s, "kind", "demo");
+	s.v[0].total = 3;
+	out_put(k, &s);
+}
+
+/* Key c: the further figures of the series below the parser counters, as text words them. */
+static void test_further_lines(void)
+{
+	static const struct out_family demo[] = {
+		{ .name = "sipstat_demo", .kind = OUT_GAUGE, .scope = OUT_PER_REPORT,
+		  .help = "A demo.", .samples = demo_samples },
+	};
+	struct out_report r = { .base = p0, .prev = p0, .cur = p1 };
+	char lines[4][VIEW_LINE];
+
+	fill_calls(p1);
+	CHECK_EQ_U64(view_further_lines(&r, lines, 4), 0);	/* every family has its place */
+	r.families = demo;
+	r.nfamilies = 1;
+	if (CHECK_EQ_U64(view_further_lines(&r, lines, 4), 1))
+		CHECK_STR(lines[0], "demo demo: 3");
+	CHECK_EQ_U64(view_further_lines(NULL, lines, 4), 0);
+}
+
 int main(void)
 {
 	RUN(test_rows_only_codes_seen);
@@ -541,5 +736,16 @@ int main(void)
 	RUN(test_formatting);
 	RUN(test_no_color);
 	RUN(test_peer_order);
+	p0 = calloc(1, sizeof(*p0));
+	p1 = calloc(1, sizeof(*p1));
+	if (!p0 || !p1)
+		return 1;
+	RUN(test_live_view_lines);
+	RUN(test_method_filter);
+	RUN(test_peer_filter);
+	RUN(test_peer_pane);
+	RUN(test_further_lines);
+	free(p0);
+	free(p1);
 	return h_exit();
 }

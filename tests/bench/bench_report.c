@@ -3,7 +3,7 @@
  * CPU time of one sipstat report refresh with all 600 codes counting:
  * read the per-CPU counter map of one interface (lib/reader.c, batch
  * lookups, through lib/counters.c), render the text report and the JSON
- * report (cli/out_text.c, cli/out_json.c) to /dev/null, line-buffered
+ * report (cli/out/text.c, cli/out/jsondoc.c) to /dev/null, line-buffered
  * like sipstat's stdout.
  *
  * The skeleton is loaded (not attached) and every code 100..699 gets a
@@ -34,7 +34,7 @@
 #include "counters.h"
 #include "obj.h"
 #include "reader.h"
-#include "report.h"
+#include "out/out.h"
 
 #define BENCH_NAME "bench_report"
 #include "common.h"
@@ -90,7 +90,8 @@ static void fill_codes(struct sipstat_bpf *skel, int ncpus)
 }
 
 /* Bytes one render writes. */
-static long rendered_bytes(void (*fn)(FILE *, const struct report *), const struct report *r)
+static long rendered_bytes(void (*fn)(FILE *, const struct out_report *),
+			   const struct out_report *r)
 {
 	char *buf = NULL;
 	size_t n = 0;
@@ -115,9 +116,9 @@ int main(int argc, char **argv)
 	const char *json_path = NULL;
 	struct sipstat_bpf *skel = NULL;
 	struct reader reader;
-	struct report_iface rif = { .name = "bench0", .mode = "native", .source = "own",
+	struct out_iface rif = { .name = "bench0", .mode = "native", .source = "own",
 				    .state = "counting", .base = &base, .prev = &prev, .cur = &cur };
-	struct report r;
+	struct out_report r;
 	struct part parts[4] = { { .name = "read maps" }, { .name = "text report" },
 				 { .name = "JSON report" }, { .name = "6xx alert lines" } };
 	double c0, w0, u0, s0, tot_cpu = 0, tot_wall = 0, u, s;
@@ -168,7 +169,7 @@ int main(int argc, char **argv)
 		prev.keys[code] = base.keys[code] + (cur.keys[code] - base.keys[code]) / 2;
 	counters_derive(&prev);
 
-	r = (struct report){ .host = "bench", .ifs = &rif, .nifs = 1, .mode = "native",
+	r = (struct out_report){ .host = "bench", .ifs = &rif, .nifs = 1, .mode = "native",
 			     .base = &base, .prev = &prev, .cur = &cur, .verbose = 1,
 			     .dirs = 1U << SIPSTAT_DIR_IN };
 	text_b = rendered_bytes(out_text_report, &r);

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * What the monitoring outputs share in the command: reading a pinned
- * interface into an export entry, printing a reading in the format asked,
- * and the metrics endpoint in the event loop of the watching mode and of
- * serve.
+ * The metrics endpoint in the event loop of the watching mode and of
+ * serve, and the reading of a pinned interface that a scrape shows.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -13,14 +11,13 @@
 #include <sys/epoll.h>
 
 #include "cli.h"
-#include "export.h"
 #include "exporter.h"
 #include "pin.h"
 #include "ports.h"
 #include "reader.h"
 
-int export_read_pinned(const char *ifname, struct reader *r, struct export_pinned *out,
-		       char *msg, size_t msglen)
+int exporter_read_pinned(const char *ifname, struct reader *r, struct exporter_pinned *out,
+			 char *msg, size_t msglen)
 {
 	struct sipstat_ports set;
 	struct pinned p;
@@ -47,51 +44,11 @@ int export_read_pinned(const char *ifname, struct reader *r, struct export_pinne
 	out->x.attach_time = p.has_meta ? (double)p.meta.attached_ns / 1e9 : 0;
 	out->x.dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
 	pin_close(&p);
+	out->x.name = ifname;
+	out->x.source = "pinned";
+	out->x.state = idx ? "counting" : "gone";
 	out->x.ports = out->ports;
-	out->x.c = &out->c;
-	return 0;
-}
-
-bool export_output(enum output_fmt f)
-{
-	return f == OUT_PROMETHEUS || f == OUT_OPENMETRICS || f == OUT_INFLUX || f == OUT_CSV;
-}
-
-void export_print(FILE *f, enum output_fmt fmt, const struct export_set *s, bool first)
-{
-	switch (fmt) {
-	case OUT_PROMETHEUS:
-		out_prom(f, s, false);
-		break;
-	case OUT_OPENMETRICS:
-		out_prom(f, s, true);
-		break;
-	case OUT_INFLUX:
-		out_influx(f, s);
-		break;
-	case OUT_CSV:
-		out_csv(f, s, first);
-		break;
-	default:
-		break;
-	}
-}
-
-int export_body(const struct export_set *s, enum http_format fmt, char **body, size_t *len)
-{
-	FILE *f;
-
-	*body = NULL;
-	*len = 0;
-	f = open_memstream(body, len);
-	if (!f)
-		return -errno;
-	out_prom(f, s, fmt == HTTP_OPENMETRICS);
-	if (fclose(f)) {
-		free(*body);
-		*body = NULL;
-		return -ENOMEM;
-	}
+	out->x.cur = &out->c;
 	return 0;
 }
 
