@@ -17,6 +17,7 @@
 #include "args.h"
 #include "events.h"
 #include "listen.h"
+#include "webcfg.h"
 #include "ports.h"
 
 #ifndef SIPSTAT_VERSION
@@ -141,6 +142,21 @@ static int set_listen(struct options *o, const char *arg, FILE *err)
 	if (http_parse_listen(arg, &where, why, sizeof(why)))
 		return usage_error(err, "bad --listen %s", why);
 	snprintf(o->listen, sizeof(o->listen), "%s", arg);
+	return ARGS_OK;
+}
+
+static int set_web_config(struct options *o, const char *arg, FILE *err)
+{
+	struct webcfg w;
+	char why[512];
+	int e = webcfg_load(arg, &w, why, sizeof(why));
+
+	if (e == -EINVAL)
+		return usage_error(err, "%s", why);
+	if (e)	/* cannot be read now: said the same way when the endpoint starts */
+		return usage_error(err, "bad --web-config: %s", why);
+	webcfg_free(&w);
+	o->web_config = arg;
 	return ARGS_OK;
 }
 
@@ -272,6 +288,10 @@ static const struct args_option options[] = {
 	{ .name = "listen", .value = "ADDR:PORT", .cmds = IN(WATCH) | IN(SERVE), SET(set_listen),
 	  .help = "a Prometheus endpoint at http://ADDR:PORT/metrics (default 127.0.0.1:9065; "
 		  "':9065' and '[::1]:9065' work too)" },
+	{ .name = "web-config", .value = "FILE", .cmds = IN(WATCH) | IN(SERVE),
+	  SET(set_web_config),
+	  .help = "the endpoint's TLS certificate and key and its basic-auth users, in the "
+		  "Prometheus exporter toolkit's web configuration format (--web.config.file)" },
 	{ .name = "top", .letter = 't', .cmds = IN(WATCH), FLAG(top),
 	  .help = "full-screen live view, refreshed every INTERVAL (keys: q quit, s sort, j/k "
 		  "select, r reset, p pause, c parser counters, m methods and KPIs, e peers and "

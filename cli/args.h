@@ -87,6 +87,7 @@ struct options {
 	bool all;		/* detach: every pinned interface */
 	bool per_interface;	/* text: a block per interface */
 	char listen[64];	/* --listen ADDR:PORT of the metrics endpoint, "" none */
+	const char *web_config;	/* --web-config FILE: the endpoint's TLS and users, NULL none */
 	const char *file;	/* read: the capture file (argv) */
 	struct alert_opts alert;	/* --alert, --alert-exec, --event-codes, ... */
 	const char *peers_file;	/* --peers FILE: named prefixes, NULL none */

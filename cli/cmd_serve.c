@@ -258,7 +258,7 @@ static int listen_start(struct serve *s, struct loop *l)
 		cli_err("cannot set up the counter reader for --listen");
 		e = -ENOMEM;
 	} else {
-		e = exporter_start(&s->exp, s->o->listen, l, on_scrape, s);
+		e = exporter_start(&s->exp, s->o->listen, s->o->web_config, l, on_scrape, s);
 	}
 	if (e) {
 		free(s->read);

@@ -479,7 +479,7 @@ static int run(struct watch *w)
 	}
 	if (o->listen[0]) {
 		w->scrape = calloc((size_t)w->n, sizeof(*w->scrape));
-		if (!w->scrape || exporter_start(&w->exp, o->listen, &l, on_scrape, w)) {
+		if (!w->scrape || exporter_start(&w->exp, o->listen, o->web_config, &l, on_scrape, w)) {
 			snprintf(w->err, sizeof(w->err), "no metrics endpoint at %s: stopping",
 				 o->listen);
 			loop_free(&l);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 
 #include "cli.h"
@@ -68,10 +70,22 @@ static int on_http_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 	return on_http(l, fd, events, ctx);
 }
 
-int exporter_start(struct exporter *x, const char *spec, struct loop *l, http_metrics_fn fn,
-		   void *ctx)
+/* Is the endpoint reachable from other hosts? */
+static bool beyond_loopback(const struct http_listen *w)
+{
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)&w->addr;
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&w->addr;
+
+	if (w->addr.ss_family == AF_INET)
+		return (ntohl(a4->sin_addr.s_addr) >> 24) != 127;
+	return !IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
+}
+
+int exporter_start(struct exporter *x, const char *spec, const char *web_config, struct loop *l,
+		   http_metrics_fn fn, void *ctx)
 {
 	char msg[512], title[300];
+	bool web;
 	int e;
 
 	memset(x, 0, sizeof(*x));
@@ -79,10 +93,16 @@ int exporter_start(struct exporter *x, const char *spec, struct loop *l, http_me
 		cli_err("bad --listen %s", msg);
 		return -EINVAL;
 	}
+	if (web_config && (e = webcfg_load(web_config, &x->web, msg, sizeof(msg)))) {
+		cli_err("%s", msg);
+		return e;
+	}
+	web = web_config != NULL;
 	snprintf(title, sizeof(title), "sipstat %s on %s", SIPSTAT_VERSION, cli_hostname());
-	e = http_start(&x->srv, &x->where, title, NULL, fn, ctx, msg, sizeof(msg));
+	e = http_start(&x->srv, &x->where, title, web ? &x->web : NULL, fn, ctx, msg, sizeof(msg));
 	if (e) {
 		cli_err("%s", msg);
+		webcfg_free(&x->web);
 		return e;
 	}
 	e = loop_add(l, http_fd(x->srv), EPOLLIN, on_http, x);
@@ -95,9 +115,16 @@ int exporter_start(struct exporter *x, const char *spec, struct loop *l, http_me
 		cli_err("cannot add the metrics endpoint to the event loop: %s", strerror(-e));
 		http_stop(x->srv);
 		x->srv = NULL;
+		webcfg_free(&x->web);
 		return e;
 	}
-	cli_err("metrics at http://%s/metrics", x->where.text);
+	cli_err("metrics at %s://%s/metrics%s", web && x->web.tls ? "https" : "http", x->where.text,
+		web && x->web.nusers ? " (basic authentication)" : "");
+	if (beyond_loopback(&x->where) && !(web && x->web.tls && x->web.nusers))
+		cli_err("notice: %s is reachable from other hosts %s: see --web-config",
+			x->where.text,
+			!web ? "without TLS or authentication" :
+			!x->web.tls ? "without TLS (passwords go in clear)" : "without authentication");
 	return 0;
 }
 
@@ -105,4 +132,5 @@ void exporter_stop(struct exporter *x)
 {
 	http_stop(x->srv);
 	x->srv = NULL;
+	webcfg_free(&x->web);
 }

@@ -8,6 +8,7 @@
 #include "counters.h"
 #include "http.h"
 #include "loop.h"
+#include "webcfg.h"
 #include "out/model.h"
 
 struct reader;
@@ -16,14 +17,17 @@ struct reader;
 struct exporter {
 	struct http_server *srv;
 	struct http_listen where;
+	struct webcfg web;		/* --web-config: TLS and users, when given */
 };
 
 /*
- * Listen at spec (--listen) and serve fn's body from loop l; says on
- * stderr where, or what failed.  0 or -errno (-EINVAL: a bad spec).
+ * Listen at spec (--listen), over TLS and with the users of the web
+ * configuration file web_config (--web-config, NULL: plain HTTP, anyone),
+ * and serve fn's body from loop l; says on stderr where, or what failed.
+ * 0 or -errno (-EINVAL: a bad spec or file).
  */
-int exporter_start(struct exporter *x, const char *spec, struct loop *l, http_metrics_fn fn,
-		   void *ctx);
+int exporter_start(struct exporter *x, const char *spec, const char *web_config, struct loop *l,
+		   http_metrics_fn fn, void *ctx);
 void exporter_stop(struct exporter *x);
 
 /*

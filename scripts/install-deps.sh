@@ -21,7 +21,7 @@ BUILD_PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make pkg-config
 	libcrypt-dev libsystemd-dev build-essential debhelper)
 TEST_PKGS=(tshark tcpreplay sip-tester kamailio tmux procps jq clang-tidy cppcheck xdp-tools
 	libclang-rt-14-dev netsniff-ng time util-linux systemd man-db groff-base bash-completion
-	prometheus curl python3 lintian)
+	prometheus curl python3 lintian openssl)
 
 build_only=0
 list=0

@@ -10,7 +10,9 @@
 #     block, never echo an escape raw, and attach nothing;
 #   - the metrics endpoint: clients that trickle a request byte by byte
 #     from two addresses hold at most a few connections each and lose
-#     them at the request deadline, while scrapes from elsewhere succeed.
+#     them at the request deadline, while scrapes from elsewhere succeed;
+#     with --web-config, HTTPS and basic authentication, which a real
+#     Prometheus scrapes with the user's password.
 #
 # Needs root (attach); O=DIR picks the build directory.
 set -u
@@ -18,7 +20,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 need_root
-need_cmd ip timeout mkfifo curl python3
+need_cmd ip timeout mkfifo curl python3 openssl
 
 SIPSTAT=$SST_O/sipstat
 if [[ ! -x $SIPSTAT ]]; then
@@ -163,5 +165,90 @@ else
 		scrape_ok 198.18.9.1
 fi
 stop_pid "$EP_PID" INT 10
+
+# ------------------------------------------- metrics endpoint: TLS and users
+
+# A self-signed certificate for 198.18.9.3, a bcrypt user, and the web
+# configuration in the exporter toolkit's format; then curl and a real
+# Prometheus scrape the endpoint over HTTPS with the user's password.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=sipstat-test \
+	-addext subjectAltName=IP:198.18.9.3 -keyout "$T/tls.key" -out "$T/tls.crt" \
+	>/dev/null 2>&1
+HASH=$(python3 -W ignore -c 'import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))' s3cret)
+printf 'tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  prom: %s\n' \
+	"$HASH" >"$T/web.yml"
+bg_start "$NS_A" "$T/tls.out" "$T/tls.err" "$SIPSTAT" -i sc0 --mode skb \
+	--listen 198.18.9.3:9066 --web-config "$T/web.yml" -o json 1
+TLS_PID=$SST_LAST_PID
+https() {
+	ip netns exec "$NS_A" curl -s -m 5 --cacert "$T/tls.crt" -o "$T/https.out" \
+		-w '%{http_code}' "$@" https://198.18.9.3:9066/metrics 2>/dev/null
+}
+https_ok() { [[ $(https -u prom:s3cret) == 200 ]]; }
+if ! wait_until 15 https_ok; then
+	not_ok "web config: HTTPS with the user's password answers 200" "$(cat "$T/tls.err")"
+else
+	ok "web config: HTTPS with the user's password answers 200"
+	check "web config: the answer is the exposition" grep -q '^# TYPE sipstat_responses' \
+		"$T/https.out"
+	check_eq "web config: no password: 401" "$(https)" 401
+	check_eq "web config: a wrong password: 401" "$(https -u prom:wrong)" 401
+	check_eq "web config: an unknown user: 401" "$(https -u other:s3cret)" 401
+	code=$(ip netns exec "$NS_A" curl -s -m 5 -o /dev/null -w '%{http_code}' \
+		-u prom:s3cret http://198.18.9.3:9066/metrics 2>/dev/null)
+	check "web config: plain HTTP gets no metrics (got '$code')" test "$code" != 200
+	check "web config: sipstat says https and basic authentication" \
+		grep -q 'metrics at https://198.18.9.3:9066/metrics (basic authentication)' "$T/tls.err"
+	if command -v prometheus >/dev/null; then
+		cat >"$T/prom.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: sipstat
+    scheme: https
+    tls_config:
+      ca_file: $T/tls.crt
+    basic_auth:
+      username: prom
+      password: s3cret
+    static_configs:
+      - targets: ['198.18.9.3:9066']
+EOF
+		mkdir -p "$T/tsdb"
+		bg_start "$NS_A" "$T/prom.out" "$T/prom.err" prometheus \
+			--config.file="$T/prom.yml" --storage.tsdb.path="$T/tsdb" \
+			--web.listen-address=127.0.0.1:19090 --log.level=warn
+		PROM_PID=$SST_LAST_PID
+		up_is_1() {
+			[[ $(ip netns exec "$NS_A" curl -sf -m 3 -G \
+				--data-urlencode 'query=up{job="sipstat"}' \
+				http://127.0.0.1:19090/api/v1/query 2>/dev/null |
+				python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null) == 1 ]]
+		}
+		if wait_until 40 up_is_1; then
+			ok "web config: a real Prometheus scrapes over HTTPS with basic auth (up == 1)"
+		else
+			not_ok "web config: a real Prometheus scrapes over HTTPS with basic auth"
+			diag_file "prometheus stderr" "$T/prom.err" 10
+		fi
+		stop_pid "$PROM_PID" TERM 10
+	else
+		not_ok "web config: prometheus is installed (make deps)"
+	fi
+fi
+stop_pid "$TLS_PID" INT 10
+
+# A bad web configuration is a usage error naming the setting.
+printf 'tls_server_config:\n  client_ca_file: ca.crt\n' >"$T/bad-web.yml"
+ip netns exec "$NS_A" timeout 10 "$SIPSTAT" -i sc0 --listen 198.18.9.3:9067 \
+	--web-config "$T/bad-web.yml" 1 1 >/dev/null 2>"$T/bad-web.err"
+rc=$?
+if [[ $rc -eq 2 ]] && grep -q 'client_ca_file is not supported' "$T/bad-web.err"; then
+	ok "web config: a setting sipstat does not implement is refused by name (exit 2)"
+else
+	not_ok "web config: a setting sipstat does not implement is refused by name" "exit $rc"
+	diag_file stderr "$T/bad-web.err" 3
+fi
 
 done_testing

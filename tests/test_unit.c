@@ -602,7 +602,7 @@ static void test_args_errors(void)
  * -v, -h and -V go everywhere.
  */
 static const char *const takes[CMD_MAX] = {
-	[CMD_WATCH] = " interface mode direction multiprog port output listen top force "
+	[CMD_WATCH] = " interface mode direction multiprog port output listen web-config top force "
 		      "per-interface alert alert-exec alert-timeout alert-log event-codes "
 		      "event-rate peers per-peer failing export-failing ",
 	[CMD_ATTACH] = " interface mode direction multiprog port force event-codes event-rate "
@@ -610,7 +610,8 @@ static const char *const takes[CMD_MAX] = {
 	[CMD_DETACH] = " interface all ",
 	[CMD_STATUS] = " interface output ",
 	[CMD_SHOW] = " interface output per-interface per-peer failing export-failing ",
-	[CMD_SERVE] = " interface mode direction multiprog port listen force alert alert-exec "
+	[CMD_SERVE] = " interface mode direction multiprog port listen web-config force alert "
+		      "alert-exec "
 		      "alert-timeout alert-log event-codes event-rate peers export-failing "
 		      "replace ",
 	[CMD_READ] = " port output ",
