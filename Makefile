@@ -132,7 +132,7 @@ $(O)/tests/%.o: tests/%.c | $(O)/tests
 
 $(TEST_UNIT): $(O)/tests/test_unit.o $(CLI_TESTED_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(MHD_LIBS) -o $@
 
 $(TEST_VIEW): $(O)/tests/test_view.o $(VIEW_OBJS) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
