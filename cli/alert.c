@@ -541,7 +541,7 @@ static int on_event(void *ctx, const struct sipstat_event *e)
 
 static int on_ring(struct loop *l, int fd, uint32_t events, void *ctx)
 {
-	ring_buffer__consume(ctx);
+	events_consumer_consume(ctx);
 	return 0;
 }
 
@@ -551,7 +551,7 @@ void alerter_drain(struct alerter *al)
 
 	for (i = 0; i < al->n; i++)
 		if (al->src[i].rb)
-			ring_buffer__consume(al->src[i].rb);
+			events_consumer_consume(al->src[i].rb);
 }
 
 int alerter_init(struct alerter *al, const struct alert_opts *o, struct loop *l, char *msg,
@@ -595,8 +595,8 @@ static void src_close(struct alert_src *s, struct loop *l)
 {
 	if (s->rb) {
 		if (l)
-			loop_del(l, ring_buffer__epoll_fd(s->rb));
-		ring_buffer__free(s->rb);
+			loop_del(l, events_consumer_fd(s->rb));
+		events_consumer_free(s->rb);
 		s->al->consuming--;
 	}
 	s->rb = NULL;
@@ -674,9 +674,9 @@ int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int even
 		snprintf(notice, nlen, "%s: cannot read its events: %s", ifname, strerror(-e));
 		return e;
 	}
-	e = loop_add(l, ring_buffer__epoll_fd(s->rb), EPOLLIN, on_ring, s->rb);
+	e = loop_add(l, events_consumer_fd(s->rb), EPOLLIN, on_ring, s->rb);
 	if (e) {
-		ring_buffer__free(s->rb);
+		events_consumer_free(s->rb);
 		s->rb = NULL;
 		snprintf(notice, nlen, "cannot watch the events of %s: %s", ifname, strerror(-e));
 		return e;

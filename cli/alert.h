@@ -39,14 +39,14 @@ struct alert_opts {
 
 struct loop;
 struct counters;
-struct ring_buffer;
+struct events_consumer;
 struct alerter;
 struct peers_table;
 
 struct alert_src {
 	struct alerter *al;
 	char ifname[IF_NAMESIZE];
-	struct ring_buffer *rb;
+	struct events_consumer *rb;
 	int events_fd, cfg_fd, lock_fd;
 	int peers_fd;				/* sip_peers of its program (borrowed), -1 none */
 	const struct peers_table *names;	/* names of its peer ids (borrowed), NULL none */
