@@ -38,8 +38,8 @@ void print_usage(FILE *f)
 		"Usage: sipstat -i IFACE [-i IFACE ...] [options] [INTERVAL [COUNT]]\n"
 		"       sipstat attach -i IFACE [-i ...] [--mode MODE] [--port LIST] [--reset]\n"
 		"                      [--replace] [--force] [--direction DIR] [--multiprog]\n"
-		"       sipstat detach -i IFACE [-i ...] | --all\n"
-		"       sipstat status [-i IFACE ...] [-o text|json]\n"
+		"       sipstat detach -i IFACE [-i ...] | --all [--netns NS|gone]\n"
+		"       sipstat status [-i IFACE ...] [-o text|json] [--netns NS|all|gone]\n"
 		"       sipstat show [-i IFACE ...] [-o FORMAT] [--per-interface] [-v]\n"
 		"       sipstat serve -i IFACE [-i ...] [--mode MODE] [--port LIST] [--replace]\n"
 		"                     [--listen ADDR:PORT] [--direction DIR] [--multiprog]\n"
@@ -52,7 +52,8 @@ void print_usage(FILE *f)
 		"otherwise the program is attached for the life of the command.\n"
 		"\n"
 		"Subcommands:\n"
-		"  attach   load, attach and pin under /sys/fs/bpf/sipstat/IFACE/, then return;\n"
+		"  attach   load, attach and pin under /sys/fs/bpf/sipstat/netns:INO:COOKIE/IFACE/\n"
+		"           (per network namespace), then return;\n"
 		"           counting goes on without any sipstat running. Attaching again\n"
 		"           keeps the counts (--reset zeroes them); --port changes the port set\n"
 		"  detach   detach and remove every pin sipstat made for IFACE (or --all)\n"
@@ -115,7 +116,12 @@ void print_usage(FILE *f)
 		"      --replace          attach, serve: swap in this sipstat's program; pinned\n"
 		"                         maps of another layout are replaced, their counts\n"
 		"                         carried over where the layouts allow\n"
-		"      --all              detach: every interface sipstat pinned\n"
+		"      --all              detach: every interface sipstat pinned (in the\n"
+		"                         network namespace)\n"
+		"      --netns NS         status, detach: the pins of network namespace NS\n"
+		"                         (a name under /run/netns, an nsfs path or an\n"
+		"                         inode), of every one (all: status from the host\n"
+		"                         does that), or of those gone (gone)\n"
 		"  -v, --verbose          meanings, requests by method and parser outcomes\n"
 		"                         in text reports; twice: libbpf messages and the\n"
 		"                         verifier log\n"
@@ -177,14 +183,15 @@ enum {
 	OPT_EXPORT_FAILING,
 	OPT_DIRECTION,
 	OPT_MULTIPROG,
+	OPT_NETNS,
 };
 
 /* Options each command takes, besides -h, -V and -v. */
 static const char *const allowed[CMD_MAX] = {
 	[CMD_WATCH] = "impotfPLNQFEDM",
 	[CMD_ATTACH] = "impfRXNDM",
-	[CMD_DETACH] = "iA",
-	[CMD_STATUS] = "io",
+	[CMD_DETACH] = "iAS",
+	[CMD_STATUS] = "ioS",
 	[CMD_SHOW] = "ioPQFE",
 	[CMD_SERVE] = "impfXLNEDM",
 	[CMD_READ] = "po",
@@ -222,6 +229,8 @@ static char opt_letter(int opt)
 		return 'D';
 	case OPT_MULTIPROG:
 		return 'M';
+	case OPT_NETNS:
+		return 'S';
 	default:
 		return (char)opt;
 	}
@@ -256,6 +265,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 		{ "export-failing", required_argument, NULL, OPT_EXPORT_FAILING },
 		{ "direction", required_argument, NULL, OPT_DIRECTION },
 		{ "multiprog", no_argument, NULL, OPT_MULTIPROG },
+		{ "netns", required_argument, NULL, OPT_NETNS },
 		{ NULL, 0, NULL, 0 },
 	};
 	char why[160], *end;
@@ -350,6 +360,12 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			break;
 		case OPT_MULTIPROG:
 			o->multiprog = true;
+			break;
+		case OPT_NETNS:
+			if (!*optarg)
+				return usage_error(err, "%s--netns needs a namespace: NAME, PATH, INODE, "
+						   "all or gone", "");
+			o->netns = optarg;
 			break;
 		case 't':
 			o->top = true;
@@ -490,6 +506,9 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			return usage_error(err, "%sdetach what? use -i IFACE or --all", "");
 		if (o->nifs && o->all)
 			return usage_error(err, "%suse either -i IFACE or --all, not both", "");
+		if (o->netns && !strcmp(o->netns, "all"))
+			return usage_error(err, "%sdetach acts on one network namespace at a time "
+						"(or on those gone): --netns NS or --netns gone", "");
 		break;
 	default:
 		break;

@@ -39,6 +39,7 @@ struct options {
 	bool reset;		/* attach: zero the pinned counters */
 	bool replace;		/* attach: swap the program (and map layout) */
 	bool all;		/* detach: every pinned interface */
+	const char *netns;	/* --netns: status, detach in that namespace (all, gone), NULL own */
 	bool per_interface;	/* text: a block per interface */
 	char listen[64];	/* --listen ADDR:PORT of the metrics endpoint, "" none */
 	const char *file;	/* read: the capture file (argv) */

@@ -6,7 +6,9 @@
  *
  * Exit status: 0 done, 1 runtime failure, 2 usage error.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +16,8 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "netns.h"
+#include "pin.h"
 
 static int verbosity;
 
@@ -66,6 +70,91 @@ const char *cli_hostname(void)
 	return host;
 }
 
+/* Characters a shell takes as they are. */
+static bool shell_plain(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%",
+			    *s))
+			return false;
+	return true;
+}
+
+/* arg appended to buf for a shell: as it is, or in single quotes.  false when cut. */
+static bool shell_arg(char *buf, size_t len, const char *arg)
+{
+	size_t off = strlen(buf);
+	bool plain = shell_plain(arg);
+	const char *p;
+	int n;
+
+	n = snprintf(buf + off, len - off, "%s%s", off ? " " : "", plain ? arg : "'");
+	if (n < 0 || (size_t)n >= len - off)
+		return false;
+	off += (size_t)n;
+	for (p = arg; !plain && *p; p++) {
+		size_t need = *p == '\'' ? 4 : 1;	/* ' is '\'' */
+
+		if (off + need >= len)
+			return false;
+		if (need > 1)
+			memcpy(buf + off, "'\\''", need);
+		else
+			buf[off] = *p;
+		off += need;
+		buf[off] = '\0';
+	}
+	return plain || (size_t)snprintf(buf + off, len - off, "'") < len - off;
+}
+
+/*
+ * The BPF filesystem, for the subcommands that pin or read pins: found,
+ * or mounted and said in one line.  The watching mode mounts none: where
+ * there is none, nothing is pinned and it attaches for itself.  0 or the
+ * exit status.
+ */
+static int pins_ready(const struct options *o, int argc, char **argv)
+{
+	bool may_mount = o->cmd != CMD_WATCH;
+	char msg[512], cmd[512], ns[NETNS_NAME_MAX];
+	struct bpffs fs;
+	bool ok = true;
+	int e, i;
+
+	if (o->cmd == CMD_READ)
+		return 0;
+	e = pin_setup(may_mount, &fs, msg, sizeof(msg));
+	if (!e) {
+		if (fs.how == BPFFS_MOUNTED)
+			cli_err("no BPF filesystem was mounted at %s: mounted one there (mode 0700)",
+				PIN_BPFFS);
+		else if (fs.how == BPFFS_OUTER_MOUNTED)
+			cli_err("no BPF filesystem was mounted at %s of the mount namespace this "
+				"command was started from (process %d): mounted one there (mode 0700)",
+				PIN_BPFFS, fs.outer_pid);
+		return 0;
+	}
+	if (e == -ENOENT && !may_mount)
+		return 0;
+	if (e != -EXDEV) {
+		cli_err("%s", msg);
+		return 1;
+	}
+	/* Inside 'ip netns exec' with no way out: the command that works. */
+	netns_name_of(pin_netns_used()->id.ino, ns, sizeof(ns));
+	snprintf(cmd, sizeof(cmd), "nsenter --net=%s/%s", NETNS_RUN_DIR, ns);
+	for (i = 0; i < argc && ok; i++)
+		ok = shell_arg(cmd, sizeof(cmd), argv[i]);
+	if (ns[0] && shell_plain(ns) && ok)
+		cli_err("%s; run it from outside instead: %s", msg, cmd);
+	else
+		cli_err("%s; run it from outside instead, as 'nsenter --net=/proc/PID/ns/net "
+			"sipstat ...' (PID: a process in this network namespace)", msg);
+	return 1;
+}
+
 /* The subcommand table: the plain form is "watch". */
 static int (*const commands[CMD_MAX])(const struct options *) = {
 	[CMD_WATCH] = cmd_watch,   [CMD_ATTACH] = cmd_attach, [CMD_DETACH] = cmd_detach,
@@ -86,5 +175,8 @@ int main(int argc, char **argv)
 	verbosity = o.verbose;
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	rc = pins_ready(&o, argc, argv);
+	if (rc)
+		return rc;
 	return commands[o.cmd](&o);
 }

@@ -235,6 +235,11 @@ void out_json_status(FILE *f, const struct status_row *rows, int n, const char *
 
 		fprintf(f, "%s{\"interface\":", i ? "," : "");
 		json_string(f, st->ifname);
+		fprintf(f, ",\"netns\":");
+		json_string(f, st->netns.name);
+		fprintf(f, ",\"netns_inode\":%llu,\"netns_cookie\":%llu,\"netns_state\":\"%s\"",
+			(unsigned long long)st->netns.id.ino, (unsigned long long)st->netns.id.cookie,
+			pin_netns_state_key(st->netns.state));
 		fprintf(f, ",\"state\":\"%s\",\"state_text\":", pin_state_key(st->state));
 		json_string(f, pin_state_name(st->state));
 		fprintf(f, ",\"mode\":\"%s\",\"prog_id\":%u,\"link_id\":%u,\"iface_prog_id\":%u",

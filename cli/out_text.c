@@ -136,11 +136,26 @@ void out_text_status(FILE *f, const struct status_row *rows, int n)
 	for (i = 0; i < n; i++) {
 		const struct status_row *r = &rows[i];
 		const struct pin_status *st = &r->st;
+		char name[4 * IF_NAMESIZE], ns[4 * NETNS_NAME_MAX];
 
-		fprintf(f, "%s: %s", st->ifname, pin_state_name(st->state));
+		/* Names as the filesystem has them: escape sequences shown, not run. */
+		fmt_escape(name, sizeof(name), st->ifname);
+		fmt_escape(ns, sizeof(ns), st->netns.name);
+		fprintf(f, "%s: %s", name, pin_state_name(st->state));
 		if (st->iface_prog_id)
 			fprintf(f, ", %s mode", attach_mode_name(st->mode));
 		fputc('\n', f);
+		if (st->netns.old_path)
+			fprintf(f, "  netns unknown (the old path %s/%s): 'sipstat attach --replace "
+				   "-i %s' in its namespace moves the pins\n", PIN_ROOT, name, name);
+		else
+			fprintf(f, "  netns %s%s%sinode %llu%s%s\n", ns, ns[0] ? " " : "",
+				ns[0] ? "(" : "", (unsigned long long)st->netns.id.ino,
+				ns[0] ? ")" : "",
+				st->netns.state == PIN_NETNS_CURRENT ? ", this one" :
+				st->netns.state == PIN_NETNS_GONE ?
+					", gone: 'sipstat detach --netns gone' removes its pins" :
+					"");
 		fprintf(f, "  prog id %u, link id %u", st->prog_id, st->link_id);
 		if (st->iface_prog_id && st->iface_prog_id != st->prog_id)
 			fprintf(f, ", XDP program on the interface: id %u", st->iface_prog_id);
@@ -150,6 +165,8 @@ void out_text_status(FILE *f, const struct status_row *rows, int n)
 			fprintf(f, "\n  TC %s: prog id %u (handle 0x%x, priority %u)",
 				cls == SIPSTAT_DIR_OUT ? "egress" : "ingress", st->tc_prog_id[cls],
 				TC_SIPSTAT_HANDLE, TC_SIPSTAT_PRIO);
+			if (st->state == PIN_NS_GONE || st->state == PIN_OLD_PATH)
+				continue;	/* no interface looked at */
 			if (!st->tc_hook_prog_id[cls])
 				fprintf(f, ", filter removed by someone else");
 			else if (st->tc_hook_prog_id[cls] != st->tc_prog_id[cls])

@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 
 #include "peers.h"
+#include "pin.h"
 #include "reader.h"
 
 void peers_table_init(struct peers_table *t)
@@ -447,9 +448,43 @@ int peers_apply(const struct peers_maps *m, const struct peers_table *t, char *m
 
 int peers_names_path(char *buf, size_t len, const char *ifname)
 {
-	int n = snprintf(buf, len, "%s/%s.peers", PEERS_RUN_DIR, ifname);
+	const struct pin_netns *ns = pin_netns_used();
+	char dir[PIN_NETNS_DIRLEN] = "";
+	int n;
 
+	if (!ns->old_path && pin_netns_dirname(dir, sizeof(dir), &ns->id))
+		return -ENAMETOOLONG;
+	n = snprintf(buf, len, "%s/%s%s%s.peers", PEERS_RUN_DIR, dir, dir[0] ? "/" : "", ifname);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* PEERS_RUN_DIR and the namespace's directory in it, for the file at path. */
+static int names_dirs(const char *path)
+{
+	char dir[256], *slash;
+
+	if (mkdir(PEERS_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	if (strcmp(dir, PEERS_RUN_DIR) && mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+void peers_names_move_old(const char *ifname)
+{
+	char from[256], to[256];
+
+	if ((size_t)snprintf(from, sizeof(from), "%s/%s.peers", PEERS_RUN_DIR, ifname) >=
+		    sizeof(from) ||
+	    peers_names_path(to, sizeof(to), ifname) || !strcmp(from, to) || access(from, F_OK) ||
+	    names_dirs(to))
+		return;
+	rename(from, to);
 }
 
 int peers_names_write(const char *ifname, const struct peers_table *t)
@@ -458,10 +493,8 @@ int peers_names_write(const char *ifname, const struct peers_table *t)
 	FILE *f;
 	int id, e;
 
-	if ((e = peers_names_path(path, sizeof(path), ifname)))
+	if ((e = peers_names_path(path, sizeof(path), ifname)) || (e = names_dirs(path)))
 		return e;
-	if (mkdir(PEERS_RUN_DIR, 0755) && errno != EEXIST)
-		return -errno;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
 	if (!f)
