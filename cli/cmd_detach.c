@@ -27,10 +27,10 @@ static void remove_names(const char *ifname)
 		return;
 	unlink(path);
 	slash = strrchr(path, '/');
-	if (slash && slash != path && strcmp(path, PEERS_RUN_DIR)) {
+	if (slash) {
 		*slash = '\0';
-		if (strcmp(path, PEERS_RUN_DIR))
-			rmdir(path);
+		if (strcmp(path, PEERS_RUN_DIR) != 0)
+			rmdir(path);	/* the namespace's, once empty */
 	}
 }
 
@@ -132,7 +132,7 @@ int cmd_detach(const struct options *o)
 	if (k <= 0) {
 		if (!k)
 			cli_err("nothing is pinned for the network namespace%s %s",
-				strcmp(o->netns, "gone") ? "" : "s",
+				strcmp(o->netns, "gone") != 0 ? "" : "s",
 				fmt_escape(shown, sizeof(shown), o->netns));
 		else
 			cli_err("%s", fmt_escape(shown, sizeof(shown), msg));

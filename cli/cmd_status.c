@@ -146,7 +146,7 @@ int cmd_status(const struct options *o)
 				!strcmp(o->netns, "all")  ? "any network namespace" :
 				!strcmp(o->netns, "gone") ? "a gone network namespace" :
 							    "the network namespace ",
-				strcmp(o->netns, "all") && strcmp(o->netns, "gone") ?
+				strcmp(o->netns, "all") != 0 && strcmp(o->netns, "gone") != 0 ?
 					fmt_escape(shown, sizeof(shown), o->netns) :
 					"");
 	}

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-#define _GNU_SOURCE	/* O_PATH, setns() */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -68,12 +67,12 @@ static int sys_dev_of(const char *mountinfo, dev_t *dev)
 
 	fp = fopen(mountinfo, "re");
 	if (!fp)
-		return -errno;
+		return errno ? -errno : -ENOENT;
 	/* id parent major:minor root mountpoint ...; the last /sys is the one on top. */
 	while (getline(&line, &cap, fp) > 0) {
 		for (n = 0, f[0] = strtok_r(line, " ", &save); f[n] && n < 4;)
 			f[++n] = strtok_r(NULL, " ", &save);
-		if (n < 4 || !f[4] || strcmp(f[4], "/sys"))
+		if (n < 4 || !f[4] || strcmp(f[4], "/sys") != 0)
 			continue;
 		maj = field_num(f[2], &end);
 		if (errno || *end != ':')
@@ -123,7 +122,7 @@ static int ppid_of(int pid)
 static int outer_pid(void)
 {
 	char path[64];
-	dev_t own = 0, dev;
+	dev_t own = 0, dev = 0;
 	int pid, hops;
 
 	if (sys_dev_of("/proc/self/mountinfo", &own))
@@ -237,6 +236,13 @@ int bpffs_locate(bool may_mount, struct bpffs *fs, char *msg, size_t msglen)
 		if (!may_mount && (e == -ENOTSUP || e == -ENOENT)) {
 			snprintf(msg, msglen, "no BPF filesystem at %s", BPFFS_PATH);
 			return -ENOENT;
+		}
+		/* Not root: no way in, and nothing there for this user anyway. */
+		if ((e == -EACCES || e == -EPERM) && geteuid()) {
+			snprintf(msg, msglen, "cannot reach the BPF filesystem of process %d, which "
+					      "started this mount namespace: %s%s",
+				 pid, strerror(-e), root_hint(e));
+			return -EACCES;
 		}
 		snprintf(msg, msglen,
 			 "this mount namespace has a /sys of its own (as 'ip netns exec' makes), "

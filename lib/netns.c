@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-#define _GNU_SOURCE	/* O_PATH, setns() */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -32,7 +31,7 @@ int netns_self(struct netns_id *id)
 
 	memset(id, 0, sizeof(*id));
 	if (stat(SELF_NET, &sb))
-		return -errno;
+		return errno ? -errno : -ENOENT;
 	id->ino = (__u64)sb.st_ino;
 	/* Any socket belongs to the namespace it was made in. */
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -59,9 +58,10 @@ int netns_of_fd(int fd, struct netns_id *id)
 {
 	int back, e;
 
+	memset(id, 0, sizeof(*id));
 	back = open(SELF_NET, O_RDONLY | O_CLOEXEC);
 	if (back < 0)
-		return -errno;
+		return errno ? -errno : -EBADF;
 	e = netns_enter(fd);
 	if (!e) {
 		e = netns_self(id);
@@ -79,7 +79,7 @@ static int nsfs_dev(dev_t *dev)
 	struct stat sb;
 
 	if (stat(SELF_NET, &sb))
-		return -errno;
+		return errno ? -errno : -ENOENT;
 	*dev = sb.st_dev;
 	return 0;
 }
@@ -151,7 +151,7 @@ static bool mount_of(__u64 ino, char *path, size_t len)
 		for (n = 0, tok = strtok_r(line, " \n", &save); tok && n < 16;
 		     tok = strtok_r(NULL, " \n", &save))
 			f[n++] = tok;
-		if (n < 5 || strcmp(f[3], want))
+		if (n < 5 || strcmp(f[3], want) != 0)
 			continue;
 		unescape_octal(f[4]);
 		found = (size_t)snprintf(path, len, "%s", f[4]) < len;
@@ -231,8 +231,9 @@ int netns_find(const struct netns_id *id, int *fd, char *name, size_t len)
 	int e;
 
 	*fd = -1;
-	if (nsfs_dev(&dev))
-		return -errno;
+	e = nsfs_dev(&dev);
+	if (e)
+		return e;
 	if (!path_of(id->ino, path, sizeof(path), name, len))
 		return -ENOENT;
 	e = open_ns(path, id->ino, dev);
@@ -269,8 +270,9 @@ int netns_open(const char *spec, int *fd, struct netns_id *id, char *name, size_
 	*fd = -1;
 	if (len)
 		name[0] = '\0';
-	if (nsfs_dev(&dev))
-		return -errno;
+	e = nsfs_dev(&dev);
+	if (e)
+		return e;
 	if (all_digits(spec)) {
 		unsigned long long ino;
 

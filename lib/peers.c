@@ -470,7 +470,7 @@ static int names_dirs(const char *path)
 	if (!slash)
 		return -EINVAL;
 	*slash = '\0';
-	if (strcmp(dir, PEERS_RUN_DIR) && mkdir(dir, 0755) && errno != EEXIST)
+	if (strcmp(dir, PEERS_RUN_DIR) != 0 && mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
 	return 0;
 }

@@ -121,7 +121,7 @@ int pin_netns_parse(const char *name, struct netns_id *id)
 {
 	const char *p;
 
-	if (strncmp(name, PIN_NETNS_PREFIX, strlen(PIN_NETNS_PREFIX)))
+	if (strncmp(name, PIN_NETNS_PREFIX, strlen(PIN_NETNS_PREFIX)) != 0)
 		return -EINVAL;
 	p = name + strlen(PIN_NETNS_PREFIX);
 	if (parse_u64(p, &p, &id->ino) || *p != ':' || parse_u64(p + 1, &p, &id->cookie) || *p ||
