@@ -82,8 +82,6 @@ $(LIB_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
 # Only the curses code sees the curses feature macros (-D_XOPEN_SOURCE=600).
 $(O)/cli/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
 $(O)/lib/http.o: SIPSTAT_CFLAGS += $(MHD_CFLAGS)
-# setns(), CLONE_NEWNET and O_PATH are GNU extensions in glibc's headers.
-$(O)/lib/netns.o $(O)/lib/bpffs.o: SIPSTAT_CFLAGS += -D_GNU_SOURCE
 $(O)/lib/capture.o: SIPSTAT_CFLAGS += $(PCAP_CFLAGS)
 # Alerts to the journal (--alert-log journal): libsystemd when there is
 # one (libsystemd-dev), else syslog(3).
@@ -406,7 +404,7 @@ CHECK_C := $(filter-out $(CHECK_PENDING) %.bpf.c,\
 CHECK_BPF := $(filter-out $(CHECK_PENDING),$(wildcard bpf/*.bpf.c tests/bench/*.bpf.c))
 CHECK_PENDING_C := $(filter-out %.bpf.c,$(CHECK_PENDING))
 # analyzer_model.h: libbpf frees the skeleton in destroy (see the file).
-TIDY_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -Ilib -Icli -Itests -I$(O) -DSIPSTAT_VERSION='"check"' \
+TIDY_CFLAGS := -std=gnu11 -Iinclude -Ilib -Icli -Itests -I$(O) -DSIPSTAT_VERSION='"check"' \
 	$(LIBBPF_CFLAGS) -include tests/lint/analyzer_model.h
 TIDY_BPF_CFLAGS := -target bpf -mcpu=v3 -O2 -D__TARGET_ARCH_$(ARCH) \
 	-I/usr/include/$(MULTIARCH) -Iinclude -Ibpf

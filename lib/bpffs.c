@@ -3,13 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <sched.h>
+#include <linux/sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -25,13 +26,13 @@ static const char *root_hint(int e)
 		       "";
 }
 
-/* path is a directory of a BPF filesystem: *fd its O_PATH descriptor.  0, -ENOTSUP, -errno. */
+/* path is a directory of a BPF filesystem: *fd its descriptor.  0, -ENOTSUP, -errno. */
 static int open_at(const char *path, int *fd)
 {
 	struct statfs sfs;
 	int d;
 
-	d = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	d = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d < 0)
 		return -errno;
 	if (fstatfs(d, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
@@ -152,13 +153,14 @@ static int open_outer(int pid, bool may_mount, int *fd, bool *mounted)
 	if (target < 0)
 		return -errno;
 	back = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);	/* may be gone: then "/" */
+	root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);	/* may be gone: then "/" */
 	if (back < 0 || root < 0) {
 		e = -errno;
 		goto out;
 	}
-	if (setns(target, CLONE_NEWNS)) {
+	/* glibc declares setns() for _GNU_SOURCE only, which the build does not define. */
+	if (syscall(SYS_setns, target, CLONE_NEWNS)) {
 		e = -errno;
 		goto out;
 	}
@@ -170,7 +172,7 @@ static int open_outer(int pid, bool may_mount, int *fd, bool *mounted)
 			e = open_at(BPFFS_PATH, fd);
 		}
 	}
-	if (setns(back, CLONE_NEWNS)) {
+	if (syscall(SYS_setns, back, CLONE_NEWNS)) {
 		/* Stuck in the other mount namespace: nothing may go on. */
 		if (!e)
 			close(*fd);

@@ -29,7 +29,7 @@ enum bpffs_how {
 };
 
 struct bpffs {
-	int fd;			/* its root, O_PATH; -1 none */
+	int fd;			/* its root; -1 none */
 	enum bpffs_how how;
 	int outer_pid;		/* BPFFS_OUTER*: the process whose mount namespace it is */
 };

@@ -5,13 +5,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/nsfs.h>
-#include <sched.h>
+#include <linux/sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "netns.h"
@@ -51,7 +52,8 @@ bool netns_same(const struct netns_id *a, const struct netns_id *b)
 
 int netns_enter(int fd)
 {
-	return setns(fd, CLONE_NEWNET) ? -errno : 0;
+	/* glibc declares setns() for _GNU_SOURCE only, which the build does not define. */
+	return syscall(SYS_setns, fd, CLONE_NEWNET) ? -errno : 0;
 }
 
 int netns_of_fd(int fd, struct netns_id *id)
