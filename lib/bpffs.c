@@ -60,7 +60,7 @@ static unsigned long field_num(const char *s, char **end)
 /* The device of the filesystem on top at /sys in a mountinfo file.  0 or -errno. */
 static int sys_dev_of(const char *mountinfo, dev_t *dev)
 {
-	char *line = NULL, *f[5], *save, *end;
+	char *line = NULL, *f[5], *save, *end, *tok;
 	unsigned long maj, min;
 	size_t cap = 0;
 	FILE *fp;
@@ -71,9 +71,10 @@ static int sys_dev_of(const char *mountinfo, dev_t *dev)
 		return errno ? -errno : -ENOENT;
 	/* id parent major:minor root mountpoint ...; the last /sys is the one on top. */
 	while (getline(&line, &cap, fp) > 0) {
-		for (n = 0, f[0] = strtok_r(line, " ", &save); f[n] && n < 4;)
-			f[++n] = strtok_r(NULL, " ", &save);
-		if (n < 4 || !f[4] || strcmp(f[4], "/sys") != 0)
+		for (n = 0, tok = strtok_r(line, " ", &save); tok && n < 5;
+		     tok = strtok_r(NULL, " ", &save))
+			f[n++] = tok;
+		if (n < 5 || strcmp(f[4], "/sys") != 0)
 			continue;
 		maj = field_num(f[2], &end);
 		if (errno || *end != ':')
