@@ -173,25 +173,24 @@ static int open_outer(int pid, bool may_mount, int *fd, bool *mounted)
 			e = open_at(BPFFS_PATH, fd);
 		}
 	}
-	if (syscall(SYS_setns, back, CLONE_NEWNS)) {
-		/* Stuck in the other mount namespace: nothing may go on. */
-		if (!e)
+	/*
+	 * Back where it was: its mount namespace, its root (a chroot, if it
+	 * was in one) and its working directory ("/" when that is gone).
+	 * Anything else, and the rest would see other files: nothing goes on.
+	 */
+	if (syscall(SYS_setns, back, CLONE_NEWNS) ||
+	    (!fstat(root, &was) && !stat("/", &now) &&
+	     (was.st_dev != now.st_dev || was.st_ino != now.st_ino) &&
+	     (fchdir(root) || chroot("."))) ||
+	    ((cwd < 0 || fchdir(cwd)) && fchdir(root))) {
+		int err = errno ? -errno : -EIO;
+
+		if (!e) {
 			close(*fd);
-		e = -errno;
-		goto out;
+			*fd = -1;
+		}
+		e = err;
 	}
-	if (!fstat(root, &was) && !stat("/", &now) &&
-	    (was.st_dev != now.st_dev || was.st_ino != now.st_ino) && !fchdir(root) &&
-	    chroot(".")) {
-		/* A chroot that cannot be restored: the rest would see other files. */
-		if (!e)
-			close(*fd);
-		e = -errno;
-		goto out;
-	}
-	/* The working directory matters for relative paths only: "/" when it is gone. */
-	if (cwd < 0 || fchdir(cwd))
-		e = fchdir(root) && !e ? -errno : e;
 out:
 	if (cwd >= 0)
 		close(cwd);
