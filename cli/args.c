@@ -161,6 +161,14 @@ static int set_web_config(struct options *o, const char *arg, FILE *err)
 	return ARGS_OK;
 }
 
+static int set_netns(struct options *o, const char *arg, FILE *err)
+{
+	if (!*arg)
+		return usage_error(err, "--netns needs a namespace: NAME, PATH, INODE, all or gone");
+	o->netns = arg;
+	return ARGS_OK;
+}
+
 static int set_peers(struct options *o, const char *arg, FILE *err)
 {
 	if (!*arg)
@@ -353,7 +361,12 @@ static const struct args_option options[] = {
 	{ .name = "replace", .cmds = IN(ATTACH) | IN(SERVE), FLAG(replace),
 	  .help = "swap in this sipstat's program; pinned maps of another layout are replaced, "
 		  "their counts carried over where the layouts allow" },
-	{ .name = "all", .cmds = IN(DETACH), FLAG(all), .help = "every interface sipstat pinned" },
+	{ .name = "all", .cmds = IN(DETACH), FLAG(all),
+	  .help = "every interface sipstat pinned (in the network namespace)" },
+	{ .name = "netns", .value = "NS", .cmds = IN(STATUS) | IN(DETACH), SET(set_netns),
+	  .help = "the pins of network namespace NS (a name under /run/netns, an nsfs path or an "
+		  "inode), of every one (all: status from the host does that), or of those gone "
+		  "(gone)" },
 	{ .name = "verbose", .letter = 'v', .cmds = ANY, .kind = ARGS_COUNT,
 	  .field = offsetof(struct options, verbose),
 	  .help = "meanings, requests by method and parser outcomes in text reports; twice: "

@@ -43,7 +43,8 @@ enum args_need {
 	  "the sipstat@IFACE service), they are read; otherwise the program is attached for "   \
 	  "the life of the command.")                                                           \
 	C(ATTACH, "attach", cmd_attach, ARGS_NEED_IFACE, "",                                      \
-	  "load, attach and pin under /sys/fs/bpf/sipstat/IFACE/, then return; counting goes "  \
+	  "load, attach and pin under /sys/fs/bpf/sipstat/netns:INO:COOKIE/IFACE/ (per network " \
+	  "namespace), then return; counting goes "                                             \
 	  "on without any sipstat running. Attaching again keeps the counts (--reset zeroes "   \
 	  "them); --port changes the port set")                                                 \
 	C(DETACH, "detach", cmd_detach, ARGS_NEED_IFACE_OR_ALL, "",                               \
@@ -85,6 +86,7 @@ struct options {
 	bool reset;		/* attach: zero the pinned counters */
 	bool replace;		/* attach: swap the program (and map layout) */
 	bool all;		/* detach: every pinned interface */
+	const char *netns;	/* --netns: status, detach in that namespace (all, gone), NULL own */
 	bool per_interface;	/* text: a block per interface */
 	char listen[64];	/* --listen ADDR:PORT of the metrics endpoint, "" none */
 	const char *web_config;	/* --web-config FILE: the endpoint's TLS and users, NULL none */

@@ -35,6 +35,12 @@ void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_print_log_tail(const char *log);
 /* This host's name, for reports. */
 const char *cli_hostname(void);
+/*
+ * The BPF filesystem, for the subcommands that pin or read pins: found,
+ * or mounted and said in one line; inside 'ip netns exec' with no way to
+ * the outer one, the command that works.  0 or the exit status.
+ */
+int cli_pins_ready(const struct options *o, int argc, char **argv);
 
 /* Size of a verifier log buffer (-v). */
 #define CLI_LOG_SIZE (1 << 20)

@@ -6,6 +6,7 @@
 
 #include "alert.h"
 #include "cli.h"
+#include "peers.h"
 #include "peerwatch.h"
 #include "pin.h"
 #include "ports.h"
@@ -48,6 +49,14 @@ int attach_one(const char *ifname, const struct options *o, char *err, size_t er
 		return e;
 	}
 	free(ao.log);
+	if (res.moved) {
+		char to[256];
+
+		peers_names_move_old(ifname);
+		pin_shown_path(to, sizeof(to), ifname, -1);
+		cli_err("%s: pins of the old path %s/%s moved to %s, counts and all", ifname,
+			PIN_ROOT, ifname, to);
+	}
 	if (o->peers_file) {
 		char done[512];
 

@@ -43,5 +43,8 @@ int main(int argc, char **argv)
 	verbosity = o.verbose;
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	rc = cli_pins_ready(&o, argc, argv);
+	if (rc)
+		return rc;
 	return run[o.cmd](&o);
 }

@@ -219,13 +219,17 @@ int source_open(struct source *s, const char *ifname, const struct options *o, c
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	notice[0] = '\0';
 
-	e = pin_exists(ifname);
+	e = pin_lookup(ifname, msg, msglen);
 	if (e < 0) {
-		snprintf(msg, msglen, "cannot look for pinned counters of %s in %s: %s; pinned "
-				      "counters are readable by root only: run as root",
-			 ifname, PIN_ROOT, strerror(-e));
+		if (e == -EACCES)
+			snprintf(msg, msglen, "cannot look for pinned counters of %s in %s: %s; "
+					      "pinned counters are readable by root only: run as root",
+				 ifname, PIN_ROOT, strerror(-e));
 		return e;
 	}
+	/* Pins of the old path: to be moved first, not attached over. */
+	if (!e && pin_old_path(ifname, msg, msglen))
+		return -EPROTO;
 	if (e == 1) {
 		s->ifindex = (int)if_nametoindex(ifname);
 		e = open_pinned(s, o, notice, nlen, msg, msglen);

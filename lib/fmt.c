@@ -46,39 +46,55 @@ char *fmt_join(char *buf, size_t len, const char *const *items, int n, const cha
 	return buf;
 }
 
-char *fmt_quote(char *buf, size_t len, const char *s)
+/* Length of the UTF-8 sequence at p that is a printable character, 0 when it is none. */
+static size_t utf8_printable(const unsigned char *p)
 {
-	size_t off = 0;
-	char one[5];
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong forms, surrogates, beyond U+10FFFF, and the C1 controls U+0080-U+009F. */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f) ||
+	    (p[0] == 0xc2 && p[1] < 0xa0))
+		return 0;
+	return n;
+}
+
+char *fmt_escape(char *buf, size_t len, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t off = 0, n;
 
 	if (!len)
 		return buf;
-	buf[0] = '\0';
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		size_t n;
-
-		if (c == '\\' || c == '"')
-			snprintf(one, sizeof(one), "\\%c", c);
-		else if (c == '\n')
-			snprintf(one, sizeof(one), "\\n");
-		else if (c == '\t')
-			snprintf(one, sizeof(one), "\\t");
-		else if (c == '\r')
-			snprintf(one, sizeof(one), "\\r");
-		else if (c < 0x20 || c >= 0x7f)
-			snprintf(one, sizeof(one), "\\x%02x", c);
-		else
-			snprintf(one, sizeof(one), "%c", c);
-		n = strlen(one);
-		/* keep room for "..." unless this is the last character */
-		if (off + n + (s[1] ? 3 : 0) >= len) {
-			if (off + 3 < len)
-				memcpy(buf + off, "...", 4);
-			return buf;
+	while (*p) {
+		n = *p >= 0x20 && *p < 0x7f ? 1 : utf8_printable(p);
+		if (n && *p != '\\') {
+			if (off + n >= len)
+				break;
+			memcpy(buf + off, p, n);
+			off += n;
+			p += n;
+			continue;
 		}
-		memcpy(buf + off, one, n + 1);
-		off += n;
+		if (off + 4 >= len)
+			break;
+		if (*p == '\\')
+			off += (size_t)snprintf(buf + off, len - off, "\\\\");
+		else
+			off += (size_t)snprintf(buf + off, len - off, "\\x%02x", *p);
+		p++;
 	}
+	buf[off] = '\0';
 	return buf;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Small formatting rules every output shares: times, lists, untrusted text. */
+/* Small formatting rules every output shares: times, lists and names. */
 #ifndef SIPSTAT_LIB_FMT_H
 #define SIPSTAT_LIB_FMT_H
 
@@ -18,10 +18,11 @@ void fmt_time_ns(char *buf, size_t len, unsigned long long ns);
 char *fmt_join(char *buf, size_t len, const char *const *items, int n, const char *sep);
 
 /*
- * s as a C-like string for a terminal or a log: printable ASCII as is,
- * backslash and double quote escaped, anything else as \n, \t, \r or
- * \xHH; cut with "..." when it does not fit.  Returns buf.
+ * s made safe for a terminal: control characters (C0, DEL and C1) and
+ * bytes that are not UTF-8 become \xNN, a backslash \\; the rest stays
+ * as it is.  For names read from the system (interfaces, namespaces,
+ * directories), which may hold escape sequences.  Cut to fit; returns buf.
  */
-char *fmt_quote(char *buf, size_t len, const char *s);
+char *fmt_escape(char *buf, size_t len, const char *s);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "fmt.h"
 #include "peers.h"
+#include "pin.h"
 #include "reader.h"
 
 void peers_table_init(struct peers_table *t)
@@ -178,7 +179,7 @@ int peers_parse(const char *text, const struct peers_table *keep, struct peers_t
 			continue;
 		if (!name_ok(tok))
 			FAIL("line %d: \"%s\" is not a peer name (1 to %d of A-Z a-z 0-9 _ . : -)",
-			     lineno, fmt_quote(q, sizeof(q), tok), PEERS_NAME_LEN - 1);
+			     lineno, fmt_escape(q, sizeof(q), tok), PEERS_NAME_LEN - 1);
 		if (strcmp(tok, PEERS_OTHER) == 0)
 			FAIL("line %d: \"%s\" is the name of every address no prefix matches; "
 			     "choose another", lineno, PEERS_OTHER);
@@ -199,7 +200,7 @@ int peers_parse(const char *text, const struct peers_table *keep, struct peers_t
 			if (peers_prefix_parse(tok, &k))
 				FAIL("line %d: \"%s\" is not an IPv4 or IPv6 prefix "
 				     "(198.18.0.0/15, 2001:db8::/32)", lineno,
-				     fmt_quote(q, sizeof(q), tok));
+				     fmt_escape(q, sizeof(q), tok));
 			for (i = 0; i < t->nprefixes; i++) {
 				if (memcmp(&t->prefixes[i].key, &k, sizeof(k)) != 0)
 					continue;
@@ -257,7 +258,7 @@ static int read_bounded(const char *path, char **text, size_t *len, char *msg, s
 
 	*text = NULL;
 	*len = 0;
-	fmt_quote(q, sizeof(q), path);
+	fmt_escape(q, sizeof(q), path);
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		e = -errno;
@@ -310,7 +311,7 @@ int peers_load(const char *path, const struct peers_table *keep, struct peers_ta
 	e = read_bounded(path, &text, &len, msg, msglen);
 	if (e || !text)
 		return e ? e : -EIO;
-	fmt_quote(q, sizeof(q), path);
+	fmt_escape(q, sizeof(q), path);
 	if (strlen(text) != len) {
 		snprintf(msg, msglen, "peers file \"%s\": a NUL byte: not a text file", q);
 		e = -EINVAL;
@@ -481,9 +482,43 @@ int peers_apply(const struct peers_maps *m, const struct peers_table *t, char *m
 
 int peers_names_path(char *buf, size_t len, const char *ifname)
 {
-	int n = snprintf(buf, len, "%s/%s.peers", PEERS_RUN_DIR, ifname);
+	const struct pin_netns *ns = pin_netns_used();
+	char dir[PIN_NETNS_DIRLEN] = "";
+	int n;
 
+	if (!ns->old_path && pin_netns_dirname(dir, sizeof(dir), &ns->id))
+		return -ENAMETOOLONG;
+	n = snprintf(buf, len, "%s/%s%s%s.peers", PEERS_RUN_DIR, dir, dir[0] ? "/" : "", ifname);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* PEERS_RUN_DIR and the namespace's directory in it, for the file at path. */
+static int names_dirs(const char *path)
+{
+	char dir[256], *slash;
+
+	if (mkdir(PEERS_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	if (strcmp(dir, PEERS_RUN_DIR) != 0 && mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+void peers_names_move_old(const char *ifname)
+{
+	char from[256], to[256];
+
+	if ((size_t)snprintf(from, sizeof(from), "%s/%s.peers", PEERS_RUN_DIR, ifname) >=
+		    sizeof(from) ||
+	    peers_names_path(to, sizeof(to), ifname) || !strcmp(from, to) || access(from, F_OK) ||
+	    names_dirs(to))
+		return;
+	rename(from, to);
 }
 
 int peers_names_write(const char *ifname, const struct peers_table *t)
@@ -492,10 +527,8 @@ int peers_names_write(const char *ifname, const struct peers_table *t)
 	FILE *f;
 	int id, e, fd;
 
-	if ((e = peers_names_path(path, sizeof(path), ifname)))
+	if ((e = peers_names_path(path, sizeof(path), ifname)) || (e = names_dirs(path)))
 		return e;
-	if (mkdir(PEERS_RUN_DIR, 0755) && errno != EEXIST)
-		return -errno;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	/* Root's pins are 0600: so are the names that go with them. */
 	unlink(tmp);

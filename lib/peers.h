@@ -83,8 +83,14 @@ void peers_maps_close(struct peers_maps *m);
 int peers_apply(const struct peers_maps *m, const struct peers_table *t, char *msg,
 		size_t msglen);
 
-/* PEERS_RUN_DIR/IFACE.peers: "ID NAME" lines for readers. */
+/*
+ * PEERS_RUN_DIR/netns:INO:COOKIE/IFACE.peers, beside the pins of the
+ * network namespace they are used in (lib/pin.h; PEERS_RUN_DIR/IFACE.peers
+ * for the old path): "ID NAME" lines for readers.
+ */
 int peers_names_path(char *buf, size_t len, const char *ifname);
+/* The names of the old path moved beside the pins they went with (attach --replace). */
+void peers_names_move_old(const char *ifname);
 int peers_names_write(const char *ifname, const struct peers_table *t);
 /* Names from that file into t (prefixes not read).  0 or -errno (-ENOENT: none). */
 int peers_names_read(const char *ifname, struct peers_table *t);

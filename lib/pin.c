@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <linux/magic.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +19,9 @@
 #include "multiprog.h"
 #include "ports.h"
 #include "tc.h"
+
+/* /proc/self/fd/N/netns:INO:COOKIE/IFACE/NAME, or PIN_ROOT/... for messages. */
+#define PIN_PATH_MAX 256
 
 static const char *const obj_names[PIN_OBJS] = {
 	[PIN_COUNTS] = "counts",
@@ -37,13 +40,6 @@ const char *pin_obj_name(int obj)
 	return obj >= 0 && obj < PIN_OBJS ? obj_names[obj] : NULL;
 }
 
-int pin_path(char *buf, size_t len, const char *ifname, int obj)
-{
-	int n = obj >= 0 ? snprintf(buf, len, "%s/%s/%s", PIN_ROOT, ifname, obj_names[obj])
-			 : snprintf(buf, len, "%s/%s", PIN_ROOT, ifname);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
 
 static __u64 now_ns(void)
 {
@@ -58,6 +54,421 @@ static const char *root_hint(int e)
 	return e == -EACCES || e == -EPERM ?
 		       "; pinned counters are readable by root only: run as root" :
 		       "";
+}
+
+/* ------------------------------------------------------------ where */
+
+/*
+ * What the functions taking an interface name act on: the BPF filesystem,
+ * the sipstat directory in it (opened and checked), and the namespace
+ * whose pins they are.  One process, one set: the command is one thread
+ * while it pins.
+ */
+static struct {
+	struct bpffs fs;	/* fs.fd -1 until found */
+	bool looked;		/* looked for one */
+	int fs_err;		/* why none was found: -ENOENT none, -EXDEV out of reach */
+	char fs_msg[256];
+	int root_fd;		/* PIN_ROOT, checked; -1 until opened */
+	bool own_known;
+	struct pin_netns own;	/* the caller's namespace (fd -1) */
+	int own_fd;		/* the caller's namespace, to come back from another */
+	struct pin_netns used;	/* whose pins: own until pin_netns_use() */
+	bool used_set;
+	bool entered;		/* in used's namespace (setns) */
+} where = { .fs = { .fd = -1 }, .root_fd = -1, .own_fd = -1, .used = { .fd = -1 } };
+
+static const char *const netns_state_keys[] = {
+	[PIN_NETNS_CURRENT] = "current",
+	[PIN_NETNS_LIVE] = "live",
+	[PIN_NETNS_GONE] = "gone",
+	[PIN_NETNS_UNKNOWN] = "unknown",
+};
+
+const char *pin_netns_state_key(enum pin_netns_state s)
+{
+	return (unsigned int)s < sizeof(netns_state_keys) / sizeof(netns_state_keys[0]) ?
+		       netns_state_keys[s] :
+		       "?";
+}
+
+int pin_netns_dirname(char *buf, size_t len, const struct netns_id *id)
+{
+	int n = snprintf(buf, len, PIN_NETNS_PREFIX "%llu:%llu", (unsigned long long)id->ino,
+			 (unsigned long long)id->cookie);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* A decimal number without sign, leading zero or blank, up to the end or ':'. */
+static int parse_u64(const char *s, const char **end, __u64 *v)
+{
+	unsigned long long x;
+	char *e;
+
+	if (!isdigit((unsigned char)*s) || (s[0] == '0' && isdigit((unsigned char)s[1])))
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &e, 10);
+	if (errno)
+		return -EINVAL;
+	*v = x;
+	*end = e;
+	return 0;
+}
+
+int pin_netns_parse(const char *name, struct netns_id *id)
+{
+	const char *p;
+
+	if (strncmp(name, PIN_NETNS_PREFIX, strlen(PIN_NETNS_PREFIX)) != 0)
+		return -EINVAL;
+	p = name + strlen(PIN_NETNS_PREFIX);
+	if (parse_u64(p, &p, &id->ino) || *p != ':' || parse_u64(p + 1, &p, &id->cookie) || *p ||
+	    !id->ino)
+		return -EINVAL;
+	return 0;
+}
+
+static int own_init(void)
+{
+	int e;
+
+	if (where.own_known)
+		return 0;
+	memset(&where.own, 0, sizeof(where.own));
+	where.own.fd = -1;
+	e = netns_self(&where.own.id);
+	if (e)
+		return e;
+	where.own.state = PIN_NETNS_CURRENT;
+	netns_name_of(where.own.id.ino, where.own.name, sizeof(where.own.name));
+	where.own_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	where.own_known = true;
+	if (!where.used_set)
+		where.used = where.own;
+	return 0;
+}
+
+const struct pin_netns *pin_netns_used(void)
+{
+	own_init();
+	return &where.used;
+}
+
+int pin_setup(bool may_mount, struct bpffs *fs, char *msg, size_t msglen)
+{
+	if (where.fs.fd < 0) {
+		where.fs_err = bpffs_locate(may_mount, &where.fs, where.fs_msg,
+					    sizeof(where.fs_msg));
+		where.looked = true;
+		if (where.fs_err) {
+			snprintf(msg, msglen, "%s", where.fs_msg);
+			return where.fs_err;
+		}
+	}
+	if (fs)
+		*fs = where.fs;
+	return 0;
+}
+
+/*
+ * The BPF filesystem: found once, without mounting, where pin_setup() did
+ * not run.  Its descriptor, or the error of looking, with msg.
+ */
+static int fs_get(char *msg, size_t msglen)
+{
+	if (where.fs.fd < 0 && !where.looked)
+		pin_setup(false, NULL, msg, msglen);
+	if (where.fs.fd >= 0)
+		return where.fs.fd;
+	snprintf(msg, msglen, "%s", where.fs_msg);
+	return where.fs_err ? where.fs_err : -ENOENT;
+}
+
+/* PIN_ROOT, opened and checked once, again when it was removed (a detach emptied it). */
+static int root_get(bool create, char *msg, size_t msglen)
+{
+	struct stat sb;
+	int fs;
+
+	if (where.root_fd >= 0 && !fstat(where.root_fd, &sb) && sb.st_nlink > 0)
+		return where.root_fd;
+	if (where.root_fd >= 0)
+		close(where.root_fd);
+	where.root_fd = -1;
+	msg[0] = '\0';
+	fs = fs_get(msg, msglen);
+	if (fs < 0)
+		return fs;
+	where.root_fd = bpffs_dir(fs, "sipstat", PIN_ROOT, create, msg, msglen);
+	return where.root_fd;
+}
+
+/* The directory of the namespace used under PIN_ROOT: "netns:INO:COOKIE", "" the old path. */
+static int used_dirname(char *buf, size_t len)
+{
+	if (own_init())
+		return -ENOENT;
+	if (where.used.old_path) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return pin_netns_dirname(buf, len, &where.used.id);
+}
+
+int pin_shown_path(char *buf, size_t len, const char *ifname, int obj)
+{
+	char ns[PIN_NETNS_DIRLEN];
+	int n;
+
+	if (used_dirname(ns, sizeof(ns)))
+		return -ENOENT;
+	n = snprintf(buf, len, "%s%s%s%s%s%s%s", PIN_ROOT, ns[0] ? "/" : "", ns,
+		     ifname ? "/" : "", ifname ? ifname : "", obj >= 0 ? "/" : "",
+		     obj >= 0 ? obj_names[obj] : "");
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* The same through the checked sipstat directory; it must be open (root_get()). */
+static int reach_path(char *buf, size_t len, const char *ifname, int obj)
+{
+	char ns[PIN_NETNS_DIRLEN];
+	int n;
+
+	if (where.root_fd < 0 || used_dirname(ns, sizeof(ns)))
+		return -ENOENT;
+	n = snprintf(buf, len, "/proc/self/fd/%d%s%s%s%s%s%s", where.root_fd, ns[0] ? "/" : "",
+		     ns, ifname ? "/" : "", ifname ? ifname : "", obj >= 0 ? "/" : "",
+		     obj >= 0 ? obj_names[obj] : "");
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int pin_path(char *buf, size_t len, const char *ifname, int obj)
+{
+	char msg[8];
+
+	if (root_get(false, msg, sizeof(msg)) < 0)
+		return -ENOENT;
+	return reach_path(buf, len, ifname, obj);
+}
+
+/* The directory of the namespace used, checked (made with create).  fd or -errno. */
+static int ns_open(bool create, char *msg, size_t msglen)
+{
+	char ns[PIN_NETNS_DIRLEN], shown[PIN_PATH_MAX];
+	int root;
+
+	root = root_get(create, msg, msglen);
+	if (root < 0)
+		return root;
+	if (used_dirname(ns, sizeof(ns))) {
+		snprintf(msg, msglen, "cannot tell this network namespace: /proc is not mounted");
+		return -ENOENT;
+	}
+	if (!ns[0]) {
+		/* The old path: the interfaces sit in PIN_ROOT itself. */
+		int fd = fcntl(root, F_DUPFD_CLOEXEC, 0);
+
+		return fd < 0 ? -errno : fd;
+	}
+	snprintf(shown, sizeof(shown), "%s/%s", PIN_ROOT, ns);
+	return bpffs_dir(root, ns, shown, create, msg, msglen);
+}
+
+/* The pin directory of ifname, checked (made with create).  fd or -errno. */
+static int iface_open(const char *ifname, bool create, char *msg, size_t msglen)
+{
+	char shown[PIN_PATH_MAX];
+	int ns, fd;
+
+	ns = ns_open(create, msg, msglen);
+	if (ns < 0)
+		return ns;
+	if (pin_shown_path(shown, sizeof(shown), ifname, -1)) {
+		close(ns);
+		snprintf(msg, msglen, "interface name too long for a pin path: %s", ifname);
+		return -ENAMETOOLONG;
+	}
+	fd = bpffs_dir(ns, ifname, shown, create, msg, msglen);
+	close(ns);
+	return fd;
+}
+
+/* ------------------------------------------------------------ namespaces */
+
+/* A directory of PIN_ROOT that is an interface of the old path (no colon in any). */
+static bool old_path_name(const char *name)
+{
+	return name[0] != '.' && strlen(name) < IF_NAMESIZE && !strchr(name, ':');
+}
+
+static int netns_order(const void *a, const void *b)
+{
+	const struct pin_netns *x = a, *y = b;
+	int c;
+
+	if (x->state != y->state)
+		return (int)x->state - (int)y->state;
+	c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->id.ino < y->id.ino ? -1 : x->id.ino > y->id.ino;
+}
+
+int pin_netns_list(struct pin_netns *out, int max, char *msg, size_t msglen)
+{
+	struct pin_netns *ns;
+	struct dirent *de;
+	bool old = false;
+	int root, fd, n = 0;
+	DIR *d;
+
+	msg[0] = '\0';
+	if (own_init()) {
+		snprintf(msg, msglen, "cannot tell this network namespace: is /proc mounted?");
+		return -ENOENT;
+	}
+	root = root_get(false, msg, msglen);
+	if (root == -ENOENT)
+		return 0;	/* nothing pinned anywhere */
+	if (root < 0)
+		return root;
+	fd = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		int e = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		snprintf(msg, msglen, "cannot read %s: %s%s", PIN_ROOT, strerror(-e), root_hint(e));
+		return e;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		if (n == max)
+			break;
+		ns = &out[n];
+		memset(ns, 0, sizeof(*ns));
+		ns->fd = -1;
+		if (pin_netns_parse(de->d_name, &ns->id)) {
+			old = old || old_path_name(de->d_name);
+			continue;
+		}
+		if (netns_same(&ns->id, &where.own.id)) {
+			ns->state = PIN_NETNS_CURRENT;
+			snprintf(ns->name, sizeof(ns->name), "%s", where.own.name);
+		} else if (!netns_find(&ns->id, &ns->fd, ns->name, sizeof(ns->name))) {
+			ns->state = PIN_NETNS_LIVE;
+		} else {
+			ns->state = PIN_NETNS_GONE;
+		}
+		n++;
+	}
+	closedir(d);
+	if (old && n < max) {
+		ns = &out[n++];
+		memset(ns, 0, sizeof(*ns));
+		ns->fd = -1;
+		ns->old_path = true;
+		ns->state = PIN_NETNS_UNKNOWN;
+	}
+	qsort(out, (size_t)n, sizeof(*out), netns_order);
+	return n;
+}
+
+void pin_netns_free(struct pin_netns *list, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (list[i].fd >= 0)
+			close(list[i].fd);
+		list[i].fd = -1;
+	}
+}
+
+int pin_netns_match(const char *spec, const struct pin_netns *list, int n, bool *match,
+		    char *msg, size_t msglen)
+{
+	struct netns_id id;
+	char name[NETNS_NAME_MAX];
+	int i, k = 0, fd, e;
+
+	for (i = 0; i < n; i++)
+		match[i] = false;
+	if (!strcmp(spec, "all") || !strcmp(spec, "gone")) {
+		for (i = 0; i < n; i++)
+			if (spec[0] == 'a' || list[i].state == PIN_NETNS_GONE)
+				k += match[i] = true;
+		return k;
+	}
+	e = netns_open(spec, &fd, &id, name, sizeof(name), msg, msglen);
+	if (!e) {
+		close(fd);
+		for (i = 0; i < n; i++)
+			if (!list[i].old_path && list[i].state != PIN_NETNS_GONE &&
+			    netns_same(&list[i].id, &id))
+				k += match[i] = true;
+		return k;
+	}
+	/* An inode no live namespace has now: the gone ones that had it. */
+	if (e == -ENOENT && isdigit((unsigned char)spec[0])) {
+		__u64 ino = strtoull(spec, NULL, 10);
+
+		for (i = 0; i < n; i++)
+			if (list[i].state == PIN_NETNS_GONE && list[i].id.ino == ino)
+				k += match[i] = true;
+		if (k)
+			return k;
+	}
+	return e;
+}
+
+int pin_netns_use(const struct pin_netns *ns, char *msg, size_t msglen)
+{
+	int e;
+
+	e = own_init();
+	if (e) {
+		snprintf(msg, msglen, "cannot tell this network namespace: %s", strerror(-e));
+		return e;
+	}
+	if (where.entered) {
+		e = where.own_fd < 0 ? -EBADF : netns_enter(where.own_fd);
+		if (e) {
+			snprintf(msg, msglen, "cannot come back to the own network namespace: %s",
+				 strerror(-e));
+			return e;
+		}
+		where.entered = false;
+	}
+	if (!ns) {
+		where.used = where.own;
+		where.used_set = false;
+		return 0;
+	}
+	if (ns->state == PIN_NETNS_LIVE) {
+		e = ns->fd < 0 ? -EBADF : netns_enter(ns->fd);
+		if (e) {
+			char what[NETNS_NAME_MAX + 32];
+
+			if (ns->name[0])
+				snprintf(what, sizeof(what), "%s", ns->name);
+			else
+				snprintf(what, sizeof(what), "of inode %llu",
+					 (unsigned long long)ns->id.ino);
+			snprintf(msg, msglen, "cannot enter the network namespace %s: %s%s", what,
+				 strerror(-e), e == -EPERM ? " (run as root)" : "");
+			return e;
+		}
+		where.entered = true;
+	}
+	where.used = *ns;
+	where.used.fd = -1;
+	where.used_set = true;
+	return 0;
 }
 
 /* ------------------------------------------------------------ layout */
@@ -222,32 +633,41 @@ static void pinned_init(struct pinned *p, const char *ifname)
 		p->fd[i] = -1;
 }
 
-/* Open every pin there is; -EACCES is reported, a missing pin is not. */
+/*
+ * Open every pin there is; -EACCES and a refused directory are reported,
+ * a missing pin is not.  Each pin by a path through its directory, opened
+ * and checked first.
+ */
 static int open_all(const char *ifname, struct pinned *p, char *msg, size_t msglen)
 {
-	char path[128];
+	char path[PIN_PATH_MAX], shown[PIN_PATH_MAX];
 	__u32 key = 0;
-	int i, e;
+	int i, e, dir;
 
 	pinned_init(p, ifname);
+	msg[0] = '\0';
+	dir = iface_open(ifname, false, msg, msglen);
+	if (dir == -ENOENT)
+		return 0;	/* nothing pinned */
+	if (dir < 0)
+		return dir;
 	for (i = 0; i < PIN_OBJS; i++) {
-		e = pin_path(path, sizeof(path), ifname, i);
-		if (e) {
-			snprintf(msg, msglen, "interface name too long for a pin path: %s", ifname);
-			return e;
-		}
+		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dir, obj_names[i]);
 		p->fd[i] = bpf_obj_get(path);
 		if (p->fd[i] < 0) {
 			e = -errno;
 			p->fd[i] = -1;
 			if (e == -ENOENT)
 				continue;
-			snprintf(msg, msglen, "cannot open %s: %s%s", path, strerror(-e),
+			pin_shown_path(shown, sizeof(shown), ifname, i);
+			snprintf(msg, msglen, "cannot open %s: %s%s", shown, strerror(-e),
 				 root_hint(e));
+			close(dir);
 			pin_close(p);
 			return e;
 		}
 	}
+	close(dir);
 	if (p->fd[PIN_META] >= 0 && meta_ok(p->fd[PIN_META]) &&
 	    !bpf_map_lookup_elem(p->fd[PIN_META], &key, &p->meta))
 		p->has_meta = true;
@@ -256,14 +676,18 @@ static int open_all(const char *ifname, struct pinned *p, char *msg, size_t msgl
 
 int pin_open(const char *ifname, struct pinned *p, char *msg, size_t msglen)
 {
-	char ours[96], theirs[128], path[128];
+	char ours[96], theirs[128], path[PIN_PATH_MAX];
 	int e;
 
 	e = open_all(ifname, p, msg, msglen);
 	if (e)
 		return e;
+	if (p->fd[PIN_COUNTS] < 0 && pin_old_path(ifname, msg, msglen) == 1) {
+		pin_close(p);
+		return -EPROTO;
+	}
 	if (p->fd[PIN_COUNTS] < 0) {
-		pin_path(path, sizeof(path), ifname, -1);
+		pin_shown_path(path, sizeof(path), ifname, -1);
 		snprintf(msg, msglen, "no pinned counters for %s in %s", ifname, path);
 		pin_close(p);
 		return -ENOENT;
@@ -329,62 +753,50 @@ int pin_read_ports(const struct pinned *p, struct sipstat_ports *out)
 
 /* ------------------------------------------------------------ helpers */
 
-static int ensure_bpffs(char *msg, size_t msglen)
-{
-	struct statfs sfs;
-
-	if (statfs(PIN_BPFFS, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
-		snprintf(msg, msglen,
-			 "no BPF filesystem at %s: mount it with 'mount -t bpf bpf %s' "
-			 "(it is not there inside 'ip netns exec'; use 'nsenter --net=...')",
-			 PIN_BPFFS, PIN_BPFFS);
-		return -ENOTSUP;
-	}
-	return 0;
-}
-
-static int mkdir_0700(const char *path, char *msg, size_t msglen)
-{
-	if (mkdir(path, 0700) && errno != EEXIST) {
-		int e = -errno;
-
-		snprintf(msg, msglen, "cannot create %s: %s%s", path, strerror(-e), root_hint(e));
-		return e;
-	}
-	if (chmod(path, 0700)) {
-		int e = -errno;
-
-		snprintf(msg, msglen, "cannot set the mode of %s: %s", path, strerror(-e));
-		return e;
-	}
-	return 0;
-}
-
+/* Pin fd as obj of ifname: a file of mode 0600 whatever the umask, no chmod by path. */
 static int pin_fd(int fd, const char *ifname, int obj, char *msg, size_t msglen)
 {
-	char path[128];
+	char path[PIN_PATH_MAX], shown[PIN_PATH_MAX];
+	mode_t old;
 	int e;
 
-	pin_path(path, sizeof(path), ifname, obj);
-	if (bpf_obj_pin(fd, path)) {
-		e = -errno;
-		snprintf(msg, msglen, "cannot pin %s: %s", path, strerror(-e));
-		return e;
+	e = reach_path(path, sizeof(path), ifname, obj);
+	if (!e) {
+		/* The kernel makes a pin 0600 less the umask. */
+		old = umask(077);
+		e = bpf_obj_pin(fd, path) ? -errno : 0;
+		umask(old);
 	}
-	if (chmod(path, 0600)) {
-		e = -errno;
-		snprintf(msg, msglen, "cannot set the mode of %s: %s", path, strerror(-e));
-		return e;
+	if (e) {
+		pin_shown_path(shown, sizeof(shown), ifname, obj);
+		snprintf(msg, msglen, "cannot pin %s: %s", shown, strerror(-e));
 	}
-	return 0;
+	return e;
 }
 
 static void unpin(const char *ifname, int obj)
 {
-	char path[128];
+	char path[PIN_PATH_MAX];
 
-	if (!pin_path(path, sizeof(path), ifname, obj))
+	if (!reach_path(path, sizeof(path), ifname, obj))
 		unlink(path);
+}
+
+/*
+ * The directories a refused or finished attachment leaves empty: the
+ * interface's, the namespace's, PIN_ROOT.  Each goes only when empty.
+ */
+static void remove_empty(const char *ifname)
+{
+	char path[PIN_PATH_MAX], ns[PIN_NETNS_DIRLEN];
+
+	if (where.root_fd < 0 || reach_path(path, sizeof(path), ifname, -1) ||
+	    (rmdir(path) && errno != ENOENT))
+		return;
+	if (!used_dirname(ns, sizeof(ns)) && ns[0] && unlinkat(where.root_fd, ns, AT_REMOVEDIR))
+		return;
+	if (where.fs.fd >= 0)
+		unlinkat(where.fs.fd, "sipstat", AT_REMOVEDIR);
 }
 
 /* Zero every counter: one batch update of zero values for all CPUs. */
@@ -546,6 +958,103 @@ static bool wants_tc(unsigned int dirs, enum attach_mode mode, int dir)
 	return (dirs & 1U << dir) && (dir == SIPSTAT_DIR_OUT || mode == ATTACH_TC);
 }
 
+/*
+ * Pins of ifname under the old path, moved into the directory of the
+ * namespace used: one rename on the one filesystem, so the maps, the
+ * link and the counts are the same.  Refused when their link is attached
+ * to an interface that is not ifname here (another namespace's eth0).
+ */
+static int take_old(const char *ifname, int ifindex, char *msg, size_t msglen)
+{
+	char path[PIN_PATH_MAX], to[PIN_PATH_MAX], ns[PIN_NETNS_DIRLEN];
+	struct attach_state st = { .link_fd = -1 };
+	struct attach_link_info li;
+	int link, e = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s/%s", where.root_fd, ifname,
+		 obj_names[PIN_LINK]);
+	link = bpf_obj_get(path);
+	if (link >= 0 && !attach_link_info(link, &li) && li.ifindex) {
+		e = attach_query(ifindex, ifname, &st, msg, msglen);
+		if (!e && (li.ifindex != ifindex || st.prog_id != li.prog_id)) {
+			snprintf(msg, msglen,
+				 "the pins of %s under the old path %s/%s count an interface of "
+				 "another network namespace (their link is on interface index %d "
+				 "there); run 'sipstat attach --replace -i %s' in that namespace",
+				 ifname, PIN_ROOT, ifname, li.ifindex, ifname);
+			e = -EBUSY;
+		}
+		attach_state_free(&st);
+	}
+	if (link >= 0)
+		close(link);
+	if (e)
+		return e;
+	if (used_dirname(ns, sizeof(ns)) ||
+	    (size_t)snprintf(to, sizeof(to), "%s/%s", ns, ifname) >= sizeof(to))
+		return -ENAMETOOLONG;
+	if (renameat(where.root_fd, ifname, where.root_fd, to)) {
+		e = -errno;
+		pin_shown_path(path, sizeof(path), ifname, -1);
+		snprintf(msg, msglen, "cannot move %s/%s to %s: %s", PIN_ROOT, ifname, path,
+			 strerror(-e));
+	}
+	return e;
+}
+
+/*
+ * The directories of an attachment, made and checked: PIN_ROOT, the
+ * namespace's, the interface's; the pins of the old path moved in first
+ * with --replace, refused without.
+ */
+static int dirs_for_attach(const char *ifname, int ifindex, bool replace,
+			   struct pin_attach_result *res, char *msg, size_t msglen)
+{
+	int fd, old, e;
+
+	msg[0] = '\0';
+	e = fs_get(msg, msglen);
+	if (e == -ENOENT) {
+		snprintf(msg, msglen, "no BPF filesystem at %s: mount it with 'mount -t bpf -o "
+				      "mode=0700 bpf %s'", PIN_BPFFS, PIN_BPFFS);
+		return -ENOTSUP;
+	}
+	if (e < 0)
+		return e;
+	fd = ns_open(true, msg, msglen);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	fd = iface_open(ifname, false, msg, msglen);
+	if (fd == -ENOENT && !where.used.old_path) {
+		char was[PIN_PATH_MAX];
+
+		snprintf(was, sizeof(was), "%s/%s", PIN_ROOT, ifname);
+		old = bpffs_dir(where.root_fd, ifname, was, false, msg, msglen);
+		if (old < 0 && old != -ENOENT)
+			return old;	/* something else sits there: said in msg */
+		msg[0] = '\0';
+		if (old >= 0) {
+			close(old);
+			if (!replace) {
+				pin_old_path(ifname, msg, msglen);
+				return -EPROTO;
+			}
+			e = take_old(ifname, ifindex, msg, msglen);
+			if (e)
+				return e;
+			res->moved = true;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	fd = iface_open(ifname, true, msg, msglen);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_attach_result *res,
 	       char *msg, size_t msglen)
 {
@@ -558,7 +1067,6 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 	bool reuse_maps, live, relink, xdp_in, tc_ok, keep_peer[PIN_OBJS] = { false };
 	enum attach_mode mode;
 	unsigned int dirs, progs = 0;
-	char path[128];
 	int ifindex, e, link_fd = -1, i, dir;
 
 	memset(res, 0, sizeof(*res));
@@ -569,14 +1077,11 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 			 ifname);
 		return -ENODEV;
 	}
-	e = ensure_bpffs(msg, msglen);
-	if (e)
+	e = dirs_for_attach(ifname, ifindex, o->replace, res, msg, msglen);
+	if (e) {
+		remove_empty(ifname);	/* a namespace's directory made for nothing */
 		return e;
-	if ((e = mkdir_0700(PIN_ROOT, msg, msglen)))
-		return e;
-	pin_path(path, sizeof(path), ifname, -1);
-	if ((e = mkdir_0700(path, msg, msglen)))
-		return e;
+	}
 
 	e = open_all(ifname, &p, msg, msglen);
 	if (e)
@@ -891,37 +1396,64 @@ out:
 		close(link_fd);
 	obj_free(skel);
 	pin_close(&p);
-	if (e) {
-		/* Refused before anything was pinned: no empty directory left behind. */
-		pin_path(path, sizeof(path), ifname, -1);
-		if (!rmdir(path))
-			rmdir(PIN_ROOT);
-	}
+	if (e)
+		remove_empty(ifname);	/* refused before anything was pinned */
 	return e;
 }
 
 /* ------------------------------------------------------------ detach */
 
+/*
+ * Pins of the old path say nothing of their namespace: a link of theirs
+ * attached to an interface that is not ifname here is another's.
+ */
+static int old_path_ours(const char *ifname, const struct pinned *p, char *msg, size_t msglen)
+{
+	struct attach_state st = { .link_fd = -1 };
+	struct attach_link_info li;
+	int ifindex, e = 0;
+
+	if (p->fd[PIN_LINK] < 0 || attach_link_info(p->fd[PIN_LINK], &li) || !li.ifindex)
+		return 0;
+	ifindex = (int)if_nametoindex(ifname);
+	if (ifindex == li.ifindex && !attach_query(ifindex, ifname, &st, msg, msglen) &&
+	    st.prog_id == li.prog_id)
+		e = 0;
+	else
+		e = -EBUSY;
+	attach_state_free(&st);
+	if (e)
+		snprintf(msg, msglen,
+			 "the pins of %s under the old path %s/%s count an interface of another "
+			 "network namespace (their link is on interface index %d there): run "
+			 "'sipstat detach -i %s' in that namespace",
+			 ifname, PIN_ROOT, ifname, li.ifindex, ifname);
+	return e;
+}
+
 int pin_detach(const char *ifname, char *msg, size_t msglen)
 {
+	char path[PIN_PATH_MAX], shown[PIN_PATH_MAX];
 	struct pinned p;
-	char path[128];
-	struct stat sb;
-	int e, i;
+	int e, i, dir;
 
-	pin_path(path, sizeof(path), ifname, -1);
-	if (stat(path, &sb)) {
-		e = -errno;
-		if (e == -ENOENT)
-			snprintf(msg, msglen, "nothing is pinned for %s (no %s)", ifname, path);
-		else
-			snprintf(msg, msglen, "cannot open %s: %s%s", path, strerror(-e),
-				 root_hint(e));
-		return e;
+	msg[0] = '\0';
+	pin_shown_path(shown, sizeof(shown), ifname, -1);
+	dir = iface_open(ifname, false, msg, msglen);
+	if (dir == -ENOENT) {
+		snprintf(msg, msglen, "nothing is pinned for %s (no %s)", ifname, shown);
+		return dir;
 	}
+	if (dir < 0)
+		return dir;
+	close(dir);
 	e = open_all(ifname, &p, msg, msglen);
 	if (e)
 		return e;
+	if (where.used.old_path && (e = old_path_ours(ifname, &p, msg, msglen))) {
+		pin_close(&p);
+		return e;
+	}
 	if (p.fd[PIN_LINK] >= 0) {
 		/* Detach explicitly: a reader holding the link must not keep it alive. */
 		struct attach_link_info li;
@@ -929,8 +1461,11 @@ int pin_detach(const char *ifname, char *msg, size_t msglen)
 		if (!attach_link_info(p.fd[PIN_LINK], &li) && li.ifindex)
 			bpf_link_detach(p.fd[PIN_LINK]);
 	}
-	/* Only sipstat's own TC filters: by handle, priority and the pinned program. */
-	for (i = 0; i < SIPSTAT_DIR_MAX; i++) {
+	/*
+	 * Only sipstat's own TC filters: by handle, priority and the pinned
+	 * program.  A gone namespace took its interfaces and their filters.
+	 */
+	for (i = 0; i < SIPSTAT_DIR_MAX && where.used.state != PIN_NETNS_GONE; i++) {
 		int ifindex = (int)if_nametoindex(ifname);
 
 		if (p.fd[PIN_TC_IN + i] >= 0 && ifindex &&
@@ -943,13 +1478,13 @@ int pin_detach(const char *ifname, char *msg, size_t msglen)
 	pin_close(&p);
 	for (i = 0; i < PIN_OBJS; i++)
 		unpin(ifname, i);
-	if (rmdir(path)) {
+	if (reach_path(path, sizeof(path), ifname, -1) || rmdir(path)) {
 		e = -errno;
-		snprintf(msg, msglen, "cannot remove %s: %s (something else is pinned there)", path,
+		snprintf(msg, msglen, "cannot remove %s: %s (something else is pinned there)", shown,
 			 strerror(-e));
 		return e;
 	}
-	rmdir(PIN_ROOT);	/* only when empty */
+	remove_empty(ifname);	/* the namespace's directory and PIN_ROOT, when empty */
 	return 0;
 }
 
@@ -965,6 +1500,8 @@ static const char *const state_names[] = {
 	[PIN_INCOMPLETE] = "incomplete pins (no counters)",
 	[PIN_TC_GONE] = "TC filter removed by someone else",
 	[PIN_TC_REPLACED] = "TC filter replaced by another program",
+	[PIN_NS_GONE] = "network namespace gone",
+	[PIN_OLD_PATH] = "pinned under the old path (no network namespace)",
 };
 
 static const char *const state_keys[] = {
@@ -977,6 +1514,8 @@ static const char *const state_keys[] = {
 	[PIN_INCOMPLETE] = "incomplete",
 	[PIN_TC_GONE] = "tc_gone",
 	[PIN_TC_REPLACED] = "tc_replaced",
+	[PIN_NS_GONE] = "netns_gone",
+	[PIN_OLD_PATH] = "old_path",
 };
 
 const char *pin_state_key(enum pin_state s)
@@ -996,22 +1535,20 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 	struct attach_state as = { .link_fd = -1 };
 	struct attach_link_info li;
 	struct pinned p;
-	char path[128];
-	struct stat sb;
+	char path[PIN_PATH_MAX];
 	int e, i;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->ifname, sizeof(st->ifname), "%s", ifname);
-	pin_path(path, sizeof(path), ifname, -1);
-	if (stat(path, &sb)) {
-		e = -errno;
-		if (e == -ENOENT)
+	st->netns = *pin_netns_used();
+	st->netns.fd = -1;
+	e = pin_lookup(ifname, msg, msglen);
+	if (e <= 0) {
+		pin_shown_path(path, sizeof(path), ifname, -1);
+		if (!e)
 			snprintf(msg, msglen, "%s: nothing is pinned (no %s); attach with: sipstat "
 					      "attach -i %s", ifname, path, ifname);
-		else
-			snprintf(msg, msglen, "cannot open %s: %s%s", path, strerror(-e),
-				 root_hint(e));
-		return e;
+		return e ? e : -ENOENT;
 	}
 	e = open_all(ifname, &p, msg, msglen);
 	if (e)
@@ -1021,24 +1558,35 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 	st->has_meta = p.has_meta;
 	st->meta = p.meta;
 	pin_layout_describe(&p, st->layout, sizeof(st->layout));
+	st->dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
+	st->xdp = meta_xdp(st->dirs, p.has_meta ? (enum attach_mode)p.meta.mode : ATTACH_AUTO);
+	if (p.fd[PIN_LINK] >= 0 && !attach_link_info(p.fd[PIN_LINK], &li)) {
+		st->link_id = li.id;
+		st->prog_id = li.prog_id;
+	}
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
+		st->tc_prog_id[i] = prog_id_of(p.fd[PIN_TC_IN + i]);
+	/*
+	 * Whose interface it is, nobody can tell for the old path; a gone
+	 * namespace took it along.  Looking up the name here would find
+	 * another namespace's.
+	 */
+	if (st->netns.old_path || st->netns.state == PIN_NETNS_GONE) {
+		st->state = st->netns.old_path ? PIN_OLD_PATH : PIN_NS_GONE;
+		pin_close(&p);
+		return 0;
+	}
 	st->ifindex = (int)if_nametoindex(ifname);
 	if (st->ifindex && !attach_query(st->ifindex, ifname, &as, msg, msglen)) {
 		st->iface_prog_id = as.prog_id;
 		st->mode = as.mode;
 		attach_state_free(&as);
 	}
-	if (p.fd[PIN_LINK] >= 0 && !attach_link_info(p.fd[PIN_LINK], &li)) {
-		st->link_id = li.id;
-		st->prog_id = li.prog_id;
-	} else {
+	if (p.fd[PIN_LINK] < 0 || attach_link_info(p.fd[PIN_LINK], &li))
 		li.ifindex = 0;
-	}
 
-	st->dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
-	st->xdp = meta_xdp(st->dirs, p.has_meta ? (enum attach_mode)p.meta.mode : ATTACH_AUTO);
 	tc_state = PIN_ATTACHED;
 	for (i = 0; i < SIPSTAT_DIR_MAX; i++) {
-		st->tc_prog_id[i] = prog_id_of(p.fd[PIN_TC_IN + i]);
 		if (st->ifindex)
 			tc_query(st->ifindex, i, &st->tc_hook_prog_id[i]);
 		if (st->tc_prog_id[i] && st->tc_hook_prog_id[i] != st->tc_prog_id[i])
@@ -1071,19 +1619,25 @@ static int cmp_name(const void *a, const void *b)
 int pin_list(char (*names)[IF_NAMESIZE], int max, char *msg, size_t msglen)
 {
 	struct dirent *de;
+	int n = 0, e, fd;
 	DIR *d;
-	int n = 0, e;
 
-	d = opendir(PIN_ROOT);
+	msg[0] = '\0';
+	fd = ns_open(false, msg, msglen);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
 	if (!d) {
 		e = -errno;
-		if (e == -ENOENT)
-			return 0;
-		snprintf(msg, msglen, "cannot open %s: %s%s", PIN_ROOT, strerror(-e), root_hint(e));
+		close(fd);
+		snprintf(msg, msglen, "cannot read %s: %s", PIN_ROOT, strerror(-e));
 		return e;
 	}
 	while ((de = readdir(d)) && n < max) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR || strlen(de->d_name) >= IF_NAMESIZE)
+		/* The old path's PIN_ROOT holds the namespaces' directories too. */
+		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) || !old_path_name(de->d_name))
 			continue;
 		snprintf(names[n], IF_NAMESIZE, "%s", de->d_name);
 		n++;
@@ -1093,14 +1647,46 @@ int pin_list(char (*names)[IF_NAMESIZE], int max, char *msg, size_t msglen)
 	return n;
 }
 
+int pin_lookup(const char *ifname, char *msg, size_t msglen)
+{
+	int fd;
+
+	msg[0] = '\0';
+	fd = iface_open(ifname, false, msg, msglen);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return fd == -ENOENT ? 0 : fd;
+}
+
+int pin_old_path(const char *ifname, char *msg, size_t msglen)
+{
+	char shown[PIN_PATH_MAX], was[PIN_PATH_MAX];
+	int root, fd;
+
+	if (own_init() || where.used.state != PIN_NETNS_CURRENT || where.used.old_path)
+		return 0;
+	root = root_get(false, shown, sizeof(shown));
+	if (root < 0)
+		return 0;
+	snprintf(was, sizeof(was), "%s/%s", PIN_ROOT, ifname);
+	fd = bpffs_dir(root, ifname, was, false, shown, sizeof(shown));
+	if (fd < 0)
+		return 0;
+	close(fd);
+	pin_shown_path(shown, sizeof(shown), ifname, -1);
+	snprintf(msg, msglen,
+		 "%s has pins under the old path %s, of a sipstat before network namespaces were "
+		 "in the path: 'sipstat attach --replace -i %s' moves them, with their counts, "
+		 "to %s",
+		 ifname, was, ifname, shown);
+	return 1;
+}
+
 int pin_exists(const char *ifname)
 {
-	char path[128];
-	struct stat sb;
+	char msg[512];
 
-	if (pin_path(path, sizeof(path), ifname, -1))
-		return 0;
-	if (!stat(path, &sb))
-		return 1;
-	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	return pin_lookup(ifname, msg, sizeof(msg));
 }

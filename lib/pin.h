@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Counting that outlives the process: the program's link and maps pinned
- * per interface on the BPF filesystem,
+ * per network namespace and interface on the BPF filesystem (lib/bpffs.h),
  *
- *     /sys/fs/bpf/sipstat/IFACE/{counts,ports,meta,link,tc_in,tc_out,
- *                                peers,peer_counts,failing}
+ *     /sys/fs/bpf/sipstat/netns:INO:COOKIE/IFACE/{counts,ports,meta,link,
+ *                                   tc_in,tc_out,peers,peer_counts,failing}
+ *
+ * INO and COOKIE name the network namespace of IFACE (lib/netns.h): eth0
+ * in two namespaces has two directories, and a namespace that reuses the
+ * inode or the name of a freed one never meets the pins of the old one.
+ * A colon is in no interface name, so these directories never mix with
+ * the layout of before, /sys/fs/bpf/sipstat/IFACE/ ("the old path"),
+ * which is found, reported and taken over by attach --replace.
  *
  * peers, peer_counts and failing are the named-peer prefixes, the counts
  * per peer and the failing addresses: reused like the counters, so they
@@ -13,9 +20,14 @@
  * filters sit at sipstat's handle and priority (lib/tc.h), and detach and
  * status find them there by the pinned program's id.
  *
- * directories 0700 and files 0600 (root only).  Attaching again reuses
- * the pinned maps, so counts are never reset or counted twice; maps of
- * another layout (another sipstat version) are refused unless replaced.
+ * Directories 0700 and files 0600 (root only), made and opened without
+ * following symbolic links and refused when another user owns them or
+ * could write them.  Attaching again reuses the pinned maps, so counts
+ * are never reset or counted twice; maps of another layout (another
+ * sipstat version) are refused unless replaced.
+ *
+ * The functions that take an interface name act on the pins of the
+ * caller's network namespace, or of the one chosen with pin_netns_use().
  */
 #ifndef SIPSTAT_LIB_PIN_H
 #define SIPSTAT_LIB_PIN_H
@@ -26,10 +38,14 @@
 #include <stddef.h>
 
 #include "attach.h"
+#include "bpffs.h"
+#include "netns.h"
 #include "sipstat.h"
 
-#define PIN_BPFFS "/sys/fs/bpf"
+#define PIN_BPFFS BPFFS_PATH
 #define PIN_ROOT PIN_BPFFS "/sipstat"
+#define PIN_NETNS_PREFIX "netns:"
+#define PIN_NETNS_DIRLEN 64	/* "netns:INO:COOKIE" with its NUL, and room */
 
 enum pin_obj {
 	PIN_COUNTS = 0,
@@ -46,8 +62,74 @@ enum pin_obj {
 
 /* "counts", "ports", "meta", "link", "tc_in", "tc_out", "peers", "peer_counts", "failing". */
 const char *pin_obj_name(int obj);
-/* PIN_ROOT/IFACE, or PIN_ROOT/IFACE/NAME with obj >= 0.  0 or -ENAMETOOLONG. */
+
+/*
+ * The BPF filesystem for the pins, found (and mounted, with may_mount)
+ * once for the process, as lib/bpffs.h says; fs tells how.  Without it,
+ * the other functions look for one the first time they need it and mount
+ * none.  0 or -errno with msg (-ENOENT: none, -EXDEV: out of reach).
+ */
+int pin_setup(bool may_mount, struct bpffs *fs, char *msg, size_t msglen);
+
+/*
+ * The path by which this process reaches the pin directory of ifname
+ * (obj < 0) or a pin in it: through a descriptor of the checked sipstat
+ * directory (/proc/self/fd/N/...), which also holds inside 'ip netns
+ * exec'.  0, -ENOENT (no sipstat directory) or -ENAMETOOLONG.
+ */
 int pin_path(char *buf, size_t len, const char *ifname, int obj);
+/* The same as the host sees it, PIN_ROOT/netns:INO:COOKIE/IFACE[/NAME], for messages. */
+int pin_shown_path(char *buf, size_t len, const char *ifname, int obj);
+
+/* The directory name of a namespace, "netns:INO:COOKIE".  0 or -ENAMETOOLONG. */
+int pin_netns_dirname(char *buf, size_t len, const struct netns_id *id);
+/* Its inverse.  0, or -EINVAL for any other name (an interface of the old path). */
+int pin_netns_parse(const char *name, struct netns_id *id);
+
+enum pin_netns_state {
+	PIN_NETNS_CURRENT = 0,	/* the caller's */
+	PIN_NETNS_LIVE,		/* another one, alive */
+	PIN_NETNS_GONE,		/* freed: no name, mount or process holds it any more */
+	PIN_NETNS_UNKNOWN,	/* the old path: it does not say */
+};
+/* "current", "live", "gone", "unknown". */
+const char *pin_netns_state_key(enum pin_netns_state s);
+
+/* A network namespace with pins. */
+struct pin_netns {
+	struct netns_id id;		/* 0 for the old path */
+	enum pin_netns_state state;
+	bool old_path;			/* PIN_ROOT/IFACE: pins of before namespaces */
+	char name[NETNS_NAME_MAX];	/* under /run/netns, "" none */
+	int fd;				/* PIN_NETNS_LIVE: open on it, to enter it; else -1 */
+};
+
+/*
+ * Every namespace with a directory under PIN_ROOT: the caller's first,
+ * then the live ones, the gone ones, and the old path when anything is
+ * pinned there.  Count (up to max), or -errno with msg; free with
+ * pin_netns_free().
+ */
+int pin_netns_list(struct pin_netns *out, int max, char *msg, size_t msglen);
+void pin_netns_free(struct pin_netns *list, int n);
+
+/*
+ * Mark in match[] the namespaces of list that spec names: "all", "gone",
+ * or one namespace by NAME (under /run/netns), nsfs PATH or INODE (a gone
+ * one by its inode too).  The count marked (0: a namespace without
+ * pins), or -errno with msg when spec names no namespace.
+ */
+int pin_netns_match(const char *spec, const struct pin_netns *list, int n, bool *match,
+		    char *msg, size_t msglen);
+
+/*
+ * From now on, the functions that take an interface name act on the pins
+ * of ns, entering it when it is another live one (setns); NULL: the
+ * caller's own again.  0 or -errno with msg.
+ */
+int pin_netns_use(const struct pin_netns *ns, char *msg, size_t msglen);
+/* The namespace they act on now (fd not to be closed). */
+const struct pin_netns *pin_netns_used(void);
 
 /* The pins of one interface, opened. */
 struct pinned {
@@ -127,6 +209,7 @@ struct pin_attach_result {
 	char carried[256];		/* --replace across layouts: what was carried over */
 	char not_carried[256];		/* and what could not be */
 	bool peers_kept;		/* per-peer counts and failing addresses reused */
+	bool moved;			/* --replace: pins of the old path moved here */
 };
 
 /*
@@ -139,7 +222,9 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 
 /*
  * Detach the pinned link of ifname and remove every pin sipstat made for
- * it (and PIN_ROOT once empty).  0, -ENOENT when nothing is pinned.
+ * it (and the namespace's directory and PIN_ROOT once empty).  Pins of
+ * the old path are removed when nothing says they count another
+ * namespace's interface.  0, -ENOENT when nothing is pinned.
  */
 int pin_detach(const char *ifname, char *msg, size_t msglen);
 
@@ -153,6 +238,8 @@ enum pin_state {
 	PIN_INCOMPLETE,		/* some pins missing (no counters) */
 	PIN_TC_GONE,		/* a TC filter of sipstat's removed by someone else */
 	PIN_TC_REPLACED,	/* another program at sipstat's TC handle and priority */
+	PIN_NS_GONE,		/* its network namespace is gone: the pins only remain */
+	PIN_OLD_PATH,		/* pinned under the old path: its namespace unknown */
 };
 /* Words for people ("pins without a link"), and a key for JSON ("no_link"). */
 const char *pin_state_name(enum pin_state s);
@@ -173,6 +260,7 @@ struct pin_status {
 	unsigned int dirs;		/* directions counted, bit per SIPSTAT_DIR_* */
 	__u32 tc_prog_id[SIPSTAT_DIR_MAX];	/* pinned TC program, 0 none */
 	__u32 tc_hook_prog_id[SIPSTAT_DIR_MAX];	/* at sipstat's place on the hook now */
+	struct pin_netns netns;		/* whose pins (fd: -1) */
 };
 
 /* Status of ifname's pins.  0, -ENOENT (nothing pinned), -EACCES. */
@@ -183,5 +271,12 @@ int pin_list(char (*names)[IF_NAMESIZE], int max, char *msg, size_t msglen);
 
 /* 1 when ifname has a pin directory, 0 when not, -errno (-EACCES) when unknown. */
 int pin_exists(const char *ifname);
+/* The same, with what went wrong in msg. */
+int pin_lookup(const char *ifname, char *msg, size_t msglen);
+/*
+ * 1 when ifname has no pins in the caller's namespace but has some under
+ * the old path, with msg saying how to move them (attach --replace); else 0.
+ */
+int pin_old_path(const char *ifname, char *msg, size_t msglen);
 
 #endif

@@ -40,7 +40,7 @@ static int read_file(const char *path, size_t max, char **out, size_t *lenp, cha
 	int fd, e = 0;
 
 	*out = NULL;
-	fmt_quote(q, sizeof(q), path);
+	fmt_escape(q, sizeof(q), path);
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		e = -errno;
@@ -95,7 +95,7 @@ static int fail(const struct walk *w, const yaml_node_t *at, const char *fmt, co
 {
 	char q[96];
 
-	fmt_quote(q, sizeof(q), what);
+	fmt_escape(q, sizeof(q), what);
 	snprintf(w->msg, w->msglen, "line %zu: ", at ? at->start_mark.line + 1 : 0);
 	snprintf(w->msg + strlen(w->msg), w->msglen - strlen(w->msg), fmt, q);
 	return -EINVAL;
@@ -304,7 +304,7 @@ int webcfg_load(const char *path, struct webcfg *c, char *msg, size_t msglen)
 		*slash = '\0';
 	e = webcfg_parse(text, len, slash ? dir : ".", c, why, sizeof(why));
 	if (e) {
-		fmt_quote(q, sizeof(q), path);
+		fmt_escape(q, sizeof(q), path);
 		snprintf(msg, msglen, "web configuration \"%s\": %s", q, why);
 	}
 	free(dir);

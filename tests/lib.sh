@@ -12,8 +12,9 @@
 # and "# ..." lines are diagnostics.  End a suite with done_testing.
 #
 # Everything a suite makes through these helpers -- network namespaces
-# (named sst-<pid>-NAME), veth links, background processes and temporary
-# files -- is removed by a trap on EXIT, INT and TERM, also on failure.
+# (named sst-<pid>-NAME), veth links, background processes, temporary
+# files and what sipstat pinned for those namespaces -- is removed by a
+# trap on EXIT, INT and TERM, also on failure.
 # Test traffic only ever uses 198.18.0.0/15 and 2001:db8::/32 inside those
 # namespaces; no helper touches an interface of the host namespace.
 
@@ -28,6 +29,7 @@ case $O in
 *) SST_O=$SST_ROOT/$O ;;
 esac
 
+SST_PINROOT=/sys/fs/bpf/sipstat	# where sipstat pins (per network namespace)
 SST_NS=()		# full namespace names this suite made
 SST_LINKS=()		# "NS IFNAME" of links this suite made
 SST_PIDS=()		# background processes this suite started
@@ -109,14 +111,53 @@ ns_add() {
 # namespaces (never in the host namespace).  NS1/NS2 are full names.
 veth_add() {
 	local ns1=$1 if1=$2 ns2=$3 if2=$4
-	ip -n "$ns1" link add "$if1" type veth peer name "$if2" netns "$ns2" || return 1
+	if ! ip -n "$ns1" link add "$if1" type veth peer name "$if2" netns "$ns2"; then
+		[[ -d /sys/module/veth ]] ||
+			echo "lib.sh: no veth pair: the kernel has no veth driver loaded (modprobe veth)" >&2
+		return 1
+	fi
 	SST_LINKS+=("$ns1 $if1")
+}
+
+# netns_cookie NS: the cookie of namespace NS (SO_NETNS_COOKIE), which the
+# kernel never gives to another namespace while the machine runs.
+netns_cookie() {
+	nsenter --net="/run/netns/$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sys.stdout.write(str(int.from_bytes(s.getsockopt(socket.SOL_SOCKET, 71, 8), sys.byteorder)))'
+}
+
+# pin_dir NS [IFACE]: where sipstat pins for namespace NS (a full name),
+# or for IFACE in it: SST_PINROOT/netns:INODE:COOKIE[/IFACE].
+pin_dir() {
+	local ino cookie
+	ino=$(stat -L -c %i "/run/netns/$1" 2>/dev/null) || return 1
+	cookie=$(netns_cookie "$1" 2>/dev/null) || return 1
+	printf '%s/netns:%s:%s%s\n' "$SST_PINROOT" "$ino" "$cookie" "${2:+/$2}"
+}
+
+# pins_remove NS...: whatever sipstat pinned for these namespaces (links
+# detach with their last pin), and the peer names beside them.
+pins_remove() {
+	local ns d
+	for ns in "$@"; do
+		d=$(pin_dir "$ns") || continue
+		[[ -d $d ]] && rm -rf "$d"
+		rm -rf "/run/sipstat/${d##*/}"
+	done
+	rmdir "$SST_PINROOT" 2>/dev/null
+	return 0
 }
 
 # addr_add NS IF ADDR/PREFIX: only test ranges; IPv6 without DAD.
 addr_add() {
 	local ns=$1 dev=$2 addr=$3
 	require_test_addr "$addr"
+	if [[ $addr == *:* && ! -e /proc/net/if_inet6 ]]; then
+		echo "lib.sh: IPv6 is off in this kernel (ipv6.disable=1): the tests need it" >&2
+		return 1
+	fi
 	if [[ $addr == *:* ]]; then
 		ip -n "$ns" addr add "$addr" dev "$dev" nodad
 	else
@@ -300,6 +341,8 @@ sst_cleanup() {
 	for ns in "${SST_NS[@]}"; do
 		sst_kill_ns_pids "$ns"
 	done
+	# Pins name their namespace: removed while it is there to name.
+	[[ ${#SST_NS[@]} -gt 0 ]] && pins_remove "${SST_NS[@]}"
 	for l in "${SST_LINKS[@]}"; do
 		# shellcheck disable=SC2086
 		set -- $l

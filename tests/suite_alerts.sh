@@ -39,7 +39,7 @@ if [[ ! -x $SIPSTAT ]]; then
 	done_testing
 fi
 
-# Interface names of this run only: the pins under /sys/fs/bpf are global.
+# Interface names of this run only, whatever namespace pins them.
 NS_A=$(ns_name A)
 NS_B=$(ns_name B)
 IF_A=sal$$

@@ -39,11 +39,6 @@ if [[ ! -x $SIPSTAT ]]; then
 	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
 	done_testing
 fi
-if ! grep -q ' /sys/fs/bpf bpf ' /proc/self/mounts; then
-	skip "$SST_SUITE" "no BPF filesystem at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf)"
-	exit 0
-fi
-
 NS_A=$(ns_name A)
 NS_B=$(ns_name B)
 IF_A=sa$$
@@ -52,18 +47,16 @@ A4=198.18.0.1
 B4=198.18.0.2
 A6=2001:db8:1::1
 B6=2001:db8:1::2
-PIN_DIR=/sys/fs/bpf/sipstat/$IF_A
+PIN_DIR=		# A's pins of IF_A, once A is there
 
 sst_tmpdir
 T=$SST_TMP
 
-# Pins live on the host's BPF filesystem, not in a namespace: removed here.
+# Pins live on the BPF filesystem, not in a namespace: lib.sh removes A's.
 # libxdp (xdp-loader, --multiprog) makes /sys/fs/bpf/xdp for its state and
 # leaves it empty: removed too when this suite made it.
 [[ -e /sys/fs/bpf/xdp ]] && XDP_STATE_BEFORE=1 || XDP_STATE_BEFORE=
 eg_cleanup() {
-	[[ -d $PIN_DIR ]] && rm -rf "$PIN_DIR"
-	rmdir /sys/fs/bpf/sipstat 2>/dev/null
 	[[ -z $XDP_STATE_BEFORE ]] && rmdir /sys/fs/bpf/xdp 2>/dev/null
 	return 0
 }
@@ -84,14 +77,13 @@ setup() {
 	neigh_static "$NS_B" "$IF_B" "$A4" "$mac_a" && neigh_static "$NS_B" "$IF_B" "$A6" "$mac_a" &&
 		neigh_static "$NS_A" "$IF_A" "$B4" "$mac_b" && neigh_static "$NS_A" "$IF_A" "$B6" "$mac_b"
 }
-if ! setup; then
+if ! setup || ! PIN_DIR=$(pin_dir "$NS_A" "$IF_A"); then
 	not_ok "namespaces and veth pair set up" "ip failed, see stderr"
 	done_testing
 fi
 diag "namespaces $NS_A ($IF_A) and $NS_B ($IF_B)"
 
-# in_a CMD...: in namespace A with the host's /sys (and so its BPF
-# filesystem): 'ip netns exec' mounts a private /sys without one.
+# in_a CMD...: in namespace A with this mount namespace's /sys.
 in_a() {
 	nsenter --net="/run/netns/$NS_A" "$@"
 }

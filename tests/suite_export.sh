@@ -30,7 +30,6 @@ set -u
 SIPSTAT=$SST_O/sipstat
 TEST_EXPORT=$SST_O/tests/test_export
 EXPORT_DIR=$SST_ROOT/scripts/export
-PINROOT=/sys/fs/bpf/sipstat
 
 # The formatter unit tests first (no root): exact text on crafted counters.
 if [[ -x $TEST_EXPORT ]]; then
@@ -40,7 +39,7 @@ else
 fi
 
 need_root
-need_cmd ip jq curl timeout nsenter promtool prometheus awk
+need_cmd ip jq curl timeout nsenter promtool prometheus awk python3
 
 # A --listen that cannot be parsed is a usage error (2), said before anything is attached.
 sst_tmpdir
@@ -58,11 +57,6 @@ if [[ ! -x $SIPSTAT ]]; then
 	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
 	done_testing
 fi
-if ! grep -q ' /sys/fs/bpf bpf ' /proc/self/mounts; then
-	skip "$SST_SUITE" "no BPF filesystem at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf)"
-	done_testing
-fi
-
 # The shipped rules, alone.
 # quiet CMD...: CMD with its output as diagnostics only when it fails.
 quiet() {
@@ -80,7 +74,7 @@ check "Grafana dashboard is JSON with panels" \
 
 IF1=ex$$p1
 IF2=ex$$p2
-PIN1=$PINROOT/$IF1
+PIN1=		# proxy1's pins, once its namespace is there
 NS_P1=$(ns_name P1)
 NS_P2=$(ns_name P2)
 NS_T1=$(ns_name T1)
@@ -96,20 +90,6 @@ P2_MON=198.18.21.1
 M_MON2=198.18.21.2
 PORT=9065
 PROM_PORT=9090
-
-# Remove what sipstat pinned for proxy1 whatever happened, then the rest.
-export_cleanup() {
-	local rc=$?
-	if [[ -d $PIN1 ]]; then
-		[[ -e $PIN1/link ]] && bpftool link detach pinned "$PIN1/link" 2>/dev/null
-		rm -f "$PIN1"/*
-		rmdir "$PIN1" 2>/dev/null
-	fi
-	rmdir "$PINROOT" 2>/dev/null
-	(exit "$rc")
-	sst_cleanup
-}
-trap export_cleanup EXIT
 
 sst_tmpdir
 T=$SST_TMP
@@ -131,7 +111,7 @@ setup() {
 		link "$NS_P1" mon1 "$P1_MON" "$NS_M" m1 "$M_MON1" &&
 		link "$NS_P2" mon2 "$P2_MON" "$NS_M" m2 "$M_MON2"
 }
-if ! setup; then
+if ! setup || ! PIN1=$(pin_dir "$NS_P1" "$IF1"); then
 	not_ok "namespaces, veth pairs and addresses set up"
 	done_testing
 fi

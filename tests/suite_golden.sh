@@ -48,7 +48,8 @@ mask() {
 		-e "s/$IFA/IFACE/g" \
 		-e "s/$NS_A/NETNS/g" \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z/TIME/g' \
-		-e 's/("(prog_id|link_id|iface_prog_id|tc_prog_id|hook_prog_id|netns_inode|created_unix|attached_unix|since_unix)":)[0-9]+/\1N/g' \
+		-e 's/("(prog_id|link_id|iface_prog_id|tc_prog_id|hook_prog_id|netns_inode|netns_cookie|created_unix|attached_unix|since_unix)":)[0-9]+/\1N/g' \
+		-e 's/(\(inode )[0-9]+/\1N/' \
 		-e 's/((prog|link|program) id )[0-9]+/\1N/g' \
 		-e 's/(id=|ids? )[0-9]+(\/[0-9]+)?/\1N/g' \
 		-e 's/(sipstat_attach_time_seconds\{[^}]*\} )[0-9.e+]+/\1T/' \
@@ -143,12 +144,12 @@ sip_response "$T/603" 603 Decline INVITE
 printf 'OPTIONS sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-gdo\r\nCall-ID: gdo@%s\r\nCSeq: 7 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
 	"$A4" "$B4" "$B4" >"$T/opt"
 
-# The pinned part runs in a private mount namespace with a BPF filesystem
-# of its own, so that nothing is left on the host's, whatever happens.
+# The pinned part runs in a private mount namespace, where sipstat mounts a
+# BPF filesystem of its own when none is there: nothing is left on the
+# host's, whatever happens.
 cat >"$T/pinned.sh" <<'EOF'
 set -u
 S=$1 NS_A=$2 NS_B=$3 IFA=$4 A4=$5 T=$6
-grep -q ' /sys/fs/bpf bpf ' /proc/self/mounts || mount -t bpf -o mode=0700 bpf /sys/fs/bpf || exit 1
 in_a() { timeout 30 nsenter --net="/run/netns/$NS_A" "$@"; }
 send() {
 	local i

@@ -36,7 +36,7 @@ else
 fi
 
 need_root
-need_cmd ip jq timeout python3 ss
+need_cmd ip jq timeout python3 ss nsenter
 
 if [[ ! -x $SIPSTAT ]]; then
 	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
@@ -338,14 +338,12 @@ fi
 # ------------------------------------------------------------ pinned
 # attach --peers: the table behind the pinned link, the names for every
 # reader under /run/sipstat; show --per-peer; detach removes the names.
-if [[ ! -d /sys/fs/bpf ]] || ! mountpoint -q /sys/fs/bpf; then
-	skip "pinned: attach --peers, show --per-peer" "no BPF filesystem at /sys/fs/bpf"
+# The pins and the peer names of A's namespace: named by its inode and cookie.
+if ! PIN_A=$(pin_dir "$NS_A" "$IF_A"); then
+	not_ok "pinned: namespace A's pin directory known" "no inode or cookie for $NS_A"
 	done_testing
 fi
-if [[ -e /sys/fs/bpf/sipstat/$IF_A ]]; then
-	skip "pinned: attach --peers, show --per-peer" "/sys/fs/bpf/sipstat/$IF_A is in use by someone else"
-	done_testing
-fi
+NAMES_A=/run/sipstat/$(basename "$(dirname "$PIN_A")")/$IF_A.peers
 NSA_PATH=/run/netns/$NS_A
 in_a() { nsenter --net="$NSA_PATH" "$SIPSTAT" "$@"; }
 detach_a() { in_a detach -i "$IF_A" >/dev/null 2>&1; }
@@ -356,7 +354,7 @@ else
 	not_ok "pinned: attach --peers" "$(cat "$T/attach.err")"
 fi
 check "pinned: attach says what it loaded" grep -q "$IF_A: 3 peers, 3 prefixes from" "$T/attach.err"
-check "pinned: the names are written for readers" grep -qx "2 edge2" "/run/sipstat/$IF_A.peers"
+check "pinned: the names are written for readers" grep -qx "2 edge2" "$NAMES_A"
 send 198.18.0.66 "$A4" 503 INVITE 2
 send 198.18.0.2 "$A4" 603 INVITE 1
 shown() {
@@ -425,7 +423,6 @@ fi
 # attach --replace: a new program on the pinned maps; the counts per peer
 # and the failing addresses go on where they were, and so does counting
 # per peer (without --peers: the pinned prefixes are the program's).
-PIN_A=/sys/fs/bpf/sipstat/$IF_A
 in_a status -i "$IF_A" -o json >"$T/status.json" 2>&1
 check_eq "pinned: status shows the peer maps pinned with the counters" \
 	"$(jq -r '.interfaces[0].pins | "\(.peers) \(.peer_counts) \(.failing)"' "$T/status.json")" \
@@ -471,7 +468,7 @@ send 198.18.0.66 "$A4" 503 INVITE 1
 lab_again() { [[ $(shown lab) == "INVITE 503 1;" ]]; }
 wait_until 10 lab_again
 check_eq "pinned: after --reset, the prefixes still name the peer" "$(shown lab)" "INVITE 503 1;"
-if detach_a && [[ ! -e /run/sipstat/$IF_A.peers ]]; then
+if detach_a && [[ ! -e $NAMES_A ]]; then
 	ok "pinned: detach removes the names"
 else
 	not_ok "pinned: detach removes the names" "$(ls -l /run/sipstat 2>&1)"

@@ -33,7 +33,7 @@ set -u
 . "$SST_ROOT/scripts/topology.sh"	# topo_quiet_ns
 
 need_root
-need_cmd tshark editcap tcpreplay tcprewrite jq setpriv nsenter
+need_cmd tshark editcap tcpreplay tcprewrite jq setpriv nsenter python3
 SIPSTAT=$SST_O/sipstat
 GEN=$SST_O/tests/gen_captures
 DATA=$SST_ROOT/tests/data
@@ -45,21 +45,9 @@ for f in "$SIPSTAT" "$GEN"; do
 done
 sst_tmpdir
 T=$SST_TMP
-IFR=rd$$r	# the pins under /sys/fs/bpf/sipstat/ are named after it
-NS=""
-
-# A pin of ours left behind by a failure: detach it (the namespace goes with lib.sh's trap).
-# shellcheck disable=SC2317  # run by the EXIT trap
-read_cleanup() {
-	local rc=$?
-	if [[ -n $NS && -d /sys/fs/bpf/sipstat/$IFR ]]; then
-		nsenter --net="/run/netns/$NS" "$SIPSTAT" detach -i "$IFR" >/dev/null 2>&1
-		rm -rf "/sys/fs/bpf/sipstat/$IFR" 2>/dev/null
-	fi
-	(exit "$rc")
-	sst_cleanup
-}
-trap read_cleanup EXIT
+IFR=rd$$r	# the interface sipstat attaches to, in namespace NS
+NS=""		# its pins: lib.sh's trap removes them with the namespace
+PIN_R=""
 
 # ------------------------------------------------------------ helpers
 
@@ -482,6 +470,7 @@ replay_live() {
 
 ns_add rd || { not_ok "$SST_SUITE: namespace"; done_testing; }
 NS=$(ns_name rd)
+PIN_R=$(pin_dir "$NS" "$IFR") || { not_ok "$SST_SUITE: namespace's pin directory known"; done_testing; }
 topo_quiet_ns "$NS"
 if ip -n "$NS" link add tx0 type veth peer name "$IFR" && ip -n "$NS" link set tx0 up &&
 	ip -n "$NS" link set "$IFR" up; then
@@ -504,8 +493,8 @@ if ip -n "$NS" link add tx0 type veth peer name "$IFR" && ip -n "$NS" link set t
 else
 	not_ok "$SST_SUITE: veth pair in namespace $NS"
 fi
-if [[ -d /sys/fs/bpf/sipstat/$IFR ]]; then
-	not_ok "$SST_SUITE: no pin left after detach" "$(ls "/sys/fs/bpf/sipstat/$IFR")"
+if [[ -d $PIN_R ]]; then
+	not_ok "$SST_SUITE: no pin left after detach" "$(ls "$PIN_R")"
 else
 	ok "$SST_SUITE: no pin left after detach"
 fi

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
 # The service mode end to end: sipstat attach / show / status / detach /
-# serve with counters pinned under /sys/fs/bpf/sipstat/IFACE, on one end
+# serve with counters pinned under /sys/fs/bpf/sipstat/netns:INO:COOKIE/IFACE
+# (the namespace's inode and cookie), on one end
 # of a veth pair inside a network namespace, real SIP over UDP sent from
 # the namespace at the other end.
 #
@@ -13,8 +14,8 @@
 #
 # The interface names carry the suite's PID, so the pins of two runs (or
 # two suites) never meet in the one BPF filesystem.  sipstat runs under
-# nsenter --net, not ip netns exec: the latter mounts a private /sys
-# without the BPF filesystem, where nothing can be pinned.
+# nsenter --net (suite_netns tries ip netns exec), and mounts the BPF
+# filesystem itself where none is.
 #
 # Checked: totals are exactly what was sent across a SIGKILLed reader and
 # a restart, attaching twice keeps the counts, --reset zeroes them, two
@@ -31,7 +32,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 need_root
-need_cmd ip jq timeout nsenter bpftool setpriv clang gcc stat
+need_cmd ip jq timeout nsenter bpftool setpriv clang gcc stat python3
 
 SIPSTAT=$SST_O/sipstat
 PINROOT=/sys/fs/bpf/sipstat
@@ -40,14 +41,9 @@ if [[ ! -x $SIPSTAT ]]; then
 	not_ok "sipstat binary exists" "$SIPSTAT is missing: build it with make O=$O"
 	done_testing
 fi
-if ! grep -q ' /sys/fs/bpf bpf ' /proc/self/mounts; then
-	skip "$SST_SUITE" "no BPF filesystem at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf)"
-	done_testing
-fi
-
 IFA=sv$$a
 IFB=sv$$b
-PIN=$PINROOT/$IFA
+PIN=
 NS_A=$(ns_name A)
 NS_B=$(ns_name B)
 A4=198.18.0.1
@@ -57,10 +53,10 @@ B4=198.18.0.2
 # the namespaces and the rest (lib.sh's cleanup).
 svc_cleanup() {
 	local rc=$?
-	if [[ -d $PIN ]]; then
+	if [[ -n $PIN && -d $PIN ]]; then
 		[[ -e $PIN/link ]] && bpftool link detach pinned "$PIN/link" 2>/dev/null
 		rm -f "$PIN"/counts "$PIN"/ports "$PIN"/meta "$PIN"/link
-		rmdir "$PIN" 2>/dev/null
+		rmdir "$PIN" "$NSDIR" 2>/dev/null
 	fi
 	rmdir "$PINROOT" 2>/dev/null
 	[[ -n ${OTHER_PIN:-} ]] && rm -f "$OTHER_PIN"
@@ -82,6 +78,12 @@ if ! ns_add A || ! ns_add B || ! make_veth; then
 	not_ok "namespaces and veth pair set up" "ip failed, see stderr"
 	done_testing
 fi
+# The pins of A's namespace: its inode and cookie name the directory.
+if ! PIN=$(pin_dir "$NS_A" "$IFA"); then
+	not_ok "namespace A's pin directory known" "no inode or cookie for $NS_A"
+	done_testing
+fi
+NSDIR=${PIN%/*}
 diag "namespaces $NS_A ($IFA $A4) and $NS_B ($IFB $B4), pins in $PIN"
 
 sst_tmpdir
@@ -180,6 +182,7 @@ check "attach: says what it did" grep -q "$IFA: attached and pinned, counting fr
 	"$T/attach.err"
 check "attach: the XDP program stays after the command returned" xdp_on_a
 check_eq "attach: pin directory is 0700" "$(stat -c %a "$PIN" 2>/dev/null)" 700
+check_eq "attach: the namespace's directory is 0700" "$(stat -c %a "$NSDIR" 2>/dev/null)" 700
 check_eq "attach: the sipstat directory is 0700" "$(stat -c %a "$PINROOT" 2>/dev/null)" 700
 check_eq "attach: pins counts, ports, meta, link, each 0600" \
 	"$(cd "$PIN" 2>/dev/null && stat -c '%n %a' counts ports meta link | tr '\n' ' ')" \
@@ -449,7 +452,7 @@ check "show without pins: says to attach first" grep -q "attach first: sipstat a
 
 # A layout this sipstat does not know: counts by status code only, in a
 # per-CPU array of 700 keys, and a meta record saying layout 1.
-mkdir -p "$PINROOT" "$PIN" && chmod 0700 "$PINROOT" "$PIN"
+mkdir -p "$PIN" && chmod 0700 "$PINROOT" "$NSDIR" "$PIN"
 NCPU=$(($(cut -d- -f2 /sys/devices/system/cpu/possible) + 1))
 u32le() {
 	printf '%d %d %d %d' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255))
@@ -484,5 +487,6 @@ send 200 1
 wait_total $((7 * NCPU + 1)) "attach --replace: counting goes on on top of the carried counts"
 sst detach -i "$IFA" >/dev/null 2>&1
 check "detach after --replace: no pin left" test ! -e "$PIN"
+check "detach after --replace: the namespace's directory went with it" test ! -e "$NSDIR"
 
 done_testing

@@ -607,8 +607,8 @@ static const char *const takes[CMD_MAX] = {
 		      "event-rate peers per-peer failing export-failing ",
 	[CMD_ATTACH] = " interface mode direction multiprog port force event-codes event-rate "
 		       "peers reset replace ",
-	[CMD_DETACH] = " interface all ",
-	[CMD_STATUS] = " interface output ",
+	[CMD_DETACH] = " interface all netns ",
+	[CMD_STATUS] = " interface output netns ",
 	[CMD_SHOW] = " interface output per-interface per-peer failing export-failing ",
 	[CMD_SERVE] = " interface mode direction multiprog port listen web-config force alert "
 		      "alert-exec alert-user "
@@ -1030,18 +1030,81 @@ static void test_layout_check(void)
 	CHECK(strstr(why, "says layout"), "%s", why);
 }
 
+/* netns:INO:COOKIE: never an interface name (no colon in one), read back exactly. */
+static void test_pin_netns_dirs(void)
+{
+	struct netns_id id = { .ino = 4026532281ULL, .cookie = 4711 }, back;
+	char buf[PIN_NETNS_DIRLEN];
+
+	CHECK_EQ_U64(pin_netns_dirname(buf, sizeof(buf), &id), 0);
+	CHECK_STR(buf, "netns:4026532281:4711");
+	CHECK_EQ_U64(pin_netns_parse(buf, &back), 0);
+	CHECK_EQ_U64(back.ino, id.ino);
+	CHECK_EQ_U64(back.cookie, id.cookie);
+	CHECK_EQ_U64(pin_netns_dirname(buf, 10, &id), (uint64_t)-ENAMETOOLONG);
+	/* The old path's interfaces and anything else are no namespace. */
+	CHECK_EQ_U64(pin_netns_parse("eth0", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:12", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:12:", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:12:3:4", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:012:3", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:-1:3", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns: 1:3", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:0:3", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:99999999999999999999:3", &back), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(pin_netns_parse("netns:7:0", &back), 0);	/* a kernel without cookies */
+	/* Identity: the inode alone may be a later namespace's. */
+	back = (struct netns_id){ .ino = id.ino, .cookie = 4712 };
+	CHECK(!netns_same(&id, &back));
+	back.cookie = 4711;
+	CHECK(netns_same(&id, &back));
+	back.ino++;
+	CHECK(!netns_same(&id, &back));
+	CHECK_STR(pin_netns_state_key(PIN_NETNS_GONE), "gone");
+	CHECK_STR(pin_state_key(PIN_NS_GONE), "netns_gone");
+	CHECK_STR(pin_state_key(PIN_OLD_PATH), "old_path");
+}
+
+/* Names from the system shown on a terminal: no escape sequence gets through. */
+static void test_fmt_escape(void)
+{
+	char buf[64];
+
+	CHECK_STR(fmt_escape(buf, sizeof(buf), "eth0"), "eth0");
+	CHECK_STR(fmt_escape(buf, sizeof(buf), "e\x1b[31mx"), "e\\x1b[31mx");
+	CHECK_STR(fmt_escape(buf, sizeof(buf), "a\tb\nc\x7f"), "a\\x09b\\x0ac\\x7f");
+	CHECK_STR(fmt_escape(buf, sizeof(buf), "back\\slash"), "back\\\\slash");
+	/* UTF-8 stays; C1 controls (U+009B, CSI) and stray bytes do not. */
+	CHECK_STR(fmt_escape(buf, sizeof(buf), "caf\xc3\xa9"), "caf\xc3\xa9");
+	CHECK_STR(fmt_escape(buf, sizeof(buf), "x\xc2\x9b" "2J"), "x\\xc2\\x9b2J");
+	CHECK_STR(fmt_escape(buf, sizeof(buf), "\xff\xc3"), "\\xff\\xc3");
+	CHECK_STR(fmt_escape(buf, sizeof(buf), "\xe0\x80\x80"), "\\xe0\\x80\\x80");
+	/* Cut whole: never half an escape. */
+	CHECK_STR(fmt_escape(buf, 6, "ab\x1b"), "ab");
+	CHECK_STR(fmt_escape(buf, 7, "ab\x1b"), "ab\\x1b");
+}
+
 static void test_pin_names(void)
 {
-	char path[64];
+	char path[128];
 
 	CHECK_STR(pin_obj_name(PIN_COUNTS), "counts");
 	CHECK_STR(pin_obj_name(PIN_LINK), "link");
 	CHECK(pin_obj_name(PIN_OBJS) == NULL);
-	CHECK_EQ_U64(pin_path(path, sizeof(path), "eth0", -1), 0);
-	CHECK_STR(path, "/sys/fs/bpf/sipstat/eth0");
-	CHECK_EQ_U64(pin_path(path, sizeof(path), "eth0", PIN_PORTS), 0);
-	CHECK_STR(path, "/sys/fs/bpf/sipstat/eth0/ports");
-	CHECK_EQ_U64(pin_path(path, 20, "eth0", PIN_PORTS), (uint64_t)-ENAMETOOLONG);
+	/* The pins of the caller's namespace, as the host sees them. */
+	{
+		struct netns_id self;
+		char want[128];
+
+		CHECK_EQ_U64(netns_self(&self), 0);
+		CHECK(self.ino != 0);
+		snprintf(want, sizeof(want), "/sys/fs/bpf/sipstat/netns:%llu:%llu/eth0/ports",
+			 (unsigned long long)self.ino, (unsigned long long)self.cookie);
+		CHECK_EQ_U64(pin_shown_path(path, sizeof(path), "eth0", PIN_PORTS), 0);
+		CHECK_STR(path, want);
+		CHECK_EQ_U64(pin_shown_path(path, 20, "eth0", PIN_PORTS), (uint64_t)-ENAMETOOLONG);
+	}
 	CHECK_STR(pin_state_key(PIN_NO_LINK), "no_link");
 	CHECK_STR(pin_state_name(PIN_NO_LINK), "pins without a link");
 	CHECK_STR(pin_state_key(PIN_LINK_DETACHED), "link_detached");
@@ -1069,6 +1132,8 @@ int main(void)
 	RUN(test_names);
 	RUN(test_format_time);
 	RUN(test_fmt_join);
+	RUN(test_fmt_escape);
+	RUN(test_pin_netns_dirs);
 	RUN(test_json_report);
 	RUN(test_json_escapes_names);
 	RUN(test_text_report);

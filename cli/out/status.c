@@ -20,6 +20,8 @@ static void text_tc(FILE *f, const struct pin_status *st)
 		fprintf(f, "\n  TC %s: prog id %u (handle 0x%x, priority %u)",
 			d == SIPSTAT_DIR_OUT ? "egress" : "ingress", st->tc_prog_id[d],
 			TC_SIPSTAT_HANDLE, TC_SIPSTAT_PRIO);
+		if (st->state == PIN_NS_GONE || st->state == PIN_OLD_PATH)
+			continue;	/* no interface looked at */
 		if (!st->tc_hook_prog_id[d])
 			fprintf(f, ", filter removed by someone else");
 		else if (st->tc_hook_prog_id[d] != st->tc_prog_id[d])
@@ -27,15 +29,36 @@ static void text_tc(FILE *f, const struct pin_status *st)
 	}
 }
 
+static void text_netns(FILE *f, const struct pin_status *st, const char *name)
+{
+	char ns[4 * NETNS_NAME_MAX];
+
+	fmt_escape(ns, sizeof(ns), st->netns.name);
+	if (st->netns.old_path)
+		fprintf(f, "  netns unknown (the old path %s/%s): 'sipstat attach --replace "
+			   "-i %s' in its namespace moves the pins\n", PIN_ROOT, name, name);
+	else
+		fprintf(f, "  netns %s%s%sinode %llu%s%s\n", ns, ns[0] ? " " : "", ns[0] ? "(" : "",
+			(unsigned long long)st->netns.id.ino, ns[0] ? ")" : "",
+			st->netns.state == PIN_NETNS_CURRENT ? ", this one" :
+			st->netns.state == PIN_NETNS_GONE ?
+				", gone: 'sipstat detach --netns gone' removes its pins" :
+				"");
+}
+
 static void text_one(FILE *f, const struct out_iface *x)
 {
 	const struct pin_status *st = x->pin;
+	char name[4 * IF_NAMESIZE];
 	int obj, cls;
 
-	fprintf(f, "%s: %s", st->ifname, pin_state_name(st->state));
+	/* Names as the filesystem has them: escape sequences shown, not run. */
+	fmt_escape(name, sizeof(name), st->ifname);
+	fprintf(f, "%s: %s", name, pin_state_name(st->state));
 	if (st->iface_prog_id)
 		fprintf(f, ", %s mode", attach_mode_name(st->mode));
 	fputc('\n', f);
+	text_netns(f, st, name);
 	fprintf(f, "  prog id %u, link id %u", st->prog_id, st->link_id);
 	if (st->iface_prog_id && st->iface_prog_id != st->prog_id)
 		fprintf(f, ", XDP program on the interface: id %u", st->iface_prog_id);
@@ -78,6 +101,10 @@ static void json_one(struct json *j, const struct out_iface *x)
 
 	json_object(j);
 	json_kstr(j, "interface", st->ifname);
+	json_kstr(j, "netns", st->netns.name);
+	json_ku64(j, "netns_inode", st->netns.id.ino);
+	json_ku64(j, "netns_cookie", st->netns.id.cookie);
+	json_kstr(j, "netns_state", pin_netns_state_key(st->netns.state));
 	json_kstr(j, "state", pin_state_key(st->state));
 	json_kstr(j, "state_text", pin_state_name(st->state));
 	json_kstr(j, "mode", st->iface_prog_id ? attach_mode_name(st->mode) : "");
