@@ -328,10 +328,10 @@ cat >"$H/whoami" <<EOF
 #!/bin/sh
 f=$OUT/whoami.\$\$
 # The shell's own descriptors, as exec left them (ls is a child: /proc/\$\$).
-ls -l /proc/\$\$/fd | awk 'NF > 8 { print "fd", \$9, \$11 }' >"\$f.fd"
+ls -l /proc/\$\$/fd >"\$f.fd"
 { echo "uid=\$(id -u) gid=\$(id -g) groups=\$(id -G)"
   grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status
-  cat "\$f.fd"
+  awk 'NF > 8 { print "fd", \$9, \$11 }' "\$f.fd"
 } >"\$f.tmp"
 mv "\$f.tmp" "\$f"
 EOF
@@ -345,7 +345,7 @@ whoami_case() {
 		shift
 	done
 	shift
-	rm -f "$OUT"/whoami.*
+	rm -f "$OUT"/whoami.* "$T/who.err"	# no line of the run before
 	bg_start - "$T/who.out" "$T/who.err" nsenter --net="/run/netns/$NS_A" "${pre[@]}" \
 		"$SIPSTAT" -i sc0 --mode skb --alert-exec "$H/whoami" "$@" 0.5
 	local pid=$SST_LAST_PID
@@ -363,8 +363,11 @@ whoami_case() {
 		not_ok "hook $name: uid $uid, no capability, no_new_privs" \
 			"$(cat "${f:-/dev/null}" "$T/who.err" 2>&1)"
 	fi
-	# 0, 1 and 2 only: nothing of sipstat's (maps, links, sockets).
-	if [[ -n $f ]] && [[ $(grep -c '^fd ' "$f") -eq 3 ]] && ! grep '^fd ' "$f" | grep -qv '^fd [012] '; then
+	# 0, 1, 2 and the shell's own (its script, the stdout it saved for the
+	# redirection): nothing of sipstat's (maps, links, sockets).
+	if [[ -n $f ]] && grep -q '^fd 0 /dev/null$' "$f" &&
+		! grep '^fd ' "$f" | grep -v "^fd [12] \|^fd [0-9]* $H/whoami$\|^fd 1[0-9] $T/who.err$" |
+		grep -qv '^fd 0 '; then
 		ok "hook $name: no descriptor of sipstat's"
 	else
 		not_ok "hook $name: no descriptor of sipstat's" "$(grep '^fd ' "${f:-/dev/null}")"
@@ -422,7 +425,7 @@ else
 	not_ok "forking hook: after the timeout, the hook and every descendant are gone" \
 		"$(ps -o pid,pgid,user,args -p "$(tr '\n' ',' <"$OUT/pids.603")0" 2>&1; cat "$T/fk.err")"
 fi
-if gone "$OUT/pids.604"; then
+if wait_until 2 gone "$OUT/pids.604"; then
 	ok "a hook that ended at once: what it started is gone after the timeout too"
 else
 	not_ok "a hook that ended at once: what it started is gone after the timeout too" \
