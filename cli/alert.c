@@ -173,9 +173,10 @@ static void alert_json(FILE *out, const struct alert_fields *f)
 
 	json_init(&j, out);
 	json_object(&j);
+	/* "type" first, as alerts always began: readers tell them from reports by it. */
+	json_kstr(&j, "type", "alert");
 	json_key(&j, "schema");
 	json_int(&j, OUT_SCHEMA);
-	json_kstr(&j, "type", "alert");
 	json_kstr(&j, "alert", f->what);
 	json_kstr(&j, "time", f->time);
 	json_kstr(&j, "host", cli_hostname());

@@ -222,7 +222,11 @@ static int on_scrape(void *ctx, enum http_format fmt, char **body, size_t *len)
 
 static void view_feed(struct watch *w, bool again);
 
-static int report_once(struct watch *w)
+/*
+ * One report.  last: the report sipstat ends with; the alerts' final lines
+ * come before it, so that the last line of a -o stream is a report.
+ */
+static int report_once(struct watch *w, bool last)
 {
 	const struct options *o = w->o;
 	struct out_report r;
@@ -230,6 +234,8 @@ static int report_once(struct watch *w)
 	if (read_all(w, w->cur, w->sum_cur))
 		return 1;
 	alerter_tick(&w->al, w->n, w->names, w->prev, w->cur, events_now());
+	if (last && !w->top)
+		alerter_end(&w->al);
 	peerwatch_read(&w->ins, false);
 	if (w->top) {
 		view_feed(w, false);
@@ -260,7 +266,7 @@ static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 	int e;
 
 	loop_timer_expirations(fd);
-	e = report_once(w);
+	e = report_once(w, w->o->count && w->done + 1 >= w->o->count);
 	if (e)
 		return e;
 	if (w->o->count && w->done >= w->o->count)
@@ -283,7 +289,7 @@ static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 	if (w->top)
 		return 2;
 	alerter_drain(&w->al);
-	e = report_once(w);
+	e = report_once(w, true);
 	return e == 1 ? 1 : 2;
 }
 
@@ -655,7 +661,8 @@ int cmd_watch(const struct options *o)
 		top_end(&w.t);
 	if (ret)
 		cli_err("%s", w.err);
-	/* What the alerts folded since their last lines, after the view is gone. */
+	/* What the alerts folded since their last lines (said before the last
+	 * report, unless the view was up or the loop failed): after the view. */
 	w.al.to_view = NULL;
 	if (ret != 2)
 		alerter_end(&w.al);
