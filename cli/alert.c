@@ -1054,7 +1054,8 @@ static void sample_of(const struct rule *r, const struct alert_src *s,
 		for (j = 0; s && s->pc_ok && j < s->npd; j++) {
 			const struct alert_pdelta *p = &s->pd[j];
 
-			if ((r->dir >= 0 && r->dir != p->dir) || strcmp(peer_name(s, p->id), r->peer))
+			if ((r->dir >= 0 && r->dir != p->dir) ||
+			    strcmp(peer_name(s, p->id), r->peer) != 0)
 				continue;
 			x->total += p->n;
 			if (rule_has_code(r, p->code))
@@ -1125,8 +1126,8 @@ int alerter_init(struct alerter *al, const struct alert_opts *o, struct loop *l,
 	al->o = o;
 	al->timer_fd = -1;
 	al->ncpus = libbpf_num_possible_cpus();
-	al->last = calloc(RULES_MAX * (RULE_IDS + 1), sizeof(*al->last));
-	al->a = calloc(RULES_ALERTS_MAX, sizeof(*al->a));
+	al->last = calloc((size_t)RULES_MAX * (RULE_IDS + 1), sizeof(*al->last));
+	al->a = calloc((size_t)RULES_ALERTS_MAX, sizeof(*al->a));
 	if (!al->last || !al->a) {
 		snprintf(msg, msglen, "out of memory for the alert rules");
 		return -ENOMEM;

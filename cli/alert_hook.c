@@ -20,7 +20,6 @@
  * nothing behind.  (A process that leaves the group with setsid() is its
  * own; the service's cgroup still ends it with the unit.)
  */
-#define _GNU_SOURCE	/* setresuid(), pipe2(), environ */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -45,9 +44,7 @@
 #include "fmt.h"
 #include "loop.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
+extern char **environ;
 
 /* The variables of sipstat's environment a hook gets, when set: nothing else. */
 static const char *const pass_env[] = {
@@ -181,12 +178,14 @@ static void drop(const struct alert_opts *o, int errfd)
 			fail(errfd, STEP_BOUNDING);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
 		fail(errfd, STEP_AMBIENT);
+	/* The system calls themselves: this process has one thread, and
+	 * glibc declares setresuid() only with _GNU_SOURCE. */
 	if (o->switch_user) {
 		if (setgroups((size_t)o->ngroups, o->groups))
 			fail(errfd, STEP_GROUPS);
-		if (setresgid(o->gid, o->gid, o->gid))
+		if (syscall(SYS_setresgid, o->gid, o->gid, o->gid))
 			fail(errfd, STEP_GID);
-		if (setresuid(o->uid, o->uid, o->uid))
+		if (syscall(SYS_setresuid, o->uid, o->uid, o->uid))
 			fail(errfd, STEP_UID);
 	}
 	memset(none, 0, sizeof(none));
@@ -275,6 +274,19 @@ static void __attribute__((noreturn)) keeper(const struct alerter *al, char *con
 	_exit(status == -1 ? 126 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
+/* A pipe whose ends close on exec (one thread: no other fork() in between). */
+static int pipe_cloexec(int p[2])
+{
+	if (pipe(p))
+		return -1;
+	if (fcntl(p[0], F_SETFD, FD_CLOEXEC) || fcntl(p[1], F_SETFD, FD_CLOEXEC)) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	return 0;
+}
+
 /* The keeper and its hook started; 0 with the keeper's pid and control fd, or -errno with why. */
 static int spawn(const struct alerter *al, char *const *argv, char *const *env, pid_t *pid,
 		 int *ctl, char *why, size_t len)
@@ -284,12 +296,12 @@ static int spawn(const struct alerter *al, char *const *argv, char *const *env, 
 	ssize_t r;
 	pid_t k;
 
-	if (pipe2(c, O_CLOEXEC)) {
+	if (pipe_cloexec(c)) {
 		err = errno;
 		snprintf(why, len, "pipe: %s", strerror(err));
 		return -err;
 	}
-	if (pipe2(e, O_CLOEXEC)) {
+	if (pipe_cloexec(e)) {
 		err = errno;
 		close(c[0]);
 		close(c[1]);
