@@ -242,7 +242,7 @@ static void test_peer_and_dir(void)
 }
 
 /* The alerts that started, by code and peer, in the order started. */
-static int started(const struct rules *rs, int n, char *buf, size_t len)
+static int starts_of(const struct rules *rs, int n, char *buf, size_t len)
 {
 	size_t k = 0;
 	int i, starts = 0;
@@ -288,7 +288,7 @@ static void test_ids_apart(void)
 		}
 		n += rules_tick(&rs, 100 + t + 0.9, out + n, RULES_ALERTS_MAX - n);
 	}
-	m = started(&rs, n, got, sizeof(got));
+	m = starts_of(&rs, n, got, sizeof(got));
 	CHECK_EQ_U64(m, 4, "%s", got);
 	CHECK_STR(got, "600/carrier-a/eth0/in 603/carrier-a/eth0/in 604/carrier-a/eth0/in "
 		       "606/carrier-a/eth0/in");
@@ -323,7 +323,7 @@ static void test_ids_apart(void)
 	ev.iface = "eth1";
 	n += rules_event(&rs, 15, &ev, out + n, RULES_ALERTS_MAX - n);
 	n += rules_event(&rs, 16, &ev, out + n, RULES_ALERTS_MAX - n);	/* folded */
-	CHECK_EQ_U64(started(&rs, n, got, sizeof(got)), 6, "%s", got);
+	CHECK_EQ_U64(starts_of(&rs, n, got, sizeof(got)), 6, "%s", got);
 	CHECK_STR(got, "603/carrier-a/eth0/in 604/carrier-b/eth0/in 603/carrier-b/eth0/in "
 		       "603/-/eth0/in 603/-/eth0/out 603/-/eth1/out");
 	CHECK_EQ_U64(n, 6, "the seventh folded");
@@ -356,7 +356,7 @@ static void test_counted(void)
 	n += rules_counted(&rs, 0, 1, &k604, 5, out + n, RULES_ALERTS_MAX - n);
 	CHECK_EQ_U64(rules_counted(&rs, 1, 1, &k603, 9, out + n, 4), 0,
 		     "a rule about the sum takes samples");
-	CHECK_EQ_U64(started(&rs, n, got, sizeof(got)), 2, "%s", got);
+	CHECK_EQ_U64(starts_of(&rs, n, got, sizeof(got)), 2, "%s", got);
 	CHECK_STR(got, "603/-/eth0/in 604/-/eth0/out");
 	CHECK(out[0].value == 2 && out[1].value == 5, "%g %g", out[0].value, out[1].value);
 	/* Folded: one of 603 told, four of 604. */
@@ -421,8 +421,7 @@ static void test_ids_full(void)
 	rule_default(&r);
 	rules_add(&rs, &r);
 	for (i = 0; i < RULE_IDS + 5; i++) {
-		ev.code = 600 + i % 100;
-		ev.dir = i < 100 ? SIPSTAT_DIR_IN : SIPSTAT_DIR_OUT;
+		ev.code = 600 + i;	/* 600 to 668: a code each */
 		n += rules_event(&rs, 1 + i * 0.01, &ev, out + n, RULES_ALERTS_MAX - n);
 	}
 	CHECK_EQ_U64(n, RULE_IDS, "one start per place");
