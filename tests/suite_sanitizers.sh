@@ -8,9 +8,10 @@
 # in their own build directory, $O-asan: test_unit always, test_bpf and
 # test_regress as root.  Any sanitizer report aborts the program and fails
 # the suite.  Each result line is the program's own, prefixed "asan: ".
-# As root, the sipstat binary of that build also runs an alerting session
-# on a veth pair (kernel events, rules, a hook, the exit report) and ends
-# on SIGINT: LeakSanitizer reports what it did not free.
+# As root, the sipstat binary of that build also runs alerting sessions on
+# a veth pair (kernel events, rules, per-peer counts, a hook, the exit
+# report), watching and as the service, each ended by its signal:
+# LeakSanitizer reports what they did not free.
 #
 #   SIPSTAT_SAN_O=DIR    build directory (default: $O-asan)
 set -u
@@ -119,6 +120,26 @@ sipstat_session() {
 			"exit $SST_RC: $(grep -v '^ *#\|^  *0x' "$T/watch.err" | head -n 20)"
 	fi
 	san_report "sipstat -i (watching, alerts, hook)" "$T/watch.err"
+
+	# serve: attached and pinned, events consumed, per-peer counts read,
+	# a hook run; SIGTERM, then the pins removed.
+	bg_start - "$T/serve.out" "$T/serve.err" nsenter --net="/run/netns/$NS_A" "$sip" serve \
+		-i "$IF_A" --mode skb --peers "$T/peers" --alert-exec "$hook" \
+		--alert 'peer=carrier-b class=6xx ratio>10% over 10s'
+	pid=$SST_LAST_PID
+	wait_until 20 grep -q '^sipstat: serving' "$T/serve.err"
+	sleep 0.5
+	udp_send "$NS_B" "$A4" 5060 3 "$resp"
+	wait_until 5 grep -q '^ALERT .*ratio' "$T/serve.err"
+	stop_pid "$pid" TERM 10
+	nsenter --net="/run/netns/$NS_A" "$sip" detach -i "$IF_A" >/dev/null 2>&1
+	if grep -q '^ALERT .*peer=carrier-b' "$T/serve.err" && [[ $SST_RC -eq 0 ]]; then
+		ok "asan: sipstat serve with alerts, peers and a hook ran and ended on SIGTERM"
+	else
+		not_ok "asan: sipstat serve with alerts, peers and a hook ran and ended on SIGTERM" \
+			"exit $SST_RC: $(grep -v '^ *#\|^  *0x' "$T/serve.err" | head -n 20)"
+	fi
+	san_report "sipstat serve (alerts, peers, hook)" "$T/serve.err"
 }
 
 if [[ $EUID -eq 0 ]]; then
