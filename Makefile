@@ -548,6 +548,9 @@ $(TEST_INSIGHT): $(O)/tests/test_insight.o $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
 test: $(TEST_INSIGHT)
+# Linked like the other test programs: with the sanitizers under SANITIZE=1
+# (make asan runs test_export among the unit tests).
+$(TEST_EXPORT) $(TEST_INSIGHT): override LDFLAGS += $(HARDEN_LDFLAGS) $(SAN_FLAGS)
 # ---- end of methods, KPIs, peers ---------------------------------------------
 
 # ---- Capture files (sipstat read) ------------------------------------------

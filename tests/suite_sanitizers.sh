@@ -5,8 +5,8 @@
 #
 # The C tests again, built with AddressSanitizer + UndefinedBehaviorSanitizer
 # (-fsanitize=address,undefined -fno-sanitize-recover=all, make SANITIZE=1)
-# in their own build directory, $O-asan: test_unit always, test_bpf and
-# test_regress as root.  Any sanitizer report aborts the program and fails
+# in their own build directory, $O-asan: test_unit and test_alerts always,
+# test_bpf and test_regress as root.  Any sanitizer report aborts the program and fails
 # the suite.  Each result line is the program's own, prefixed "asan: ".
 # As root, the sipstat binary of that build also runs alerting sessions on
 # a veth pair (kernel events, rules, per-peer counts, a hook, the exit
@@ -24,8 +24,8 @@ SAN_O=${SIPSTAT_SAN_O:-${SST_O}-asan}
 sst_tmpdir
 T=$SST_TMP
 
-targets=("$SAN_O/tests/test_unit" "$SAN_O/tests/test_bpf" "$SAN_O/tests/test_regress"
-	"$SAN_O/sipstat")
+targets=("$SAN_O/tests/test_unit" "$SAN_O/tests/test_alerts" "$SAN_O/tests/test_bpf"
+	"$SAN_O/tests/test_regress" "$SAN_O/sipstat")
 diag "building ${targets[*]#"$SST_ROOT/"} with SANITIZE=1"
 if make -C "$SST_ROOT" --no-print-directory O="$SAN_O" SANITIZE=1 "${targets[@]}" \
 	>"$T/build.log" 2>&1; then
@@ -74,6 +74,7 @@ run_san() {
 }
 
 run_san test_unit "$SAN_O/tests/test_unit"
+run_san test_alerts "$SAN_O/tests/test_alerts"
 if [[ $EUID -eq 0 ]]; then
 	run_san test_bpf "$SAN_O/tests/test_bpf"
 	run_san test_regress "$SAN_O/tests/test_regress"
