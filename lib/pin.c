@@ -982,6 +982,7 @@ static const char *const state_names[] = {
 	[PIN_LINK_DETACHED] = "link detached by someone else",
 	[PIN_REPLACED] = "replaced by another XDP program",
 	[PIN_IFACE_GONE] = "interface gone",
+	[PIN_IFACE_RECREATED] = "interface recreated",
 	[PIN_LAYOUT_DIFFERS] = "pinned maps of another layout",
 	[PIN_INCOMPLETE] = "incomplete pins (no counters)",
 	[PIN_TC_GONE] = "TC filter removed by someone else",
@@ -996,6 +997,7 @@ static const char *const state_keys[] = {
 	[PIN_LINK_DETACHED] = "link_detached",
 	[PIN_REPLACED] = "replaced",
 	[PIN_IFACE_GONE] = "iface_gone",
+	[PIN_IFACE_RECREATED] = "iface_recreated",
 	[PIN_LAYOUT_DIFFERS] = "layout_differs",
 	[PIN_INCOMPLETE] = "incomplete",
 	[PIN_TC_GONE] = "tc_gone",
@@ -1015,14 +1017,84 @@ const char *pin_state_name(enum pin_state s)
 									     : "?";
 }
 
+/* What the pins of ifname say, into st. */
+static void status_pins(struct pin_status *st, const struct pinned *p)
+{
+	struct xdp_link_info li;
+	int i;
+
+	for (i = 0; i < PIN_OBJS; i++)
+		st->has[i] = p->fd[i] >= 0;
+	st->has_meta = p->has_meta;
+	st->meta = p->meta;
+	st->ifindex_attached = p->has_meta ? (int)p->meta.ifindex : 0;
+	pin_layout_describe(p, st->layout, sizeof(st->layout));
+	st->dirs = p->has_meta && p->meta.dirs ? p->meta.dirs : 1U << SIPSTAT_DIR_IN;
+	st->xdp = pin_xdp_in(st->dirs, p->has_meta ? (enum attach_mode)p->meta.mode : ATTACH_AUTO);
+	if (p->fd[PIN_LINK] >= 0 && !xdp_link_info(p->fd[PIN_LINK], &li)) {
+		st->link_id = li.id;
+		st->prog_id = li.prog_id;
+	}
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
+		st->tc_prog_id[i] = prog_id(p->fd[PIN_TC_IN + i]);
+}
+
+/* What is on the hooks of the interface of that name now, into st. */
+static void status_hooks(struct pin_status *st, char *msg, size_t msglen)
+{
+	struct xdp_state as;
+	int i;
+
+	st->ifindex = (int)if_nametoindex(st->ifname);
+	if (!st->ifindex)
+		return;
+	if (!xdp_query(st->ifindex, st->ifname, &as, msg, msglen)) {
+		st->iface_prog_id = as.prog_id;
+		st->mode = as.mode;
+		xdp_state_free(&as);
+	}
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
+		tc_query(st->ifindex, i, &st->tc_hook_prog_id[i]);
+}
+
+/* The state of pins p with the hooks st found; link_ifindex: where the pinned link is. */
+static enum pin_state status_state(const struct pin_status *st, const struct pinned *p,
+				   int link_ifindex)
+{
+	enum pin_state s = PIN_ATTACHED;
+	int i;
+
+	if (p->fd[PIN_COUNTS] < 0)
+		return PIN_INCOMPLETE;
+	if (!pin_layout_ok(p))
+		return PIN_LAYOUT_DIFFERS;
+	if (!st->ifindex)
+		return PIN_IFACE_GONE;
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
+		if (st->tc_prog_id[i] && st->tc_hook_prog_id[i] != st->tc_prog_id[i])
+			s = st->tc_hook_prog_id[i] ? PIN_TC_REPLACED : PIN_TC_GONE;
+	if (st->xdp && p->fd[PIN_LINK] < 0)
+		s = st->iface_prog_id ? PIN_REPLACED : PIN_NO_LINK;
+	else if (st->xdp && link_ifindex != st->ifindex)
+		s = st->iface_prog_id ? PIN_REPLACED : PIN_LINK_DETACHED;
+	else if (st->xdp && st->iface_prog_id != st->prog_id)
+		s = PIN_REPLACED;
+	/*
+	 * Not attached, on an interface of another index than the one it was
+	 * attached to: that one went, its link and filters with it, and this
+	 * is a new one of the same name.  Nobody else removed anything.
+	 */
+	if (s != PIN_ATTACHED && st->ifindex_attached && st->ifindex_attached != st->ifindex)
+		return PIN_IFACE_RECREATED;
+	return s;
+}
+
 int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msglen)
 {
-	enum pin_state tc_state;
-	struct xdp_state as = { .link_fd = -1 };
 	struct xdp_link_info li;
 	struct pinned p;
 	char path[PIN_PATH_MAX];
-	int e, i;
+	int e;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->ifname, sizeof(st->ifname), "%s", ifname);
@@ -1039,19 +1111,7 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 	e = pin_open_all(ifname, &p, msg, msglen);
 	if (e)
 		return e;
-	for (i = 0; i < PIN_OBJS; i++)
-		st->has[i] = p.fd[i] >= 0;
-	st->has_meta = p.has_meta;
-	st->meta = p.meta;
-	pin_layout_describe(&p, st->layout, sizeof(st->layout));
-	st->dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
-	st->xdp = pin_xdp_in(st->dirs, p.has_meta ? (enum attach_mode)p.meta.mode : ATTACH_AUTO);
-	if (p.fd[PIN_LINK] >= 0 && !xdp_link_info(p.fd[PIN_LINK], &li)) {
-		st->link_id = li.id;
-		st->prog_id = li.prog_id;
-	}
-	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
-		st->tc_prog_id[i] = prog_id(p.fd[PIN_TC_IN + i]);
+	status_pins(st, &p);
 	/*
 	 * Whose interface it is, nobody can tell for the old path; a gone
 	 * namespace took it along.  Looking up the name here would find
@@ -1062,37 +1122,10 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 		pin_close(&p);
 		return 0;
 	}
-	st->ifindex = (int)if_nametoindex(ifname);
-	if (st->ifindex && !xdp_query(st->ifindex, ifname, &as, msg, msglen)) {
-		st->iface_prog_id = as.prog_id;
-		st->mode = as.mode;
-		xdp_state_free(&as);
-	}
+	status_hooks(st, msg, msglen);
 	if (p.fd[PIN_LINK] < 0 || xdp_link_info(p.fd[PIN_LINK], &li))
 		li.ifindex = 0;
-
-	tc_state = PIN_ATTACHED;
-	for (i = 0; i < SIPSTAT_DIR_MAX; i++) {
-		if (st->ifindex)
-			tc_query(st->ifindex, i, &st->tc_hook_prog_id[i]);
-		if (st->tc_prog_id[i] && st->tc_hook_prog_id[i] != st->tc_prog_id[i])
-			tc_state = st->tc_hook_prog_id[i] ? PIN_TC_REPLACED : PIN_TC_GONE;
-	}
-
-	if (p.fd[PIN_COUNTS] < 0)
-		st->state = PIN_INCOMPLETE;
-	else if (!pin_layout_ok(&p))
-		st->state = PIN_LAYOUT_DIFFERS;
-	else if (!st->ifindex)
-		st->state = PIN_IFACE_GONE;
-	else if (st->xdp && p.fd[PIN_LINK] < 0)
-		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_NO_LINK;
-	else if (st->xdp && li.ifindex != st->ifindex)
-		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_LINK_DETACHED;
-	else if (st->xdp && st->iface_prog_id != st->prog_id)
-		st->state = PIN_REPLACED;
-	else
-		st->state = tc_state;	/* the XDP part is fine, or there is none */
+	st->state = status_state(st, &p, li.ifindex);
 	pin_close(&p);
 	return 0;
 }

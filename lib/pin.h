@@ -194,6 +194,7 @@ enum pin_state {
 	PIN_LINK_DETACHED,	/* link pinned but detached (bpftool link detach, ...) */
 	PIN_REPLACED,		/* another XDP program is on the interface now */
 	PIN_IFACE_GONE,		/* no interface of that name */
+	PIN_IFACE_RECREATED,	/* removed and made again: a new interface, nothing on it yet */
 	PIN_LAYOUT_DIFFERS,	/* maps of another sipstat layout */
 	PIN_INCOMPLETE,		/* some pins missing (no counters) */
 	PIN_TC_GONE,		/* a TC filter of sipstat's removed by someone else */
@@ -210,6 +211,7 @@ struct pin_status {
 	enum pin_state state;
 	bool has[PIN_OBJS];
 	int ifindex;			/* now, 0 when gone */
+	int ifindex_attached;		/* at the last attach, 0 unknown */
 	struct sipstat_meta meta;
 	bool has_meta;
 	__u32 link_id, prog_id;		/* of the pinned link */

@@ -452,7 +452,7 @@ static int pin_all(struct plan *pl, const struct attach *a, char *msg, size_t ms
 
 /* ------------------------------------------------------------ record */
 
-/* The meta record: the layout, when counting started and how. */
+/* The meta record: the layout, when counting started and how, on which interface. */
 static int record(const struct plan *pl, const struct attach *a, char *msg, size_t msglen)
 {
 	const struct pinned *p = &pl->p;
@@ -470,11 +470,27 @@ static int record(const struct plan *pl, const struct attach *a, char *msg, size
 	meta.attached_ns = now_ns();
 	meta.dirs = pl->dirs;
 	meta.mode = (__u32)(pl->xdp_in ? a->mode : pl->mode);
+	meta.ifindex = (__u32)pl->ifindex;
 	e = write_meta(p->fd[PIN_META], &meta);
 	if (e)
 		snprintf(msg, msglen, "cannot write the meta record of %s: %s", pl->ifname,
 			 strerror(-e));
 	return e;
+}
+
+/*
+ * A kept attachment whose record does not say its interface yet (made by
+ * a sipstat that did not record it): the interface it is live on now.
+ */
+static void record_ifindex(const struct plan *pl)
+{
+	struct sipstat_meta meta = pl->p.meta;
+
+	if (pl->p.fd[PIN_META] >= 0 && pl->p.has_meta && !meta.ifindex &&
+	    meta.layout == SIPSTAT_LAYOUT_VERSION) {
+		meta.ifindex = (__u32)pl->ifindex;
+		write_meta(pl->p.fd[PIN_META], &meta);
+	}
 }
 
 /* Load, carry over, attach, pin and record: all that keep() did not keep. */
@@ -589,6 +605,8 @@ int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_a
 	e = plan(&pl, ifname, o, res, msg, msglen);
 	if (!e)
 		e = keep(&pl, o, res, msg, msglen);
+	if (e == 1)
+		record_ifindex(&pl);
 	if (!e)
 		e = renew(&pl, o, res, msg, msglen);
 	if (e >= 0)
