@@ -705,9 +705,6 @@ static int check_needs(const struct options *o, FILE *err)
 	case ARGS_NEED_NONE:
 		break;
 	}
-	if (o->cmd == CMD_DETACH && o->netns && !strcmp(o->netns, "all"))
-		return usage_error(err, "detach acts on one network namespace at a time (or on those "
-					"gone): --netns NS or --netns gone");
 	if (o->cmd == CMD_STATUS && o->output != OUT_TEXT && o->output != OUT_JSON)
 		return usage_error(err, "status prints text or json; the counters in other formats: "
 					"sipstat show -o FORMAT");

@@ -2,7 +2,7 @@
 /*
  * sipstat detach: remove exactly what sipstat attached and pinned, in the
  * caller's network namespace, or in the one --netns names (gone: every
- * namespace that is gone).  Pins of the old path count as the caller's
+ * namespace that is gone; all: every one, as the package's removal does).  Pins of the old path count as the caller's
  * when nothing pinned in the namespace has the name.
  */
 #include <errno.h>

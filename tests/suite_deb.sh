@@ -354,6 +354,7 @@ if ! pair_setup; then
 	not_ok "run: namespaces and veth pair set up" "ip failed"
 	done_testing
 fi
+PIN_IF=$(pin_dir "$NS_A" "$IF_A")
 in_a() {
 	timeout 20 nsenter --net="/run/netns/$NS_A" "$@"
 }
@@ -369,7 +370,7 @@ else
 	not_ok "run: sipstat attach -i $IF_A --mode skb"
 	diag_file "attach" "$T/attach.out"
 fi
-check "run: attach pinned under $PIN/$IF_A" test -e "$PIN/$IF_A/link"
+check "run: attach pinned under $PIN_IF" test -e "$PIN_IF/link"
 check "run: $IF_A carries the XDP program" bash -c "ip -n '$NS_A' link show '$IF_A' 2>/dev/null | grep -q xdpgeneric"
 udp_send "$NS_B" "$A4" 5060 7 "$T/486"
 check "run: sipstat show counts the 7 responses sent" wait_until 10 total_is 7
@@ -381,14 +382,14 @@ else
 	not_ok "run: sipstat detach -i $IF_A"
 	diag_file "detach" "$T/detach.out"
 fi
-check "run: detach removed the pins" test ! -e "$PIN/$IF_A"
+check "run: detach removed the pins" test ! -e "$PIN_IF"
 check "run: detach removed the XDP program" bash -c "! ip -n '$NS_A' link show '$IF_A' 2>/dev/null | grep -q xdp"
 
 # --- remove, then purge -------------------------------------------------------------
 # Left for the removal: an attachment pinned and counting, an instance
 # the operator enabled.
 in_a "$SIPSTAT" attach -i "$IF_A" --mode skb >"$T/attach2.out" 2>&1
-check "remove: set-up: attached and pinned again" test -e "$PIN/$IF_A/link"
+check "remove: set-up: attached and pinned again" test -e "$PIN_IF/link"
 INSTANCE=sst$$
 if systemctl enable "sipstat@$INSTANCE.service" >"$T/enable.out" 2>&1 &&
 	[[ -L /etc/systemd/system/multi-user.target.wants/sipstat@$INSTANCE.service ]]; then
@@ -405,7 +406,7 @@ else
 	diag_file "apt-get remove" "$T/remove.out"
 fi
 check_eq "remove: dpkg keeps only the configuration" "$(pkg_status)" "deinstall ok config-files"
-check "remove: the pinned attachment is detached, pins and all" test ! -e "$PIN/$IF_A"
+check "remove: the pinned attachment is detached, pins and all" test ! -e "$PIN_IF"
 check "remove: $IF_A has no XDP program left" bash -c "! ip -n '$NS_A' link show '$IF_A' 2>/dev/null | grep -q xdp"
 check "remove: says what it detached" grep -q "$IF_A: detached" "$T/remove.out"
 check "remove: the binary is gone" test ! -e /usr/sbin/sipstat
