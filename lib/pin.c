@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The pins of an interface (pin.h): where they are, opened and checked, status, detach. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Attach and pin (pin_attach.h), in the order of the steps: plan, keep,
+ * reuse, carry over, attach, pin, record, settings.
+ */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>

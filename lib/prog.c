@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Facts about loaded BPF programs (prog.h): their ids, names and holders. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
