@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Facts about loaded BPF programs (prog.h): their ids, names and holders. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,17 @@ bool prog_is_sipstat(const char *name)
 	return !strncmp(name, "sipstat_", 8);
 }
 
+/* A process id from its /proc name, 0 for any other name. */
+static int pid_of(const char *name)
+{
+	char *end;
+	long pid;
+
+	errno = 0;
+	pid = strtol(name, &end, 10);
+	return errno || *end || end == name || pid <= 0 || pid > INT_MAX ? 0 : (int)pid;
+}
+
 /* The fdinfo file at path names program id (a program's fd, or a link's). */
 static bool fdinfo_names(const char *path, const char *want)
 {
@@ -86,7 +99,7 @@ static int held_by(const char *want)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", pe->d_name, fe->d_name);
 			if (fdinfo_names(path, want))
-				pid = atoi(pe->d_name);
+				pid = pid_of(pe->d_name);
 		}
 		closedir(fds);
 	}
@@ -94,45 +107,69 @@ static int held_by(const char *want)
 	return pid;
 }
 
-/*
- * A pin of program id (or of its link) below the directory dfd, shown as
- * shown: its name appended to shown.  Directories are entered without
- * following symbolic links, depth levels down at most.
- */
-static bool pinned_below(int dfd, char *shown, size_t len, const char *want, int depth)
+/* The pin name in directory dfd names the program (or its link). */
+static bool pin_names(int dfd, const char *name, const char *want)
 {
-	char path[64], info[64];
-	size_t at = strlen(shown);
-	struct dirent *de;
-	bool found = false;
-	DIR *d = fdopendir(dfd);
+	char path[300], info[64];
+	bool found;
 	int fd;
 
-	if (!d) {
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dfd, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	snprintf(info, sizeof(info), "/proc/self/fdinfo/%d", fd);
+	found = fdinfo_names(info, want);
+	close(fd);
+	return found;
+}
+
+/*
+ * A pin of the program (or of its link) below the directory dfd, its
+ * name appended to shown.  Directories are entered without following
+ * symbolic links, PIN_DEPTH levels at most.
+ */
+static bool pinned_below(int dfd, char *shown, size_t len, const char *want)
+{
+	DIR *dirs[PIN_DEPTH];
+	size_t at[PIN_DEPTH];
+	struct dirent *de;
+	bool found = false;
+	int depth = 0, fd;
+
+	dirs[0] = fdopendir(dfd);
+	if (!dirs[0]) {
 		close(dfd);
 		return false;
 	}
-	while (!found && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || at + 1 + strlen(de->d_name) >= len)
+	at[0] = strlen(shown);
+	while (depth >= 0 && !found) {
+		de = readdir(dirs[depth]);
+		if (!de) {
+			closedir(dirs[depth--]);
 			continue;
-		snprintf(shown + at, len - at, "/%s", de->d_name);
-		if (de->d_type == DT_DIR && depth > 1) {
-			fd = openat(dirfd(d), de->d_name,
+		}
+		if (de->d_name[0] == '.' || at[depth] + 1 + strlen(de->d_name) >= len)
+			continue;
+		snprintf(shown + at[depth], len - at[depth], "/%s", de->d_name);
+		if (de->d_type == DT_REG) {
+			found = pin_names(dirfd(dirs[depth]), de->d_name, want);
+		} else if (de->d_type == DT_DIR && depth + 1 < PIN_DEPTH) {
+			fd = openat(dirfd(dirs[depth]), de->d_name,
 				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			found = fd >= 0 && pinned_below(fd, shown, len, want, depth - 1);
-		} else if (de->d_type == DT_REG) {
-			snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dirfd(d), de->d_name);
-			fd = bpf_obj_get(path);
-			if (fd >= 0) {
-				snprintf(info, sizeof(info), "/proc/self/fdinfo/%d", fd);
-				found = fdinfo_names(info, want);
+			dirs[depth + 1] = fd >= 0 ? fdopendir(fd) : NULL;
+			if (dirs[depth + 1]) {
+				depth++;
+				at[depth] = strlen(shown);
+			} else if (fd >= 0) {
 				close(fd);
 			}
 		}
 	}
+	while (depth >= 0)
+		closedir(dirs[depth--]);
 	if (!found)
-		shown[at] = '\0';
-	closedir(d);
+		shown[at[0]] = '\0';
 	return found;
 }
 
@@ -147,7 +184,7 @@ static bool pinned_in(const char *pid, const char *want, struct prog_holders *h)
 	if (fd < 0)
 		return false;
 	snprintf(h->pin, sizeof(h->pin), "%s/%s", BPFFS_PATH, BPFFS_SIPSTAT);
-	if (pinned_below(fd, h->pin, sizeof(h->pin), want, PIN_DEPTH))
+	if (pinned_below(fd, h->pin, sizeof(h->pin), want))
 		return true;
 	h->pin[0] = '\0';
 	return false;
@@ -185,7 +222,7 @@ static void pinned_anywhere(const char *want, struct prog_holders *h)
 			continue;
 		seen[n++] = sb.st_ino;
 		if (pinned_in(pe->d_name, want, h))
-			h->pin_pid = atoi(pe->d_name);
+			h->pin_pid = pid_of(pe->d_name);
 	}
 	closedir(proc);
 }
