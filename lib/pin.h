@@ -22,9 +22,9 @@
  *
  * Directories 0700 and files 0600 (root only), made and opened without
  * following symbolic links and refused when another user owns them or
- * could write them.  Attaching again reuses the pinned maps, so counts
- * are never reset or counted twice; maps of another layout (another
- * sipstat version) are refused unless replaced.
+ * could write them.  Attaching again (lib/pin_attach.h) reuses the pinned
+ * maps, so counts are never reset or counted twice; maps of another
+ * layout (another sipstat version) are refused unless replaced.
  *
  * The functions that take an interface name act on the pins of the
  * caller's network namespace, or of the one chosen with pin_netns_use().
