@@ -12,10 +12,8 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "pin.h"
-#include "ports.h"
 #include "prog.h"
 #include "tc.h"
 #include "xdp.h"
