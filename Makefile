@@ -54,28 +54,20 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit deps deps-build demo bench bench-quick bench-view install clean help
+.PHONY: all test unit deps deps-build demo bench bench-quick bench-view bench-alert install clean help
 
 # lib/: the library (no main, no curses, no printing), libsipstat.a.
 # cli/out/: the outputs (the report model, its series, every format),
-# libsipstat-out.a.  cli/: the command.  Tests and benchmarks link the
-# archives.
+# libsipstat-out.a.  cli/: the command, main.c on top of libsipstat-cli.a.
+# Tests and benchmarks link the archives: the linker takes from each what
+# they call, so what they exercise is what the command runs.
 LIB_OBJS := $(patsubst lib/%.c,$(O)/lib/%.o,$(wildcard lib/*.c))
 OUT_OBJS := $(patsubst cli/out/%.c,$(O)/cli/out/%.o,$(wildcard cli/out/*.c))
 CLI_OBJS := $(patsubst cli/%.c,$(O)/cli/%.o,$(wildcard cli/*.c))
+MAIN_OBJ := $(O)/cli/main.o
 LIBSIPSTAT := $(O)/libsipstat.a
 LIBOUT := $(O)/libsipstat-out.a
-# The parts of cli/ that the unit tests exercise besides the outputs:
-# arguments, and the live view's model.
-CLI_TESTED_OBJS := $(addprefix $(O)/cli/,args.o alert_opts.o)
-VIEW_OBJS := $(addprefix $(O)/cli/,view.o view_boxes.o)
-
-TEST_UNIT := $(O)/tests/test_unit
-TEST_BPF := $(O)/tests/test_bpf
-TEST_VIEW := $(O)/tests/test_view
-TEST_ALERTS := $(O)/tests/test_alerts
-TEST_WEB := $(O)/tests/test_web
-TEST_BINS := $(TEST_UNIT) $(TEST_BPF) $(TEST_VIEW) $(TEST_ALERTS) $(TEST_WEB)
+LIBCLI := $(O)/libsipstat-cli.a
 BENCH_VIEW := $(O)/tests/bench_view
 
 all: $(O)/sipstat $(O)/sipstat.bpf.o
@@ -89,7 +81,7 @@ $(O)/sipstat.skel.h: $(O)/sipstat.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # Everything that includes the skeleton must wait for it.
-$(LIB_OBJS) $(OUT_OBJS) $(CLI_OBJS) $(O)/tests/test_bpf.o: $(O)/sipstat.skel.h
+$(LIB_OBJS) $(OUT_OBJS) $(CLI_OBJS): $(O)/sipstat.skel.h
 
 # Only the curses code sees the curses feature macros (-D_XOPEN_SOURCE=600).
 $(O)/cli/top.o $(O)/tests/bench_view.o: SIPSTAT_CFLAGS += $(NCURSES_CFLAGS)
@@ -121,52 +113,77 @@ $(LIBOUT): $(OUT_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(O)/sipstat: $(CLI_OBJS) $(LIBOUT) $(LIBSIPSTAT)
+$(LIBCLI): $(filter-out $(MAIN_OBJ),$(CLI_OBJS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/sipstat: $(MAIN_OBJ) $(LIBCLI) $(LIBOUT) $(LIBSIPSTAT)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) $(MHD_LIBS) $(PCAP_LIBS) \
 		$(SYSTEMD_LIBS) $(XDP_LIBS) -o $@
 
-$(O)/tests/%.o: tests/%.c | $(O)/tests
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(LIBBPF_CFLAGS) -c $< -o $@
-
-$(TEST_UNIT): $(O)/tests/test_unit.o $(CLI_TESTED_OBJS) $(LIBOUT) $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(MHD_LIBS) -o $@
-
-$(TEST_VIEW): $(O)/tests/test_view.o $(VIEW_OBJS) $(LIBOUT) $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
-
-$(TEST_WEB): $(O)/tests/test_web.o $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(MHD_LIBS) -o $@
-
-$(TEST_ALERTS): $(O)/tests/test_alerts.o $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
-
-$(BENCH_VIEW): $(O)/tests/bench_view.o $(O)/cli/top.o $(VIEW_OBJS) $(LIBOUT) $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
-
-$(TEST_BPF): $(O)/tests/test_bpf.o $(O)/tests/frames.o $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
-
 $(O) $(O)/lib $(O)/cli $(O)/cli/out $(O)/tests:
 	$(Q)mkdir -p $@
 
-# The README's test command: everything, one summary line at the end.
-test: all $(TEST_BINS)
+# ---- Tests: make test, make unit --------------------------------------------
+# tests/run.sh runs the test binaries (test_bpf and test_regress as root),
+# then every tests/suite_*.sh: suite_export and suite_insight run
+# test_export and test_insight beside their live checks, suite_read uses
+# gen_captures.  Each binary links the archives it calls into.
+TEST_UNIT := $(O)/tests/test_unit
+TEST_VIEW := $(O)/tests/test_view
+TEST_ALERTS := $(O)/tests/test_alerts
+TEST_WEB := $(O)/tests/test_web
+TEST_EXPORT := $(O)/tests/test_export
+TEST_INSIGHT := $(O)/tests/test_insight
+TEST_BPF := $(O)/tests/test_bpf
+TEST_REGRESS := $(O)/tests/test_regress
+GEN_CAPTURES := $(O)/tests/gen_captures
+# Those that need no root (make unit), and every one (make test).
+UNIT_BINS := $(TEST_UNIT) $(TEST_VIEW) $(TEST_ALERTS) $(TEST_WEB) $(TEST_EXPORT) $(TEST_INSIGHT)
+TEST_BINS := $(UNIT_BINS) $(TEST_BPF) $(TEST_REGRESS)
+
+$(O)/tests/%.o: tests/%.c | $(O)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(LIBBPF_CFLAGS) -c $< -o $@
+$(O)/tests/test_bpf.o $(O)/tests/xdprun.o $(O)/tests/test_regress.o: $(O)/sipstat.skel.h
+
+$(TEST_UNIT) $(TEST_VIEW): $(O)/tests/%: $(O)/tests/%.o $(LIBCLI) $(LIBOUT) $(LIBSIPSTAT)
+$(TEST_EXPORT) $(TEST_INSIGHT): $(O)/tests/%: $(O)/tests/%.o $(LIBOUT) $(LIBSIPSTAT)
+$(TEST_ALERTS) $(TEST_WEB): $(O)/tests/%: $(O)/tests/%.o $(LIBSIPSTAT)
+$(TEST_BPF): $(O)/tests/test_bpf.o $(O)/tests/frames.o $(LIBSIPSTAT)
+# Regression cases the fuzzer found (make fuzz), against the reference decoder.
+$(TEST_REGRESS): $(O)/tests/test_regress.o $(O)/tests/xdprun.o $(O)/tests/frames.o \
+		 $(O)/tests/fuzz/ref_decoder.o $(LIBSIPSTAT)
+# Libraries beyond libbpf: the endpoint's, and libm for rates and KPIs.
+$(TEST_UNIT) $(TEST_VIEW) $(TEST_EXPORT) $(TEST_WEB): TEST_LIBS = $(MHD_LIBS)
+$(TEST_INSIGHT) $(TEST_ALERTS): TEST_LIBS = -lm
+$(TEST_BINS):
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(TEST_LIBS) -o $@
+
+# The small captures of tests/data/ (tests/data/README.md).
+$(GEN_CAPTURES): tests/data/gen_captures.c $(O)/tests/frames.o | $(O)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(PCAP_CFLAGS) $< $(O)/tests/frames.o \
+		$(PCAP_LIBS) -o $@
+
+# The README's test command: everything, one summary line at the end.  The
+# fuzzer is built by tests/suite_fuzz.sh itself: a missing libFuzzer
+# runtime fails that suite, not the whole make test.
+test: all $(TEST_BINS) $(GEN_CAPTURES)
 	$(Q)O=$(O) tests/run.sh
 
-unit: $(TEST_UNIT) $(TEST_VIEW) $(TEST_ALERTS) $(TEST_WEB)
-	$(Q)$(TEST_UNIT) && $(TEST_VIEW) && $(TEST_ALERTS) && $(TEST_WEB)
+unit: $(UNIT_BINS)
+	$(Q)for t in $^; do $$t || exit 1; done
+# ---- end of tests -------------------------------------------------------------
 
 # CPU time of one refresh of the live view with all 600 codes counting.
 bench-view: $(BENCH_VIEW)
 	$(Q)$(BENCH_VIEW)
+$(BENCH_VIEW): $(O)/tests/bench_view.o $(LIBCLI) $(LIBOUT) $(LIBSIPSTAT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(NCURSES_LIBS) -o $@
 
 deps:
 	$(Q)scripts/install-deps.sh
@@ -319,10 +336,11 @@ clean:
 help:
 	@echo 'make            build $(O)/sipstat, $(O)/libsipstat.a and the BPF object'
 	@echo 'make test       unit, BPF_PROG_TEST_RUN and veth/namespace tests (root for the last two)'
-	@echo 'make unit       userspace unit tests only (no root)'
+	@echo 'make unit       the unit tests that need no root (arguments, outputs, view, alerts, endpoint)'
 	@echo 'make bench-view CPU time per refresh of sipstat --top (600 codes, no root)'
 	@echo 'make bench      per-packet cost, veth rate and loss, tshark side by side (root; BENCHMARKS.md)'
 	@echo 'make bench-quick per-frame cost of empty, minimal and sipstat in a few seconds (root)'
+	@echo 'make bench-alert latency of an alert from the frame to an --alert-exec hook, p50 and p99 (root)'
 	@echo 'make demo       sipp -> Kamailio -> sipp in namespaces, sipstat attached (root, Ctrl-C ends)'
 	@echo 'make check      clang-tidy and cppcheck over lib/, cli/, tests/, bpf/; the BPF core built alone'
 	@echo 'make asan       unit tests built with ASan+UBSan in $(O)-asan'
@@ -374,9 +392,9 @@ $(BENCH_DIR):
 
 # ---- Reliability and security of the data path -----------------------------
 # Hardened build flags, the sanitizer build (make asan), static analysis
-# (make check), the differential fuzzer (make fuzz) and its regression
-# cases ($(O)/tests/test_regress).  Suites: tests/suite_{hardening,
-# sanitizers,static,fuzz,faults}.sh.
+# (make check) and the differential fuzzer (make fuzz), whose regression
+# cases test_regress runs.  Suites: tests/suite_{hardening,sanitizers,
+# static,fuzz,faults}.sh.
 
 # Sanitizer build: make O=build-asan SANITIZE=1 unit (make asan does that).
 # _FORTIFY_SOURCE's checked wrappers would hide accesses from ASan: off here.
@@ -396,8 +414,7 @@ HARDEN_CFLAGS ?= -fstack-protector-strong -fPIE $(HARDEN_FORTIFY)
 HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
 SIPSTAT_CFLAGS += $(HARDEN_CFLAGS)
 
-TEST_REGRESS := $(O)/tests/test_regress
-HARDENED_BINS := $(O)/sipstat $(TEST_BINS) $(TEST_REGRESS)
+HARDENED_BINS := $(O)/sipstat $(TEST_BINS)
 $(HARDENED_BINS): override LDFLAGS += $(HARDEN_LDFLAGS) $(SAN_FLAGS)
 
 .PHONY: asan check fuzz
@@ -405,15 +422,10 @@ ASAN_O ?= $(O)-asan
 asan:
 	$(Q)$(MAKE) --no-print-directory O=$(ASAN_O) SANITIZE=1 unit
 
-# Regression cases found by the fuzzer: root, like test_bpf.
-$(O)/tests/xdprun.o $(O)/tests/test_regress.o: $(O)/sipstat.skel.h
+# The reference decoder, for test_regress and the fuzzer's oracle.
 $(O)/tests/fuzz/%.o: tests/fuzz/%.c | $(O)/tests/fuzz
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests -c $< -o $@
-$(TEST_REGRESS): $(O)/tests/test_regress.o $(O)/tests/xdprun.o $(O)/tests/frames.o \
-		 $(O)/tests/fuzz/ref_decoder.o $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -o $@
 $(O)/tests/fuzz/reader.o: lib/reader.c | $(O)/tests/fuzz
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
@@ -519,51 +531,10 @@ check: $(O)/sipstat.skel.h $(O)/lint/sipstat.skel.h
 		-- $(TIDY_CFLAGS) $(NCURSES_CFLAGS) 2>/dev/null; \
 	  $(CPPCHECK) $(CPPCHECK_FLAGS) $(CHECK_PENDING_C) 2>&1; } | grep 'warning:\|\]$$' ; true)
 
-# The fuzzer is built by tests/suite_fuzz.sh itself: a missing libFuzzer
-# runtime fails that suite, not the whole make test.
-test: $(TEST_REGRESS)
-
 -include $(wildcard $(O)/tests/fuzz/*.d)
 # ---- end of reliability and security -----------------------------------------
 
-# ---- Export to monitoring -------------------------------------------------
-# Formatter unit tests (exact expositions of crafted counters, escaping,
-# --listen parsing); tests/suite_export.sh runs them beside the live tests.
-TEST_EXPORT := $(O)/tests/test_export
-$(TEST_EXPORT): $(O)/tests/test_export.o $(LIBOUT) $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) $(MHD_LIBS) -o $@
-test: $(TEST_EXPORT)
-.PHONY: unit-export
-unit: unit-export
-unit-export: $(TEST_EXPORT)
-	$(Q)$(TEST_EXPORT)
-# ---- end of export ----------------------------------------------------------
-
-# ---- Methods, KPIs, peers, failing addresses ---------------------------------
-# KPI arithmetic, the peers file and the report tables on crafted counters;
-# tests/suite_insight.sh runs them beside the namespace and capture tests.
-TEST_INSIGHT := $(O)/tests/test_insight
-$(TEST_INSIGHT): $(O)/tests/test_insight.o $(LIBOUT) $(LIBSIPSTAT)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBBPF_LIBS) -lm -o $@
-test: $(TEST_INSIGHT)
-# Linked like the other test programs: with the sanitizers under SANITIZE=1
-# (make asan runs test_export among the unit tests).
-$(TEST_EXPORT) $(TEST_INSIGHT): override LDFLAGS += $(HARDEN_LDFLAGS) $(SAN_FLAGS)
-# ---- end of methods, KPIs, peers ---------------------------------------------
-
 # ---- Capture files (sipstat read) ------------------------------------------
-# tests/data/gen_captures writes the small captures of tests/data/ again
-# (tests/data/README.md); tests/suite_read.sh compares sipstat read on
-# them with tshark, and with the live count of a replay.
-GEN_CAPTURES := $(O)/tests/gen_captures
-$(GEN_CAPTURES): tests/data/gen_captures.c $(O)/tests/frames.o | $(O)/tests
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(SIPSTAT_CFLAGS) -Itests $(PCAP_CFLAGS) $< $(O)/tests/frames.o \
-		$(PCAP_LIBS) -o $@
-test: $(GEN_CAPTURES)
-
 # make bench: sipstat read's loop on one core (tests/bench/bench_read.c),
 # beside tshark -r on the same capture (tests/bench/run.sh).
 BENCH_READ := $(BENCH_DIR)/bench_read
@@ -579,7 +550,6 @@ bench: $(BENCH_READ) $(GEN_CAPTURES)
 # ---- Alerts -----------------------------------------------------------------
 # make bench: the latency of an alert from the frame to an --alert-exec
 # hook, p50 and p99 (tests/bench/bench_alert.sh, root).
-.PHONY: bench-alert
 bench-alert: all
 	$(Q)O=$(O) tests/bench/bench_alert.sh
 bench: bench-alert

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "alert.h"
-#include "attach.h"
+#include "attach_mode.h"
 #include "sipstat.h"
 
 #define MAX_IFACES 16

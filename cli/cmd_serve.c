@@ -111,7 +111,7 @@ static void check_one(struct serve *s, int i)
 		now = e ? PIN_NO_LINK : st.state;	/* ENOENT: pins removed (detach) */
 	}
 	if (now == PIN_NO_LINK || now == PIN_LINK_DETACHED || now == PIN_INCOMPLETE ||
-	    now == PIN_TC_GONE) {
+	    now == PIN_TC_GONE || now == PIN_IFACE_RECREATED) {
 		if (attach_one(ifname, s->o, msg, sizeof(msg))) {
 			say_once(s, i, msg);
 			now = PIN_NO_LINK;

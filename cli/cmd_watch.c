@@ -80,9 +80,9 @@ static void modes_string(struct watch *w)
 /* A TC program this process attached itself (ingress first), -1 when none. */
 static int own_tc_fd(const struct source *s)
 {
-	int fd = obj_tc_fd(s->skel, SIPSTAT_DIR_IN);
+	int fd = obj_tc_fd(s->own.skel, SIPSTAT_DIR_IN);
 
-	return fd >= 0 ? fd : obj_tc_fd(s->skel, SIPSTAT_DIR_OUT);
+	return fd >= 0 ? fd : obj_tc_fd(s->own.skel, SIPSTAT_DIR_OUT);
 }
 
 static int read_all(struct watch *w, struct counters *each, struct counters *sum)
@@ -422,8 +422,8 @@ static int alerts_start(struct watch *w, struct loop *l)
 			alerter_peers(&w->al, s->ifname, &w->ins.maps[i], &w->ins.table);
 		if (s->pinned)
 			e = alert_events_pinned(&s->pin, &efd, &cfd, msg, sizeof(msg));
-		else if (s->skel)
-			e = alert_events_own(s->ifname, s->skel, &efd, &cfd, msg, sizeof(msg));
+		else if (s->own.skel)
+			e = alert_events_own(s->ifname, s->own.skel, &efd, &cfd, msg, sizeof(msg));
 		else
 			e = -ENOENT;
 		if (e) {
@@ -538,8 +538,8 @@ static int open_peers(struct watch *w)
 	struct out_report r = { 0 };	/* what the reports ask of the readings */
 
 	for (i = 0; i < w->n; i++) {
-		links[i] = w->src[i].pinned ? w->src[i].pin.fd[PIN_LINK] : w->src[i].link_fd;
-		progs[i] = w->src[i].pinned || !w->src[i].skel ? -1 : own_tc_fd(&w->src[i]);
+		links[i] = w->src[i].pinned ? w->src[i].pin.fd[PIN_LINK] : w->src[i].own.link_fd;
+		progs[i] = w->src[i].pinned || !w->src[i].own.skel ? -1 : own_tc_fd(&w->src[i]);
 	}
 	out_options(&r, o);
 	e = peerwatch_open(&w->ins, o->peers_file, r.failing_top || o->export_failing || o->top,

@@ -17,8 +17,6 @@
 #include "pin.h"
 
 struct reader;
-struct sipstat_bpf;
-struct xdp_program;
 
 enum source_state {
 	SOURCE_COUNTING = 0,
@@ -31,11 +29,7 @@ struct source {
 	int ifindex;
 	bool pinned;
 	struct pinned pin;		/* pinned */
-	struct sipstat_bpf *skel;	/* own */
-	int link_fd;			/* own XDP link, -1 without XDP */
-	__u32 xdp_prog_id;		/* own XDP program, which the link must run */
-	struct xdp_program *mp;		/* own, in libxdp's dispatcher (--multiprog) */
-	__u32 tc_prog[SIPSTAT_DIR_MAX];	/* own TC filter's program per direction, 0 none */
+	struct attach own;		/* own: what this process attached */
 	unsigned int dirs;		/* directions counted (own) */
 	enum attach_mode mode;
 	int counts_fd;

@@ -619,8 +619,90 @@ void top_draw(struct top *t, const struct view *v, const struct top_info *info)
 
 /* ------------------------------------------------------------------ keys */
 
+/*
+ * A key that moves through the rows: the selection, or the peers while
+ * their box is up.  TOP_NONE when key is not one.
+ */
+static enum top_action move_key(const struct top *t, struct view *v, int key)
+{
+	int page = t->page > 1 ? t->page : 1;
+
+	switch (key) {
+	case 'j':
+	case KEY_DOWN:
+		if (t->peers)
+			return TOP_NEXT_PEER;
+		view_select_move(v, 1);
+		return TOP_REDRAW;
+	case 'k':
+	case KEY_UP:
+		if (t->peers)
+			return TOP_PREV_PEER;
+		view_select_move(v, -1);
+		return TOP_REDRAW;
+	case 'n':
+		return TOP_NEXT_PEER;
+	case 'N':
+		return TOP_PREV_PEER;
+	case KEY_NPAGE:
+	case ' ':
+		view_select_move(v, page);
+		return TOP_REDRAW;
+	case KEY_PPAGE:
+		view_select_move(v, -page);
+		return TOP_REDRAW;
+	case 'g':
+	case KEY_HOME:
+		view_select_first(v);
+		return TOP_REDRAW;
+	case 'G':
+	case KEY_END:
+		view_select_last(v);
+		return TOP_REDRAW;
+	default:
+		return TOP_NONE;
+	}
+}
+
+/* A key that shows or hides a box (help, counters, methods, peers); false when not one. */
+static bool box_key(struct top *t, int key)
+{
+	switch (key) {
+	case 'h':
+	case 'H':
+	case '?':
+		t->help = !t->help;
+		return true;
+	case 'c':
+	case 'C':
+		t->counters = !t->counters;
+		return true;
+	case 'm':
+	case 'M':
+		t->methods = !t->methods;
+		t->peers = false;
+		return true;
+	case 'e':
+	case 'E':
+		t->peers = !t->peers;
+		t->methods = false;
+		return true;
+	case 27:	/* Esc */
+		t->help = t->counters = t->methods = t->peers = false;
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum top_action top_key(struct top *t, struct view *v, int key)
 {
+	enum top_action a = move_key(t, v, key);
+
+	if (a != TOP_NONE)
+		return a;
+	if (box_key(t, key))
+		return TOP_REDRAW;
 	switch (key) {
 	case 'q':
 	case 'Q':
@@ -632,80 +714,26 @@ enum top_action top_key(struct top *t, struct view *v, int key)
 			t->peer_sort = view_peer_sort_next(t->peer_sort);
 		else
 			view_set_sort(v, view_sort_next(v->sort));
-		break;
-	case 'j':
-	case KEY_DOWN:
-		if (t->peers)
-			return TOP_NEXT_PEER;
-		view_select_move(v, 1);
-		break;
-	case 'k':
-	case KEY_UP:
-		if (t->peers)
-			return TOP_PREV_PEER;
-		view_select_move(v, -1);
-		break;
-	case 'n':
-		return TOP_NEXT_PEER;
-	case 'N':
-		return TOP_PREV_PEER;
-	case KEY_NPAGE:
-	case ' ':
-		view_select_move(v, t->page > 1 ? t->page : 1);
-		break;
-	case KEY_PPAGE:
-		view_select_move(v, -(t->page > 1 ? t->page : 1));
-		break;
-	case 'g':
-	case KEY_HOME:
-		view_select_first(v);
-		break;
-	case 'G':
-	case KEY_END:
-		view_select_last(v);
-		break;
+		return TOP_REDRAW;
 	case 'r':
 	case 'R':
 		view_reset(v);
-		break;
+		return TOP_REDRAW;
 	case 'p':
 	case 'P':
 		view_toggle_pause(v);
-		break;
-	case 'h':
-	case 'H':
-	case '?':
-		t->help = !t->help;
-		break;
-	case 'c':
-	case 'C':
-		t->counters = !t->counters;
-		break;
-	case 'm':
-	case 'M':
-		t->methods = !t->methods;
-		t->peers = false;
-		break;
+		return TOP_REDRAW;
 	case 'f':
 	case 'F':
 		return TOP_NEXT_METHOD;
-	case 'e':
-	case 'E':
-		t->peers = !t->peers;
-		t->methods = false;
-		break;
-	case 27:	/* Esc */
-		t->help = t->counters = t->methods = t->peers = false;
-		break;
-	case KEY_RESIZE:
-		break;
 	case 12:	/* Ctrl-L */
 		clearok(curscr, TRUE);
-		break;
+		return TOP_REDRAW;
+	case KEY_RESIZE:
+		return TOP_REDRAW;
 	default:
 		return TOP_NONE;
 	}
-	return TOP_REDRAW;
 }
 
 int top_step_peer(struct top *t, const struct peerwatch *pw, int delta)

@@ -220,7 +220,8 @@ struct sipstat_failing_key {
 /*
  * What userspace records about an attachment in the "sip_meta" map (one
  * value, never read by the data path): the layout the pinned maps were
- * made for, when counting started and how.
+ * made for, when counting started and how, and the index of the interface
+ * (one removed and made again under the same name has another index).
  */
 struct sipstat_meta {
 	__u32 layout;		/* SIPSTAT_LAYOUT_VERSION of the sipstat that made the maps */
@@ -229,7 +230,9 @@ struct sipstat_meta {
 	__u64 attached_ns;	/* CLOCK_REALTIME of the last attach */
 	__u32 dirs;		/* bit per enum sipstat_dir being counted */
 	__u32 mode;		/* userspace's attach mode of the ingress program */
-	__u64 reserved[4];
+	__u32 ifindex;		/* the interface's index at the last attach, 0 unknown */
+	__u32 reserved32;
+	__u64 reserved[3];
 };
 
 /*

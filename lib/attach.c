@@ -1,392 +1,336 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
-#include <linux/ethtool.h>
-#include <linux/if_ether.h>
-#include <linux/if_link.h>
-#include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "attach.h"
+#include "multiprog.h"
 #include "obj.h"
+#include "prog.h"
+#include "tc.h"
+#include "xdp.h"
 
-const char *attach_mode_name(enum attach_mode m)
+void attach_init(struct attach *a)
 {
-	switch (m) {
-	case ATTACH_NATIVE:
-		return "native";
-	case ATTACH_SKB:
-		return "skb";
-	case ATTACH_TC:
-		return "tc";
-	default:
-		return "auto";
-	}
-}
-
-int attach_mode_parse(const char *s, enum attach_mode *m)
-{
-	if (!strcmp(s, "native") || !strcmp(s, "drv"))
-		*m = ATTACH_NATIVE;
-	else if (!strcmp(s, "skb") || !strcmp(s, "generic"))
-		*m = ATTACH_SKB;
-	else if (!strcmp(s, "auto"))
-		*m = ATTACH_AUTO;
-	else if (!strcmp(s, "tc"))
-		*m = ATTACH_TC;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-int attach_link_info(int link_fd, struct attach_link_info *li)
-{
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
-
-	memset(li, 0, sizeof(*li));
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
-		return -errno;
-	li->id = info.id;
-	li->prog_id = info.prog_id;
-	li->ifindex = info.type == BPF_LINK_TYPE_XDP ? (int)info.xdp.ifindex : 0;
-	return 0;
-}
-
-/*
- * The BPF link that holds prog_id on ifindex; -1 if none.  Interface
- * indexes repeat across network namespaces, the program id does not.
- */
-static int find_xdp_link(int ifindex, __u32 prog_id, __u32 *link_id)
-{
-	struct attach_link_info li;
-	__u32 id = 0;
-	int fd;
-
-	while (!bpf_link_get_next_id(id, &id)) {
-		fd = bpf_link_get_fd_by_id(id);
-		if (fd < 0)
-			continue;
-		if (!attach_link_info(fd, &li) && li.ifindex == ifindex && li.prog_id == prog_id) {
-			struct bpf_link_info info;
-			__u32 len = sizeof(info);
-
-			memset(&info, 0, sizeof(info));
-			if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-			    info.type == BPF_LINK_TYPE_XDP) {
-				*link_id = id;
-				return fd;
-			}
-		}
-		close(fd);
-	}
-	return -1;
-}
-
-static void prog_name_by_id(__u32 id, char *name, size_t len)
-{
-	struct bpf_prog_info info;
-	__u32 ilen = sizeof(info);
-	int fd = bpf_prog_get_fd_by_id(id);
-
-	name[0] = '\0';
-	if (fd < 0)
-		return;
-	memset(&info, 0, sizeof(info));
-	if (!bpf_obj_get_info_by_fd(fd, &info, &ilen))
-		snprintf(name, len, "%s", info.name);
-	close(fd);
-}
-
-int attach_query(int ifindex, const char *ifname, struct attach_state *st, char *msg,
-		 size_t msglen)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	int e;
-
-	memset(st, 0, sizeof(*st));
-	st->link_fd = -1;
-	e = bpf_xdp_query(ifindex, 0, &q);
-	if (e) {
-		snprintf(msg, msglen, "cannot query XDP state of %s: %s; %s", ifname, strerror(-e),
-			 e == -EPERM ? obj_perm_hint() : "is this kernel built with XDP?");
-		return e;
-	}
-	st->prog_id = q.prog_id ? q.prog_id :
-		      q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
-	if (!st->prog_id)
-		return 0;
-	st->mode = q.skb_prog_id == st->prog_id ? ATTACH_SKB : ATTACH_NATIVE;
-	prog_name_by_id(st->prog_id, st->prog_name, sizeof(st->prog_name));
-	st->link_fd = find_xdp_link(ifindex, st->prog_id, &st->link_id);
-	return 0;
-}
-
-void attach_state_free(struct attach_state *st)
-{
-	if (st->link_fd >= 0)
-		close(st->link_fd);
-	st->link_fd = -1;
-}
-
-int attach_remove(int ifindex, const char *ifname, const struct attach_state *st, char *msg,
-		  size_t msglen)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	int e;
-
-	if (st->link_fd >= 0) {
-		e = bpf_link_detach(st->link_fd) ? -errno : 0;
-	} else {
-		e = bpf_xdp_query(ifindex, 0, &q);
-		if (!e && q.skb_prog_id)
-			e = bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
-		if (!e && q.drv_prog_id)
-			e = bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
-	}
-	if (e)
-		snprintf(msg, msglen, "cannot remove the XDP program (id %u) on %s: %s",
-			 st->prog_id, ifname, strerror(-e));
-	return e;
-}
-
-static int iface_mtu(const char *ifname)
-{
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = 0;
-
-	if (fd < 0)
-		return 0;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (!ioctl(fd, SIOCGIFMTU, &ifr))
-		mtu = ifr.ifr_mtu;
-	close(fd);
-	return mtu;
-}
-
-/* The driver's name as ethtool -i shows it, "" when unknown. */
-static void iface_driver(const char *ifname, char *buf, size_t len)
-{
-	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = (void *)&di;
-	if (!ioctl(fd, SIOCETHTOOL, &ifr))
-		snprintf(buf, len, "%s", di.driver);
-	close(fd);
-}
-
-int attach_wants_frags(int ifindex, const char *ifname)
-{
-	return obj_frags_supported();
-}
-
-static char fallback_why[256];
-
-/* Name of an XDP program fd, to say which of ours a driver refused. */
-static bool prog_is_frags(int prog_fd)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	return !bpf_obj_get_info_by_fd(prog_fd, &info, &len) && strstr(info.name, "frags");
-}
-
-/*
- * Why a driver refused native mode, in one line: the error, the driver,
- * the MTU, and what to do.  Drivers say it in many ways (veth ERANGE,
- * virtio_net/i40e/mlx5 EINVAL, ice/bnxt EOPNOTSUPP), some only in dmesg.
- */
-static void native_refused(int prog_fd, const char *ifname, int e, char *msg, size_t msglen)
-{
-	char drv[32];
-	int mtu = iface_mtu(ifname);
-	bool frags = prog_is_frags(prog_fd);
-
-	iface_driver(ifname, drv, sizeof(drv));
-	if (!msg) {
-		/* For the notice of auto mode's fallback: what, not what to do. */
-		snprintf(fallback_why, sizeof(fallback_why),
-			 "%s: native mode refused: %s (driver %s, MTU %d, %s program); counting in "
-			 "skb mode",
-			 ifname, strerror(-e), drv[0] ? drv : "unknown", mtu,
-			 frags ? "frags-aware" : "single-buffer");
-		return;
-	}
-	snprintf(msg, msglen,
-		 "cannot attach in native mode to %s: %s (driver %s, MTU %d, %s program); %s",
-		 ifname, strerror(-e), drv[0] ? drv : "unknown", mtu,
-		 frags ? "frags-aware" : "single-buffer",
-		 e == -EBUSY || e == -EEXIST ?
-			 "another XDP program is in the way" :
-		 mtu > ETH_DATA_LEN && !frags ?
-			 "the driver takes no single-buffer program at this MTU and this kernel "
-			 "has no frags (5.18+): lower the MTU or use --mode skb (or --mode tc)" :
-		 mtu > ETH_DATA_LEN ?
-			 "the driver refuses XDP at this MTU (see dmesg): lower the MTU or use "
-			 "--mode skb (or --mode tc)" :
-			 "the driver lacks native XDP: use --mode skb (or --mode tc)");
-}
-
-static int link_xdp(int prog_fd, int ifindex, __u32 flags)
-{
-	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
-	int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
-
-	return fd < 0 ? -errno : fd;
-}
-
-int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode want,
-	       enum attach_mode *got, bool *fell_back, char *msg, size_t msglen)
-{
-	int fd;
-
-	*fell_back = false;
-	switch (want) {
-	case ATTACH_NATIVE:
-		fd = link_xdp(prog_fd, ifindex, XDP_FLAGS_DRV_MODE);
-		if (fd < 0)
-			native_refused(prog_fd, ifname, fd, msg, msglen);
-		*got = ATTACH_NATIVE;
-		return fd;
-	case ATTACH_SKB:
-		fd = link_xdp(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
-		if (fd < 0)
-			snprintf(msg, msglen, "cannot attach in skb mode to %s: %s", ifname,
-				 strerror(-fd));
-		*got = ATTACH_SKB;
-		return fd;
-	default:
-		fd = link_xdp(prog_fd, ifindex, XDP_FLAGS_DRV_MODE);
-		*got = ATTACH_NATIVE;
-		if (fd == -EOPNOTSUPP || fd == -EINVAL || fd == -ERANGE) {
-			/* The notice of the fallback says why native was refused. */
-			native_refused(prog_fd, ifname, fd, NULL, 0);
-			fd = link_xdp(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
-			if (fd >= 0)
-				snprintf(msg, msglen, "%s", fallback_why);
-			*got = ATTACH_SKB;
-			*fell_back = true;
-		}
-		if (fd < 0)
-			snprintf(msg, msglen, "cannot attach to %s: %s%s", ifname, strerror(-fd),
-				 fd == -EPERM ? "; run as root" :
-				 fd == -EBUSY ? "; another XDP program is attached, use --force" : "");
-		return fd;
-	}
-}
-
-void attach_busy_msg(const char *ifname, const struct attach_state *st, char *msg, size_t msglen)
-{
-	snprintf(msg, msglen,
-		 "cannot attach to %s: another XDP program (id %u%s%s) is attached; to count "
-		 "beside it use --mode tc (or --multiprog where the kernel runs libxdp's "
-		 "dispatcher), or --force to replace it for good",
-		 ifname, st->prog_id, st->prog_name[0] ? ", " : "", st->prog_name);
-}
-
-static __u32 mode_flag(enum attach_mode m)
-{
-	return m == ATTACH_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-}
-
-int attach_xdp_replace(int prog_fd, int ifindex, const char *ifname, const struct attach_state *st,
-		       enum attach_mode want, enum attach_mode *got, char *msg, size_t msglen)
-{
-	LIBBPF_OPTS(bpf_link_update_opts, uo, .flags = BPF_F_REPLACE);
-	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
-	int old_fd, fd, e;
-
-	*got = st->mode;
-	if (want != ATTACH_AUTO && want != st->mode) {
-		snprintf(msg, msglen,
-			 "cannot replace the XDP program (id %u) on %s in %s mode: it is attached "
-			 "in %s mode; use --mode %s or auto",
-			 st->prog_id, ifname, attach_mode_name(want), attach_mode_name(st->mode),
-			 attach_mode_name(st->mode));
-		return -EINVAL;
-	}
-	old_fd = bpf_prog_get_fd_by_id(st->prog_id);
-	if (old_fd < 0) {
-		e = -errno;
-		snprintf(msg, msglen, "cannot open the XDP program (id %u) on %s: %s", st->prog_id,
-			 ifname, strerror(-e));
-		return e;
-	}
-	if (st->link_fd >= 0) {
-		uo.old_prog_fd = old_fd;
-		e = bpf_link_update(st->link_fd, prog_fd, &uo) ? -errno : 0;
-		close(old_fd);
-		if (e) {
-			snprintf(msg, msglen, "cannot replace the XDP program (id %u) on %s: %s; it "
-					      "is still attached",
-				 st->prog_id, ifname, strerror(-e));
-			return e;
-		}
-		/*
-		 * Its link runs our program now, but its holder still holds it:
-		 * detach that link (its holder sees it go) and hold ours with a
-		 * link of our own.  Between the two steps frames pass uncounted.
-		 */
-		bpf_link_detach(st->link_fd);
-		fd = link_xdp(prog_fd, ifindex, mode_flag(st->mode));
-		if (fd < 0) {
-			bpf_xdp_attach(ifindex, prog_fd, mode_flag(st->mode), NULL);
-			snprintf(msg, msglen, "replaced the XDP program (id %u) on %s, but cannot "
-					      "hold sipstat's with a link: %s; 'ip link set dev %s xdp "
-					      "off' removes it",
-				 st->prog_id, ifname, strerror(-fd), ifname);
-		}
-		return fd;
-	}
-	ao.old_prog_fd = old_fd;
-	e = bpf_xdp_attach(ifindex, prog_fd, mode_flag(st->mode) | XDP_FLAGS_REPLACE, &ao);
-	close(old_fd);
-	if (e) {
-		if (e == -EOPNOTSUPP || e == -EINVAL || e == -ERANGE)
-			native_refused(prog_fd, ifname, e, msg, msglen);
-		else
-			snprintf(msg, msglen, "cannot replace the XDP program (id %u) on %s: %s",
-				 st->prog_id, ifname, strerror(-e));
-		strncat(msg, "; it is still attached", msglen - strlen(msg) - 1);
-		return e;
-	}
-	/*
-	 * Our program is in place without a link.  A link cannot take over a
-	 * plain attachment, so ours is detached and linked again: the other
-	 * program is gone already, and between the two steps frames pass
-	 * uncounted, never dropped.
-	 */
-	ao.old_prog_fd = prog_fd;
-	e = bpf_xdp_detach(ifindex, mode_flag(st->mode) | XDP_FLAGS_REPLACE, &ao);
-	fd = e ? e : link_xdp(prog_fd, ifindex, mode_flag(st->mode));
-	if (fd < 0) {
-		if (!e)
-			bpf_xdp_attach(ifindex, prog_fd, mode_flag(st->mode), NULL);
-		snprintf(msg, msglen, "replaced the XDP program (id %u) on %s, but cannot hold "
-				      "sipstat's with a link: %s; 'ip link set dev %s xdp off' removes it",
-			 st->prog_id, ifname, strerror(-fd), ifname);
-	}
-	return fd;
+	memset(a, 0, sizeof(*a));
+	a->link_fd = -1;
 }
 
 int attach_iface_present(const char *ifname, int ifindex)
 {
 	return ifindex > 0 && if_nametoindex(ifname) == (unsigned int)ifindex;
+}
+
+/*
+ * A program of sipstat's at a place on the interface (hook: "XDP", "TC
+ * egress"): -EBUSY with msg when pins hold it, for it is never replaced;
+ * 0 when another process holds it; 1 when nothing does.
+ */
+static int sipstat_holders(const char *ifname, const char *hook, __u32 id, char *msg,
+			   size_t msglen)
+{
+	struct prog_holders h;
+
+	prog_holders(id, &h);
+	if (h.pin_here) {
+		snprintf(msg, msglen, "cannot attach to %s: sipstat counts there already (%s program "
+				      "id %u), pinned as %s",
+			 ifname, hook, id, h.pin);
+		return -EBUSY;
+	}
+	if (h.pin_pid) {
+		snprintf(msg, msglen,
+			 "cannot attach to %s: sipstat counts there already (%s program id %u), "
+			 "pinned as %s in the mount namespace of process %d, out of sight of this "
+			 "one; to read it: nsenter --mount=/proc/%d/ns/mnt sipstat -i %s",
+			 ifname, hook, id, h.pin, h.pin_pid, h.pin_pid, ifname);
+		return -EBUSY;
+	}
+	return h.pid ? 0 : 1;
+}
+
+/*
+ * What is on the XDP hook (into st), and whether ours may take its place:
+ * 0 when free, or with --force for another tool's program (st says
+ * whose); -EBUSY with msg otherwise.
+ */
+static int xdp_place(const struct attach *a, bool force, struct xdp_state *st, char *msg,
+		     size_t msglen)
+{
+	int e;
+
+	e = xdp_query(a->ifindex, a->ifname, st, msg, msglen);
+	if (e || !st->prog_id)
+		return e;
+	if (prog_is_sipstat(st->prog_name)) {
+		e = sipstat_holders(a->ifname, "XDP", st->prog_id, msg, msglen);
+		if (e < 0)
+			return e;
+		/* A link lives while held: by nothing here, so by pins this namespace cannot see. */
+		if (e == 1 && st->link_fd >= 0) {
+			snprintf(msg, msglen,
+				 "cannot attach to %s: sipstat counts there already (XDP program id "
+				 "%u), held by pins out of sight of this mount namespace; run sipstat "
+				 "where they are: nsenter --mount=/proc/PID/ns/mnt sipstat -i %s, for "
+				 "a process PID there (1: the host's)",
+				 a->ifname, st->prog_id, a->ifname);
+			return -EBUSY;
+		}
+	}
+	if (force)
+		return 0;
+	xdp_busy_msg(a->ifname, st, msg, msglen);
+	return -EBUSY;
+}
+
+/* The programs to load for rq: OBJ_*. */
+static unsigned int programs(const struct attach *a, const struct attach_req *rq)
+{
+	unsigned int progs = 0;
+
+	if (a->xdp_in)
+		progs |= xdp_wants_frags(a->ifindex, a->ifname) ? OBJ_XDP_FRAGS : OBJ_XDP;
+	if (rq->mode == ATTACH_TC && (rq->dirs & 1U << SIPSTAT_DIR_IN))
+		progs |= OBJ_TC_IN;
+	if (rq->dirs & 1U << SIPSTAT_DIR_OUT)
+		progs |= OBJ_TC_OUT;
+	return progs;
+}
+
+int attach_load(struct attach *a, const char *ifname, const struct attach_req *rq, char *msg,
+		size_t msglen)
+{
+	struct xdp_state st;
+	int e;
+
+	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
+	a->ifindex = (int)if_nametoindex(ifname);
+	if (!a->ifindex) {
+		snprintf(msg, msglen, "no such interface: %s (see 'ip link' for the names here)",
+			 ifname);
+		return -ENODEV;
+	}
+	a->xdp_in = rq->mode != ATTACH_TC && (rq->dirs & 1U << SIPSTAT_DIR_IN);
+	a->mode = a->xdp_in ? rq->mode : ATTACH_TC;
+	if (a->xdp_in && rq->multiprog) {
+		e = multiprog_check(a->ifindex, ifname, msg, msglen);
+		if (e)
+			return e;
+		return obj_open_progs(&a->skel, programs(a, rq), msg, msglen);
+	}
+	if (a->xdp_in && rq->relink_fd < 0) {
+		/* Another tool's program: refused before anything is loaded. */
+		e = xdp_place(a, rq->force, &st, msg, msglen);
+		xdp_state_free(&st);
+		if (e)
+			return e;
+	}
+	return obj_load_progs(&a->skel, rq->reuse, programs(a, rq), rq->log, rq->loglen, msg,
+			      msglen);
+}
+
+/* The facts of the link now holding our XDP program. */
+static void link_facts(struct attach *a, int link_fd)
+{
+	struct xdp_link_info li;
+
+	xdp_link_info(link_fd, &li);
+	a->xdp_prog_id = li.prog_id;
+	a->link_id = li.id;
+}
+
+/* --replace on a live link of ours: the program swapped in place, no gap in counting. */
+static int relink(struct attach *a, int link_fd, char *msg, size_t msglen)
+{
+	struct xdp_state st;
+	int e;
+
+	if (bpf_link_update(link_fd, obj_prog_fd(a->skel), NULL)) {
+		e = -errno;
+		snprintf(msg, msglen, "cannot swap the program on %s: %s", a->ifname, strerror(-e));
+		return e;
+	}
+	e = xdp_query(a->ifindex, a->ifname, &st, msg, msglen);
+	if (e)
+		return e;
+	a->mode = st.mode;
+	xdp_state_free(&st);
+	link_facts(a, link_fd);
+	return 0;
+}
+
+/* A new link: on a free hook, or in another tool's place in one step (--force). */
+static int link_new(struct attach *a, const struct attach_req *rq, char *msg, size_t msglen)
+{
+	struct xdp_state st;
+	int fd;
+
+	fd = xdp_place(a, rq->force, &st, msg, msglen);
+	if (!fd && st.prog_id) {
+		fd = xdp_replace(obj_prog_fd(a->skel), a->ifindex, a->ifname, &st, rq->mode, &a->mode,
+				 msg, msglen);
+		if (fd >= 0) {
+			a->removed_prog_id = st.prog_id;
+			snprintf(a->removed_name, sizeof(a->removed_name), "%s", st.prog_name);
+		}
+	} else if (!fd) {
+		fd = xdp_attach(obj_prog_fd(a->skel), a->ifindex, a->ifname, rq->mode, &a->mode,
+				&a->fell_back, msg, msglen);
+		if (fd >= 0 && a->fell_back)
+			snprintf(a->fallback_why, sizeof(a->fallback_why), "%s", msg);
+	}
+	xdp_state_free(&st);
+	if (fd < 0)
+		return fd;
+	a->link_fd = fd;
+	link_facts(a, fd);
+	return 0;
+}
+
+/* --multiprog: libxdp loads the object and puts ours first in the dispatcher. */
+static int join(struct attach *a, const struct attach_req *rq, char *msg, size_t msglen)
+{
+	bool skb = rq->mode == ATTACH_SKB;
+	int e;
+
+	e = multiprog_join(obj_bpf_object(a->skel), obj_xdp_section(a->skel), a->ifindex,
+			   a->ifname, skb, &a->mp, msg, msglen);
+	a->mode = skb ? ATTACH_SKB : ATTACH_NATIVE;
+	return e;
+}
+
+/*
+ * Whether ours takes sipstat's TC place of dir (*replace): with --force,
+ * from our own program of before, or from a filter of sipstat's that
+ * nothing holds (left by a sipstat that was killed: a filter is no link).
+ * -EBUSY with msg when pins hold the one there.
+ */
+static int tc_place(const struct attach *a, int dir, bool force, __u32 before, bool *replace,
+		    char *msg, size_t msglen)
+{
+	char name[16], hook[16];
+	__u32 id;
+	int e;
+
+	*replace = force;
+	if (tc_query(a->ifindex, dir, &id) || !id)
+		return 0;
+	if (id == before) {
+		*replace = true;
+		return 0;
+	}
+	prog_name(id, name, sizeof(name));
+	if (!prog_is_sipstat(name))
+		return 0;
+	snprintf(hook, sizeof(hook), "TC %s", tc_hook_name(dir));
+	e = sipstat_holders(a->ifname, hook, id, msg, msglen);
+	if (e == 1)
+		*replace = true;
+	return e < 0 ? e : 0;
+}
+
+/* Each loaded TC program on its hook; before: ours of before per direction, or NULL. */
+static int tc_hooks(struct attach *a, bool force, const __u32 *before, char *msg, size_t msglen)
+{
+	bool replace;
+	int dir, fd, e;
+
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++) {
+		fd = obj_tc_fd(a->skel, dir);
+		if (fd < 0)
+			continue;
+		e = tc_place(a, dir, force, before ? before[dir] : 0, &replace, msg, msglen);
+		if (!e)
+			e = tc_attach(fd, a->ifindex, a->ifname, dir, replace, msg, msglen);
+		if (e)
+			return e;
+		a->tc_prog[dir] = prog_id(fd);
+	}
+	return 0;
+}
+
+int attach_hooks(struct attach *a, const struct attach_req *rq, char *msg, size_t msglen)
+{
+	int e = 0;
+
+	if (a->xdp_in && rq->multiprog)
+		e = join(a, rq, msg, msglen);
+	else if (a->xdp_in && rq->relink_fd >= 0)
+		e = relink(a, rq->relink_fd, msg, msglen);
+	else if (a->xdp_in)
+		e = link_new(a, rq, msg, msglen);
+	return e ? e : tc_hooks(a, rq->force, rq->tc_before, msg, msglen);
+}
+
+int attach_again(struct attach *a, int ifindex, char *msg, size_t msglen)
+{
+	bool fell_back;
+	int fd;
+
+	a->ifindex = ifindex;
+	if (a->link_fd >= 0) {
+		fd = xdp_attach(obj_prog_fd(a->skel), ifindex, a->ifname, a->mode, &a->mode,
+				&fell_back, msg, msglen);
+		if (fd < 0)
+			return fd;
+		close(a->link_fd);
+		a->link_fd = fd;
+		link_facts(a, fd);
+	}
+	memset(a->tc_prog, 0, sizeof(a->tc_prog));
+	return tc_hooks(a, false, NULL, msg, msglen);
+}
+
+/* Our link is on the interface and runs our program (--force elsewhere swaps it). */
+static bool link_ours(const struct attach *a)
+{
+	struct xdp_link_info li;
+
+	return !xdp_link_info(a->link_fd, &li) && li.ifindex && li.prog_id == a->xdp_prog_id;
+}
+
+bool attach_intact(const struct attach *a, int *gone_dir)
+{
+	__u32 id;
+	int dir;
+
+	*gone_dir = -1;
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
+		if (a->tc_prog[dir] && (tc_query(a->ifindex, dir, &id) || id != a->tc_prog[dir]))
+			*gone_dir = dir;
+	return *gone_dir < 0 && (a->link_fd < 0 || link_ours(a));
+}
+
+void attach_release(struct attach *a)
+{
+	if (a->link_fd >= 0)
+		close(a->link_fd);
+	a->link_fd = -1;
+	obj_free(a->skel);
+	a->skel = NULL;
+}
+
+void attach_detach(struct attach *a)
+{
+	char msg[256];
+	int dir;
+
+	/*
+	 * Detach, not only close: a link taken over from another tool by
+	 * --force is held by that tool too, and must not keep ours attached.
+	 */
+	if (a->link_fd >= 0 && link_ours(a))
+		bpf_link_detach(a->link_fd);
+	/* A TC filter is no link: it stays unless removed, and only while it holds ours. */
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
+		if (a->tc_prog[dir] && a->ifindex)
+			tc_detach(a->ifindex, a->ifname, dir, a->tc_prog[dir], msg, sizeof(msg));
+	memset(a->tc_prog, 0, sizeof(a->tc_prog));
+	multiprog_leave(a->mp, a->ifindex);
+	a->mp = NULL;
+	attach_release(a);
 }

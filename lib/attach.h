@@ -1,92 +1,103 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * XDP attachment through BPF links: attach in native, skb or auto mode,
- * see what is attached to an interface, and remove another program when
- * asked (--force).  A link closed by its last holder detaches, so a
- * process that dies takes its program with it unless the link is pinned.
+ * One interface attached as asked, from one load of sipstat's programs:
+ * ingress on XDP (native, skb or auto; or as one program of libxdp's
+ * dispatcher with --multiprog) or on TC, egress on TC.  Before anything
+ * is loaded, the interface must be there and its XDP hook free, or
+ * another tool's program there is replaced in one step (--force).
+ *
+ * sipstat's own programs are told apart from other tools': one that pins
+ * hold is never replaced, not even with --force and not where its pins
+ * are out of sight (another mount namespace's BPF filesystem), and the
+ * message says where they are; a TC filter of sipstat's that nothing
+ * holds any more (a sipstat killed while it counted) is taken over.
+ *
+ * Both kinds of attachment come through here: a watching process's own,
+ * detached when it ends (attach_detach), and a pinned one, which
+ * lib/pin_attach.c pins on top (attach_release leaves it attached).
+ * Between attach_load() and attach_hooks() the caller puts in the maps
+ * what must be there before the first frame is counted (the port set,
+ * counts carried over from another layout).
  */
 #ifndef SIPSTAT_LIB_ATTACH_H
 #define SIPSTAT_LIB_ATTACH_H
 
 #include <linux/types.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-/*
- * ATTACH_TC counts ingress with a TC program on the clsact hook instead of
- * XDP: it shares the hook with any XDP program another tool has there.
- */
-enum attach_mode { ATTACH_AUTO = 0, ATTACH_NATIVE, ATTACH_SKB, ATTACH_TC };
+#include "attach_mode.h"
+#include "sipstat.h"
 
-/* "auto", "native", "skb", "tc". */
-const char *attach_mode_name(enum attach_mode m);
-/* native (or drv), skb (or generic), auto, tc.  0 or -EINVAL. */
-int attach_mode_parse(const char *s, enum attach_mode *m);
+struct obj_reuse;
+struct sipstat_bpf;
+struct xdp_program;
 
-/* The XDP program on an interface, if any. */
-struct attach_state {
-	__u32 prog_id;			/* 0: none */
-	enum attach_mode mode;		/* of prog_id */
-	char prog_name[16];		/* BPF_OBJ_NAME_LEN */
-	int link_fd;			/* its BPF link, -1 when attached without one */
-	__u32 link_id;
+/* What to attach, and how. */
+struct attach_req {
+	enum attach_mode mode;		/* of ingress; ATTACH_TC: on TC */
+	unsigned int dirs;		/* bit per SIPSTAT_DIR_* */
+	bool force;			/* another tool's program at the place is replaced */
+	bool multiprog;			/* ingress joins libxdp's dispatcher */
+	const struct obj_reuse *reuse;	/* maps to load the programs with; NULL: new ones */
+	int relink_fd;			/* a live XDP link of ours to run the new program; -1: a new link */
+	__u32 tc_before[SIPSTAT_DIR_MAX];	/* ours of before at sipstat's TC place: taken over */
+	char *log;			/* verifier log, may be NULL */
+	size_t loglen;
 };
 
-/* 0 or -errno with msg. */
-int attach_query(int ifindex, const char *ifname, struct attach_state *st, char *msg,
-		 size_t msglen);
-void attach_state_free(struct attach_state *st);
-
-/*
- * Remove what attach_query found (another tool's program, --force):
- * detach its link or the legacy attachment.  0 or -errno with msg.
- */
-int attach_remove(int ifindex, const char *ifname, const struct attach_state *st, char *msg,
-		  size_t msglen);
-
-/*
- * Attach prog_fd to ifindex with a new BPF link.  In auto mode native is
- * tried first and skb taken when the driver refuses; *fell_back says so,
- * and msg then holds the notice (why native was refused).
- * Returns the link fd, or -errno with one line in msg.
- */
-int attach_xdp(int prog_fd, int ifindex, const char *ifname, enum attach_mode want,
-	       enum attach_mode *got, bool *fell_back, char *msg, size_t msglen);
-
-/*
- * Put prog_fd in the place of the other program st found, in one step:
- * its link updated to prog_fd when it has one, else the attachment
- * replaced only if it still holds that program (XDP_FLAGS_REPLACE); then
- * ours is moved onto a link of our own (the other's link is detached).
- * When our program cannot be put in place, the other one stays.
- * Always in the other program's mode: want must be auto or that mode.
- * Returns the link fd or -errno with one line in msg.
- */
-int attach_xdp_replace(int prog_fd, int ifindex, const char *ifname, const struct attach_state *st,
-		       enum attach_mode want, enum attach_mode *got, char *msg, size_t msglen);
-
-/*
- * "another XDP program (id 42, xdp_ddos) is attached to eth0" and the ways
- * on: --mode tc, --multiprog, --force.
- */
-void attach_busy_msg(const char *ifname, const struct attach_state *st, char *msg, size_t msglen);
-
-/*
- * 1 when the XDP program for ifname is to be the frags-aware one: always
- * where the kernel has frags.  It reads the same bytes as the plain one
- * (the first buffer holds the status line), and drivers take it at any
- * MTU: including an MTU raised later, and veth's peer MTU, which veth
- * checks on attach and which sipstat cannot see from inside a namespace.
- */
-int attach_wants_frags(int ifindex, const char *ifname);
-
-/* Facts about a link: the interface it is on (0 once detached) and its ids. */
-struct attach_link_info {
-	__u32 id;
-	__u32 prog_id;
+/* One interface, attached. */
+struct attach {
+	char ifname[IF_NAMESIZE];
 	int ifindex;
+	bool xdp_in;			/* ingress on XDP */
+	enum attach_mode mode;		/* as attached: native or skb; tc when ingress is not on XDP */
+	struct sipstat_bpf *skel;	/* the programs and maps, loaded once */
+	int link_fd;			/* a new XDP link of this attach, -1 none */
+	__u32 xdp_prog_id, link_id;	/* the XDP program on the interface now, and its link */
+	struct xdp_program *mp;		/* --multiprog: ours in the dispatcher */
+	__u32 tc_prog[SIPSTAT_DIR_MAX];	/* the TC program per direction, 0 none */
+	bool fell_back;			/* auto mode took skb */
+	char fallback_why[256];		/* fell_back: why native mode was refused */
+	__u32 removed_prog_id;		/* --force: another tool's program replaced */
+	char removed_name[16];
 };
-int attach_link_info(int link_fd, struct attach_link_info *li);
+
+/* Nothing held yet: attach_release() and attach_detach() may always be called. */
+void attach_init(struct attach *a);
+
+/*
+ * The checks (the interface there, --multiprog possible, the XDP hook
+ * free or --force), then one load of the programs rq asks for (opened
+ * only, for libxdp to load, with --multiprog).  Nothing is attached yet.
+ * 0 or -errno with one line in msg: -ENODEV no such interface, -EBUSY
+ * another program.
+ */
+int attach_load(struct attach *a, const char *ifname, const struct attach_req *rq, char *msg,
+		size_t msglen);
+
+/* The loaded programs on their hooks: XDP for ingress, TC per direction.  0 or -errno with msg. */
+int attach_hooks(struct attach *a, const struct attach_req *rq, char *msg, size_t msglen);
+
+/*
+ * The same programs and maps on the interface of that name again, now
+ * ifindex (it was removed and is back): the totals go on.  0 or -errno
+ * with msg (not ready yet: try again later).
+ */
+int attach_again(struct attach *a, int ifindex, char *msg, size_t msglen);
+
+/*
+ * Whether what this attach put on the hooks is there still: false when
+ * its XDP link was detached or runs another program, or a TC filter of
+ * its own was removed or replaced (*gone_dir says which, else -1).
+ */
+bool attach_intact(const struct attach *a, int *gone_dir);
+
+/* Close without detaching: what pins hold stays attached, a link nothing holds goes. */
+void attach_release(struct attach *a);
+/* Detach what this attach put on the hooks (link, TC filters, place in the dispatcher), and close. */
+void attach_detach(struct attach *a);
 
 /* 1 while the interface is there under that name and index. */
 int attach_iface_present(const char *ifname, int ifindex);

@@ -19,6 +19,8 @@
 #include <stddef.h>
 
 #define BPFFS_PATH "/sys/fs/bpf"
+/* sipstat's directory in it: every pin of sipstat is below. */
+#define BPFFS_SIPSTAT "sipstat"
 
 enum bpffs_how {
 	BPFFS_NONE = 0,

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,101 +146,151 @@ static int new_id(const struct peers_table *keep, const struct peers_table *t, c
 	return 0;
 }
 
-#define FAIL(...)                                                                      \
-	do {                                                                           \
-		snprintf(msg, msglen, __VA_ARGS__);                                    \
-		e = -EINVAL;                                                           \
-		goto out;                                                              \
-	} while (0)
+/* A bad line: msg says why.  -EINVAL. */
+static int bad(char *msg, size_t msglen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int bad(char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/*
+ * The peer a line names, its id: the one it has in t, else its id of keep
+ * (so a reordered file keeps them), else a free one.  Or -EINVAL with msg.
+ */
+static int line_peer(const char *tok, int lineno, const struct peers_table *keep,
+		     struct peers_table *t, char *msg, size_t msglen)
+{
+	char q[80];
+	int id;
+
+	if (!name_ok(tok))
+		return bad(msg, msglen,
+			   "line %d: \"%s\" is not a peer name (1 to %d of A-Z a-z 0-9 _ . : -)",
+			   lineno, fmt_escape(q, sizeof(q), tok), PEERS_NAME_LEN - 1);
+	if (strcmp(tok, PEERS_OTHER) == 0)
+		return bad(msg, msglen, "line %d: \"%s\" is the name of every address no prefix "
+					"matches; choose another", lineno, PEERS_OTHER);
+	id = find_name(t, tok);
+	if (id)
+		return id;
+	id = new_id(keep, t, tok);
+	if (!id)
+		return bad(msg, msglen, "line %d: more than %d peer names", lineno,
+			   SIPSTAT_PEERS_MAX);
+	snprintf(t->names[id], sizeof(t->names[id]), "%s", tok);
+	t->npeers++;
+	return id;
+}
+
+/* Room for one more prefix in t (*cap of them allocated).  0 or -ENOMEM. */
+static int prefix_room(struct peers_table *t, int *cap)
+{
+	struct peers_prefix *np;
+
+	if (t->nprefixes < *cap)
+		return 0;
+	np = realloc(t->prefixes, (size_t)(*cap ? *cap * 2 : 64) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	*cap = *cap ? *cap * 2 : 64;
+	t->prefixes = np;
+	return 0;
+}
+
+/* The prefix tok of peer id on line lineno into t.  0, or -errno with msg. */
+static int line_prefix(const char *tok, int id, int lineno, struct peers_table *t, int *cap,
+		       char *msg, size_t msglen)
+{
+	struct sipstat_peer_prefix k;
+	char q[80];
+	int i;
+
+	if (peers_prefix_parse(tok, &k))
+		return bad(msg, msglen, "line %d: \"%s\" is not an IPv4 or IPv6 prefix "
+					"(198.18.0.0/15, 2001:db8::/32)",
+			   lineno, fmt_escape(q, sizeof(q), tok));
+	for (i = 0; i < t->nprefixes; i++) {
+		if (memcmp(&t->prefixes[i].key, &k, sizeof(k)) != 0)
+			continue;
+		if (t->prefixes[i].id != (uint32_t)id)
+			return bad(msg, msglen, "line %d: %s is already peer \"%s\" (line %d)",
+				   lineno, tok, t->names[t->prefixes[i].id], t->prefixes[i].line);
+		return 0;	/* the same prefix twice for one peer */
+	}
+	if (t->nprefixes >= SIPSTAT_PEER_PREFIXES)
+		return bad(msg, msglen, "line %d: more than %d prefixes", lineno,
+			   SIPSTAT_PEER_PREFIXES);
+	if (prefix_room(t, cap)) {
+		snprintf(msg, msglen, "out of memory");
+		return -ENOMEM;
+	}
+	t->prefixes[t->nprefixes].key = k;
+	t->prefixes[t->nprefixes].id = (uint32_t)id;
+	t->prefixes[t->nprefixes].line = lineno;
+	t->nprefixes++;
+	return 0;
+}
+
+/* One line, "NAME PREFIX..." with a comment from '#', into t.  0, or -errno with msg. */
+static int parse_line(char *line, int lineno, const struct peers_table *keep,
+		      struct peers_table *t, int *cap, char *msg, size_t msglen)
+{
+	char *tok, *save, *hash = strchr(line, '#');
+	int id, e = 0;
+
+	if (hash)
+		*hash = '\0';
+	tok = strtok_r(line, " \t\r", &save);
+	if (!tok)
+		return 0;
+	id = line_peer(tok, lineno, keep, t, msg, msglen);
+	if (id < 0)
+		return id;
+	tok = strtok_r(NULL, " \t\r", &save);
+	if (!tok)
+		return bad(msg, msglen, "line %d: peer \"%s\" has no prefix (NAME PREFIX...)",
+			   lineno, t->names[id]);
+	for (; tok && !e; tok = strtok_r(NULL, " \t\r", &save))
+		e = line_prefix(tok, id, lineno, t, cap, msg, msglen);
+	return e;
+}
 
 int peers_parse(const char *text, const struct peers_table *keep, struct peers_table *t,
 		char *msg, size_t msglen)
 {
-	const char *p = text;
-	char line[PEERS_LINE_MAX + 1], q[80], *tok, *save, *hash;
-	int lineno = 0, e = 0, i, id, cap = 0;
+	const char *p = text, *nl;
+	char line[PEERS_LINE_MAX + 1];
+	int lineno = 0, e = 0, id, cap = 0;
+	size_t n;
 
 	peers_table_init(t);
-	/* Names of keep take their old ids first, so a reordered file keeps them. */
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
+	while (*p && !e) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
 		lineno++;
-		if (n >= sizeof(line))
-			FAIL("line %d: longer than %zu characters", lineno, sizeof(line) - 1);
+		if (n >= sizeof(line)) {
+			e = bad(msg, msglen, "line %d: longer than %zu characters", lineno,
+				sizeof(line) - 1);
+			break;
+		}
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p += n + (nl ? 1 : 0);
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		tok = strtok_r(line, " \t\r", &save);
-		if (!tok)
-			continue;
-		if (!name_ok(tok))
-			FAIL("line %d: \"%s\" is not a peer name (1 to %d of A-Z a-z 0-9 _ . : -)",
-			     lineno, fmt_escape(q, sizeof(q), tok), PEERS_NAME_LEN - 1);
-		if (strcmp(tok, PEERS_OTHER) == 0)
-			FAIL("line %d: \"%s\" is the name of every address no prefix matches; "
-			     "choose another", lineno, PEERS_OTHER);
-		id = find_name(t, tok);
-		if (!id) {
-			id = new_id(keep, t, tok);
-			if (!id)
-				FAIL("line %d: more than %d peer names", lineno, SIPSTAT_PEERS_MAX);
-			snprintf(t->names[id], sizeof(t->names[id]), "%s", tok);
-			t->npeers++;
-		}
-		if (!(tok = strtok_r(NULL, " \t\r", &save)))
-			FAIL("line %d: peer \"%s\" has no prefix (NAME PREFIX...)", lineno,
-			     t->names[id]);
-		for (; tok; tok = strtok_r(NULL, " \t\r", &save)) {
-			struct sipstat_peer_prefix k;
-
-			if (peers_prefix_parse(tok, &k))
-				FAIL("line %d: \"%s\" is not an IPv4 or IPv6 prefix "
-				     "(198.18.0.0/15, 2001:db8::/32)", lineno,
-				     fmt_escape(q, sizeof(q), tok));
-			for (i = 0; i < t->nprefixes; i++) {
-				if (memcmp(&t->prefixes[i].key, &k, sizeof(k)) != 0)
-					continue;
-				if (t->prefixes[i].id != (uint32_t)id)
-					FAIL("line %d: %s is already peer \"%s\" (line %d)", lineno,
-					     tok, t->names[t->prefixes[i].id],
-					     t->prefixes[i].line);
-				break;
-			}
-			if (i < t->nprefixes)
-				continue;	/* the same prefix twice for one peer */
-			if (t->nprefixes >= SIPSTAT_PEER_PREFIXES)
-				FAIL("line %d: more than %d prefixes", lineno,
-				     SIPSTAT_PEER_PREFIXES);
-			if (t->nprefixes == cap) {
-				struct peers_prefix *np;
-
-				cap = cap ? cap * 2 : 64;
-				np = realloc(t->prefixes, (size_t)cap * sizeof(*np));
-				if (!np) {
-					snprintf(msg, msglen, "out of memory");
-					e = -ENOMEM;
-					goto out;
-				}
-				t->prefixes = np;
-			}
-			t->prefixes[t->nprefixes].key = k;
-			t->prefixes[t->nprefixes].id = (uint32_t)id;
-			t->prefixes[t->nprefixes].line = lineno;
-			t->nprefixes++;
-		}
+		e = parse_line(line, lineno, keep, t, &cap, msg, msglen);
 	}
-	for (id = 1; keep && id <= SIPSTAT_PEERS_MAX; id++) {
+	/* Names of keep no longer in the file: retired, their counts keep their name. */
+	for (id = 1; !e && keep && id <= SIPSTAT_PEERS_MAX; id++) {
 		if (!keep->names[id][0] || t->names[id][0] || find_name(t, keep->names[id]))
 			continue;
 		snprintf(t->names[id], sizeof(t->names[id]), "%s", keep->names[id]);
 		t->retired[id] = true;
 	}
-out:
 	if (e)
 		peers_table_free(t);
 	return e;

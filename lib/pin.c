@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The pins of an interface (pin.h): where they are, opened and checked, status, detach. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -8,17 +9,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
-#include "obj.h"
 #include "pin.h"
-#include "multiprog.h"
-#include "ports.h"
+#include "prog.h"
 #include "tc.h"
+#include "xdp.h"
 
 /* /proc/self/fd/N/netns:INO:COOKIE/IFACE/NAME, or PIN_ROOT/... for messages. */
 #define PIN_PATH_MAX 256
@@ -38,15 +36,6 @@ static const char *const obj_names[PIN_OBJS] = {
 const char *pin_obj_name(int obj)
 {
 	return obj >= 0 && obj < PIN_OBJS ? obj_names[obj] : NULL;
-}
-
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
 static const char *root_hint(int e)
@@ -201,7 +190,7 @@ static int root_get(bool create, char *msg, size_t msglen)
 	fs = fs_get(msg, msglen);
 	if (fs < 0)
 		return fs;
-	where.root_fd = bpffs_dir(fs, "sipstat", PIN_ROOT, create, msg, msglen);
+	where.root_fd = bpffs_dir(fs, BPFFS_SIPSTAT, PIN_ROOT, create, msg, msglen);
 	return where.root_fd;
 }
 
@@ -473,8 +462,7 @@ int pin_netns_use(const struct pin_netns *ns, char *msg, size_t msglen)
 
 /* ------------------------------------------------------------ layout */
 
-
-static int map_geom_of(int fd, struct pin_map_geom *g)
+int pin_map_geom(int fd, struct pin_map_geom *g)
 {
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
@@ -536,9 +524,9 @@ int pin_layout_check(const struct pin_layout *l, char *why, size_t len)
 static void layout_of(const struct pinned *p, struct pin_layout *l)
 {
 	memset(l, 0, sizeof(*l));
-	map_geom_of(p->fd[PIN_COUNTS], &l->counts);
-	map_geom_of(p->fd[PIN_PORTS], &l->ports);
-	map_geom_of(p->fd[PIN_META], &l->meta);
+	pin_map_geom(p->fd[PIN_COUNTS], &l->counts);
+	pin_map_geom(p->fd[PIN_PORTS], &l->ports);
+	pin_map_geom(p->fd[PIN_META], &l->meta);
 	l->has_meta = p->has_meta;
 	l->meta_layout = p->meta.layout;
 }
@@ -549,7 +537,7 @@ static bool ports_ok(int fd)
 	struct pin_map_geom g;
 	char why[8];
 
-	if (map_geom_of(fd, &g))
+	if (pin_map_geom(fd, &g))
 		return false;
 	l.counts = (struct pin_map_geom){ .present = true, .type = BPF_MAP_TYPE_PERCPU_ARRAY,
 				      .key_size = 4, .value_size = 8,
@@ -562,16 +550,16 @@ static bool meta_ok(int fd)
 {
 	struct pin_map_geom g;
 
-	return !map_geom_of(fd, &g) &&
+	return !pin_map_geom(fd, &g) &&
 	       geom_is(&g, BPF_MAP_TYPE_ARRAY, sizeof(struct sipstat_meta), 1);
 }
 
 /* A pinned per-peer map (PIN_PEERS .. PIN_FAILING) this sipstat's program can take. */
-static bool peer_map_ok(int fd, int obj)
+bool pin_peer_map_ok(int fd, int obj)
 {
 	struct pin_map_geom g;
 
-	if (map_geom_of(fd, &g))
+	if (pin_map_geom(fd, &g))
 		return false;
 	switch (obj) {
 	case PIN_PEERS:
@@ -590,7 +578,7 @@ static bool peer_map_ok(int fd, int obj)
 	}
 }
 
-static bool layout_ok(const struct pinned *p)
+bool pin_layout_ok(const struct pinned *p)
 {
 	struct pin_layout l;
 	char why[8];
@@ -614,7 +602,7 @@ void pin_layout_describe(const struct pinned *p, char *buf, size_t len)
 		snprintf(lay, sizeof(lay), "layout %u", p->meta.layout);
 	else
 		snprintf(lay, sizeof(lay), "an unknown layout");
-	if (p->fd[PIN_COUNTS] >= 0 && !map_geom_of(p->fd[PIN_COUNTS], &g))
+	if (p->fd[PIN_COUNTS] >= 0 && !pin_map_geom(p->fd[PIN_COUNTS], &g))
 		snprintf(buf, len, "%s (sip_counts of %u keys of %u bytes)", lay, g.max_entries,
 			 g.value_size);
 	else
@@ -623,7 +611,7 @@ void pin_layout_describe(const struct pinned *p, char *buf, size_t len)
 
 /* ------------------------------------------------------------ open */
 
-static void pinned_init(struct pinned *p, const char *ifname)
+void pin_init(struct pinned *p, const char *ifname)
 {
 	int i;
 
@@ -638,13 +626,13 @@ static void pinned_init(struct pinned *p, const char *ifname)
  * a missing pin is not.  Each pin by a path through its directory, opened
  * and checked first.
  */
-static int open_all(const char *ifname, struct pinned *p, char *msg, size_t msglen)
+int pin_open_all(const char *ifname, struct pinned *p, char *msg, size_t msglen)
 {
 	char path[PIN_PATH_MAX], shown[PIN_PATH_MAX];
 	__u32 key = 0;
 	int i, e, dir;
 
-	pinned_init(p, ifname);
+	pin_init(p, ifname);
 	msg[0] = '\0';
 	dir = iface_open(ifname, false, msg, msglen);
 	if (dir == -ENOENT)
@@ -679,7 +667,7 @@ int pin_open(const char *ifname, struct pinned *p, char *msg, size_t msglen)
 	char ours[96], theirs[128], path[PIN_PATH_MAX];
 	int e;
 
-	e = open_all(ifname, p, msg, msglen);
+	e = pin_open_all(ifname, p, msg, msglen);
 	if (e)
 		return e;
 	if (p->fd[PIN_COUNTS] < 0 && pin_old_path(ifname, msg, msglen) == 1) {
@@ -692,7 +680,7 @@ int pin_open(const char *ifname, struct pinned *p, char *msg, size_t msglen)
 		pin_close(p);
 		return -ENOENT;
 	}
-	if (!layout_ok(p)) {
+	if (!pin_layout_ok(p)) {
 		pin_layout_describe(p, theirs, sizeof(theirs));
 		pin_layout_describe(NULL, ours, sizeof(ours));
 		snprintf(msg, msglen,
@@ -754,7 +742,7 @@ int pin_read_ports(const struct pinned *p, struct sipstat_ports *out)
 /* ------------------------------------------------------------ helpers */
 
 /* Pin fd as obj of ifname: a file of mode 0600 whatever the umask, no chmod by path. */
-static int pin_fd(int fd, const char *ifname, int obj, char *msg, size_t msglen)
+int pin_put(int fd, const char *ifname, int obj, char *msg, size_t msglen)
 {
 	char path[PIN_PATH_MAX], shown[PIN_PATH_MAX];
 	mode_t old;
@@ -774,7 +762,7 @@ static int pin_fd(int fd, const char *ifname, int obj, char *msg, size_t msglen)
 	return e;
 }
 
-static void unpin(const char *ifname, int obj)
+void pin_remove(const char *ifname, int obj)
 {
 	char path[PIN_PATH_MAX];
 
@@ -786,7 +774,7 @@ static void unpin(const char *ifname, int obj)
  * The directories a refused or finished attachment leaves empty: the
  * interface's, the namespace's, PIN_ROOT.  Each goes only when empty.
  */
-static void remove_empty(const char *ifname)
+void pin_remove_empty(const char *ifname)
 {
 	char path[PIN_PATH_MAX], ns[PIN_NETNS_DIRLEN];
 
@@ -796,166 +784,14 @@ static void remove_empty(const char *ifname)
 	if (!used_dirname(ns, sizeof(ns)) && ns[0] && unlinkat(where.root_fd, ns, AT_REMOVEDIR))
 		return;
 	if (where.fs.fd >= 0)
-		unlinkat(where.fs.fd, "sipstat", AT_REMOVEDIR);
-}
-
-/* Zero every counter: one batch update of zero values for all CPUs. */
-static int zero_counts(int fd)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	__u32 *keys, n = SIPSTAT_COUNT_KEYS, k;
-	__u64 *vals;
-	int e;
-
-	if (ncpus < 1)
-		return ncpus < 0 ? ncpus : -EINVAL;
-	keys = calloc(n, sizeof(*keys));
-	vals = calloc((size_t)n * (size_t)ncpus, sizeof(*vals));
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		return -ENOMEM;
-	}
-	for (k = 0; k < n; k++)
-		keys[k] = k;
-	e = bpf_map_update_batch(fd, keys, vals, &n, NULL);
-	if (e) {
-		/* Kernels without batch updates for per-CPU arrays. */
-		for (k = 0, e = 0; k < SIPSTAT_COUNT_KEYS && !e; k++)
-			e = bpf_map_update_elem(fd, &k, vals, BPF_ANY) ? -errno : 0;
-	}
-	free(keys);
-	free(vals);
-	return e;
-}
-
-/* Set key to value on CPU 0 and zero elsewhere. */
-static int set_percpu(int fd, __u32 key, __u64 value, __u64 *buf, int ncpus)
-{
-	memset(buf, 0, sizeof(*buf) * (size_t)ncpus);
-	buf[0] = value;
-	return bpf_map_update_elem(fd, &key, buf, BPF_ANY) ? -errno : 0;
-}
-
-/*
- * Counts of the old maps in p that the new counter map new_fd can take:
- * a per-CPU array of SIPSTAT_CODE_SLOTS u64 is read as responses by
- * status code received; anything else cannot be read safely.
- */
-static int carry_over(const struct pinned *p, int new_fd, struct pin_attach_result *res)
-{
-	struct pin_map_geom g = { 0 };
-	int ncpus = libbpf_num_possible_cpus();
-	__u64 *vals = NULL, *one = NULL, sum;
-	__u32 k;
-	int e = 0, c;
-	uint64_t carried = 0;
-
-	if (ncpus < 1)
-		return -EINVAL;
-	if (p->fd[PIN_COUNTS] >= 0)
-		map_geom_of(p->fd[PIN_COUNTS], &g);
-	if (p->fd[PIN_COUNTS] < 0 || g.type != BPF_MAP_TYPE_PERCPU_ARRAY || g.value_size != 8 ||
-	    g.max_entries != SIPSTAT_CODE_SLOTS) {
-		snprintf(res->not_carried, sizeof(res->not_carried),
-			 "every count (the old counter map cannot be read as this layout): "
-			 "counting starts from zero");
-		return 0;
-	}
-	vals = calloc((size_t)ncpus, sizeof(*vals));
-	one = calloc((size_t)ncpus, sizeof(*one));
-	if (!vals || !one) {
-		e = -ENOMEM;
-		goto out;
-	}
-	for (k = SIPSTAT_CODE_MIN; k <= SIPSTAT_CODE_MAX && !e; k++) {
-		if (bpf_map_lookup_elem(p->fd[PIN_COUNTS], &k, vals))
-			continue;
-		for (sum = 0, c = 0; c < ncpus; c++)
-			sum += vals[c];
-		if (sum) {
-			e = set_percpu(new_fd, SIPSTAT_KEY(SIPSTAT_DIR_IN, SIPSTAT_M_UNKNOWN, k), sum,
-				       one, ncpus);
-			carried += sum;
-		}
-	}
-	snprintf(res->carried, sizeof(res->carried),
-		 "responses by status code (%llu, as received, method unknown)",
-		 (unsigned long long)carried);
-	snprintf(res->not_carried, sizeof(res->not_carried),
-		 "parser outcomes and requests by method (not in the old layout): they start "
-		 "from zero");
-out:
-	free(vals);
-	free(one);
-	return e;
-}
-
-/* Delete every entry of a hash map (keys of key_size bytes).  0 or -errno. */
-static int clear_hash(int fd, size_t key_size)
-{
-	unsigned char key[32];
-
-	if (key_size > sizeof(key))
-		return -EINVAL;
-	/* Always the first key: deleting while walking restarts a hash walk anyway. */
-	while (!bpf_map_get_next_key(fd, NULL, key))
-		if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
-			return -errno;
-	return 0;
-}
-
-/* 1 when the map has an entry. */
-static bool map_has_entries(int fd, size_t key_size)
-{
-	unsigned char key[32];
-
-	return fd >= 0 && key_size <= sizeof(key) && !bpf_map_get_next_key(fd, NULL, key);
-}
-
-static int write_meta(int fd, const struct sipstat_meta *m)
-{
-	__u32 key = 0;
-
-	return bpf_map_update_elem(fd, &key, m, BPF_ANY) ? -errno : 0;
+		unlinkat(where.fs.fd, BPFFS_SIPSTAT, AT_REMOVEDIR);
 }
 
 /* ------------------------------------------------------------ attach */
 
-/* The pinned link, when it is live on ifindex. */
-static bool link_live(const struct pinned *p, int ifindex, struct attach_link_info *li)
-{
-	return p->fd[PIN_LINK] >= 0 && !attach_link_info(p->fd[PIN_LINK], li) &&
-	       li->ifindex == ifindex;
-}
-
-static __u32 prog_id_of(int fd)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
-}
-
-/* 1 when sipstat's place on the hook of dir holds the pinned TC program. */
-static bool tc_live(const struct pinned *p, int ifindex, int dir)
-{
-	__u32 id;
-	int fd = p->fd[PIN_TC_IN + dir];
-
-	return fd >= 0 && !tc_query(ifindex, dir, &id) && id == prog_id_of(fd);
-}
-
-static bool meta_xdp(unsigned int dirs, enum attach_mode mode)
+bool pin_xdp_in(unsigned int dirs, enum attach_mode mode)
 {
 	return (dirs & 1U << SIPSTAT_DIR_IN) && mode != ATTACH_TC;
-}
-
-/* The TC program of dir counts on this attach. */
-static bool wants_tc(unsigned int dirs, enum attach_mode mode, int dir)
-{
-	return (dirs & 1U << dir) && (dir == SIPSTAT_DIR_OUT || mode == ATTACH_TC);
 }
 
 /*
@@ -967,15 +803,15 @@ static bool wants_tc(unsigned int dirs, enum attach_mode mode, int dir)
 static int take_old(const char *ifname, int ifindex, char *msg, size_t msglen)
 {
 	char path[PIN_PATH_MAX], to[PIN_PATH_MAX], ns[PIN_NETNS_DIRLEN];
-	struct attach_state st = { .link_fd = -1 };
-	struct attach_link_info li;
+	struct xdp_state st = { .link_fd = -1 };
+	struct xdp_link_info li;
 	int link, e = 0;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s/%s", where.root_fd, ifname,
 		 obj_names[PIN_LINK]);
 	link = bpf_obj_get(path);
-	if (link >= 0 && !attach_link_info(link, &li) && li.ifindex) {
-		e = attach_query(ifindex, ifname, &st, msg, msglen);
+	if (link >= 0 && !xdp_link_info(link, &li) && li.ifindex) {
+		e = xdp_query(ifindex, ifname, &st, msg, msglen);
 		if (!e && (li.ifindex != ifindex || st.prog_id != li.prog_id)) {
 			snprintf(msg, msglen,
 				 "the pins of %s under the old path %s/%s count an interface of "
@@ -984,7 +820,7 @@ static int take_old(const char *ifname, int ifindex, char *msg, size_t msglen)
 				 ifname, PIN_ROOT, ifname, li.ifindex, ifname);
 			e = -EBUSY;
 		}
-		attach_state_free(&st);
+		xdp_state_free(&st);
 	}
 	if (link >= 0)
 		close(link);
@@ -1002,13 +838,8 @@ static int take_old(const char *ifname, int ifindex, char *msg, size_t msglen)
 	return e;
 }
 
-/*
- * The directories of an attachment, made and checked: PIN_ROOT, the
- * namespace's, the interface's; the pins of the old path moved in first
- * with --replace, refused without.
- */
-static int dirs_for_attach(const char *ifname, int ifindex, bool replace,
-			   struct pin_attach_result *res, char *msg, size_t msglen)
+int pin_dirs_make(const char *ifname, int ifindex, bool replace, bool *moved, char *msg,
+		  size_t msglen)
 {
 	int fd, old, e;
 
@@ -1043,7 +874,7 @@ static int dirs_for_attach(const char *ifname, int ifindex, bool replace,
 			e = take_old(ifname, ifindex, msg, msglen);
 			if (e)
 				return e;
-			res->moved = true;
+			*moved = true;
 		}
 	}
 	if (fd >= 0)
@@ -1055,352 +886,6 @@ static int dirs_for_attach(const char *ifname, int ifindex, bool replace,
 	return 0;
 }
 
-int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_attach_result *res,
-	       char *msg, size_t msglen)
-{
-	struct obj_reuse reuse = OBJ_REUSE_NONE;
-	struct sipstat_bpf *skel = NULL;
-	struct attach_link_info li;
-	struct attach_state st = { .link_fd = -1 };
-	struct sipstat_meta meta;
-	struct pinned p;
-	bool reuse_maps, live, relink, xdp_in, tc_ok, keep_peer[PIN_OBJS] = { false };
-	enum attach_mode mode;
-	unsigned int dirs, progs = 0;
-	int ifindex, e, link_fd = -1, i, dir;
-
-	memset(res, 0, sizeof(*res));
-	pinned_init(&p, ifname);
-	ifindex = (int)if_nametoindex(ifname);
-	if (!ifindex) {
-		snprintf(msg, msglen, "no such interface: %s (see 'ip link' for the names here)",
-			 ifname);
-		return -ENODEV;
-	}
-	e = dirs_for_attach(ifname, ifindex, o->replace, res, msg, msglen);
-	if (e) {
-		remove_empty(ifname);	/* a namespace's directory made for nothing */
-		return e;
-	}
-
-	e = open_all(ifname, &p, msg, msglen);
-	if (e)
-		return e;
-	reuse_maps = p.fd[PIN_COUNTS] >= 0 && layout_ok(&p);
-	if (p.fd[PIN_COUNTS] >= 0 && !reuse_maps && !o->replace) {
-		char ours[96], theirs[128];
-
-		pin_layout_describe(&p, theirs, sizeof(theirs));
-		pin_layout_describe(NULL, ours, sizeof(ours));
-		snprintf(msg, msglen,
-			 "the counters pinned for %s are of %s, this sipstat uses %s; refusing to "
-			 "mix them: use --replace to move to this layout (counts carried over "
-			 "where the layouts allow)",
-			 ifname, theirs, ours);
-		e = -EPROTO;
-		goto out;
-	}
-	/* Attaching again without --mode or --direction: what it had. */
-	mode = !o->mode_given && reuse_maps && p.has_meta ? (enum attach_mode)p.meta.mode : o->mode;
-	dirs = !o->dirs_given && reuse_maps && p.has_meta && p.meta.dirs ? p.meta.dirs :
-	       o->dirs ? o->dirs : 1U << SIPSTAT_DIR_IN | 1U << SIPSTAT_DIR_OUT;
-	xdp_in = meta_xdp(dirs, mode);
-	live = link_live(&p, ifindex, &li);
-	if (live && !xdp_in) {
-		snprintf(msg, msglen,
-			 "%s counts ingress with XDP already; to count %s, 'sipstat detach -i %s' "
-			 "first (the counts go with it)",
-			 ifname, mode == ATTACH_TC ? "through TC" : "egress only", ifname);
-		e = -EBUSY;
-		goto out;
-	}
-	if (xdp_in && o->multiprog && !live) {
-		e = multiprog_check(ifindex, ifname, msg, msglen);
-		if (!e) {
-			/* libxdp pins the dispatcher its own way: not with sipstat's pins yet. */
-			snprintf(msg, msglen,
-				 "cannot pin sipstat in libxdp's dispatcher on %s: --multiprog works "
-				 "in the watching mode only; nothing was changed: use --mode tc here",
-				 ifname);
-			e = -EOPNOTSUPP;
-		}
-		goto out;
-	}
-	tc_ok = true;
-	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
-		if (wants_tc(dirs, mode, dir) && !tc_live(&p, ifindex, dir))
-			tc_ok = false;
-
-	/* Nothing but TC, all in place: keep it. */
-	if (!xdp_in && tc_ok && !o->replace) {
-		res->kept = true;
-		res->mode = ATTACH_TC;
-		res->prog_id = prog_id_of(p.fd[PIN_TC_IN]);
-		if (!res->prog_id)
-			res->prog_id = prog_id_of(p.fd[PIN_TC_OUT]);
-		goto settings;
-	}
-
-	/* Attached and live, nothing to swap: keep it, counting never stops. */
-	if (live && !o->replace && tc_ok) {
-		e = attach_query(ifindex, ifname, &st, msg, msglen);
-		if (e)
-			goto out;
-		if (st.prog_id == li.prog_id) {
-			if (o->mode_given && o->mode != ATTACH_AUTO && o->mode != st.mode) {
-				snprintf(msg, msglen,
-					 "%s is attached in %s mode already; to change the mode, "
-					 "'sipstat detach -i %s' first (the counts go with it)",
-					 ifname, attach_mode_name(st.mode), ifname);
-				e = -EBUSY;
-				goto out;
-			}
-			res->kept = true;
-			res->mode = st.mode;
-			res->prog_id = li.prog_id;
-			res->link_id = li.id;
-			goto settings;
-		}
-		attach_state_free(&st);
-	}
-
-	/* A pinned link that is no longer on the interface is of no use. */
-	if (p.fd[PIN_LINK] >= 0 && !live) {
-		close(p.fd[PIN_LINK]);
-		p.fd[PIN_LINK] = -1;
-		unpin(ifname, PIN_LINK);
-	}
-
-	if (reuse_maps) {
-		reuse.counts_fd = p.fd[PIN_COUNTS];
-		reuse.ports_fd = p.fd[PIN_PORTS];
-		reuse.meta_fd = p.fd[PIN_META];
-		/* Per-peer counts and failing addresses, when of this program's making. */
-		for (i = PIN_PEERS; i <= PIN_FAILING; i++)
-			keep_peer[i] = p.fd[i] >= 0 && peer_map_ok(p.fd[i], i);
-		reuse.peers_fd = keep_peer[PIN_PEERS] ? p.fd[PIN_PEERS] : -1;
-		reuse.peer_counts_fd = keep_peer[PIN_PEER_COUNTS] ? p.fd[PIN_PEER_COUNTS] : -1;
-		reuse.failing_fd = keep_peer[PIN_FAILING] ? p.fd[PIN_FAILING] : -1;
-		res->peers_kept = keep_peer[PIN_PEERS] && keep_peer[PIN_PEER_COUNTS] &&
-				  keep_peer[PIN_FAILING];
-	}
-	if (xdp_in && !live) {
-		/* Another tool's program: refused before anything is loaded. */
-		e = attach_query(ifindex, ifname, &st, msg, msglen);
-		if (e)
-			goto out;
-		if (st.prog_id && !o->force) {
-			attach_busy_msg(ifname, &st, msg, msglen);
-			e = -EBUSY;
-			goto out;
-		}
-		attach_state_free(&st);
-	}
-	if (xdp_in)
-		progs |= attach_wants_frags(ifindex, ifname) ? OBJ_XDP_FRAGS : OBJ_XDP;
-	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++)
-		if (wants_tc(dirs, mode, dir))
-			progs |= dir == SIPSTAT_DIR_OUT ? OBJ_TC_OUT : OBJ_TC_IN;
-	e = obj_load_progs(&skel, &reuse, progs, o->log, o->loglen, msg, msglen);
-	if (e)
-		goto out;
-	res->new_maps = p.fd[PIN_COUNTS] < 0;
-	/* Named peers loaded before count on in the new program, as they did in the old. */
-	if (map_has_entries(reuse.peers_fd, sizeof(struct sipstat_peer_prefix)) ||
-	    map_has_entries(reuse.peer_counts_fd, sizeof(__u32)))
-		obj_cfg_set_flags(skel, SIPSTAT_CFG_PEERS);
-
-	if (!reuse_maps && p.fd[PIN_COUNTS] >= 0) {
-		/* --replace across layouts: carry what can be read, then swap the pins. */
-		struct sipstat_ports old_ports;
-
-		res->new_layout = true;
-		e = carry_over(&p, obj_counts_fd(skel), res);
-		if (e) {
-			snprintf(msg, msglen, "cannot carry the counts of %s over: %s", ifname,
-				 strerror(-e));
-			goto out;
-		}
-		if (!o->ports && p.fd[PIN_PORTS] >= 0) {
-			struct pin_map_geom g;
-
-			if (!map_geom_of(p.fd[PIN_PORTS], &g) && g.value_size == sizeof(old_ports) &&
-			    !pin_read_ports(&p, &old_ports)) {
-				ports_apply(obj_ports(skel), &old_ports);
-				strncat(res->carried, res->carried[0] ? "; the port set" : "the port set",
-					sizeof(res->carried) - strlen(res->carried) - 1);
-			}
-		}
-	}
-	/* Maps of our own making replace whatever is pinned under their names. */
-	for (i = PIN_COUNTS; !reuse_maps && i <= PIN_META; i++)
-		unpin(ifname, i);
-	for (i = PIN_PEERS; i <= PIN_FAILING; i++)
-		if (!keep_peer[i])
-			unpin(ifname, i);
-
-	relink = live;
-	if (!xdp_in) {
-		res->mode = ATTACH_TC;
-	} else if (relink) {
-		/* --replace on a live link: swap the program in place, no gap in counting. */
-		if (bpf_link_update(p.fd[PIN_LINK], obj_prog_fd(skel), NULL)) {
-			e = -errno;
-			snprintf(msg, msglen, "cannot swap the program on %s: %s", ifname,
-				 strerror(-e));
-			goto out;
-		}
-		e = attach_query(ifindex, ifname, &st, msg, msglen);
-		if (e)
-			goto out;
-		res->replaced = true;
-		res->mode = st.mode;
-		attach_link_info(p.fd[PIN_LINK], &li);
-	} else {
-		e = attach_query(ifindex, ifname, &st, msg, msglen);
-		if (e)
-			goto out;
-		if (st.prog_id && !o->force) {
-			attach_busy_msg(ifname, &st, msg, msglen);
-			e = -EBUSY;
-			goto out;
-		}
-		if (st.prog_id) {
-			/* --force: ours in its place in one step, or it stays. */
-			link_fd = attach_xdp_replace(obj_prog_fd(skel), ifindex, ifname, &st, mode,
-						     &res->mode, msg, msglen);
-			if (link_fd >= 0) {
-				res->removed_prog_id = st.prog_id;
-				snprintf(res->removed_name, sizeof(res->removed_name), "%s",
-					 st.prog_name);
-			}
-		} else {
-			link_fd = attach_xdp(obj_prog_fd(skel), ifindex, ifname, mode, &res->mode,
-					     &res->fell_back, msg, msglen);
-			if (link_fd >= 0 && res->fell_back)
-				snprintf(res->fallback_why, sizeof(res->fallback_why), "%s", msg);
-		}
-		if (link_fd < 0) {
-			e = link_fd;
-			goto out;
-		}
-		e = pin_fd(link_fd, ifname, PIN_LINK, msg, msglen);
-		if (e)
-			goto out;
-		attach_link_info(link_fd, &li);
-	}
-	if (xdp_in) {
-		res->prog_id = li.prog_id;
-		res->link_id = li.id;
-	}
-	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++) {
-		int fd = obj_tc_fd(skel, dir), obj = PIN_TC_IN + dir;
-
-		if (!wants_tc(dirs, mode, dir))
-			continue;
-		/* sipstat's place holding the pinned program of before (or --force): taken over. */
-		e = tc_attach(fd, ifindex, ifname, dir, tc_live(&p, ifindex, dir) || o->force, msg,
-			      msglen);
-		if (!e) {
-			unpin(ifname, obj);
-			e = pin_fd(fd, ifname, obj, msg, msglen);
-		}
-		if (e)
-			goto out;
-		if (!res->prog_id)
-			res->prog_id = prog_id_of(fd);
-		res->tc_dirs |= 1U << dir;
-	}
-
-	if (!reuse_maps) {
-		if ((e = pin_fd(obj_counts_fd(skel), ifname, PIN_COUNTS, msg, msglen)) ||
-		    (e = pin_fd(obj_ports_fd(skel), ifname, PIN_PORTS, msg, msglen)) ||
-		    (e = pin_fd(obj_meta_fd(skel), ifname, PIN_META, msg, msglen)))
-			goto out;
-	} else {
-		/* Pins of an older attach that are missing (ports, meta): add them. */
-		if (p.fd[PIN_PORTS] < 0 &&
-		    (e = pin_fd(obj_ports_fd(skel), ifname, PIN_PORTS, msg, msglen)))
-			goto out;
-		if (p.fd[PIN_META] < 0 &&
-		    (e = pin_fd(obj_meta_fd(skel), ifname, PIN_META, msg, msglen)))
-			goto out;
-	}
-	if ((!keep_peer[PIN_PEERS] &&
-	     (e = pin_fd(obj_peers_fd(skel), ifname, PIN_PEERS, msg, msglen))) ||
-	    (!keep_peer[PIN_PEER_COUNTS] &&
-	     (e = pin_fd(obj_peer_counts_fd(skel), ifname, PIN_PEER_COUNTS, msg, msglen))) ||
-	    (!keep_peer[PIN_FAILING] &&
-	     (e = pin_fd(obj_failing_fd(skel), ifname, PIN_FAILING, msg, msglen))))
-		goto out;
-	/* The maps now pinned, for the settings below. */
-	pin_close(&p);
-	e = open_all(ifname, &p, msg, msglen);
-	if (e)
-		goto out;
-
-	memset(&meta, 0, sizeof(meta));
-	if (p.has_meta && p.meta.layout == SIPSTAT_LAYOUT_VERSION)
-		meta = p.meta;
-	meta.layout = SIPSTAT_LAYOUT_VERSION;
-	if (!meta.created_ns)
-		meta.created_ns = now_ns();
-	meta.attached_ns = now_ns();
-	meta.dirs = dirs;
-	meta.mode = (__u32)(xdp_in ? res->mode : mode == ATTACH_TC ? ATTACH_TC : mode);
-	if (p.fd[PIN_META] >= 0 && (e = write_meta(p.fd[PIN_META], &meta))) {
-		snprintf(msg, msglen, "cannot write the meta record of %s: %s", ifname,
-			 strerror(-e));
-		goto out;
-	}
-
-settings:
-	if (o->ports) {
-		e = pin_map_ports(&p, msg, msglen);
-		if (e)
-			goto out;
-		ports_apply(p.ports, o->ports);
-	}
-	if (o->reset) {
-		e = zero_counts(p.fd[PIN_COUNTS]);
-		if (e) {
-			snprintf(msg, msglen, "cannot reset the counters of %s: %s", ifname,
-				 strerror(-e));
-			goto out;
-		}
-		/* Per-peer counts and failing addresses with them; the peer prefixes stay. */
-		if ((p.fd[PIN_PEER_COUNTS] >= 0 &&
-		     (e = clear_hash(p.fd[PIN_PEER_COUNTS], sizeof(__u32)))) ||
-		    (p.fd[PIN_FAILING] >= 0 &&
-		     (e = clear_hash(p.fd[PIN_FAILING], sizeof(struct sipstat_failing_key))))) {
-			snprintf(msg, msglen, "cannot reset the per-peer counts of %s: %s", ifname,
-				 strerror(-e));
-			goto out;
-		}
-		/* The record as it is now (this attach may have just written it). */
-		if (p.fd[PIN_META] >= 0) {
-			struct sipstat_meta now_meta;
-			__u32 key = 0;
-
-			if (!bpf_map_lookup_elem(p.fd[PIN_META], &key, &now_meta) &&
-			    now_meta.layout == SIPSTAT_LAYOUT_VERSION) {
-				now_meta.created_ns = now_ns();
-				write_meta(p.fd[PIN_META], &now_meta);
-			}
-		}
-	}
-	e = 0;
-out:
-	attach_state_free(&st);
-	if (link_fd >= 0)
-		close(link_fd);
-	obj_free(skel);
-	pin_close(&p);
-	if (e)
-		remove_empty(ifname);	/* refused before anything was pinned */
-	return e;
-}
-
 /* ------------------------------------------------------------ detach */
 
 /*
@@ -1409,19 +894,19 @@ out:
  */
 static int old_path_ours(const char *ifname, const struct pinned *p, char *msg, size_t msglen)
 {
-	struct attach_state st = { .link_fd = -1 };
-	struct attach_link_info li;
+	struct xdp_state st = { .link_fd = -1 };
+	struct xdp_link_info li;
 	int ifindex, e = 0;
 
-	if (p->fd[PIN_LINK] < 0 || attach_link_info(p->fd[PIN_LINK], &li) || !li.ifindex)
+	if (p->fd[PIN_LINK] < 0 || xdp_link_info(p->fd[PIN_LINK], &li) || !li.ifindex)
 		return 0;
 	ifindex = (int)if_nametoindex(ifname);
-	if (ifindex == li.ifindex && !attach_query(ifindex, ifname, &st, msg, msglen) &&
+	if (ifindex == li.ifindex && !xdp_query(ifindex, ifname, &st, msg, msglen) &&
 	    st.prog_id == li.prog_id)
 		e = 0;
 	else
 		e = -EBUSY;
-	attach_state_free(&st);
+	xdp_state_free(&st);
 	if (e)
 		snprintf(msg, msglen,
 			 "the pins of %s under the old path %s/%s count an interface of another "
@@ -1447,7 +932,7 @@ int pin_detach(const char *ifname, char *msg, size_t msglen)
 	if (dir < 0)
 		return dir;
 	close(dir);
-	e = open_all(ifname, &p, msg, msglen);
+	e = pin_open_all(ifname, &p, msg, msglen);
 	if (e)
 		return e;
 	if (where.used.old_path && (e = old_path_ours(ifname, &p, msg, msglen))) {
@@ -1456,9 +941,9 @@ int pin_detach(const char *ifname, char *msg, size_t msglen)
 	}
 	if (p.fd[PIN_LINK] >= 0) {
 		/* Detach explicitly: a reader holding the link must not keep it alive. */
-		struct attach_link_info li;
+		struct xdp_link_info li;
 
-		if (!attach_link_info(p.fd[PIN_LINK], &li) && li.ifindex)
+		if (!xdp_link_info(p.fd[PIN_LINK], &li) && li.ifindex)
 			bpf_link_detach(p.fd[PIN_LINK]);
 	}
 	/*
@@ -1469,7 +954,7 @@ int pin_detach(const char *ifname, char *msg, size_t msglen)
 		int ifindex = (int)if_nametoindex(ifname);
 
 		if (p.fd[PIN_TC_IN + i] >= 0 && ifindex &&
-		    (e = tc_detach(ifindex, ifname, i, prog_id_of(p.fd[PIN_TC_IN + i]), msg,
+		    (e = tc_detach(ifindex, ifname, i, prog_id(p.fd[PIN_TC_IN + i]), msg,
 				   msglen))) {
 			pin_close(&p);
 			return e;
@@ -1477,14 +962,14 @@ int pin_detach(const char *ifname, char *msg, size_t msglen)
 	}
 	pin_close(&p);
 	for (i = 0; i < PIN_OBJS; i++)
-		unpin(ifname, i);
+		pin_remove(ifname, i);
 	if (reach_path(path, sizeof(path), ifname, -1) || rmdir(path)) {
 		e = -errno;
 		snprintf(msg, msglen, "cannot remove %s: %s (something else is pinned there)", shown,
 			 strerror(-e));
 		return e;
 	}
-	remove_empty(ifname);	/* the namespace's directory and PIN_ROOT, when empty */
+	pin_remove_empty(ifname);	/* the namespace's directory and PIN_ROOT, when empty */
 	return 0;
 }
 
@@ -1496,6 +981,7 @@ static const char *const state_names[] = {
 	[PIN_LINK_DETACHED] = "link detached by someone else",
 	[PIN_REPLACED] = "replaced by another XDP program",
 	[PIN_IFACE_GONE] = "interface gone",
+	[PIN_IFACE_RECREATED] = "interface recreated",
 	[PIN_LAYOUT_DIFFERS] = "pinned maps of another layout",
 	[PIN_INCOMPLETE] = "incomplete pins (no counters)",
 	[PIN_TC_GONE] = "TC filter removed by someone else",
@@ -1510,6 +996,7 @@ static const char *const state_keys[] = {
 	[PIN_LINK_DETACHED] = "link_detached",
 	[PIN_REPLACED] = "replaced",
 	[PIN_IFACE_GONE] = "iface_gone",
+	[PIN_IFACE_RECREATED] = "iface_recreated",
 	[PIN_LAYOUT_DIFFERS] = "layout_differs",
 	[PIN_INCOMPLETE] = "incomplete",
 	[PIN_TC_GONE] = "tc_gone",
@@ -1529,14 +1016,84 @@ const char *pin_state_name(enum pin_state s)
 									     : "?";
 }
 
+/* What the pins of ifname say, into st. */
+static void status_pins(struct pin_status *st, const struct pinned *p)
+{
+	struct xdp_link_info li;
+	int i;
+
+	for (i = 0; i < PIN_OBJS; i++)
+		st->has[i] = p->fd[i] >= 0;
+	st->has_meta = p->has_meta;
+	st->meta = p->meta;
+	st->ifindex_attached = p->has_meta ? (int)p->meta.ifindex : 0;
+	pin_layout_describe(p, st->layout, sizeof(st->layout));
+	st->dirs = p->has_meta && p->meta.dirs ? p->meta.dirs : 1U << SIPSTAT_DIR_IN;
+	st->xdp = pin_xdp_in(st->dirs, p->has_meta ? (enum attach_mode)p->meta.mode : ATTACH_AUTO);
+	if (p->fd[PIN_LINK] >= 0 && !xdp_link_info(p->fd[PIN_LINK], &li)) {
+		st->link_id = li.id;
+		st->prog_id = li.prog_id;
+	}
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
+		st->tc_prog_id[i] = prog_id(p->fd[PIN_TC_IN + i]);
+}
+
+/* What is on the hooks of the interface of that name now, into st. */
+static void status_hooks(struct pin_status *st, char *msg, size_t msglen)
+{
+	struct xdp_state as;
+	int i;
+
+	st->ifindex = (int)if_nametoindex(st->ifname);
+	if (!st->ifindex)
+		return;
+	if (!xdp_query(st->ifindex, st->ifname, &as, msg, msglen)) {
+		st->iface_prog_id = as.prog_id;
+		st->mode = as.mode;
+		xdp_state_free(&as);
+	}
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
+		tc_query(st->ifindex, i, &st->tc_hook_prog_id[i]);
+}
+
+/* The state of pins p with the hooks st found; link_ifindex: where the pinned link is. */
+static enum pin_state status_state(const struct pin_status *st, const struct pinned *p,
+				   int link_ifindex)
+{
+	enum pin_state s = PIN_ATTACHED;
+	int i;
+
+	if (p->fd[PIN_COUNTS] < 0)
+		return PIN_INCOMPLETE;
+	if (!pin_layout_ok(p))
+		return PIN_LAYOUT_DIFFERS;
+	if (!st->ifindex)
+		return PIN_IFACE_GONE;
+	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
+		if (st->tc_prog_id[i] && st->tc_hook_prog_id[i] != st->tc_prog_id[i])
+			s = st->tc_hook_prog_id[i] ? PIN_TC_REPLACED : PIN_TC_GONE;
+	if (st->xdp && p->fd[PIN_LINK] < 0)
+		s = st->iface_prog_id ? PIN_REPLACED : PIN_NO_LINK;
+	else if (st->xdp && link_ifindex != st->ifindex)
+		s = st->iface_prog_id ? PIN_REPLACED : PIN_LINK_DETACHED;
+	else if (st->xdp && st->iface_prog_id != st->prog_id)
+		s = PIN_REPLACED;
+	/*
+	 * Not attached, on an interface of another index than the one it was
+	 * attached to: that one went, its link and filters with it, and this
+	 * is a new one of the same name.  Nobody else removed anything.
+	 */
+	if (s != PIN_ATTACHED && st->ifindex_attached && st->ifindex_attached != st->ifindex)
+		return PIN_IFACE_RECREATED;
+	return s;
+}
+
 int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msglen)
 {
-	enum pin_state tc_state;
-	struct attach_state as = { .link_fd = -1 };
-	struct attach_link_info li;
+	struct xdp_link_info li;
 	struct pinned p;
 	char path[PIN_PATH_MAX];
-	int e, i;
+	int e;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->ifname, sizeof(st->ifname), "%s", ifname);
@@ -1550,22 +1107,10 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 					      "attach -i %s", ifname, path, ifname);
 		return e ? e : -ENOENT;
 	}
-	e = open_all(ifname, &p, msg, msglen);
+	e = pin_open_all(ifname, &p, msg, msglen);
 	if (e)
 		return e;
-	for (i = 0; i < PIN_OBJS; i++)
-		st->has[i] = p.fd[i] >= 0;
-	st->has_meta = p.has_meta;
-	st->meta = p.meta;
-	pin_layout_describe(&p, st->layout, sizeof(st->layout));
-	st->dirs = p.has_meta && p.meta.dirs ? p.meta.dirs : 1U << SIPSTAT_DIR_IN;
-	st->xdp = meta_xdp(st->dirs, p.has_meta ? (enum attach_mode)p.meta.mode : ATTACH_AUTO);
-	if (p.fd[PIN_LINK] >= 0 && !attach_link_info(p.fd[PIN_LINK], &li)) {
-		st->link_id = li.id;
-		st->prog_id = li.prog_id;
-	}
-	for (i = 0; i < SIPSTAT_DIR_MAX; i++)
-		st->tc_prog_id[i] = prog_id_of(p.fd[PIN_TC_IN + i]);
+	status_pins(st, &p);
 	/*
 	 * Whose interface it is, nobody can tell for the old path; a gone
 	 * namespace took it along.  Looking up the name here would find
@@ -1576,37 +1121,10 @@ int pin_status(const char *ifname, struct pin_status *st, char *msg, size_t msgl
 		pin_close(&p);
 		return 0;
 	}
-	st->ifindex = (int)if_nametoindex(ifname);
-	if (st->ifindex && !attach_query(st->ifindex, ifname, &as, msg, msglen)) {
-		st->iface_prog_id = as.prog_id;
-		st->mode = as.mode;
-		attach_state_free(&as);
-	}
-	if (p.fd[PIN_LINK] < 0 || attach_link_info(p.fd[PIN_LINK], &li))
+	status_hooks(st, msg, msglen);
+	if (p.fd[PIN_LINK] < 0 || xdp_link_info(p.fd[PIN_LINK], &li))
 		li.ifindex = 0;
-
-	tc_state = PIN_ATTACHED;
-	for (i = 0; i < SIPSTAT_DIR_MAX; i++) {
-		if (st->ifindex)
-			tc_query(st->ifindex, i, &st->tc_hook_prog_id[i]);
-		if (st->tc_prog_id[i] && st->tc_hook_prog_id[i] != st->tc_prog_id[i])
-			tc_state = st->tc_hook_prog_id[i] ? PIN_TC_REPLACED : PIN_TC_GONE;
-	}
-
-	if (p.fd[PIN_COUNTS] < 0)
-		st->state = PIN_INCOMPLETE;
-	else if (!layout_ok(&p))
-		st->state = PIN_LAYOUT_DIFFERS;
-	else if (!st->ifindex)
-		st->state = PIN_IFACE_GONE;
-	else if (st->xdp && p.fd[PIN_LINK] < 0)
-		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_NO_LINK;
-	else if (st->xdp && li.ifindex != st->ifindex)
-		st->state = st->iface_prog_id ? PIN_REPLACED : PIN_LINK_DETACHED;
-	else if (st->xdp && st->iface_prog_id != st->prog_id)
-		st->state = PIN_REPLACED;
-	else
-		st->state = tc_state;	/* the XDP part is fine, or there is none */
+	st->state = status_state(st, &p, li.ifindex);
 	pin_close(&p);
 	return 0;
 }

@@ -22,9 +22,9 @@
  *
  * Directories 0700 and files 0600 (root only), made and opened without
  * following symbolic links and refused when another user owns them or
- * could write them.  Attaching again reuses the pinned maps, so counts
- * are never reset or counted twice; maps of another layout (another
- * sipstat version) are refused unless replaced.
+ * could write them.  Attaching again (lib/pin_attach.h) reuses the pinned
+ * maps, so counts are never reset or counted twice; maps of another
+ * layout (another sipstat version) are refused unless replaced.
  *
  * The functions that take an interface name act on the pins of the
  * caller's network namespace, or of the one chosen with pin_netns_use().
@@ -37,13 +37,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "attach.h"
+#include "attach_mode.h"
 #include "bpffs.h"
 #include "netns.h"
 #include "sipstat.h"
 
 #define PIN_BPFFS BPFFS_PATH
-#define PIN_ROOT PIN_BPFFS "/sipstat"
+#define PIN_ROOT PIN_BPFFS "/" BPFFS_SIPSTAT
 #define PIN_NETNS_PREFIX "netns:"
 #define PIN_NETNS_DIRLEN 64	/* "netns:INO:COOKIE" with its NUL, and room */
 
@@ -180,46 +180,6 @@ int pin_layout_check(const struct pin_layout *l, char *why, size_t len);
  */
 void pin_layout_describe(const struct pinned *p, char *buf, size_t len);
 
-struct pin_attach_opts {
-	enum attach_mode mode;
-	bool mode_given;			/* --mode: a live link in another mode is redone */
-	const struct sipstat_ports *ports;	/* NULL: keep the pinned set */
-	bool reset;				/* zero the pinned counters (per peer too) */
-	bool replace;				/* new program; new maps when the layout differs */
-	bool force;				/* replace another tool's XDP program */
-	unsigned int dirs;			/* bit per SIPSTAT_DIR_*; 0: both */
-	bool dirs_given;			/* else the pinned ones on attaching again */
-	bool multiprog;				/* join libxdp's dispatcher */
-	char *log;				/* verifier log buffer, may be NULL */
-	size_t loglen;
-};
-
-struct pin_attach_result {
-	bool kept;			/* a live pinned link was there and is kept */
-	bool new_maps;			/* counters start from zero (none pinned before) */
-	bool replaced;			/* program swapped (--replace) */
-	bool new_layout;		/* --replace made maps of this layout (counts carried) */
-	bool fell_back;			/* auto mode took skb */
-	enum attach_mode mode;
-	__u32 prog_id, link_id;
-	__u32 removed_prog_id;		/* another tool's program removed (--force) */
-	char removed_name[16];
-	unsigned int tc_dirs;		/* directions now counted on TC hooks */
-	char fallback_why[256];		/* fell_back: why native mode was refused */
-	char carried[256];		/* --replace across layouts: what was carried over */
-	char not_carried[256];		/* and what could not be */
-	bool peers_kept;		/* per-peer counts and failing addresses reused */
-	bool moved;			/* --replace: pins of the old path moved here */
-};
-
-/*
- * Load, attach and pin for ifname, or keep what is pinned and live.
- * 0 or -errno with one line in msg: -ENODEV no such interface, -EBUSY
- * another program, -EPROTO another layout, -ENOTSUP no BPF filesystem.
- */
-int pin_attach(const char *ifname, const struct pin_attach_opts *o, struct pin_attach_result *res,
-	       char *msg, size_t msglen);
-
 /*
  * Detach the pinned link of ifname and remove every pin sipstat made for
  * it (and the namespace's directory and PIN_ROOT once empty).  Pins of
@@ -234,6 +194,7 @@ enum pin_state {
 	PIN_LINK_DETACHED,	/* link pinned but detached (bpftool link detach, ...) */
 	PIN_REPLACED,		/* another XDP program is on the interface now */
 	PIN_IFACE_GONE,		/* no interface of that name */
+	PIN_IFACE_RECREATED,	/* removed and made again: a new interface, nothing on it yet */
 	PIN_LAYOUT_DIFFERS,	/* maps of another sipstat layout */
 	PIN_INCOMPLETE,		/* some pins missing (no counters) */
 	PIN_TC_GONE,		/* a TC filter of sipstat's removed by someone else */
@@ -250,6 +211,7 @@ struct pin_status {
 	enum pin_state state;
 	bool has[PIN_OBJS];
 	int ifindex;			/* now, 0 when gone */
+	int ifindex_attached;		/* at the last attach, 0 unknown */
 	struct sipstat_meta meta;
 	bool has_meta;
 	__u32 link_id, prog_id;		/* of the pinned link */
@@ -278,5 +240,40 @@ int pin_lookup(const char *ifname, char *msg, size_t msglen);
  * the old path, with msg saying how to move them (attach --replace); else 0.
  */
 int pin_old_path(const char *ifname, char *msg, size_t msglen);
+
+/*
+ * The pieces of an attach (lib/pin_attach.c), on the pins of the
+ * namespace in use.
+ */
+
+/*
+ * The directories of an attachment, made and checked: PIN_ROOT, the
+ * namespace's, the interface's.  Pins of ifname under the old path are
+ * moved in first with replace (*moved), refused without.  0 or -errno
+ * with msg (-ENOTSUP: no BPF filesystem, -EPROTO: pins of the old path).
+ */
+int pin_dirs_make(const char *ifname, int ifindex, bool replace, bool *moved, char *msg,
+		  size_t msglen);
+/* p holding nothing, for ifname. */
+void pin_init(struct pinned *p, const char *ifname);
+/* Every pin of ifname there is, unchecked (none: 0, every fd -1).  0 or -errno with msg. */
+int pin_open_all(const char *ifname, struct pinned *p, char *msg, size_t msglen);
+/* Pin fd as obj of ifname: a file of mode 0600 whatever the umask.  0 or -errno with msg. */
+int pin_put(int fd, const char *ifname, int obj, char *msg, size_t msglen);
+/* Remove the pin obj of ifname, if there. */
+void pin_remove(const char *ifname, int obj);
+/*
+ * Remove the directories an attachment left empty: the interface's, the
+ * namespace's, PIN_ROOT; each only when empty.
+ */
+void pin_remove_empty(const char *ifname);
+/* The pinned maps in p are of this sipstat's layout (pin_layout_check). */
+bool pin_layout_ok(const struct pinned *p);
+/* A pinned per-peer map (PIN_PEERS .. PIN_FAILING) this sipstat's program can take. */
+bool pin_peer_map_ok(int fd, int obj);
+/* What the map fd is.  0 or -errno. */
+int pin_map_geom(int fd, struct pin_map_geom *g);
+/* Ingress counted by XDP: not --mode tc, not egress only. */
+bool pin_xdp_in(unsigned int dirs, enum attach_mode mode);
 
 #endif

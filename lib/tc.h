@@ -37,8 +37,9 @@ int tc_query(int ifindex, int dir, __u32 *prog_id);
 /*
  * Create clsact if missing (one already there is fine) and attach prog_fd
  * at sipstat's handle and priority.  replace: take the place of what is
- * there (sipstat's own filter: --replace, a leftover).  0 or -errno with
- * one line in msg; -EEXIST when the place is taken and !replace.
+ * there (the caller decides whose it may take: lib/attach.h).  0 or
+ * -errno with one line in msg; -EEXIST when the place is taken and
+ * !replace.
  */
 int tc_attach(int prog_fd, int ifindex, const char *ifname, int dir, bool replace, char *msg,
 	      size_t msglen);
@@ -49,8 +50,5 @@ int tc_attach(int prog_fd, int ifindex, const char *ifname, int dir, bool replac
  * 0 (removed, or nothing of ours there), -errno with msg.
  */
 int tc_detach(int ifindex, const char *ifname, int dir, __u32 prog_id, char *msg, size_t msglen);
-
-/* The name of a BPF program by id ("" when gone). */
-void tc_prog_name(__u32 id, char *name, size_t len);
 
 #endif

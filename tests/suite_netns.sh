@@ -23,6 +23,11 @@
 #   - attach --replace takes over pins of the old path
 #     (/sys/fs/bpf/sipstat/IFACE) with their counts, and refuses another
 #     namespace's;
+#   - a watcher in a mount namespace with a BPF filesystem of its own,
+#     where the pins are out of sight: sipstat's pinned XDP program (and
+#     its TC egress filter, with --mode tc) left alone, --force or not; it
+#     says where they are pinned and the nsenter command that reads them
+#     (which works), and never offers --force;
 #   - pin directories no other user can take over (on a 1777 BPF
 #     filesystem: a planted symbolic link, directories of another user or
 #     of a wrong mode), pins 0600 whatever the umask;
@@ -42,7 +47,7 @@ fi
 . "$(dirname "$0")/lib.sh"
 
 need_root
-need_cmd ip jq nsenter unshare setpriv python3 timeout stat
+need_cmd ip jq nsenter unshare setpriv python3 timeout stat tc
 
 SIPSTAT=$SST_O/sipstat
 PINROOT=$SST_PINROOT
@@ -349,6 +354,69 @@ send 4 486 2
 check "old path: counting goes on (3 + 2)" wait_until 10 total_is "$NS_D" 5
 ns_in "$NS_D" detach -i "$IF" >/dev/null 2>&1
 check "old path: detach removes them" test ! -e "$PIN_D"
+
+# ------------------------------------------ a watcher that cannot see the pins
+
+# The pins are in this mount namespace; a watcher in another one with a
+# BPF filesystem of its own (a container's, a shell's under unshare -m)
+# finds none there, and sipstat's pinned programs on the hooks.  It must
+# leave them alone, say where they are pinned, and never offer --force.
+ns_in "$NS_D" attach -i "$IF" --mode skb >/dev/null 2>&1
+send 4 200 2
+wait_until 10 total_is "$NS_D" 2
+seen_d() {
+	status_of "$NS_D" '[.state, .link_id, .tc.out.prog_id > 0, .tc.out.prog_id == .tc.out.hook_prog_id]'
+}
+before=$(seen_d)
+cat >"$T/blind.sh" <<'EOF'
+set -u
+S=$1 NS=$2 IF=$3 T=$4
+umount -l /sys/fs/bpf 2>/dev/null
+mount -t bpf -o mode=0700 bpf /sys/fs/bpf || exit 90
+watch() {
+	local name=$1
+	shift
+	timeout 30 nsenter --net="/run/netns/$NS" "$S" -i "$IF" "$@" 0.2 1 >/dev/null 2>"$T/$name.err"
+	echo $? >"$T/$name.rc"
+}
+watch blind
+watch blind-force --force
+watch blind-tc --mode tc
+watch blind-tc-force --mode tc --force
+# What the message says to run, run from here.
+pid=$(sed -n 's|.*nsenter --mount=/proc/\([0-9]*\)/ns/mnt sipstat -i .*|\1|p' "$T/blind.err")
+[[ -n $pid ]] || exit 91
+timeout 30 nsenter --mount="/proc/$pid/ns/mnt" nsenter --net="/run/netns/$NS" \
+	"$S" -i "$IF" 0.2 1 >/dev/null 2>"$T/blind-there.err"
+echo $? >"$T/blind-there.rc"
+exit 0
+EOF
+unshare -m --propagation private bash "$T/blind.sh" "$SIPSTAT" "$NS_D" "$IF" "$T"
+check_eq "blind watcher: in a mount namespace with a BPF filesystem of its own" "$?" 0
+pinned_as="pinned as /sys/fs/bpf/sipstat/netns:[0-9]*:[0-9]*/$IF/[a-z_]* in the mount namespace of process [0-9]*, out of sight of this one; to read it: nsenter --mount=/proc/[0-9]*/ns/mnt sipstat -i $IF\$"
+for w in blind blind-force; do
+	check_eq "blind watcher ($w): refused (exit 1)" "$(cat "$T/$w.rc" 2>/dev/null)" 1
+	check "blind watcher ($w): sipstat's XDP program, pinned out of sight, and how to read it" \
+		grep -q "cannot attach to $IF: sipstat counts there already (XDP program id [0-9]*), $pinned_as" \
+		"$T/$w.err"
+done
+for w in blind-tc blind-tc-force; do
+	check_eq "blind watcher ($w): refused (exit 1)" "$(cat "$T/$w.rc" 2>/dev/null)" 1
+	check "blind watcher ($w): sipstat's TC egress filter, pinned out of sight" \
+		grep -q "cannot attach to $IF: sipstat counts there already (TC egress program id [0-9]*), $pinned_as" \
+		"$T/$w.err"
+done
+check_eq "blind watcher: never offers --force" "$(cat "$T"/blind*.err | grep -c -- '--force')" 0
+check_eq "blind watcher: the pinned link and egress filter untouched" "$(seen_d)" "$before"
+check_eq "blind watcher: its own ingress filter gone with it" \
+	"$(ip netns exec "$NS_D" tc filter show dev "$IF" ingress | grep -c 0x5195)" 0
+send 4 200 3
+check "blind watcher: the pinned attachment counts on (2 + 3)" wait_until 10 total_is "$NS_D" 5
+check_eq "blind watcher: the command it names reads the pins (exit 0)" \
+	"$(cat "$T/blind-there.rc" 2>/dev/null)" 0
+check "blind watcher: ... as pinned counters" \
+	grep -q "reading the pinned counters of $IF" "$T/blind-there.err"
+ns_in "$NS_D" detach -i "$IF" >/dev/null 2>&1
 
 # -------------------------------------------- pins no one else can take
 

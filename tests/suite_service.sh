@@ -21,10 +21,11 @@
 # a restart, attaching twice keeps the counts, --reset zeroes them, two
 # readers at once, --port changes the pinned set live (service names and
 # ranges too), status names each state (attached, a link detached or a
-# link pin removed by someone else, another program, interface gone),
-# --replace across a map layout change, serve re-attaching a returning
-# interface, a non-root reader's error, and detach leaving no link,
-# program, map or pin behind.
+# link pin removed by someone else, another program, interface gone, an
+# interface removed and made again, with XDP and with TC alone),
+# --replace across a map layout change, serve re-attaching a returning or
+# recreated interface, a non-root reader's error, and detach leaving no
+# link, program, map or pin behind.
 #
 # Needs root; O=DIR picks the build directory (default build).
 set -u
@@ -355,11 +356,34 @@ ip -n "$NS_A" link del "$IFA"
 check "status: interface gone" state_is iface_gone
 wait_total 2 "interface gone: the pinned totals are still there"
 make_veth || diag "veth not made again"
-check "interface back: status says the link is detached" state_is link_detached
+# A new interface of the same name: its link and filter went with the old one.
+check "interface back: status says it was recreated, not that someone detached it" \
+	state_is iface_recreated
+sst status -i "$IFA" >"$T/recreated.txt" 2>&1
+check "interface back: status text says what to do" \
+	grep -q "^$IFA: interface recreated (index [0-9]* when attached, [0-9]* now): 'sipstat attach -i $IFA' attaches to it again with the counts kept (sipstat serve does that by itself)\$" \
+	"$T/recreated.txt"
 sst attach -i "$IFA" >/dev/null 2>&1
 check "interface back: attached again" state_is attached
 send 180 1
 wait_total 3 "interface back: counting goes on from the pinned totals"
+# The same with TC alone (--mode tc): its filters went with the old interface too.
+sst detach -i "$IFA" >/dev/null 2>&1
+sst attach -i "$IFA" --mode tc >/dev/null 2>&1
+check "--mode tc: attached" state_is attached
+ip -n "$NS_A" link del "$IFA"
+make_veth || diag "veth not made again"
+check "--mode tc, interface back: recreated, not a filter removed by someone else" \
+	state_is iface_recreated
+sst attach -i "$IFA" >/dev/null 2>&1
+check "--mode tc, interface back: attached again" state_is attached
+check_eq "--mode tc, interface back: in TC mode, both filters in place" \
+	"$(status_json '[.mode, .tc.in.prog_id == .tc.in.hook_prog_id, .tc.out.prog_id == .tc.out.hook_prog_id, .tc.in.prog_id > 0]')" \
+	'["",true,true,true]'
+sst detach -i "$IFA" >/dev/null 2>&1
+sst attach -i "$IFA" --mode skb >/dev/null 2>&1
+send 180 3
+wait_total 3 "attached again in skb mode"
 
 # ------------------------------------------------------------- serve
 
@@ -388,6 +412,17 @@ if wait_until 10 grep -q 'serving 1 interface' "$T/serve.err"; then
 	else
 		not_ok "serve: attaches again when its link is detached"
 	fi
+	# Removed and made again at once: a new interface, which nobody detached anything from.
+	said=$(wc -l <"$T/serve.err")
+	ip -n "$NS_A" link del "$IFA"
+	make_veth || diag "veth not made again"
+	since() { tail -n +"$((said + 1))" "$T/serve.err"; }
+	recreated_said() {
+		since | grep -Eq "^sipstat: $IFA: (interface recreated|interface is there); attached again"
+	}
+	check "serve: attaches a recreated interface again" wait_until 10 recreated_said
+	check_eq "serve: ... blaming no one" "$(since | grep -c 'someone else')" 0
+	check "serve: ... attached" state_is attached
 	stop_pid "$SERVE_PID" TERM 5
 	check_eq "serve: exits 0 on SIGTERM" "$SST_RC" 0
 	check "serve: still attached after it stopped (no detach on exit)" state_is attached

@@ -55,6 +55,10 @@ static void text_one(FILE *f, const struct out_iface *x)
 	/* Names as the filesystem has them: escape sequences shown, not run. */
 	fmt_escape(name, sizeof(name), st->ifname);
 	fprintf(f, "%s: %s", name, pin_state_name(st->state));
+	if (st->state == PIN_IFACE_RECREATED)
+		fprintf(f, " (index %d when attached, %d now): 'sipstat attach -i %s' attaches to "
+			   "it again with the counts kept (sipstat serve does that by itself)",
+			st->ifindex_attached, st->ifindex, name);
 	if (st->iface_prog_id)
 		fprintf(f, ", %s mode", attach_mode_name(st->mode));
 	fputc('\n', f);
