@@ -256,8 +256,10 @@ static void __attribute__((noreturn)) keeper(const struct alerter *al, char *con
 	pfd[1] = (struct pollfd){ .fd = fd, .events = POLLIN };
 	for (;;) {
 		/* A group member whose parent left it may end unseen: look again now and then. */
-		if (poll(pfd, 2, status == -1 ? -1 : 200) < 0 && errno != EINTR)
+		if (poll(pfd, 2, status == -1 ? -1 : 200) < 0 && errno != EINTR) {
+			kill(-child, SIGKILL);	/* nothing outlives its keeper */
 			break;
+		}
 		if (pfd[0].revents) {
 			/* sipstat closed it: the timeout, or sipstat ends. */
 			kill(-child, SIGKILL);
