@@ -1,23 +1,22 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Alerts: events from the ring buffers, rules at each interval, and the
- * delivery of each alert (stderr or the live view, -o json, syslog or the
- * journal, --alert-exec).  Hooks are spawned without a shell, never
- * waited for in line: each is reaped through a signalfd for SIGCHLD and
- * killed by a timer when it outlives --alert-timeout.
+ * Alerts: events from the ring buffers, the counters (and per-peer
+ * counts) at each interval, the rules, and the delivery of each alert
+ * (stderr or the live view, -o json, syslog or the journal, the hook of
+ * alert_hook.c).
+ *
+ * Every alert says the same fields wherever it goes: its text line, its
+ * JSON object, the journal's fields and the hook's variables are made
+ * from one struct alert_fields, a field that is not known being left out
+ * (JSON) or empty (variables, arguments).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <math.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/timerfd.h>
-#include <sys/wait.h>
+#include <sys/uio.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,35 +34,44 @@
 #include "counters.h"
 #include "fmt.h"
 #include "loop.h"
-#include "peers.h"
+#include "obj.h"
 #include "out/json.h"
+#include "out/model.h"
 #include "pin.h"
-
-extern char **environ;
 
 /* ------------------------------------------------------------- an alert */
 
+enum alert_from {
+	FROM_COUNTERS = 0,	/* the counters of an interval: no address */
+	FROM_EVENT,		/* a kernel event: the frame's addresses, ports, method */
+	FROM_FAILING,		/* the counters, and the interval's top failing address */
+};
+
+static const char *const from_names[] = { "counters", "event", "failing" };
+
 /* Everything one alert says, as text. */
 struct alert_fields {
-	const char *what;	/* start, repeat, clear */
+	const char *what;	/* start, repeat, clear, final */
 	char time[40];
 	const char *iface;
 	const char *rule;
-	int code;		/* 0 when the rule's alert is not about one code */
-	const char *reason;
-	const char *cls;
-	const char *dir;	/* in, out, "" */
-	const char *method;	/* "" when unknown */
-	const char *peer;	/* named peer of the remote address, "" none */
-	const char *remote, *local;	/* "" without an event */
-	int rport, lport;
-	int nvlan, vlan[2];
+	const char *kind;	/* count, rate, ratio */
 	double value;
 	uint64_t folded;
-	double latency_ms;	/* frame to now, -1 without an event */
+	int code;		/* 0 when the alert is not about one code */
+	const char *reason, *cls;	/* "" without a code */
+	const char *dir;	/* in, out, "" */
+	const char *method;	/* "" when unknown */
+	const char *peer;	/* named peer, "" none */
+	enum alert_from from;
+	char remote[INET6_ADDRSTRLEN];	/* "" none */
+	int rport;		/* 0: none */
+	char local[INET6_ADDRSTRLEN];
+	int lport;
+	int nvlan, vlan[2];
+	double latency_ms;	/* frame to now, -1 unless a kernel event decided it */
 	uint64_t event_ns;	/* the frame's kernel time, 0 without an event */
 	uint64_t frame_real_ns;	/* the same on CLOCK_REALTIME */
-	const char *kind;	/* count, rate, ratio */
 };
 
 static const char *kind_name(enum rule_kind k)
@@ -86,38 +94,76 @@ static int single_code(const struct rule *r)
 	return found;
 }
 
+static void value_text(const struct alert_fields *f, char *buf, size_t len)
+{
+	if (!strcmp(f->kind, "rate"))
+		snprintf(buf, len, "%.1f/s", f->value);
+	else if (!strcmp(f->kind, "ratio"))
+		snprintf(buf, len, "%.1f%%", f->value);
+	else
+		snprintf(buf, len, "%.0f in the window", f->value);
+}
+
+/*
+ * What the alert is about: "603 Decline received from 198.18.0.2:5060
+ * (peer carrier-b, INVITE)", "603 Decline received (peer carrier-a)",
+ * "12.0/s, mostly from 198.18.0.2 (peer carrier-a)", or "".
+ */
+static void describe(const struct alert_fields *f, char *buf, size_t len)
+{
+	bool out = !strcmp(f->dir, "out"), start = !strcmp(f->what, "start");
+	char val[48] = "", where[128] = "", port[16] = "";
+	size_t k = 0;
+
+	if (start && strcmp(f->kind, "count") != 0)
+		value_text(f, val, sizeof(val));
+	if (f->rport)
+		snprintf(port, sizeof(port), ":%d", f->rport);
+	if (f->remote[0] && f->from == FROM_FAILING)
+		snprintf(where, sizeof(where), "mostly %s %s", out ? "to" : "from", f->remote);
+	else if (f->remote[0])
+		snprintf(where, sizeof(where), "%s %s%s", out ? "sent to" : "received from", f->remote,
+			 port);
+	else if (f->code && f->dir[0])
+		snprintf(where, sizeof(where), "%s", out ? "sent" : "received");
+	buf[0] = '\0';
+	if (f->code)
+		k += (size_t)snprintf(buf + k, len - k, "%d %s", f->code, f->reason);
+	if (val[0] && k < len)
+		k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? " " : "", val);
+	if (where[0] && k < len)
+		k += (size_t)snprintf(buf + k, len - k, "%s%s", !k ? "" : val[0] ? ", " : " ", where);
+	if ((f->peer[0] || f->method[0]) && k < len)
+		snprintf(buf + k, len - k, "%s(%s%s%s%s)", k ? " " : "", f->peer[0] ? "peer " : "",
+			 f->peer, f->peer[0] && f->method[0] ? ", " : "", f->method);
+}
+
 static void text_line(const struct alert_fields *f, char *buf, size_t len)
 {
-	char code[160] = "", from[200] = "", val[64];
+	char desc[320], val[48];
+	const char *sep;
 	size_t k;
 
-	if (f->code)
-		snprintf(code, sizeof(code), "%d %s", f->code, f->reason);
-	if (f->remote[0])
-		snprintf(from, sizeof(from), "%s %s %s:%d%s%s%s%s%s%s", code,
-			 !strcmp(f->dir, "out") ? "sent to" : "received from", f->remote, f->rport,
-			 f->peer[0] || f->method[0] ? " (" : "", f->peer[0] ? "peer " : "", f->peer,
-			 f->peer[0] && f->method[0] ? ", " : "", f->method,
-			 f->peer[0] || f->method[0] ? ")" : "");
-	else
-		snprintf(from, sizeof(from), "%s", code);
-	if (!strcmp(f->kind, "rate"))
-		snprintf(val, sizeof(val), "%.1f/s", f->value);
-	else if (!strcmp(f->kind, "ratio"))
-		snprintf(val, sizeof(val), "%.1f%%", f->value);
-	else
-		snprintf(val, sizeof(val), "%.0f in the window", f->value);
+	describe(f, desc, sizeof(desc));
+	value_text(f, val, sizeof(val));
+	sep = desc[0] ? ": " : "";
 	k = (size_t)snprintf(buf, len, "ALERT %s %s ", f->time, f->iface);
 	if (k >= len)
 		return;
 	if (!strcmp(f->what, "start"))
-		snprintf(buf + k, len - k, "%s%s[%s]", from, from[0] ? " " : "", f->rule);
+		snprintf(buf + k, len - k, "%s%s[%s]", desc, desc[0] ? " " : "", f->rule);
 	else if (!strcmp(f->what, "repeat"))
-		snprintf(buf + k, len - k, "%s%s%" PRIu64 " more, %s [%s]", from,
-			 from[0] ? ": " : "", f->folded, val, f->rule);
+		snprintf(buf + k, len - k, "%s%s%" PRIu64 " more, %s [%s]", desc, sep, f->folded, val,
+			 f->rule);
+	else if (!strcmp(f->what, "final"))
+		snprintf(buf + k, len - k, "%s%s%" PRIu64 " more since the last line, %s; sipstat "
+			 "is stopping [%s]", desc, sep, f->folded, val, f->rule);
+	else if (desc[0])
+		snprintf(buf + k, len - k, "%s: clear, %s, %" PRIu64 " more since the last line [%s]",
+			 desc, val, f->folded, f->rule);
 	else
-		snprintf(buf + k, len - k, "clear: %s, %" PRIu64 " more since the last line [%s]",
-			 val, f->folded, f->rule);
+		snprintf(buf + k, len - k, "clear: %s, %" PRIu64 " more since the last line [%s]", val,
+			 f->folded, f->rule);
 }
 
 static void alert_json(FILE *out, const struct alert_fields *f)
@@ -127,7 +173,10 @@ static void alert_json(FILE *out, const struct alert_fields *f)
 
 	json_init(&j, out);
 	json_object(&j);
+	/* "type" first, as alerts always began: readers tell them from reports by it. */
 	json_kstr(&j, "type", "alert");
+	json_key(&j, "schema");
+	json_int(&j, OUT_SCHEMA);
 	json_kstr(&j, "alert", f->what);
 	json_kstr(&j, "time", f->time);
 	json_kstr(&j, "host", cli_hostname());
@@ -143,18 +192,24 @@ static void alert_json(FILE *out, const struct alert_fields *f)
 		json_kstr(&j, "reason", f->reason);
 		json_kstr(&j, "class", f->cls);
 	}
-	if (f->remote[0]) {
+	if (f->dir[0])
 		json_kstr(&j, "direction", f->dir);
-		if (f->method[0])
-			json_kstr(&j, "method", f->method);
-		if (f->peer[0])
-			json_kstr(&j, "peer", f->peer);
+	if (f->method[0])
+		json_kstr(&j, "method", f->method);
+	if (f->peer[0])
+		json_kstr(&j, "peer", f->peer);
+	json_kstr(&j, "from", from_names[f->from]);
+	if (f->remote[0]) {
 		json_key(&j, "remote");
 		json_object(&j);
 		json_kstr(&j, "address", f->remote);
-		json_key(&j, "port");
-		json_int(&j, f->rport);
+		if (f->rport) {
+			json_key(&j, "port");
+			json_int(&j, f->rport);
+		}
 		json_object_end(&j);
+	}
+	if (f->from == FROM_EVENT) {
 		json_key(&j, "local");
 		json_object(&j);
 		json_kstr(&j, "address", f->local);
@@ -166,138 +221,125 @@ static void alert_json(FILE *out, const struct alert_fields *f)
 		for (i = 0; i < f->nvlan; i++)
 			json_int(&j, f->vlan[i]);
 		json_array_end(&j);
-		if (f->latency_ms >= 0) {
-			json_key(&j, "latency_ms");
-			json_fixed(&j, f->latency_ms, 3);
-		}
+	}
+	if (f->latency_ms >= 0) {
+		json_key(&j, "latency_ms");
+		json_fixed(&j, f->latency_ms, 3);
 	}
 	json_object_end(&j);
 }
 
-/* ------------------------------------------------------------------ hooks */
+/* ------------------------------------------------- variables, arguments, journal */
 
-static double mono_now(void)
-{
-	return events_now();
-}
+#define VARS 24
+#define VAR_LEN 256
 
-/* What happened to a hook: on stderr, or in the alert pane under --top. */
-static void say(struct alerter *al, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct alerter *al, const char *fmt, ...)
-{
-	char msg[384], line[512], when[40];
-	struct timespec now;
-	va_list ap;
+struct alert_vars {
+	char s[VARS][VAR_LEN];	/* "SIPSTAT_NAME=value" */
+	int n;
+};
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!al->to_view) {
-		cli_err("%s", msg);
-		return;
-	}
-	clock_gettime(CLOCK_REALTIME, &now);
-	fmt_time(when, sizeof(when), &now);
-	snprintf(line, sizeof(line), "ALERT %s - %s", when, msg);
-	al->to_view(al->view_ctx, "", 0, line);
-}
-
-static void arm_timer(struct alerter *al)
-{
-	struct itimerspec its = { 0 };
-	double next = 0, now = mono_now();
-	int i;
-
-	for (i = 0; i < ALERT_MAX_HOOKS; i++)
-		if (al->hooks[i].pid > 0 && (!next || al->hooks[i].deadline < next))
-			next = al->hooks[i].deadline;
-	if (next) {
-		double d = next - now > 0.001 ? next - now : 0.001;
-
-		its.it_value.tv_sec = (time_t)d;
-		its.it_value.tv_nsec = (long)((d - (double)(time_t)d) * 1e9);
-	}
-	if (al->timer_fd >= 0)
-		timerfd_settime(al->timer_fd, 0, &its, NULL);
-}
-
-static void reap(struct alerter *al)
-{
-	int i, st;
-
-	for (i = 0; i < ALERT_MAX_HOOKS; i++) {
-		pid_t p = al->hooks[i].pid;
-
-		if (p <= 0 || waitpid(p, &st, WNOHANG) != p)
-			continue;
-		al->hooks[i].pid = 0;
-		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
-			continue;	/* ours, said when killed */
-		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-			al->hooks_failed++;
-			say(al, "alert hook %s %s %d", al->o->exec,
-				WIFEXITED(st) ? "exited with" : "was killed by signal",
-				WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-		}
-	}
-	arm_timer(al);
-}
-
-static int on_child(struct loop *l, int fd, uint32_t events, void *ctx)
-{
-	while (loop_signal_read(fd))
-		;
-	reap(ctx);
-	return 0;
-}
-
-static int on_hook_timer(struct loop *l, int fd, uint32_t events, void *ctx)
-{
-	struct alerter *al = ctx;
-	double now = mono_now();
-	int i;
-
-	loop_timer_expirations(fd);
-	for (i = 0; i < ALERT_MAX_HOOKS; i++) {
-		struct alert_hook *h = &al->hooks[i];
-
-		if (h->pid > 0 && now >= h->deadline - 0.0005) {
-			kill(h->pid, SIGKILL);
-			al->hooks_killed++;
-			say(al, "alert hook %s (pid %d) still running after %.3g s: killed",
-				al->o->exec, (int)h->pid, al->o->timeout);
-			h->deadline = now + 3600;	/* reaped through SIGCHLD */
-		}
-	}
-	reap(al);
-	return 0;
-}
-
-#define ENVS 28
-
-static void env_add(char **env, int *n, char *buf, size_t len, const char *k, const char *fmt, ...)
+static void var(struct alert_vars *v, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void var(struct alert_vars *v, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 	int w;
 
-	if (*n >= ENVS - 1)
+	if (v->n >= VARS)
 		return;
-	w = snprintf(buf, len, "%s=", k);
+	w = snprintf(v->s[v->n], VAR_LEN, "SIPSTAT_%s=", name);
 	va_start(ap, fmt);
-	vsnprintf(buf + w, len - (size_t)w, fmt, ap);
+	vsnprintf(v->s[v->n] + w, VAR_LEN - (size_t)w, fmt, ap);
 	va_end(ap);
-	env[(*n)++] = buf;
-	env[*n] = NULL;
+	v->n++;
 }
 
-/* The hook's environment: the alert's fields, one variable each, and the whole as JSON. */
-static void hook_env(const struct alert_fields *f, const char *code, const char *rport,
-		     char **env)
+/*
+ * The alert as SIPSTAT_* variables (the hook's environment, the journal's
+ * fields): one per field of the JSON object, the same value, "" when
+ * the field is not known.
+ */
+static void fields_vars(const struct alert_fields *f, struct alert_vars *v)
 {
-	static char bufs[ENVS][512], json[2048], jbuf[sizeof(json) + 16];
-	const char *path = getenv("PATH");
+	char vlan[24] = "";
+
+	if (f->nvlan == 1)
+		snprintf(vlan, sizeof(vlan), "%d", f->vlan[0]);
+	else if (f->nvlan == 2)
+		snprintf(vlan, sizeof(vlan), "%d,%d", f->vlan[0], f->vlan[1]);
+	v->n = 0;
+	var(v, "SCHEMA", "%d", OUT_SCHEMA);
+	var(v, "ALERT", "%s", f->what);
+	var(v, "TIME", "%s", f->time);
+	var(v, "HOST", "%s", cli_hostname());
+	var(v, "INTERFACE", "%s", f->iface);
+	var(v, "RULE", "%s", f->rule);
+	var(v, "CONDITION", "%s", f->kind);
+	var(v, "VALUE", "%.6g", f->value);
+	var(v, "FOLDED", "%" PRIu64, f->folded);
+	if (f->code)
+		var(v, "CODE", "%d", f->code);
+	else
+		var(v, "CODE", "%s", "");
+	var(v, "REASON", "%s", f->reason);
+	var(v, "CLASS", "%s", f->cls);
+	var(v, "DIRECTION", "%s", f->dir);
+	var(v, "METHOD", "%s", f->method);
+	var(v, "PEER", "%s", f->peer);
+	var(v, "FROM", "%s", from_names[f->from]);
+	var(v, "REMOTE_ADDR", "%s", f->remote);
+	if (f->rport)
+		var(v, "REMOTE_PORT", "%d", f->rport);
+	else
+		var(v, "REMOTE_PORT", "%s", "");
+	var(v, "LOCAL_ADDR", "%s", f->local);
+	if (f->from == FROM_EVENT)
+		var(v, "LOCAL_PORT", "%d", f->lport);
+	else
+		var(v, "LOCAL_PORT", "%s", "");
+	var(v, "VLAN", "%s", vlan);
+	if (f->latency_ms >= 0)
+		var(v, "LATENCY_MS", "%.3f", f->latency_ms);
+	else
+		var(v, "LATENCY_MS", "%s", "");
+	if (f->event_ns) {
+		var(v, "EVENT_NS", "%" PRIu64, f->event_ns);
+		var(v, "FRAME_TIME_NS", "%" PRIu64, f->frame_real_ns);
+	} else {
+		var(v, "EVENT_NS", "%s", "");
+		var(v, "FRAME_TIME_NS", "%s", "");
+	}
+}
+
+/* The value of a variable of v ("" when not there). */
+static const char *var_value(const struct alert_vars *v, const char *name)
+{
+	size_t l = strlen(name);
+	int i;
+
+	for (i = 0; i < v->n; i++)
+		if (!strncmp(v->s[i] + 8, name, l) && v->s[i][8 + l] == '=')
+			return v->s[i] + 8 + l + 1;
+	return "";
+}
+
+#define ENVS (VARS + 16)
+
+/*
+ * The hook: arguments ALERT CODE REASON IFACE REMOTE_ADDR REMOTE_PORT
+ * RULE, the same values as the variables of those names; the variables;
+ * SIPSTAT_JSON; and the variables sipstat passes on (alert_hooks_pass_env).
+ */
+static void run_hook(struct alerter *al, const struct alert_fields *f,
+		     const struct alert_vars *v)
+{
+	static char json[2048], jvar[sizeof(json) + 16];
+	static const char *const args[] = { "ALERT", "CODE", "REASON", "INTERFACE",
+					     "REMOTE_ADDR", "REMOTE_PORT", "RULE" };
+	char *argv[9], *env[ENVS];
 	FILE *m;
-	int n = 0;
+	int i, n = 0;
 
 	m = fmemopen(json, sizeof(json), "w");
 	if (m) {
@@ -306,158 +348,221 @@ static void hook_env(const struct alert_fields *f, const char *code, const char 
 		fclose(m);
 	}
 	json[sizeof(json) - 1] = '\0';
-	env[0] = NULL;
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "PATH", "%s",
-		path ? path : "/usr/local/bin:/usr/bin:/bin");
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_ALERT", "%s", f->what);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_TIME", "%s", f->time);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_HOST", "%s", cli_hostname());
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_INTERFACE", "%s", f->iface);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_RULE", "%s", f->rule);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_CODE", "%s", f->code ? code : "");
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REASON", "%s", f->reason ? f->reason : "");
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_DIRECTION", "%s", f->dir);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_METHOD", "%s", f->method);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_PEER", "%s", f->peer);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REMOTE_ADDR", "%s", f->remote);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_REMOTE_PORT", "%s",
-		f->remote[0] ? rport : "");
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_LOCAL_ADDR", "%s", f->local);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_LOCAL_PORT", "%d", f->lport);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_VALUE", "%.6g", f->value);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_FOLDED", "%" PRIu64, f->folded);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_EVENT_NS", "%" PRIu64, f->event_ns);
-	env_add(env, &n, bufs[n], sizeof(bufs[0]), "SIPSTAT_FRAME_TIME_NS", "%" PRIu64,
-		f->frame_real_ns);
-	if (n < ENVS - 1) {
-		snprintf(jbuf, sizeof(jbuf), "SIPSTAT_JSON=%s", json);
-		env[n++] = jbuf;
-		env[n] = NULL;
-	}
-}
-
-/* posix_spawn() of the hook: no signal blocked, default dispositions, its own group. */
-static int spawn_hook(const struct alerter *al, char **argv, char **env, pid_t *pid)
-{
-	posix_spawnattr_t attr;
-	posix_spawn_file_actions_t fa;
-	sigset_t none, def;
-	int e;
-
-	/* The loop blocks SIGCHLD and others for its signalfds: the hook gets none blocked. */
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	posix_spawnattr_setsigmask(&attr, &none);
-	sigemptyset(&def);
-	sigaddset(&def, SIGPIPE);
-	sigaddset(&def, SIGINT);
-	sigaddset(&def, SIGTERM);
-	sigaddset(&def, SIGHUP);
-	posix_spawnattr_setsigdefault(&attr, &def);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-					POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setpgroup(&attr, 0);
-	/* Its output never mixes into a -o stream or over the live view:
-	 * stdout goes to stderr (both to /dev/null under --top), no stdin. */
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	if (al->to_view) {
-		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-		posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-	} else {
-		posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
-	}
-	e = posix_spawn(pid, al->o->exec, &fa, &attr, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	return e;
-}
-
-static void run_hook(struct alerter *al, const struct alert_fields *f)
-{
-	char code[8], rport[8], *argv[9], *env[ENVS];
-	pid_t pid;
-	int i, slot = -1, e;
-
-	for (i = 0; i < ALERT_MAX_HOOKS; i++)
-		if (al->hooks[i].pid <= 0 && slot < 0)
-			slot = i;
-	if (slot < 0) {
-		al->hooks_skipped++;
-		if (al->hooks_skipped == 1 || al->hooks_skipped % 100 == 0)
-			say(al, "alert hook: %d already running, %" PRIu64 " alert(s) not handed "
-				"to it so far", ALERT_MAX_HOOKS, al->hooks_skipped);
-		return;
-	}
-	snprintf(code, sizeof(code), "%d", f->code);
-	snprintf(rport, sizeof(rport), "%d", f->rport);
 	argv[0] = (char *)al->o->exec;
-	argv[1] = (char *)f->what;
-	argv[2] = code;
-	argv[3] = (char *)(f->reason ? f->reason : "");
-	argv[4] = (char *)f->iface;
-	argv[5] = (char *)f->remote;
-	argv[6] = rport;
-	argv[7] = (char *)f->rule;
+	for (i = 0; i < 7; i++)
+		argv[i + 1] = (char *)var_value(v, args[i]);
 	argv[8] = NULL;
-	hook_env(f, code, rport, env);
-	e = spawn_hook(al, argv, env, &pid);
-	if (e) {
-		al->hooks_failed++;
-		say(al, "cannot run the alert hook %s: %s", al->o->exec, strerror(e));
+	for (i = 0; i < v->n && n < ENVS - 2; i++)
+		env[n++] = (char *)v->s[i];
+	snprintf(jvar, sizeof(jvar), "SIPSTAT_JSON=%s", json);
+	env[n++] = jvar;
+	env[n] = NULL;
+	alert_hooks_pass_env(env, &n, ENVS);
+	alert_hooks_run(al, argv, env);
+}
+
+static void log_alert(struct alerter *al, const struct alert_fields *f,
+		      const struct alert_vars *v, const char *line)
+{
+	int prio = !strcmp(f->what, "clear") ? LOG_NOTICE : LOG_ALERT;
+
+#ifdef HAVE_LIBSYSTEMD
+	if (al->o->log == ALERT_LOG_JOURNAL) {
+		struct iovec iov[VARS + 3];
+		char msg[640], pr[16];
+		int i, n = 0;
+
+		snprintf(msg, sizeof(msg), "MESSAGE=%s", line + 6);
+		snprintf(pr, sizeof(pr), "PRIORITY=%d", prio);
+		iov[n++] = (struct iovec){ msg, strlen(msg) };
+		iov[n++] = (struct iovec){ pr, strlen(pr) };
+		iov[n++] = (struct iovec){ (char *)"SYSLOG_IDENTIFIER=sipstat", 25 };
+		for (i = 0; i < v->n; i++)
+			if (v->s[i][strlen(v->s[i]) - 1] != '=')	/* only what is known */
+				iov[n++] = (struct iovec){ (char *)v->s[i], strlen(v->s[i]) };
+		sd_journal_sendv(iov, n);
 		return;
 	}
-	al->hooks_run++;
-	al->hooks[slot].pid = pid;
-	al->hooks[slot].deadline = mono_now() + al->o->timeout;
-	arm_timer(al);
+#else
+	(void)v;
+#endif
+	syslog(LOG_DAEMON | prio, "%s", line + 6);
+}
+
+/* ------------------------------------------------------------ last events */
+
+/* The place of the last event of alert id of rule i (id -1: the rule's own). */
+static struct alert_last *last_of(struct alerter *al, int i, int id)
+{
+	return &al->last[i * (RULE_IDS + 1) + (id < 0 ? RULE_IDS : id)];
+}
+
+static void last_set(struct alert_last *l, const struct event_info *ev, const char *iface,
+		     const char *peer)
+{
+	l->ev = *ev;
+	/* remote and local point into the copy's own addresses. */
+	l->ev.remote = ev->dir == SIPSTAT_DIR_OUT ? l->ev.dst : l->ev.src;
+	l->ev.local = ev->dir == SIPSTAT_DIR_OUT ? l->ev.src : l->ev.dst;
+	snprintf(l->iface, sizeof(l->iface), "%s", iface);
+	snprintf(l->peer, sizeof(l->peer), "%s", peer);
+	l->has = true;
+}
+
+static void fields_event(struct alert_fields *f, const struct alert_last *l)
+{
+	const struct event_info *ev = &l->ev;
+	const char *m = ev->method ? counters_method_name(ev->method) : NULL;
+
+	f->from = FROM_EVENT;
+	f->dir = counters_dir_name(ev->dir) ? counters_dir_name(ev->dir) : "";
+	f->method = m ? m : "";
+	if (l->peer[0])
+		f->peer = l->peer;
+	snprintf(f->remote, sizeof(f->remote), "%s", ev->remote);
+	snprintf(f->local, sizeof(f->local), "%s", ev->local);
+	f->rport = ev->rport;
+	f->lport = ev->lport;
+	f->nvlan = ev->nvlan;
+	f->vlan[0] = ev->vlan[0];
+	f->vlan[1] = ev->vlan[1];
+	f->event_ns = ev->ts_ns;
+	f->frame_real_ns = (uint64_t)ev->real.tv_sec * 1000000000ULL + (uint64_t)ev->real.tv_nsec;
+	f->iface = l->iface;
+}
+
+/* ------------------------------------------------------------ peers */
+
+/* The id and name of the named peer of addr behind s (0 and "" for none). */
+static uint32_t peer_of(const struct alert_src *s, const uint8_t addr[16], const char **name)
+{
+	struct sipstat_peer_prefix key = { .prefixlen = 128 };
+	__u32 id = 0;
+
+	*name = "";
+	if (!s->maps || s->maps->peers_fd < 0 || !s->names || s->names->npeers <= 0)
+		return 0;
+	memcpy(key.addr, addr, 16);
+	if (bpf_map_lookup_elem(s->maps->peers_fd, &key, &id) || !id || id > SIPSTAT_PEERS_MAX)
+		return 0;
+	if (s->names->names[id][0])
+		*name = s->names->names[id];
+	return id;
+}
+
+static const char *peer_name(const struct alert_src *s, uint32_t id)
+{
+	if (!s->names || !id || id > SIPSTAT_PEERS_MAX)
+		return "";
+	return s->names->names[id];
+}
+
+/* ------------------------------------------------------------ top failing address */
+
+/* The classes of failing addresses (4, 5, 6) a rule selects codes of. */
+static unsigned int rule_classes(const struct rule *r)
+{
+	unsigned int m = 0;
+	int c;
+
+	for (c = 400; c <= SIPSTAT_CODE_MAX; c++)
+		if (rule_has_code(r, c))
+			m |= 1U << (c / 100);
+	return m;
+}
+
+/*
+ * The address that sent (or was sent) the most failures of rule r's
+ * classes in the last interval, of its peer when it names one (by total
+ * when none failed in the interval).  True with f filled.
+ */
+static bool top_failing(const struct alerter *al, const struct rule *r, struct alert_fields *f)
+{
+	const struct failing_entry *best = NULL;
+	const struct alert_src *bs = NULL;
+	unsigned int cls = rule_classes(r);
+	const char *name, *bname = "";
+	int k, i;
+
+	for (k = 0; k < al->n; k++) {
+		const struct alert_src *s = &al->src[k];
+		const struct failing *fl = &s->fl[s->fcur];
+
+		if (!s->fl_ok)
+			continue;
+		for (i = 0; i < fl->n; i++) {
+			const struct failing_entry *x = &fl->e[i];
+
+			if (!(cls & 1U << x->cls) || (r->dir >= 0 && x->dir != r->dir) || !x->total)
+				continue;
+			if (best && (x->delta < best->delta ||
+				     (x->delta == best->delta && x->total <= best->total)))
+				continue;
+			peer_of(s, x->addr, &name);
+			if (r->peer[0] && strcmp(name, r->peer) != 0)
+				continue;
+			best = x;
+			bs = s;
+			bname = name;
+		}
+	}
+	if (!best)
+		return false;
+	f->from = FROM_FAILING;
+	peers_addr_format(best->addr, f->remote, sizeof(f->remote));
+	f->dir = counters_dir_name(best->dir) ? counters_dir_name(best->dir) : "";
+	if (!f->peer[0])
+		f->peer = bname;
+	f->iface = bs->ifname;
+	return true;
 }
 
 /* --------------------------------------------------------------- delivery */
 
-static void deliver(struct alerter *al, const struct rule_alert *a, const char *ifname,
-		    const struct event_info *ev)
+static void deliver(struct alerter *al, const struct rule_alert *a, const char *iface)
 {
 	const struct rule *r = &al->rules.r[a->rule];
+	const struct rule_key *key = rules_key(&al->rules, a->rule, a->id);
+	struct alert_last *l = last_of(al, a->rule, a->id);
 	struct alert_fields f = { 0 };
+	struct alert_vars v;
 	struct timespec now;
-	char line[512];
+	char line[600];
 	int cls;
 
 	f.what = rule_what_name(a->what);
-	f.iface = ifname;
+	f.iface = iface;
 	f.rule = r->text;
 	f.kind = kind_name(r->kind);
 	f.value = a->value;
 	f.folded = a->folded;
-	f.dir = f.method = f.remote = f.local = f.peer = "";
+	f.dir = r->dir >= 0 && counters_dir_name(r->dir) ? counters_dir_name(r->dir) : "";
+	f.method = "";
+	f.peer = r->peer;
 	f.latency_ms = -1;
-	f.code = ev ? ev->code : single_code(r);
-	if (ev) {
-		f.dir = counters_dir_name(ev->dir) ? counters_dir_name(ev->dir) : "";
-		f.method = ev->method ? counters_method_name(ev->method) : "";
-		if (!f.method)
-			f.method = "";
-		f.remote = ev->remote;
-		f.peer = ev == &al->last ? al->last_peer : "";
-		f.local = ev->local;
-		f.rport = ev->rport;
-		f.lport = ev->lport;
-		f.nvlan = ev->nvlan;
-		f.vlan[0] = ev->vlan[0];
-		f.vlan[1] = ev->vlan[1];
-		f.event_ns = ev->ts_ns;
-		f.frame_real_ns = (uint64_t)ev->real.tv_sec * 1000000000ULL + (uint64_t)ev->real.tv_nsec;
+	f.code = key ? key->code : single_code(r);
+	if (key) {
+		f.dir = counters_dir_name(key->dir) ? counters_dir_name(key->dir) : "";
+		if (key->peer[0])
+			f.peer = key->peer;
+		if (key->iface[0])
+			f.iface = key->iface;
 	}
-	if (ev && a->from_event) {
+	if (key && a->what == RULE_START && !a->from_event)
+		l->has = false;	/* a new alert from the counters: no frame of its own yet */
+	if (r->kind == RULE_COUNT && l->has)
+		fields_event(&f, l);
+	else if (r->kind != RULE_COUNT)
+		top_failing(al, r, &f);
+	if (a->from_event && l->has) {
 		/* Decided on this frame: its time, and how long it took to get here. */
-		f.latency_ms = (mono_now() - ev->mono) * 1000.0;
-		fmt_time(f.time, sizeof(f.time), &ev->real);
+		f.latency_ms = (events_now() - l->ev.mono) * 1000.0;
+		fmt_time(f.time, sizeof(f.time), &l->ev.real);
 	} else {
-		/* Decided now (the last frame's details, when any, say who). */
 		clock_gettime(CLOCK_REALTIME, &now);
 		fmt_time(f.time, sizeof(f.time), &now);
 	}
+	f.reason = f.cls = "";
 	if (f.code) {
 		f.reason = sip_code_reason(f.code);
 		cls = sip_code_class(f.code);
@@ -465,7 +570,7 @@ static void deliver(struct alerter *al, const struct rule_alert *a, const char *
 	}
 	text_line(&f, line, sizeof(line));
 	if (al->to_view)
-		al->to_view(al->view_ctx, ifname, f.code, line);
+		al->to_view(al->view_ctx, f.iface, f.code, line);
 	else
 		fprintf(stderr, "%s\n", line);
 	if (al->json && al->json_out) {
@@ -473,75 +578,123 @@ static void deliver(struct alerter *al, const struct rule_alert *a, const char *
 		fputc('\n', al->json_out);
 		fflush(al->json_out);
 	}
-	if (al->o->log != ALERT_LOG_NONE) {
-		int prio = a->what == RULE_CLEAR ? LOG_NOTICE : LOG_ALERT;
-
-#ifdef HAVE_LIBSYSTEMD
-		if (al->o->log == ALERT_LOG_JOURNAL) {
-			sd_journal_send("MESSAGE=%s", line + 6, "PRIORITY=%d", prio,
-					"SYSLOG_IDENTIFIER=sipstat", "SIPSTAT_ALERT=%s", f.what,
-					"SIPSTAT_INTERFACE=%s", f.iface, "SIPSTAT_RULE=%s", f.rule,
-					"SIPSTAT_CODE=%d", f.code, "SIPSTAT_REMOTE_ADDR=%s", f.remote,
-					"SIPSTAT_REMOTE_PORT=%d", f.rport, NULL);
-		} else
-#endif
-		{
-			syslog(LOG_DAEMON | prio, "%s", line + 6);
-		}
-	}
+	fields_vars(&f, &v);
+	if (al->o->log != ALERT_LOG_NONE)
+		log_alert(al, &f, &v, line);
 	if (al->o->exec)
-		run_hook(al, &f);
+		run_hook(al, &f, &v);
 }
 
-static void deliver_all(struct alerter *al, const struct rule_alert *a, int n, const char *ifname,
-			const struct event_info *ev)
+static void deliver_all(struct alerter *al, int n, const char *iface)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		deliver(al, &a[i], ifname,
-			a[i].from_event ? ev :
-			a[i].what != RULE_CLEAR && al->rules.r[a[i].rule].kind == RULE_COUNT &&
-					al->has_last && rule_has_code(&al->rules.r[a[i].rule], al->last.code)
-				? &al->last : NULL);
+		deliver(al, &al->a[i], iface);
+}
+
+/* More alerts of a rule at once than it keeps apart: said once per burst. */
+static void overflow_notice(struct alerter *al)
+{
+	int i;
+
+	for (i = 0; i < al->rules.n; i++) {
+		uint64_t o = al->rules.st[i].overflow;
+
+		if (o == al->overflow_said[i])
+			continue;
+		if (!al->overflow_said[i] || o / 1000 != al->overflow_said[i] / 1000)
+			alert_say(al, "alert rule [%s]: more than %d alerts at once; %" PRIu64
+				  " response(s) of further ones counted, not told apart",
+				  al->rules.r[i].text, RULE_IDS, o);
+		al->overflow_said[i] = o;
+	}
 }
 
 /* ----------------------------------------------------------------- events */
+
+static void told_add(struct alert_src *s, int dir, int code, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < s->ntold; i++) {
+		struct alert_told *t = &s->told[i];
+
+		if (t->code == code && t->dir == dir && t->id == id) {
+			t->n++;
+			return;
+		}
+	}
+	if (s->ntold < ALERT_TOLD_MAX)
+		s->told[s->ntold++] = (struct alert_told){ .code = (uint16_t)code,
+							   .dir = (uint8_t)dir,
+							   .id = (uint8_t)id, .n = 1 };
+}
+
+/* Events of (dir, code) told this interval, of peer id (or of any, id < 0). */
+static uint64_t told_of(const struct alert_src *s, int dir, int code, long id)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < s->ntold; i++)
+		if (s->told[i].code == code && s->told[i].dir == dir &&
+		    (id < 0 || s->told[i].id == id))
+			n += s->told[i].n;
+	return n;
+}
+
+static bool event_matches(const struct rule *r, const struct rule_event *re)
+{
+	return r->kind == RULE_COUNT && rule_has_code(r, re->code) &&
+	       (r->dir < 0 || r->dir == re->dir) &&
+	       (!r->peer[0] || (re->peer && !strcmp(re->peer, r->peer)));
+}
 
 static int on_event(void *ctx, const struct sipstat_event *e)
 {
 	struct alert_src *s = ctx;
 	struct alerter *al = s->al;
-	struct rule_alert a[RULES_MAX];
+	struct event_info ev;
 	struct rule_event re;
-	int n;
+	const char *peer;
+	uint32_t id;
+	int i, n;
 
 	al->events++;
-	events_decode(e, &al->last);
-	snprintf(al->last_if, sizeof(al->last_if), "%s", s->ifname);
-	al->has_last = true;
-	re.code = al->last.code;
-	re.dir = al->last.dir;
-	al->last_peer[0] = '\0';
-	if (s->peers_fd >= 0 && s->names && s->names->npeers > 0) {
-		struct sipstat_peer_prefix key = { .prefixlen = 128 };
-		__u32 id = 0;
-
+	events_decode(e, &ev);
+	id = peer_of(s, ev.remote_addr, &peer);
+	if (s->names && s->names->npeers > 0)
 		al->rules.peers_loaded = true;
-		memcpy(key.addr, al->last.remote_addr, 16);
-		if (!bpf_map_lookup_elem(s->peers_fd, &key, &id) && id > 0 &&
-		    id <= SIPSTAT_PEERS_MAX && s->names->names[id][0])
-			snprintf(al->last_peer, sizeof(al->last_peer), "%s", s->names->names[id]);
+	told_add(s, ev.dir, ev.code, id);
+	re = (struct rule_event){ .code = ev.code, .dir = ev.dir, .peer = peer[0] ? peer : NULL,
+				  .iface = s->ifname };
+	n = rules_event(&al->rules, ev.mono, &re, al->a, RULES_ALERTS_MAX);
+	/* Each alert the event belongs to keeps it, for this line and those that follow. */
+	for (i = 0; i < al->rules.n; i++) {
+		const struct rule *r = &al->rules.r[i];
+		struct rule_key k = { .code = ev.code, .dir = ev.dir };
+		int j = -1;
+
+		if (!event_matches(r, &re))
+			continue;
+		if (r->split) {
+			snprintf(k.iface, sizeof(k.iface), "%s", s->ifname);
+			snprintf(k.peer, sizeof(k.peer), "%s", peer);
+			j = rules_find(&al->rules, i, &k);
+			if (j < 0)
+				continue;	/* beyond RULE_IDS */
+		}
+		last_set(last_of(al, i, j), &ev, s->ifname, peer);
 	}
-	re.peer = al->last_peer[0] ? al->last_peer : NULL;
-	n = rules_event(&al->rules, al->last.mono, &re, a, RULES_MAX);
-	deliver_all(al, a, n, s->ifname, &al->last);
+	deliver_all(al, n, s->ifname);
+	overflow_notice(al);
 	return 0;
 }
 
 static int on_ring(struct loop *l, int fd, uint32_t events, void *ctx)
 {
-	ring_buffer__consume(ctx);
+	events_consumer_consume(ctx);
 	return 0;
 }
 
@@ -551,52 +704,36 @@ void alerter_drain(struct alerter *al)
 
 	for (i = 0; i < al->n; i++)
 		if (al->src[i].rb)
-			ring_buffer__consume(al->src[i].rb);
+			events_consumer_consume(al->src[i].rb);
 }
 
-int alerter_init(struct alerter *al, const struct alert_opts *o, struct loop *l, char *msg,
-		 size_t msglen)
+/* ----------------------------------------------------------------- sources */
+
+/* The source of ifname, made when new; NULL when there are too many. */
+static struct alert_src *src_get(struct alerter *al, const char *ifname)
 {
-	sigset_t sigs;
-	int i, fd;
+	struct alert_src *s;
+	int i;
 
-	memset(al, 0, sizeof(*al));
-	al->o = o;
-	al->timer_fd = -1;
-	rules_init(&al->rules);
-	if (!o->nrules) {
-		struct rule r;
-
-		rule_default(&r);
-		rules_add(&al->rules, &r);
-	}
-	for (i = 0; i < o->nrules; i++)
-		rules_add(&al->rules, &o->rules[i]);
-	if (o->log == ALERT_LOG_SYSLOG)
-		openlog("sipstat", LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	if (!o->exec)
-		return 0;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGCHLD);
-	fd = loop_add_signals(l, &sigs, on_child, al);
-	if (fd < 0) {
-		snprintf(msg, msglen, "cannot watch alert hooks: %s", strerror(-fd));
-		return fd;
-	}
-	al->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (al->timer_fd < 0 || loop_add(l, al->timer_fd, EPOLLIN, on_hook_timer, al)) {
-		snprintf(msg, msglen, "cannot time alert hooks: %s", strerror(errno));
-		return -errno;
-	}
-	return 0;
+	for (i = 0; i < al->n; i++)
+		if (!strcmp(al->src[i].ifname, ifname))
+			return &al->src[i];
+	if (al->n == ALERT_MAX_IFACES)
+		return NULL;
+	s = &al->src[al->n++];
+	memset(s, 0, sizeof(*s));
+	s->al = al;
+	s->events_fd = s->cfg_fd = s->lock_fd = -1;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
+	return s;
 }
 
 static void src_close(struct alert_src *s, struct loop *l)
 {
 	if (s->rb) {
 		if (l)
-			loop_del(l, ring_buffer__epoll_fd(s->rb));
-		ring_buffer__free(s->rb);
+			loop_del(l, events_consumer_fd(s->rb));
+		events_consumer_free(s->rb);
 		s->al->consuming--;
 	}
 	s->rb = NULL;
@@ -609,34 +746,75 @@ static void src_close(struct alert_src *s, struct loop *l)
 	s->lock_fd = s->events_fd = s->cfg_fd = -1;
 }
 
+static void src_free(struct alert_src *s)
+{
+	src_close(s, NULL);
+	peers_counts_free(&s->pc[0]);
+	peers_counts_free(&s->pc[1]);
+	failing_free(&s->fl[0]);
+	failing_free(&s->fl[1]);
+	free(s->pd);
+	s->pd = NULL;
+}
+
+int alert_events_own(const char *ifname, struct sipstat_bpf *skel, int *events_fd, int *cfg_fd,
+		     char *msg, size_t msglen)
+{
+	int fd = obj_prog_fd(skel), e;
+
+	/* Without XDP (--mode tc, --direction out) the TC programs have the same maps. */
+	if (fd < 0)
+		fd = obj_tc_fd(skel, SIPSTAT_DIR_IN);
+	if (fd < 0)
+		fd = obj_tc_fd(skel, SIPSTAT_DIR_OUT);
+	e = fd >= 0 ? events_maps_of_prog(fd, events_fd, cfg_fd) : -ENOENT;
+	if (e)
+		snprintf(msg, msglen, "%s: no kernel events (%s): alerts come from the counters at "
+			 "each interval, without addresses, ports or methods", ifname,
+			 strerror(-e));
+	return e;
+}
+
+int alert_events_pinned(const struct pinned *p, int *events_fd, int *cfg_fd, char *msg,
+			size_t msglen)
+{
+	int e = -ENOENT, obj;
+
+	*events_fd = *cfg_fd = -1;
+	if (p->fd[PIN_LINK] >= 0)
+		e = events_maps_of_link(p->fd[PIN_LINK], events_fd, cfg_fd);
+	/* TC programs are pinned as programs: their maps are the same. */
+	for (obj = PIN_TC_IN; e && obj <= PIN_TC_OUT; obj++)
+		if (p->fd[obj] >= 0)
+			e = events_maps_of_prog(p->fd[obj], events_fd, cfg_fd);
+	if (e == -ENOENT)
+		snprintf(msg, msglen, "%s: its pinned program has no event ring buffer (attached by "
+			 "an older sipstat; 'sipstat attach --replace -i %s' loads one with it): "
+			 "alerts come from the counters at each interval, without addresses, ports "
+			 "or methods", p->ifname, p->ifname);
+	else if (e)
+		snprintf(msg, msglen, "%s: cannot open its kernel events (%s): alerts come from the "
+			 "counters at each interval, without addresses, ports or methods",
+			 p->ifname, strerror(-e));
+	return e;
+}
+
 int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int events_fd,
 		int cfg_fd, const char *lockdir, char *notice, size_t nlen)
 {
-	struct alert_src *s = NULL;
+	struct alert_src *s = src_get(al, ifname);
 	struct sipstat_cfg cfg;
-	int i, e;
+	int e;
 
 	notice[0] = '\0';
-	for (i = 0; i < al->n; i++)
-		if (!strcmp(al->src[i].ifname, ifname))
-			s = &al->src[i];	/* the interface again (a new program): its new maps */
-	if (s) {
-		src_close(s, l);
-	} else {
-		if (al->n == ALERT_MAX_IFACES) {
-			close(events_fd);
-			close(cfg_fd);
-			return -ENOSPC;
-		}
-		s = &al->src[al->n++];
+	if (!s) {
+		close(events_fd);
+		close(cfg_fd);
+		return -ENOSPC;
 	}
-	memset(s, 0, sizeof(*s));
-	s->al = al;
+	src_close(s, l);	/* the interface again (a new program): its new maps */
 	s->events_fd = events_fd;
 	s->cfg_fd = cfg_fd;
-	s->lock_fd = -1;
-	s->peers_fd = -1;
-	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	if ((al->o->codes_given || al->o->rate_given) && !events_cfg_get(cfg_fd, &cfg)) {
 		if (al->o->codes_given)
 			memcpy(cfg.event_codes, al->o->codes, sizeof(cfg.event_codes));
@@ -674,9 +852,9 @@ int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int even
 		snprintf(notice, nlen, "%s: cannot read its events: %s", ifname, strerror(-e));
 		return e;
 	}
-	e = loop_add(l, ring_buffer__epoll_fd(s->rb), EPOLLIN, on_ring, s->rb);
+	e = loop_add(l, events_consumer_fd(s->rb), EPOLLIN, on_ring, s->rb);
 	if (e) {
-		ring_buffer__free(s->rb);
+		events_consumer_free(s->rb);
 		s->rb = NULL;
 		snprintf(notice, nlen, "cannot watch the events of %s: %s", ifname, strerror(-e));
 		return e;
@@ -685,90 +863,321 @@ int alerter_add(struct alerter *al, struct loop *l, const char *ifname, int even
 	return 0;
 }
 
-void alerter_peers(struct alerter *al, const char *ifname, int peers_fd,
-		   const struct peers_table *names)
+/* ------------------------------------------------------ per-peer counts, failing */
+
+static bool any_rate_or_ratio(const struct alerter *al)
 {
 	int i;
 
-	for (i = 0; i < al->n; i++) {
-		if (strcmp(al->src[i].ifname, ifname) != 0)
+	for (i = 0; i < al->rules.n; i++)
+		if (al->rules.r[i].kind != RULE_COUNT)
+			return true;
+	return false;
+}
+
+static int cmp_pdelta(const void *a, const void *b)
+{
+	const struct alert_pdelta *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	return x->code < y->code ? -1 : x->code > y->code;
+}
+
+/* This interval's per-peer deltas, the methods added up. */
+static int peer_deltas(struct alert_src *s)
+{
+	const struct peers_counts *cur = &s->pc[s->pcur], *prev = &s->pc[!s->pcur];
+	int i, k;
+
+	s->npd = 0;
+	for (i = 0; i < cur->n; i++) {
+		uint32_t key = cur->e[i].key;
+		uint64_t d = counters_delta(peers_counts_get(prev, key), cur->e[i].n);
+
+		if (!d || !peers_key_valid(key))
 			continue;
-		al->src[i].peers_fd = peers_fd;
-		al->src[i].names = names;
+		if (s->npd == s->pdcap) {
+			int cap = s->pdcap ? s->pdcap * 2 : 64;
+			struct alert_pdelta *p = realloc(s->pd, (size_t)cap * sizeof(*p));
+
+			if (!p)
+				return -ENOMEM;
+			s->pd = p;
+			s->pdcap = cap;
+		}
+		s->pd[s->npd++] = (struct alert_pdelta){ .id = peers_key_peer(key),
+							 .dir = (int)peers_key_dir(key),
+							 .code = (int)peers_key_code(key), .n = d };
+	}
+	if (s->npd > 1)
+		qsort(s->pd, (size_t)s->npd, sizeof(*s->pd), cmp_pdelta);
+	for (i = 0, k = 0; i < s->npd; i++) {
+		if (k && !cmp_pdelta(&s->pd[k - 1], &s->pd[i]))
+			s->pd[k - 1].n += s->pd[i].n;
+		else
+			s->pd[k++] = s->pd[i];
+	}
+	s->npd = k;
+	return 0;
+}
+
+/* One more reading of the per-peer counts and the failing addresses of s. */
+static void src_read(struct alerter *al, struct alert_src *s)
+{
+	const struct peers_maps *m = s->maps;
+
+	s->pc_ok = false;
+	s->npd = 0;
+	if (m && m->counts_fd >= 0 && s->names && s->names->npeers > 0 && al->ncpus > 0) {
+		s->pcur = !s->pcur;
+		s->pc_ok = !peers_counts_read(m->counts_fd, al->ncpus, &s->pc[s->pcur]);
+		s->pc_read = s->pc_ok ? s->pc_read + 1 : 0;
+		if (s->pc_ok && s->pc_read >= 2 && peer_deltas(s))
+			s->pc_ok = false;
+		s->pc_ok = s->pc_ok && s->pc_read >= 2;
+	}
+	if (m && m->failing_fd >= 0 && al->ncpus > 0 && any_rate_or_ratio(al)) {
+		bool had = s->fl_ok;
+
+		s->fcur = !s->fcur;
+		s->fl_ok = !failing_read(m->failing_fd, al->ncpus, &s->fl[s->fcur]);
+		if (s->fl_ok)
+			failing_deltas(&s->fl[s->fcur], had ? &s->fl[!s->fcur] : NULL);
+	}
+}
+
+void alerter_peers(struct alerter *al, const char *ifname, const struct peers_maps *m,
+		   const struct peers_table *names)
+{
+	struct alert_src *s = src_get(al, ifname);
+
+	if (!s)
+		return;
+	s->maps = m;
+	s->names = names;
+	s->pc_read = 0;
+	s->fl_ok = false;
+	src_read(al, s);	/* the first reading: deltas from here */
+}
+
+int alerter_check_peers(const struct alerter *al, char *why, size_t len)
+{
+	int i, k, id;
+
+	for (i = 0; i < al->rules.n; i++) {
+		const struct rule *r = &al->rules.r[i];
+		bool any = false;
+
+		if (!r->peer[0])
+			continue;
+		for (k = 0; k < al->n; k++) {
+			const struct peers_table *t = al->src[k].names;
+
+			for (id = 1; t && id <= SIPSTAT_PEERS_MAX; id++)
+				any = any || !strcmp(t->names[id], r->peer);
+		}
+		if (!any) {
+			snprintf(why, len, "'%s' can never fire: no interface here has a named peer "
+				 "'%s' (give --peers FILE naming it)", r->text, r->peer);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------------- a tick */
+
+/*
+ * A count>0 rule from the counters of s: what the events did not tell,
+ * per peer when the per-peer counts say who, else per code.
+ */
+static void counted_split(struct alerter *al, int i, struct alert_src *s,
+			  const struct counters *prev, const struct counters *cur, double now)
+{
+	const struct rule *r = &al->rules.r[i];
+	struct rule_key k;
+	uint64_t told, d;
+	int j, n, dir, c;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.iface, sizeof(k.iface), "%s", s->ifname);
+	if (s->pc_ok) {
+		for (j = 0; j < s->npd; j++) {
+			const struct alert_pdelta *p = &s->pd[j];
+
+			if (!rule_has_code(r, p->code) || (r->dir >= 0 && r->dir != p->dir))
+				continue;
+			told = told_of(s, p->dir, p->code, (long)p->id);
+			if (p->n <= told)
+				continue;
+			k.code = p->code;
+			k.dir = p->dir;
+			snprintf(k.peer, sizeof(k.peer), "%s", peer_name(s, p->id));
+			n = rules_counted(&al->rules, i, now, &k, p->n - told, al->a,
+					  RULES_ALERTS_MAX);
+			deliver_all(al, n, s->ifname);
+		}
+		return;
+	}
+	if (r->peer[0])
+		return;	/* no per-peer counts: nothing says which peer */
+	for (dir = 0; dir < SIPSTAT_DIR_MAX; dir++) {
+		if (r->dir >= 0 && r->dir != dir)
+			continue;
+		for (c = SIPSTAT_CODE_MIN; c <= SIPSTAT_CODE_MAX; c++) {
+			if (!rule_has_code(r, c))
+				continue;
+			d = counters_delta(counters_code(prev, dir, c), counters_code(cur, dir, c));
+			told = told_of(s, dir, c, -1);
+			if (d <= told)
+				continue;
+			k.code = c;
+			k.dir = dir;
+			n = rules_counted(&al->rules, i, now, &k, d - told, al->a, RULES_ALERTS_MAX);
+			deliver_all(al, n, s->ifname);
+		}
+	}
+}
+
+/* What rule r (not count>0) selects on one interface, added to x. */
+static void sample_of(const struct rule *r, const struct alert_src *s,
+		      const struct counters *prev, const struct counters *cur,
+		      struct rule_sample *x)
+{
+	int j, d, c;
+
+	if (r->peer[0]) {
+		/* From the per-peer counts: matched and total of that peer alone. */
+		for (j = 0; s && s->pc_ok && j < s->npd; j++) {
+			const struct alert_pdelta *p = &s->pd[j];
+
+			if ((r->dir >= 0 && r->dir != p->dir) ||
+			    strcmp(peer_name(s, p->id), r->peer) != 0)
+				continue;
+			x->total += p->n;
+			if (rule_has_code(r, p->code))
+				x->matched += p->n;
+		}
+		return;
+	}
+	for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
+		if (r->dir >= 0 && r->dir != d)
+			continue;
+		x->total += counters_delta(counters_outcome(prev, d, COUNTERS_RESPONSES),
+					   counters_outcome(cur, d, COUNTERS_RESPONSES));
+		for (c = SIPSTAT_CODE_MIN; c <= SIPSTAT_CODE_MAX; c++)
+			if (rule_has_code(r, c))
+				x->matched += counters_delta(counters_code(prev, d, c),
+							     counters_code(cur, d, c));
 	}
 }
 
 void alerter_tick(struct alerter *al, int n, const char *const *ifnames,
 		  const struct counters *prev, const struct counters *cur, double now)
 {
-	struct rule_alert a[RULES_MAX];
-	int i, k, c, d, m;
+	struct alert_src *src[ALERT_MAX_IFACES];
+	int i, k, m;
 
+	/* Events of frames the counters already hold come first. */
+	alerter_drain(al);
+	if (n > ALERT_MAX_IFACES)
+		n = ALERT_MAX_IFACES;
+	for (k = 0; k < n; k++) {
+		src[k] = src_get(al, ifnames[k]);
+		if (!src[k])
+			continue;
+		src_read(al, src[k]);
+		if (src[k]->names && src[k]->names->npeers > 0)
+			al->rules.peers_loaded = true;
+	}
 	for (i = 0; i < al->rules.n; i++) {
 		const struct rule *r = &al->rules.r[i];
 		struct rule_sample s = { .t0 = now - (n ? counters_elapsed(&prev[0], &cur[0]) : 0),
 					 .t1 = now };
 
-		if (r->peer[0])
-			continue;	/* per-peer counts: from the events */
-		for (k = 0; k < n; k++) {
-			for (d = 0; d < SIPSTAT_DIR_MAX; d++) {
-				if (r->dir >= 0 && r->dir != d)
-					continue;
-				s.total += counters_delta(
-					counters_outcome(&prev[k], d, COUNTERS_RESPONSES),
-					counters_outcome(&cur[k], d, COUNTERS_RESPONSES));
-				for (c = SIPSTAT_CODE_MIN; c <= SIPSTAT_CODE_MAX; c++)
-					if (rule_has_code(r, c))
-						s.matched += counters_delta(counters_code(&prev[k], d, c),
-									    counters_code(&cur[k], d, c));
-			}
+		if (r->split) {
+			for (k = 0; k < n; k++)
+				if (src[k])
+					counted_split(al, i, src[k], &prev[k], &cur[k], now);
+			continue;
 		}
+		for (k = 0; k < n; k++)
+			sample_of(r, src[k], &prev[k], &cur[k], &s);
 		rules_sample(&al->rules, i, &s);
 	}
-	m = rules_tick(&al->rules, now, a, RULES_MAX);
-	deliver_all(al, a, m, n == 1 ? ifnames[0] : al->has_last ? al->last_if : "all", NULL);
+	m = rules_tick(&al->rules, now, al->a, RULES_ALERTS_MAX);
+	deliver_all(al, m, n == 1 ? ifnames[0] : "all");
+	for (k = 0; k < al->n; k++)
+		al->src[k].ntold = 0;
+	overflow_notice(al);
+}
+
+/* ----------------------------------------------------------------- life */
+
+int alerter_init(struct alerter *al, const struct alert_opts *o, struct loop *l, char *msg,
+		 size_t msglen)
+{
+	int i;
+
+	memset(al, 0, sizeof(*al));
+	al->o = o;
+	al->timer_fd = -1;
+	al->ncpus = libbpf_num_possible_cpus();
+	al->last = calloc((size_t)RULES_MAX * (RULE_IDS + 1), sizeof(*al->last));
+	al->a = calloc((size_t)RULES_ALERTS_MAX, sizeof(*al->a));
+	if (!al->last || !al->a) {
+		snprintf(msg, msglen, "out of memory for the alert rules");
+		return -ENOMEM;
+	}
+	rules_init(&al->rules);
+	if (!o->nrules) {
+		struct rule r;
+
+		rule_default(&r);
+		rules_add(&al->rules, &r);
+	}
+	for (i = 0; i < o->nrules; i++)
+		rules_add(&al->rules, &o->rules[i]);
+	if (o->log == ALERT_LOG_SYSLOG)
+		openlog("sipstat", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	return o->exec ? alert_hooks_init(al, l, msg, msglen) : 0;
+}
+
+void alerter_end(struct alerter *al)
+{
+	int n;
+
+	if (al->ended || !al->a)
+		return;
+	al->ended = true;
+	alerter_drain(al);
+	n = rules_final(&al->rules, events_now(), al->a, RULES_ALERTS_MAX);
+	deliver_all(al, n, al->n == 1 ? al->src[0].ifname : "all");
 }
 
 void alerter_free(struct alerter *al)
 {
-	int i, live;
-	double now;
+	int i;
 
-	/* Hooks still running finish within their timeout, or are killed. */
-	for (;;) {
-		live = 0;
-		now = mono_now();
-		for (i = 0; i < ALERT_MAX_HOOKS; i++) {
-			struct alert_hook *h = &al->hooks[i];
-			int st;
-
-			if (h->pid <= 0)
-				continue;
-			if (waitpid(h->pid, &st, WNOHANG) == h->pid) {
-				h->pid = 0;
-				continue;
-			}
-			if (now >= h->deadline) {
-				kill(h->pid, SIGKILL);
-				waitpid(h->pid, &st, 0);
-				h->pid = 0;
-				continue;
-			}
-			live++;
-		}
-		if (!live)
-			break;
-		usleep(10000);
-	}
+	if (!al->o)
+		return;	/* never set up */
+	alert_hooks_end(al);
 	for (i = 0; i < al->n; i++)
-		src_close(&al->src[i], NULL);
+		src_free(&al->src[i]);
 	if (al->timer_fd >= 0)
 		close(al->timer_fd);
 	al->timer_fd = -1;
 	al->n = 0;
-	if (al->o && al->o->log == ALERT_LOG_SYSLOG)
+	free(al->last);
+	free(al->a);
+	al->last = NULL;
+	al->a = NULL;
+	if (al->o->log == ALERT_LOG_SYSLOG)
 		closelog();
+	al->o = NULL;
 }
 
 int alert_settings_pinned(const char *ifname, const struct alert_opts *o, char *msg,
@@ -783,7 +1192,7 @@ int alert_settings_pinned(const char *ifname, const struct alert_opts *o, char *
 	e = pin_open(ifname, &p, msg, msglen);
 	if (e)
 		return e;
-	e = p.fd[PIN_LINK] >= 0 ? events_maps_of_link(p.fd[PIN_LINK], &efd, &cfd) : -ENOENT;
+	e = alert_events_pinned(&p, &efd, &cfd, msg, msglen);
 	pin_close(&p);
 	if (!e)
 		e = events_cfg_get(cfd, &cfg);

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/types.h>
 #include <math.h>
 #include <stdarg.h>
@@ -212,10 +213,20 @@ static int set_alert(struct options *o, const char *arg, FILE *err)
 
 static int set_alert_exec(struct options *o, const char *arg, FILE *err)
 {
-	if (arg[0] != '/' || access(arg, X_OK))
+	char why[160];
+
+	if (alert_opt_exec(&o->alert, arg, why, sizeof(why)))
 		return usage_error(err, "--alert-exec '%s': give the absolute path of an executable "
 					"file", arg);
-	o->alert.exec = arg;
+	return ARGS_OK;
+}
+
+static int set_alert_user(struct options *o, const char *arg, FILE *err)
+{
+	char why[160];
+
+	if (alert_opt_user(&o->alert, arg, why, sizeof(why)))
+		return usage_error(err, "%s", why);
 	return ARGS_OK;
 }
 
@@ -317,8 +328,13 @@ static const struct args_option options[] = {
 		  "60s', 'code=603 count>0'; repeat for more (default: class=6xx count>0, at "
 		  "once); with --top in the view's alert pane" },
 	{ .name = "alert-exec", .value = "PATH", .cmds = IN(WATCH) | IN(SERVE), SET(set_alert_exec),
-	  .help = "run PATH for each alert, without a shell: the alert in arguments and "
-		  "SIPSTAT_* variables" },
+	  .help = "run PATH for each alert, without a shell, capabilities or privileges: the "
+		  "alert in arguments and SIPSTAT_* variables; PATH must be a regular file only "
+		  "root (or the hook's user) can change" },
+	{ .name = "alert-user", .value = "USER", .cmds = IN(WATCH) | IN(SERVE),
+	  SET(set_alert_user),
+	  .help = "the user --alert-exec runs as (default: " ALERT_HOOK_USER " when sipstat runs "
+		  "as root, else sipstat's own)" },
 	{ .name = "alert-timeout", .value = "S", .cmds = IN(WATCH) | IN(SERVE),
 	  SET(set_alert_timeout), .help = "kill a hook still running after S seconds (5)" },
 	{ .name = "alert-log", .value = "WHERE", .cmds = IN(WATCH) | IN(SERVE), SET(set_alert_log),
@@ -711,6 +727,20 @@ static int check_needs(const struct options *o, FILE *err)
 	return ARGS_OK;
 }
 
+/* The alert rules against what is counted, the hook's path and user: once every option is in. */
+static int check_alerts(struct options *o, FILE *err)
+{
+	char why[PATH_MAX + 320];
+
+	if (o->cmd != CMD_WATCH && o->cmd != CMD_SERVE)
+		return ARGS_OK;
+	if (alert_opts_check(&o->alert, o->peers_file, o->dirs_given ? o->dirs : 0, why,
+			     sizeof(why)))
+		return usage_error(err, "%s%s", strncmp(why, "--alert", 7) ? "bad --alert: " : "",
+				   why);
+	return ARGS_OK;
+}
+
 int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 {
 	struct option longopts[NOPTIONS + 1];
@@ -739,5 +769,7 @@ int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 			return rc;
 	}
 	rc = parse_operands(argc, argv, o, err);
-	return rc == ARGS_OK ? check_needs(o, err) : rc;
+	if (rc == ARGS_OK)
+		rc = check_needs(o, err);
+	return rc == ARGS_OK ? check_alerts(o, err) : rc;
 }

@@ -148,10 +148,23 @@ static void check_one(struct serve *s, int i)
 	}
 }
 
+/* The per-peer maps behind the pins of an interface: its link, else a pinned TC program. */
+static void pinned_peer_maps(const struct pinned *p, struct peers_maps *m)
+{
+	int obj;
+
+	if (p->fd[PIN_LINK] >= 0 && !peers_maps_open(p->fd[PIN_LINK], m))
+		return;
+	for (obj = PIN_TC_IN; obj <= PIN_TC_OUT; obj++)
+		if (p->fd[obj] >= 0 && !peers_maps_open_prog(p->fd[obj], m))
+			return;
+	peers_maps_init(m);
+}
+
 /*
  * The events of each attached interface, consumed here (the service is
- * their one consumer: readers take the counters), and again whenever the
- * interface gets a new program.
+ * their one consumer: readers take the counters), and its per-peer maps;
+ * again whenever the interface gets a new program.
  */
 static void alerts_follow(struct serve *s, struct loop *l)
 {
@@ -169,22 +182,20 @@ static void alerts_follow(struct serve *s, struct loop *l)
 		s->ev_prog[i] = st.prog_id;
 		if (pin_open(ifname, &p, msg, sizeof(msg)))
 			continue;
-		e = events_maps_of_link(p.fd[PIN_LINK], &efd, &cfd);
+		e = alert_events_pinned(&p, &efd, &cfd, msg, sizeof(msg));
 		peers_maps_close(&s->pmaps[i]);
-		if (p.fd[PIN_LINK] >= 0)
-			peers_maps_open(p.fd[PIN_LINK], &s->pmaps[i]);
+		pinned_peer_maps(&p, &s->pmaps[i]);
 		pin_close(&p);
+		peers_names_read(ifname, &s->ptab[i]);
+		alerter_peers(&s->al, ifname, &s->pmaps[i], &s->ptab[i]);
 		if (e) {
-			cli_err("%s: no kernel events (%s); alerts from the counters each second",
-				ifname, strerror(-e));
+			cli_err("%s", msg);
 			continue;
 		}
 		pin_path(dir, sizeof(dir), ifname, -1);
 		alerter_add(&s->al, l, ifname, efd, cfd, dir, msg, sizeof(msg));
 		if (msg[0])
 			cli_err("%s", msg);
-		peers_names_read(ifname, &s->ptab[i]);
-		alerter_peers(&s->al, ifname, s->pmaps[i].peers_fd, &s->ptab[i]);
 	}
 }
 
@@ -278,7 +289,9 @@ static int alerts_start(struct serve *s, struct loop *l)
 	for (i = 0; i < s->o->nifs; i++)
 		peers_maps_init(&s->pmaps[i]);
 	if (getenv("SIPSTAT_ALERTS") &&
-	    alert_opt_env(&s->aopts, getenv("SIPSTAT_ALERTS"), why, sizeof(why))) {
+	    (alert_opt_env(&s->aopts, getenv("SIPSTAT_ALERTS"), why, sizeof(why)) ||
+	     alert_rules_check(&s->aopts, s->o->peers_file, s->o->dirs_given ? s->o->dirs : 0,
+			       why, sizeof(why)))) {
 		cli_err("%s", why);
 		return 2;
 	}
@@ -286,7 +299,8 @@ static int alerts_start(struct serve *s, struct loop *l)
 		cli_err("%s", why);
 		return 1;
 	}
-	if (s->aopts.nrules && !reader_init(&s->areader)) {
+	/* The default rule too: without events (an older program), 6xx alerts come from the counters. */
+	if (!reader_init(&s->areader)) {
 		s->aprev = calloc((size_t)s->o->nifs, sizeof(*s->aprev));
 		s->acur = calloc((size_t)s->o->nifs, sizeof(*s->acur));
 	}
@@ -334,6 +348,9 @@ int cmd_serve(const struct options *o)
 	if (!e)
 		e = alerts_start(&s, &l);
 	if (e) {
+		alerter_free(&s.al);
+		reader_free(&s.areader);
+		exporter_stop(&s.exp);
 		loop_free(&l);
 		return e;
 	}
@@ -342,11 +359,15 @@ int cmd_serve(const struct options *o)
 	cli_err("serving %d interface(s); SIGTERM ends, the counting goes on", o->nifs);
 	e = loop_run(&l);
 	exporter_stop(&s.exp);
+	alerter_end(&s.al);
 	alerter_free(&s.al);
 	for (i = 0; i < o->nifs; i++)
 		peers_maps_close(&s.pmaps[i]);
-	for (i = 0; i < o->nifs; i++)
+	for (i = 0; i < o->nifs; i++) {
 		peerwatch_pinned_free(&s.ip[i]);
+		peers_table_free(&s.ptab[i]);
+	}
+	reader_free(&s.areader);
 	free(s.aprev);
 	free(s.acur);
 	free(s.read);

@@ -54,7 +54,6 @@ struct watch {
 	struct counters *scrape;	/* [n]: a fresh reading for each scrape */
 	struct exporter exp;
 	struct alerter al;		/* alerts */
-	bool ev_ok[MAX_IFACES];		/* events of that interface consumed here */
 	struct peerwatch ins;		/* per-peer counts, failing addresses */
 };
 
@@ -223,21 +222,22 @@ static int on_scrape(void *ctx, enum http_format fmt, char **body, size_t *len)
 
 static void view_feed(struct watch *w, bool again);
 
-static int report_once(struct watch *w)
+/*
+ * One report.  last: the report sipstat ends with; the alerts' final lines
+ * come before it, so that the last line of a -o stream is a report.
+ */
+static int report_once(struct watch *w, bool last)
 {
 	const struct options *o = w->o;
 	struct out_report r;
-	int i;
 
 	if (read_all(w, w->cur, w->sum_cur))
 		return 1;
 	alerter_tick(&w->al, w->n, w->names, w->prev, w->cur, events_now());
+	if (last && !w->top)
+		alerter_end(&w->al);
 	peerwatch_read(&w->ins, false);
 	if (w->top) {
-		for (i = 0; i < w->n; i++)
-			if (!w->ev_ok[i])	/* else the events said it */
-				view_collect_alerts(&w->v->alerts, w->src[i].ifname, &w->base[i],
-					    &w->prev[i], &w->cur[i]);
 		view_feed(w, false);
 		report_of(w, w->cur, &w->report);
 		top_draw(&w->t, w->v, &w->info);
@@ -245,10 +245,6 @@ static int report_once(struct watch *w)
 		/* A partial last interval after a signal is still reported: nothing is lost. */
 		report_of(w, w->cur, &r);
 		out_write(stdout, o->output, &r);
-		for (i = 0; i < w->n; i++)
-			if (!w->ev_ok[i])	/* else the events said it */
-				out_text_alerts(stderr, w->src[i].ifname, &w->base[i], &w->prev[i],
-					&w->cur[i]);
 		fflush(stdout);
 		if (ferror(stdout)) {
 			if (errno == EPIPE)
@@ -270,7 +266,7 @@ static int on_timer(struct loop *l, int fd, uint32_t events, void *ctx)
 	int e;
 
 	loop_timer_expirations(fd);
-	e = report_once(w);
+	e = report_once(w, w->o->count && w->done + 1 >= w->o->count);
 	if (e)
 		return e;
 	if (w->o->count && w->done >= w->o->count)
@@ -293,7 +289,7 @@ static int on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 	if (w->top)
 		return 2;
 	alerter_drain(&w->al);
-	e = report_once(w);
+	e = report_once(w, true);
 	return e == 1 ? 1 : 2;
 }
 
@@ -400,7 +396,8 @@ static void alert_to_view(void *ctx, const char *ifname, int code, const char *l
 /*
  * Alerts: the kernel events of each interface consumed from the loop (of
  * pinned counters only when no other sipstat consumes them), the rules
- * at each report.  Without events, the 6xx lines come from the counters.
+ * at each report, from the counters and the per-peer counts.  0, 1 or 2
+ * (a rule that can never fire here) with w->err.
  */
 static int alerts_start(struct watch *w, struct loop *l)
 {
@@ -421,16 +418,17 @@ static int alerts_start(struct watch *w, struct loop *l)
 	for (i = 0; i < w->n; i++) {
 		struct source *s = &w->src[i];
 
+		if (peerwatch_has(&w->ins, i))
+			alerter_peers(&w->al, s->ifname, &w->ins.maps[i], &w->ins.table);
 		if (s->pinned)
-			e = events_maps_of_link(s->pin.fd[PIN_LINK], &efd, &cfd);
+			e = alert_events_pinned(&s->pin, &efd, &cfd, msg, sizeof(msg));
 		else if (s->own.skel)
-			e = events_maps_of_prog(obj_prog_fd(s->own.skel), &efd, &cfd);
+			e = alert_events_own(s->ifname, s->own.skel, &efd, &cfd, msg, sizeof(msg));
 		else
 			e = -ENOENT;
 		if (e) {
 			if (!w->top)
-				cli_err("%s: no kernel events (%s); 6xx alerts from the counters at each "
-					"interval", s->ifname, strerror(-e));
+				cli_err("%s", msg);
 			continue;
 		}
 		pin_path(dir, sizeof(dir), s->ifname, -1);
@@ -442,8 +440,11 @@ static int alerts_start(struct watch *w, struct loop *l)
 		}
 		if (msg[0] && !w->top)
 			cli_err("%s", msg);
-		w->ev_ok[i] = e == 0;
-		alerter_peers(&w->al, s->ifname, w->ins.maps[i].peers_fd, &w->ins.table);
+	}
+	if (alerter_check_peers(&w->al, msg, 400)) {
+		snprintf(w->err, sizeof(w->err),
+			 "bad --alert: %.400s\nTry 'sipstat --help' for more information.", msg);
+		return 2;
 	}
 	return 0;
 }
@@ -472,10 +473,10 @@ static int run(struct watch *w)
 		loop_free(&l);
 		return 1;
 	}
-	if (alerts_start(w, &l)) {
-		alerter_free(&w->al);
+	e = alerts_start(w, &l);
+	if (e) {
 		loop_free(&l);
-		return 1;
+		return e;
 	}
 	if (o->listen[0]) {
 		w->scrape = calloc((size_t)w->n, sizeof(*w->scrape));
@@ -496,7 +497,6 @@ static int run(struct watch *w)
 	}
 	exporter_stop(&w->exp);
 	loop_free(&l);
-	alerter_free(&w->al);
 	return r == 2 ? 0 : r < 0 ? (snprintf(w->err, sizeof(w->err), "event loop: %s",
 					      strerror(-r)),
 				     1)
@@ -661,7 +661,13 @@ int cmd_watch(const struct options *o)
 		top_end(&w.t);
 	if (ret)
 		cli_err("%s", w.err);
+	/* What the alerts folded since their last lines (said before the last
+	 * report, unless the view was up or the loop failed): after the view. */
+	w.al.to_view = NULL;
+	if (ret != 2)
+		alerter_end(&w.al);
 out:
+	alerter_free(&w.al);
 	for (i = 0; i < w.n; i++)
 		source_close(&w.src[i]);
 	peerwatch_close(&w.ins);

@@ -214,47 +214,54 @@ int events_lock(const char *dir)
 	return fd;
 }
 
-struct consumer_ctx {
+struct events_consumer {
+	struct ring_buffer *rb;
 	events_fn fn;
 	void *ctx;
 };
 
 static int on_sample(void *ctx, void *data, size_t size)
 {
-	struct consumer_ctx *c = ctx;
+	struct events_consumer *c = ctx;
 
 	if (size < sizeof(struct sipstat_event))
 		return 0;
 	return c->fn(c->ctx, data);
 }
 
-struct ring_buffer *events_consumer(int events_fd, events_fn fn, void *ctx)
+struct events_consumer *events_consumer(int events_fd, events_fn fn, void *ctx)
 {
-	/* One consumer per process and ring buffer; freed with the process. */
-	struct consumer_ctx *c = calloc(1, sizeof(*c));
-	struct ring_buffer *rb;
+	struct events_consumer *c = calloc(1, sizeof(*c));
+	int e;
 
 	if (!c)
 		return NULL;
 	c->fn = fn;
 	c->ctx = ctx;
-	rb = ring_buffer__new(events_fd, on_sample, c, NULL);
-	if (!rb)
+	c->rb = ring_buffer__new(events_fd, on_sample, c, NULL);
+	if (!c->rb) {
+		e = errno;
 		free(c);
-	return rb;
+		errno = e;
+		return NULL;
+	}
+	return c;
 }
 
-int events_consumer_add(struct ring_buffer *rb, int events_fd, events_fn fn, void *ctx)
+int events_consumer_fd(const struct events_consumer *c)
 {
-	struct consumer_ctx *c = calloc(1, sizeof(*c));
-	int e;
+	return ring_buffer__epoll_fd(c->rb);
+}
 
+int events_consumer_consume(struct events_consumer *c)
+{
+	return ring_buffer__consume(c->rb);
+}
+
+void events_consumer_free(struct events_consumer *c)
+{
 	if (!c)
-		return -ENOMEM;
-	c->fn = fn;
-	c->ctx = ctx;
-	e = ring_buffer__add(rb, events_fd, on_sample, c);
-	if (e)
-		free(c);
-	return e;
+		return;
+	ring_buffer__free(c->rb);
+	free(c);
 }

@@ -22,7 +22,7 @@
 
 #include "sipstat.h"
 
-struct ring_buffer;
+struct events_consumer;
 
 /* One event, decoded. */
 struct event_info {
@@ -75,10 +75,17 @@ int events_lock(const char *dir);
 
 typedef int (*events_fn)(void *ctx, const struct sipstat_event *e);
 
-/* A consumer of the ring buffer events_fd.  NULL with errno set on failure. */
-struct ring_buffer *events_consumer(int events_fd, events_fn fn, void *ctx);
-/* One more ring buffer into the same consumer (one epoll fd for all).  0 or -errno. */
-int events_consumer_add(struct ring_buffer *rb, int events_fd, events_fn fn, void *ctx);
+/*
+ * A consumer of the ring buffer events_fd, calling fn for each record:
+ * libbpf's ring buffer and the context it calls back with, freed
+ * together.  NULL with errno set on failure.
+ */
+struct events_consumer *events_consumer(int events_fd, events_fn fn, void *ctx);
+/* Its epoll descriptor, readable when records are waiting. */
+int events_consumer_fd(const struct events_consumer *c);
+/* Hand every waiting record to fn.  Records consumed, or -errno. */
+int events_consumer_consume(struct events_consumer *c);
+void events_consumer_free(struct events_consumer *c);
 
 /* CLOCK_MONOTONIC now, in seconds. */
 double events_now(void);

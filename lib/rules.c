@@ -16,6 +16,8 @@ const char *rule_what_name(enum rule_what w)
 		return "start";
 	case RULE_REPEAT:
 		return "repeat";
+	case RULE_FINAL:
+		return "final";
 	default:
 		return "clear";
 	}
@@ -107,6 +109,7 @@ void rule_default(struct rule *r)
 	r->threshold = 0;
 	r->over_s = RULE_DEFAULT_OVER;
 	r->hold_s = RULE_DEFAULT_HOLD;
+	r->split = true;
 }
 
 int rule_parse(const char *s, struct rule *r, char *why, size_t len)
@@ -179,6 +182,9 @@ int rule_parse(const char *s, struct rule *r, char *why, size_t len)
 					return bad(why, len, "'%s': a ratio is a percentage, like 5%%", tok);
 				if (v > 100)
 					return bad(why, len, "'%s': a ratio is at most 100%%", tok);
+				if (v >= 100)
+					return bad(why, len, "'%s' can never fire: no share is above "
+							     "100%%", tok);
 			}
 			r->threshold = v;
 		} else if (!strcmp(tok, "for") || !strcmp(tok, "over") || !strcmp(tok, "hold")) {
@@ -217,6 +223,7 @@ int rule_parse(const char *s, struct rule *r, char *why, size_t len)
 		return bad(why, len, "%s'for' goes with rate>; count> and ratio> take 'over'", "");
 	if (has_over && r->kind == RULE_RATE)
 		return bad(why, len, "%s'over' goes with count> and ratio>; rate> takes 'for'", "");
+	r->split = r->kind == RULE_COUNT && r->threshold == 0;
 	return 0;
 }
 
@@ -268,6 +275,8 @@ static const struct rule_sample *latest(const struct rule_state *st)
 	return st->ns ? &st->s[(st->next + RULE_SAMPLES - 1) % RULE_SAMPLES] : NULL;
 }
 
+static double ids_value(const struct rules *rs, int i, double now);
+
 double rules_value(const struct rules *rs, int i, double now)
 {
 	const struct rule *r = &rs->r[i];
@@ -275,6 +284,8 @@ double rules_value(const struct rules *rs, int i, double now)
 	const struct rule_sample *s;
 	uint64_t m, t;
 
+	if (r->split)
+		return ids_value(rs, i, now);
 	switch (r->kind) {
 	case RULE_COUNT:
 		window(st, now, r->over_s, &m, &t);
@@ -299,6 +310,7 @@ static int emit(struct rule_alert *out, int max, int n, enum rule_what what, int
 	out[n].value = value;
 	out[n].folded = folded;
 	out[n].from_event = ev;
+	out[n].id = -1;
 	return n + 1;
 }
 
@@ -334,6 +346,242 @@ static int step(struct rules *rs, int i, double now, bool cond, uint64_t occurre
 	return n;
 }
 
+/* ----------------------------------------- count>0 rules: one alert per key */
+
+static bool key_eq(const struct rule_key *a, const struct rule_key *b)
+{
+	return a->code == b->code && a->dir == b->dir && !strcmp(a->iface, b->iface) &&
+	       !strcmp(a->peer, b->peer);
+}
+
+/* The slice of the rule's window that t falls in. */
+static int64_t slice_of(const struct rule *r, double t)
+{
+	double q = t / (r->over_s / RULE_ID_SLICES);
+	int64_t s = (int64_t)q;
+
+	return (double)s > q ? s - 1 : s;	/* floor(), without libm */
+}
+
+static void id_count(struct rule_id *id, const struct rule *r, double t, uint64_t n)
+{
+	int64_t s = slice_of(r, t);
+	unsigned int k = (unsigned int)(((s % RULE_ID_SLICES) + RULE_ID_SLICES) % RULE_ID_SLICES);
+
+	if (id->slice_at[k] != s) {
+		id->slice_at[k] = s;
+		id->slice_n[k] = 0;
+	}
+	id->slice_n[k] = n > UINT32_MAX - id->slice_n[k] ? UINT32_MAX
+							   : id->slice_n[k] + (uint32_t)n;
+	if (t > id->last_seen)
+		id->last_seen = t;
+}
+
+/* Responses of the alert within the window ending at now (to a slice). */
+static double id_value(const struct rule_id *id, const struct rule *r, double now)
+{
+	int64_t lo = slice_of(r, now - r->over_s), hi = slice_of(r, now);
+	uint64_t sum = 0;
+	unsigned int k;
+
+	for (k = 0; k < RULE_ID_SLICES; k++)
+		if (id->slice_at[k] >= lo && id->slice_at[k] <= hi)
+			sum += id->slice_n[k];
+	return (double)sum;
+}
+
+/* Every alert of rule i together. */
+static double ids_value(const struct rules *rs, int i, double now)
+{
+	double sum = 0;
+	int j;
+
+	for (j = 0; j < RULE_IDS; j++)
+		if (rs->st[i].ids[j].used)
+			sum += id_value(&rs->st[i].ids[j], &rs->r[i], now);
+	return sum;
+}
+
+static int emit_id(struct rule_alert *out, int max, int n, enum rule_what what, int i, int id,
+		   double now, double value, uint64_t folded, bool ev)
+{
+	int k = emit(out, max, n, what, i, now, value, folded, ev);
+
+	if (k > n)
+		out[n].id = id;
+	return k;
+}
+
+int rules_find(const struct rules *rs, int i, const struct rule_key *k)
+{
+	int j;
+
+	for (j = 0; j < RULE_IDS; j++)
+		if (rs->st[i].ids[j].used && key_eq(&rs->st[i].ids[j].key, k))
+			return j;
+	return -1;
+}
+
+const struct rule_key *rules_key(const struct rules *rs, int i, int id)
+{
+	if (i < 0 || i >= rs->n || id < 0 || id >= RULE_IDS || !rs->st[i].ids[id].used)
+		return NULL;
+	return &rs->st[i].ids[id].key;
+}
+
+/*
+ * The alert of key k: found, or made in a free place, or in the place of
+ * the quiet alert seen least recently.  -1 when every place is firing.
+ */
+static int id_get(struct rules *rs, int i, const struct rule_key *k)
+{
+	struct rule_state *st = &rs->st[i];
+	int j, quiet = -1;
+
+	j = rules_find(rs, i, k);
+	if (j >= 0)
+		return j;
+	for (j = 0; j < RULE_IDS; j++) {
+		if (!st->ids[j].used) {
+			quiet = j;
+			break;
+		}
+		if (!st->ids[j].firing &&
+		    (quiet < 0 || st->ids[j].last_seen < st->ids[quiet].last_seen))
+			quiet = j;
+	}
+	if (quiet < 0)
+		return -1;
+	memset(&st->ids[quiet], 0, sizeof(st->ids[quiet]));
+	st->ids[quiet].used = true;
+	st->ids[quiet].key = *k;
+	return quiet;
+}
+
+/* n more responses of alert j of rule i, seen at t, decided at now. */
+static int id_occur(struct rules *rs, int i, int j, double now, double t, uint64_t n, bool ev,
+		    struct rule_alert *out, int max, int nout)
+{
+	const struct rule *r = &rs->r[i];
+	struct rule_id *id = &rs->st[i].ids[j];
+
+	id_count(id, r, t, n);
+	if (!id->firing) {
+		id->firing = true;
+		id->since = now;
+		id->last_said = now;
+		id->folded = n - 1;	/* the start tells of one */
+		rs->st[i].fired++;
+		return emit_id(out, max, nout, RULE_START, i, j, now, id_value(id, r, now), 0, ev);
+	}
+	id->folded += n;
+	if (now - id->last_said >= r->hold_s - 1e-9) {
+		nout = emit_id(out, max, nout, RULE_REPEAT, i, j, now, id_value(id, r, now),
+			       id->folded, ev);
+		id->folded = 0;
+		id->last_said = now;
+	}
+	return nout;
+}
+
+static int ids_event(struct rules *rs, int i, double now, const struct rule_event *ev,
+		     struct rule_alert *out, int max, int n)
+{
+	struct rule_key k = { .code = ev->code, .dir = ev->dir };
+	int j;
+
+	snprintf(k.iface, sizeof(k.iface), "%s", ev->iface ? ev->iface : "");
+	snprintf(k.peer, sizeof(k.peer), "%s", ev->peer ? ev->peer : "");
+	j = id_get(rs, i, &k);
+	if (j < 0) {
+		rs->st[i].overflow++;
+		return n;
+	}
+	return id_occur(rs, i, j, now, now, 1, true, out, max, n);
+}
+
+/* Firing alerts of rule i: cleared once their window is empty, or said again after the hold-down. */
+static int ids_tick(struct rules *rs, int i, double now, struct rule_alert *out, int max, int n)
+{
+	const struct rule *r = &rs->r[i];
+	int j;
+
+	for (j = 0; j < RULE_IDS; j++) {
+		struct rule_id *id = &rs->st[i].ids[j];
+
+		if (!id->used || !id->firing)
+			continue;
+		if (now - id->last_seen >= r->over_s - 1e-9) {
+			id->firing = false;
+			n = emit_id(out, max, n, RULE_CLEAR, i, j, now, 0, id->folded, false);
+			id->folded = 0;
+		} else if (id->folded && now - id->last_said >= r->hold_s - 1e-9) {
+			n = emit_id(out, max, n, RULE_REPEAT, i, j, now, id_value(id, r, now),
+				    id->folded, false);
+			id->folded = 0;
+			id->last_said = now;
+		}
+	}
+	return n;
+}
+
+int rules_counted(struct rules *rs, int i, double now, const struct rule_key *k, uint64_t n,
+		  struct rule_alert *out, int max)
+{
+	const struct rule *r = &rs->r[i];
+	struct rule_state *st = &rs->st[i];
+	int j, last = -1;
+
+	if (!n || !r->split || !active(rs, i) || !rule_has_code(r, k->code) ||
+	    (r->dir >= 0 && r->dir != k->dir) || (r->peer[0] && strcmp(r->peer, k->peer) != 0))
+		return 0;
+	if (!k->peer[0]) {
+		for (j = 0; j < RULE_IDS; j++) {
+			const struct rule_id *id = &st->ids[j];
+
+			if (id->used && id->firing && id->key.code == k->code &&
+			    id->key.dir == k->dir && !strcmp(id->key.iface, k->iface) &&
+			    (last < 0 || id->last_seen > st->ids[last].last_seen))
+				last = j;
+		}
+	}
+	j = last >= 0 ? last : id_get(rs, i, k);
+	if (j < 0) {
+		st->overflow += n;
+		return 0;
+	}
+	return id_occur(rs, i, j, now, now, n, false, out, max, 0);
+}
+
+int rules_final(struct rules *rs, double now, struct rule_alert *out, int max)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < rs->n; i++) {
+		struct rule_state *st = &rs->st[i];
+
+		if (!active(rs, i))
+			continue;
+		if (!rs->r[i].split) {
+			if (st->firing && st->folded)
+				n = emit(out, max, n, RULE_FINAL, i, now, rules_value(rs, i, now),
+					 st->folded, false);
+			st->folded = 0;
+			continue;
+		}
+		for (j = 0; j < RULE_IDS; j++) {
+			struct rule_id *id = &st->ids[j];
+
+			if (id->used && id->firing && id->folded)
+				n = emit_id(out, max, n, RULE_FINAL, i, j, now,
+					    id_value(id, &rs->r[i], now), id->folded, false);
+			id->folded = 0;
+		}
+	}
+	return n;
+}
+
 int rules_event(struct rules *rs, double now, const struct rule_event *ev,
 		struct rule_alert *out, int max)
 {
@@ -346,6 +594,10 @@ int rules_event(struct rules *rs, double now, const struct rule_event *ev,
 		    (r->dir >= 0 && r->dir != ev->dir) ||
 		    (r->peer[0] && (!ev->peer || strcmp(ev->peer, r->peer) != 0)))
 			continue;
+		if (r->split) {
+			n = ids_event(rs, i, now, ev, out, max, n);
+			continue;
+		}
 		rs->st[i].pending++;
 		n = step(rs, i, now, rules_value(rs, i, now) > r->threshold, 1, true, out, max, n);
 	}
@@ -366,6 +618,8 @@ void rules_sample(struct rules *rs, int i, const struct rule_sample *s)
 	struct rule_sample x = *s;
 	uint64_t extra;
 
+	if (rs->r[i].split)
+		return;	/* rules_counted, per alert */
 	/* Events already seen of this interval are in the counters too. */
 	extra = x.matched > st->pending ? x.matched - st->pending : 0;
 	if (x.matched < st->pending)
@@ -390,6 +644,10 @@ int rules_tick(struct rules *rs, double now, struct rule_alert *out, int max)
 
 		if (!active(rs, i))
 			continue;
+		if (r->split) {
+			n = ids_tick(rs, i, now, out, max, n);
+			continue;
+		}
 		if (!st->sampled) {
 			/* No counters for this rule (a peer rule): its events are the samples. */
 			struct rule_sample x = { .t0 = latest(st) ? latest(st)->t1 : now, .t1 = now,

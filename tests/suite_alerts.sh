@@ -12,10 +12,16 @@
 # its timeout while counting goes on exactly, that a second reader
 # leaves the events to the first, that a flood is rate-limited with
 # sent + limited + lost = the 6xx counted, and that a bad rule is a
-# usage error naming the mistake.
+# usage error naming the mistake.  Then every global failure named: one
+# alert per code and peer, the last report of what was folded when
+# sipstat stops; per-peer rate, ratio and count rules from the per-peer
+# counters; rules that can never fire refused; kernel events on TC
+# ingress and egress; and a second reader's alerts from the counters,
+# each with its code.
 #
 #   ns sst-<pid>-A: sal<pid> 198.18.0.1/24   <- sipstat here (pinned)
 #   ns sst-<pid>-B: sbl<pid> 198.18.0.2/24   <- SIP from here, port 5060
+#                            198.18.0.3/24      (a second peer)
 #
 # Needs root; O=DIR picks the build directory (default build).
 set -u
@@ -40,12 +46,15 @@ IF_A=sal$$
 IF_B=sbl$$
 A4=198.18.0.1
 B4=198.18.0.2
+C4=198.18.0.3
 setup() {
 	ns_add A && ns_add B && veth_add "$NS_A" "$IF_A" "$NS_B" "$IF_B" &&
 		addr_add "$NS_A" "$IF_A" "$A4/24" && addr_add "$NS_B" "$IF_B" "$B4/24" &&
+		addr_add "$NS_B" "$IF_B" "$C4/24" &&
 		link_up "$NS_A" "$IF_A" && link_up "$NS_B" "$IF_B" &&
 		neigh_static "$NS_B" "$IF_B" "$A4" "$(mac_of "$NS_A" "$IF_A")" &&
-		neigh_static "$NS_A" "$IF_A" "$B4" "$(mac_of "$NS_B" "$IF_B")"
+		neigh_static "$NS_A" "$IF_A" "$B4" "$(mac_of "$NS_B" "$IF_B")" &&
+		neigh_static "$NS_A" "$IF_A" "$C4" "$(mac_of "$NS_B" "$IF_B")"
 }
 if ! setup; then
 	not_ok "namespaces and veth pair set up" "ip failed, see stderr"
@@ -62,41 +71,52 @@ detach() {
 # shellcheck disable=SC2154
 trap '_rc=$?; detach; (exit $_rc); sst_cleanup' EXIT
 
-# send CODE REASON COUNT: COUNT responses from B4:5060 to A4:5060, as
-# fast as the socket takes them; prints the CLOCK_REALTIME ns of the first.
-send() {
-	ip netns exec "$NS_B" python3 - "$1" "$2" "$3" "$B4" "$A4" <<'EOF'
+# send_from NS SRC DST CODE REASON COUNT [PER_SECOND]: COUNT responses
+# from SRC:5060 to DST:5060, as fast as the socket takes them (or at
+# PER_SECOND); prints the CLOCK_REALTIME ns of the first.
+send_from() {
+	ip netns exec "$1" python3 - "$4" "$5" "$6" "$2" "$3" "${7:-0}" <<'EOF'
 import socket, sys, time
 code, reason, n, src, dst = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+rate = float(sys.argv[6])
 msg = ("SIP/2.0 %s %s\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-al\r\nCall-ID: al@%s\r\n"
        "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n" % (code, reason, src, src)).encode()
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((src, 5060))
 t0 = time.time_ns()
-for _ in range(n):
+for i in range(n):
+    if rate:
+        time.sleep(max(0, t0 / 1e9 + i / rate - time.time()))
     s.sendto(msg, (dst, 5060))
 print(t0)
 EOF
 }
+# send CODE REASON COUNT: from B4 (peer carrier-b) to A4.
+send() { send_from "$NS_B" "$B4" "$A4" "$@"; }
 
 # A hook that writes each call (arguments, then SIPSTAT_* variables, then
 # its own CLOCK_REALTIME in ns) to a file of its own, and hangs on 604.
-# Its path holds shell metacharacters: run through a shell, they would
-# create $T/pwned.
-cd "$T" || exit 1
+# Hooks run as nobody: the hook and its directories are root's and open to
+# everyone for reading, the calls go to a directory nobody may write.  Its
+# path holds shell metacharacters: run through a shell, they would create
+# $CALLS/pwned (the working directory of sipstat, and so of the hook).
+chmod 755 "$T"
+CALLS=$T/calls
+mkdir "$CALLS" && chown nobody "$CALLS"
+cd "$CALLS" || exit 1
 HOOKDIR="$T/hook dir;touch pwned;\$(touch pwned1)"
 mkdir -p "$HOOKDIR"
 HOOK="$HOOKDIR/hook \`touch pwned2\`"
 cat >"$HOOK" <<EOF
 #!/bin/bash
-f=\$(mktemp "$T/call.XXXXXX")
+f=\$(mktemp "$CALLS/call.XXXXXX")
 { printf 'arg=%s\n' "\$@"; env | grep '^SIPSTAT_' | sort; echo "hook_ns=\${EPOCHREALTIME/./}000"; } >"\$f"
 echo "hook output on stdout"
-[[ \$SIPSTAT_CODE == 604 ]] && exec sleep 30
+[[ \$SIPSTAT_CODE == 604 ]] && echo \$\$ >"$CALLS/hang.pid" && exec sleep 30
 exit 0
 EOF
-chmod +x "$HOOK"
+chmod 755 "$HOOK"
 
 # ------------------------------------------------------------ usage errors
 
@@ -156,12 +176,12 @@ if grep -q '^ALERT .* 603 Decline .*\[code=603 peer=carrier-b count>0\]$' "$T/w.
 else
 	not_ok "603: the rule for peer carrier-b fires" "$(cat "$T/w.err")"
 fi
-if wait_until 2 bash -c "grep -l '^SIPSTAT_RULE=class=6xx' '$T'/call.* >/dev/null 2>&1"; then
+if wait_until 2 bash -c "grep -l '^SIPSTAT_RULE=class=6xx' '$CALLS'/call.* >/dev/null 2>&1"; then
 	ok "603: hook called"
 else
-	not_ok "603: hook called" "$(ls "$T")"
+	not_ok "603: hook called" "$(ls "$CALLS")"
 fi
-call=$(grep -l '^SIPSTAT_RULE=class=6xx' "$T"/call.* 2>/dev/null | head -1)
+call=$(grep -l '^SIPSTAT_RULE=class=6xx' "$CALLS"/call.* 2>/dev/null | head -1)
 want=(SIPSTAT_ALERT=start SIPSTAT_CODE=603 SIPSTAT_REASON=Decline SIPSTAT_DIRECTION=in
 	SIPSTAT_METHOD=INVITE SIPSTAT_PEER=carrier-b SIPSTAT_REMOTE_ADDR=198.18.0.2 SIPSTAT_REMOTE_PORT=5060
 	SIPSTAT_LOCAL_ADDR=198.18.0.1 SIPSTAT_LOCAL_PORT=5060 "SIPSTAT_INTERFACE=$IF_A"
@@ -193,7 +213,7 @@ if [[ -n $call ]]; then
 		not_ok "603 to the hook within half a second (${ms} ms)"
 	fi
 fi
-if [[ ! -e $T/pwned && ! -e $T/pwned1 && ! -e $T/pwned2 ]]; then
+if [[ ! -e $CALLS/pwned && ! -e $CALLS/pwned1 && ! -e $CALLS/pwned2 ]]; then
 	ok "shell metacharacters in the hook path are never executed"
 else
 	not_ok "shell metacharacters in the hook path are never executed"
@@ -209,15 +229,15 @@ fi
 
 # ---- a hanging hook is killed at its timeout; counting goes on
 send 604 'Does Not Exist Anywhere' 1 >/dev/null
-wait_until 2 bash -c "grep -l '^SIPSTAT_CODE=604' '$T'/call.* >/dev/null 2>&1"
+wait_until 2 bash -c "grep -l '^SIPSTAT_CODE=604' '$CALLS'/call.* >/dev/null 2>&1"
 send 200 OK 7 >/dev/null
 if wait_until 3 grep -q 'still running after 1 s: killed' "$T/w.err"; then
 	ok "a hanging hook is killed at its timeout"
 else
 	not_ok "a hanging hook is killed at its timeout" "$(cat "$T/w.err")"
 fi
-if pgrep -f "exec sleep 30" >/dev/null || pgrep -fx "sleep 30" >/dev/null; then
-	not_ok "no hook left running"
+if [[ ! -s $CALLS/hang.pid ]] || kill -0 "$(cat "$CALLS/hang.pid")" 2>/dev/null; then
+	not_ok "no hook left running" "$(cat "$CALLS/hang.pid" 2>&1)"
 else
 	ok "no hook left running"
 fi
@@ -425,4 +445,194 @@ else
 fi
 
 detach
+
+# ------------------------------------------------------------ every failure named
+
+# watch NAME ARGS...: a watcher of IF_A (its own program, nothing pinned
+# now) in the background, its output in $T/NAME.out and .err.
+watch() {
+	local name=$1
+	shift
+	bg_start - "$T/$name.out" "$T/$name.err" nsenter --net="/run/netns/$NS_A" "$SIPSTAT" \
+		-i "$IF_A" "$@"
+	WPID=$SST_LAST_PID
+	wait_until 20 grep -qs '^sipstat: counting on\|^sipstat: reading the pinned' \
+		"$T/$name.err"
+	sleep 0.3
+}
+# has FILE ERE: an ALERT line of FILE matches.
+has() { grep -qE "$2" "$1"; }
+re_t='ALERT [0-9T:.-]+Z'
+
+printf 'carrier-b %s/32\ncarrier-c %s/32\n' "$B4" "$C4" >"$T/peers2"
+watch named -o json --peers "$T/peers2" 0.5
+for c in "600 Busy Everywhere" "603 Decline" "604 Does Not Exist Anywhere" "606 Not Acceptable"; do
+	send "${c%% *}" "${c#* }" 2 >/dev/null
+done
+send_from "$NS_B" "$C4" "$A4" 604 'Does Not Exist Anywhere' 1 >/dev/null
+wait_until 3 grep -q '604 .*198.18.0.3' "$T/named.err"
+named=0
+for c in "600 Busy Everywhere" "603 Decline" "604 Does Not Exist Anywhere" "606 Not Acceptable"; do
+	has "$T/named.err" "^$re_t $IF_A $c received from 198\.18\.0\.2:5060 \(peer carrier-b, INVITE\) \[class=6xx count>0\]$" &&
+		named=$((named + 1))
+done
+if [[ $named -eq 4 ]]; then
+	ok "600, 603, 604 and 606 from one peer: each code an alert of its own, named"
+else
+	not_ok "600, 603, 604 and 606 from one peer: each code an alert of its own, named" \
+		"$(grep ALERT "$T/named.err")"
+fi
+if has "$T/named.err" "^$re_t $IF_A 603 Decline received from 198\.18\.0\.2:5060 \(peer carrier-b, INVITE\) \[class=6xx count>0\]$" &&
+	has "$T/named.err" "^$re_t $IF_A 604 Does Not Exist Anywhere received from 198\.18\.0\.3:5060 \(peer carrier-c, INVITE\) \[class=6xx count>0\]$"; then
+	ok "603 from one peer and 604 from another: two alerts"
+else
+	not_ok "603 from one peer and 604 from another: two alerts" "$(grep ALERT "$T/named.err")"
+fi
+n_start=$(grep -c '^ALERT .*\[class=6xx count>0\]$' "$T/named.err")
+check_eq "five alerts started, none folded away unnamed" "$n_start" 5
+stop_pid "$WPID" INT 5
+# The last report: each code of carrier-b folded one more; carrier-c's 604 nothing.
+final=0
+for c in "600 Busy Everywhere" "603 Decline" "604 Does Not Exist Anywhere" "606 Not Acceptable"; do
+	has "$T/named.err" "^$re_t $IF_A $c received from 198\.18\.0\.2:5060 \(peer carrier-b, INVITE\): 1 more since the last line, 2 in the window; sipstat is stopping \[class=6xx count>0\]$" &&
+		final=$((final + 1))
+done
+if [[ $final -eq 4 && $SST_RC -eq 0 ]] && ! grep -q 'carrier-c.*stopping' "$T/named.err"; then
+	ok "on exit, a last report names what each alert folded since its last line"
+else
+	not_ok "on exit, a last report names what each alert folded since its last line" \
+		"exit $SST_RC: $(grep ALERT "$T/named.err")"
+fi
+if jq -se '[.[] | select(.type == "alert")] | length == 9 and
+	all(.schema == 2 and (.code | type) == "number" and (.peer | startswith("carrier-"))) and
+	([.[] | select(.alert == "final") | .code] | sort == [600, 603, 604, 606])' \
+	"$T/named.out" >/dev/null; then
+	ok "-o json: each alert with schema, code and peer; the final ones"
+else
+	not_ok "-o json: each alert with schema, code and peer; the final ones" \
+		"$(grep '"alert"' "$T/named.out")"
+fi
+
+# ------------------------------------------------------------ per-peer rules from counters
+
+# No --event-codes: 503 sends no event; the per-peer counters tell.
+watch peer -o json --peers "$T/peers2" 0.5 \
+	--alert 'peer=carrier-b class=5xx rate>1/s' --alert 'peer=carrier-b code=503 count>0' \
+	--alert 'peer=carrier-c class=5xx ratio>40% over 10s' --alert 'peer=carrier-b code=503 count>10'
+send_from "$NS_B" "$C4" "$A4" 200 OK 2 >/dev/null
+send_from "$NS_B" "$C4" "$A4" 503 'Service Unavailable' 2 >/dev/null
+send 503 'Service Unavailable' 20 10 >/dev/null
+sleep 1
+stop_pid "$WPID" INT 5
+if has "$T/peer.err" "^$re_t $IF_A [0-9.]+/s, mostly from 198\.18\.0\.2 \(peer carrier-b\) \[peer=carrier-b class=5xx rate>1/s\]$"; then
+	ok "peer=carrier-b class=5xx rate>1/s fires on 20 503s at 10/s, with the top failing address"
+else
+	not_ok "peer=carrier-b class=5xx rate>1/s fires on 20 503s at 10/s, with the top failing address" \
+		"$(grep ALERT "$T/peer.err")"
+fi
+if has "$T/peer.err" "^$re_t $IF_A 503 Service Unavailable received \(peer carrier-b\) \[peer=carrier-b code=503 count>0\]$" &&
+	has "$T/peer.err" "^$re_t $IF_A 503 Service Unavailable \(peer carrier-b\) \[peer=carrier-b code=503 count>10\]$"; then
+	ok "peer=carrier-b code=503 count>0 and count>10 fire from the counters, without --event-codes"
+else
+	not_ok "peer=carrier-b code=503 count>0 and count>10 fire from the counters, without --event-codes" \
+		"$(grep ALERT "$T/peer.err")"
+fi
+if has "$T/peer.err" "^$re_t $IF_A 50\.0%, mostly from 198\.18\.0\.3 \(peer carrier-c\) \[peer=carrier-c class=5xx ratio>40% over 10s\]$"; then
+	ok "peer=carrier-c class=5xx ratio>40% fires on that peer's 50 %"
+else
+	not_ok "peer=carrier-c class=5xx ratio>40% fires on that peer's 50 %" "$(grep ALERT "$T/peer.err")"
+fi
+if jq -se '[.[] | select(.type == "alert" and .condition == "rate" and .alert == "start")][0] |
+	.peer == "carrier-b" and .remote.address == "198.18.0.2" and .direction == "in" and
+	.from == "failing" and (.remote | has("port") | not)' "$T/peer.out" >/dev/null; then
+	ok "-o json: the rate alert names the peer and its top failing address"
+else
+	not_ok "-o json: the rate alert names the peer and its top failing address" \
+		"$(grep '"rate"' "$T/peer.out")"
+fi
+
+# ------------------------------------------------------------ rules that can never fire
+
+refused() {
+	local what=$1 says=$2 rc
+	shift 2
+	in_a "$SIPSTAT" -i "$IF_A" "$@" 0.2 1 >/dev/null 2>"$T/never.err"
+	rc=$?
+	if [[ $rc -eq 2 ]] && grep -q "$says" "$T/never.err"; then
+		ok "refused before counting: $what"
+	else
+		not_ok "refused before counting: $what" "rc $rc: $(cat "$T/never.err")"
+	fi
+}
+refused "a peer the peers file does not name" "names no peer 'carrier-z'" \
+	--peers "$T/peers2" --alert 'peer=carrier-z code=503 count>0'
+refused "a peer, without any named peers" "no interface here has a named peer 'carrier-b'" \
+	--alert 'peer=carrier-b code=503 count>0'
+refused "dir=out when only in is counted" "only in is counted" \
+	--direction in --alert 'dir=out class=6xx count>0'
+refused "ratio>100%" "can never fire" --alert 'class=5xx ratio>100%'
+
+# ------------------------------------------------------------ TC and egress events
+
+# --mode tc: the kernel events of TC ingress, with address and port.
+watch tc --mode tc 0.5
+send 603 Decline 1 >/dev/null
+wait_until 3 grep -q '^ALERT' "$T/tc.err"
+stop_pid "$WPID" INT 5
+if has "$T/tc.err" "^$re_t $IF_A 603 Decline received from 198\.18\.0\.2:5060 \(INVITE\) \[class=6xx count>0\]$" &&
+	! grep -q 'no kernel events' "$T/tc.err"; then
+	ok "--mode tc: the 603 from the kernel event of TC ingress"
+else
+	not_ok "--mode tc: the 603 from the kernel event of TC ingress" "$(cat "$T/tc.err")"
+fi
+# --direction out: what A sends, from TC egress.
+watch out --direction out 0.5
+send_from "$NS_A" "$A4" "$B4" 606 'Not Acceptable' 1 >/dev/null
+wait_until 3 grep -q '^ALERT' "$T/out.err"
+stop_pid "$WPID" INT 5
+if has "$T/out.err" "^$re_t $IF_A 606 Not Acceptable sent to 198\.18\.0\.2:5060 \(INVITE\) \[class=6xx count>0\]$"; then
+	ok "--direction out: the 606 sent, from the kernel event of TC egress"
+else
+	not_ok "--direction out: the 606 sent, from the kernel event of TC egress" "$(cat "$T/out.err")"
+fi
+
+# Pinned in tc mode: the first reader takes the events, a second reader
+# makes its alerts from the counters, one per code, each with its code.
+if in_a "$SIPSTAT" attach -i "$IF_A" --mode tc >/dev/null 2>"$T/tca.err"; then
+	watch first 0.5
+	FPID=$WPID
+	watch second -o json 0.5
+	send 603 Decline 2 >/dev/null
+	send_from "$NS_A" "$A4" "$B4" 604 'Does Not Exist Anywhere' 1 >/dev/null
+	wait_until 3 grep -q '604' "$T/second.err"
+	sleep 0.6
+	stop_pid "$WPID" INT 5
+	stop_pid "$FPID" INT 5
+	if has "$T/first.err" "^$re_t $IF_A 603 Decline received from 198\.18\.0\.2:5060 \(INVITE\) \[class=6xx count>0\]$" &&
+		has "$T/first.err" "^$re_t $IF_A 604 Does Not Exist Anywhere sent to 198\.18\.0\.2:5060 \(INVITE\) \[class=6xx count>0\]$"; then
+		ok "pinned --mode tc: the first reader's alerts from TC ingress and egress events"
+	else
+		not_ok "pinned --mode tc: the first reader's alerts from TC ingress and egress events" \
+			"$(cat "$T/first.err")"
+	fi
+	if has "$T/second.err" "^$re_t $IF_A 603 Decline received \[class=6xx count>0\]$" &&
+		has "$T/second.err" "^$re_t $IF_A 604 Does Not Exist Anywhere sent \[class=6xx count>0\]$" &&
+		! grep -qE "^$re_t $IF_A \[" "$T/second.err"; then
+		ok "a second reader: one alert per code from the counters, never an empty one"
+	else
+		not_ok "a second reader: one alert per code from the counters, never an empty one" \
+			"$(cat "$T/second.err")"
+	fi
+	if jq -se '[.[] | select(.type == "alert" and .alert == "start")] |
+		(map(.code) | sort) == [603, 604] and all(.from == "counters" and .schema == 2)' \
+		"$T/second.out" >/dev/null; then
+		ok "a second reader: -o json alerts with their codes"
+	else
+		not_ok "a second reader: -o json alerts with their codes" "$(grep '"alert"' "$T/second.out")"
+	fi
+	detach
+else
+	not_ok "attach --mode tc" "$(cat "$T/tca.err")"
+fi
+
 done_testing

@@ -250,7 +250,8 @@ sandbox_suite() {
 	exec=$(unit_value ExecStart)
 	exec=${exec//%I/$ifa}
 	exec=${exec//\$SIPSTAT_OPTS/-m skb}
-	check_eq "sandbox: the unit's bounding set" "$caps" "+bpf,+net_admin,+perfmon,+sys_admin"
+	check_eq "sandbox: the unit's bounding set" "$caps" \
+		"+bpf,+net_admin,+perfmon,+sys_admin,+setuid,+setgid,+setpcap"
 	check_eq "sandbox: ReadWritePaths is the BPF filesystem" "$(unit_value ReadWritePaths)" /sys/fs/bpf
 	# shellcheck disable=SC2016,SC2086 # $1/$@ are the inner bash's; exec splits as systemd does
 	sandboxed() {

@@ -12,7 +12,14 @@
 #     from two addresses hold at most a few connections each and lose
 #     them at the request deadline, while scrapes from elsewhere succeed;
 #     with --web-config, HTTPS and basic authentication, which a real
-#     Prometheus scrapes with the user's password.
+#     Prometheus scrapes with the user's password;
+#   - alert hooks: a hook file or directory others could change is
+#     refused before anything runs; a hook runs as nobody with no
+#     capability (bounding set included), no_new_privs and no descriptor
+#     of sipstat's; a hook that forks leaves nothing behind once its
+#     timeout, or sipstat's exit, kills its process group; and run as the
+#     unit runs sipstat (its bounding set, its defaults file), the webhook
+#     hook gets SIPSTAT_WEBHOOK_URL and posts the alert.
 #
 # Needs root (attach); O=DIR picks the build directory.
 set -u
@@ -20,7 +27,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 need_root
-need_cmd ip timeout mkfifo curl python3 openssl
+need_cmd ip timeout mkfifo curl python3 openssl jq setpriv
 
 SIPSTAT=$SST_O/sipstat
 if [[ ! -x $SIPSTAT ]]; then
@@ -250,5 +257,234 @@ else
 	not_ok "web config: a setting sipstat does not implement is refused by name" "exit $rc"
 	diag_file stderr "$T/bad-web.err" 3
 fi
+
+# ------------------------------------------------------------ alert hooks
+
+A1=198.18.1.1
+B1=198.18.1.2
+if ! addr_add "$NS_A" sc0 "$A1/24" || ! addr_add "$(ns_name B)" sc1 "$B1/24" ||
+	! neigh_static "$(ns_name B)" sc1 "$A1" "$(mac_of "$NS_A" sc0)" ||
+	! neigh_static "$NS_A" sc0 "$B1" "$(mac_of "$(ns_name B)" sc1)"; then
+	not_ok "hooks: addresses on the veth pair" "ip failed"
+	done_testing
+fi
+# sendh CODE REASON: one response from B1 to A1.
+sendh() {
+	ip netns exec "$(ns_name B)" python3 - "$1" "$2" "$B1" "$A1" <<'PY'
+import socket, sys
+code, reason, src, dst = sys.argv[1:5]
+msg = ("SIP/2.0 %s %s\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-h\r\nCall-ID: h@%s\r\n"
+       "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n" % (code, reason, src, src)).encode()
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 5060))
+s.sendto(msg, (dst, 5060))
+PY
+}
+# Hooks are root's and readable by all; what they write goes where nobody may write.
+chmod 755 "$T"
+H=$T/hooks
+OUT=$T/hook-out
+mkdir -m 755 "$H" && mkdir -m 1777 "$OUT"
+
+# ---- refused when the arguments are parsed
+printf '#!/bin/sh\nexit 0\n' >"$H/ok"
+chmod 755 "$H/ok"
+cp "$H/ok" "$H/world"
+chmod 757 "$H/world"
+cp "$H/ok" "$H/group"
+chmod 775 "$H/group"
+chgrp 1234 "$H/group"
+cp "$H/ok" "$H/other"
+chown 1234 "$H/other"
+mkdir -m 777 "$T/open"
+cp "$H/ok" "$T/open/hook"
+ln -s "$T/open/hook" "$H/link"
+mkdir -m 700 "$T/closed"
+cp "$H/ok" "$T/closed/hook"
+hook_refused() {
+	local what=$1 path=$2 want=$3 rc
+	shift 3
+	nsenter --net="/run/netns/$NS_A" "$SIPSTAT" -i sc0 --alert-exec "$path" "$@" 0.2 1 \
+		>/dev/null 2>"$T/hr.err"
+	rc=$?
+	if [[ $rc -eq 2 ]] && grep -q -- "$want" "$T/hr.err" &&
+		! ip -n "$NS_A" link show sc0 | grep -q 'prog/xdp'; then
+		ok "hook refused, $what: $(head -n 1 "$T/hr.err")"
+	else
+		not_ok "hook refused, $what (exit 2: $want)" "exit $rc: $(cat "$T/hr.err")"
+	fi
+}
+hook_refused "writable by every user" "$H/world" "is writable by every user (mode 0757)"
+hook_refused "a directory" "$H" "not a regular file"
+hook_refused "writable by a group other than root's" "$H/group" "is writable by group 1234"
+hook_refused "owned by another user" "$H/other" "is owned by uid 1234"
+hook_refused "in a directory every user may write" "$T/open/hook" "$T/open is writable by every user"
+hook_refused "a symlink into such a directory" "$H/link" "$T/open is writable by every user"
+hook_refused "that its user cannot reach" "$T/closed/hook" "the hook's user nobody cannot enter $T/closed"
+hook_refused "a user that does not exist" "$H/ok" "no such user" --alert-user sst-no-such-user
+
+# ---- what a hook runs with
+cat >"$H/whoami" <<EOF
+#!/bin/sh
+f=$OUT/whoami.\$\$
+# The shell's own descriptors, as exec left them (ls is a child: /proc/\$\$).
+ls -l /proc/\$\$/fd >"\$f.fd"
+{ echo "uid=\$(id -u) gid=\$(id -g) groups=\$(id -G)"
+  grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status
+  awk 'NF > 8 { print "fd", \$9, \$11 }' "\$f.fd"
+} >"\$f.tmp"
+mv "\$f.tmp" "\$f"
+EOF
+chmod 755 "$H/whoami"
+# whoami_case NAME WANT_UID [SETPRIV...] -- [SIPSTAT ARGS...]
+whoami_case() {
+	local name=$1 uid=$2 pre=() f caps
+	shift 2
+	while [[ $1 != -- ]]; do
+		pre+=("$1")
+		shift
+	done
+	shift
+	rm -f "$OUT"/whoami.* "$T/who.err"	# no line of the run before
+	bg_start - "$T/who.out" "$T/who.err" nsenter --net="/run/netns/$NS_A" "${pre[@]}" \
+		"$SIPSTAT" -i sc0 --mode skb --alert-exec "$H/whoami" "$@" 0.5
+	local pid=$SST_LAST_PID
+	wait_until 20 grep -qs 'counting on' "$T/who.err"
+	sleep 0.3
+	sendh 603 Decline
+	wait_until 5 bash -c "ls '$OUT' | grep -q '^whoami\.[0-9]*$'"
+	stop_pid "$pid" INT 5
+	f=$(ls "$OUT"/whoami.* 2>/dev/null | grep -v '\.fd$\|\.tmp$' | head -n 1)
+	caps=$(grep -c $'^Cap\(Inh\|Prm\|Eff\|Bnd\|Amb\):\t0000000000000000$' "${f:-/dev/null}")
+	if [[ -n $f ]] && grep -q "^uid=$uid " "$f" && [[ $caps -eq 5 ]] &&
+		grep -q $'^NoNewPrivs:\t1$' "$f"; then
+		ok "hook $name: uid $uid, no capability (CapEff, CapBnd ... all 0), no_new_privs"
+	else
+		not_ok "hook $name: uid $uid, no capability, no_new_privs" \
+			"$(cat "${f:-/dev/null}" "$T/who.err" 2>&1)"
+	fi
+	# 0, 1, 2 and the shell's own (its script, the stdout it saved for the
+	# redirection): nothing of sipstat's (maps, links, sockets).
+	if [[ -n $f ]] && grep -q '^fd 0 /dev/null$' "$f" &&
+		! grep '^fd ' "$f" | grep -v "^fd [12] \|^fd [0-9]* $H/whoami$\|^fd 1[0-9] $T/who.err$" |
+		grep -qv '^fd 0 '; then
+		ok "hook $name: no descriptor of sipstat's"
+	else
+		not_ok "hook $name: no descriptor of sipstat's" "$(grep '^fd ' "${f:-/dev/null}")"
+	fi
+}
+whoami_case "as root's default" 65534 --
+whoami_case "--alert-user daemon" "$(id -u daemon)" -- --alert-user daemon
+whoami_case "--alert-user root" 0 -- --alert-user root
+# The unit's bounding set (its CapabilityBoundingSet= line), no_new_privs.
+UNIT=$SST_ROOT/scripts/systemd/sipstat@.service
+unit_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT" | tr 'A-Z' 'a-z' |
+	sed 's/cap_//g; s/ /,+/g; s/^/-all,+/')
+whoami_case "under the unit's bounding set ($unit_caps)" 65534 \
+	setpriv --bounding-set "$unit_caps" --inh-caps -all --no-new-privs --
+
+# ---- a hook that forks: nothing left after its timeout, or after sipstat stops
+cat >"$H/forks" <<EOF
+#!/bin/sh
+# A child, a grandchild orphaned to the keeper, then: hang, or end at once.
+sleep 300 & echo \$! >>"$OUT/pids.\$SIPSTAT_CODE"
+sh -c 'sleep 301 & echo \$! >>"$OUT/pids.\$SIPSTAT_CODE"' &
+echo \$\$ >>"$OUT/pids.\$SIPSTAT_CODE"
+[ "\$SIPSTAT_CODE" = 604 ] && exit 0
+exec sleep 302
+EOF
+chmod 755 "$H/forks"
+rm -f "$OUT"/pids.*
+# gone FILE: none of the pids in FILE is alive.
+gone() {
+	local p
+	[[ -s $1 ]] || return 1
+	for p in $(cat "$1"); do
+		kill -0 "$p" 2>/dev/null && return 1
+	done
+	return 0
+}
+bg_start - "$T/fk.out" "$T/fk.err" nsenter --net="/run/netns/$NS_A" "$SIPSTAT" -i sc0 \
+	--mode skb --alert-exec "$H/forks" --alert-timeout 1 --alert 'class=6xx count>0 hold 0s' 0.5
+FK=$SST_LAST_PID
+wait_until 20 grep -qs 'counting on' "$T/fk.err"
+sleep 0.3
+sendh 603 Decline
+sendh 604 'Does Not Exist Anywhere'
+wait_until 3 bash -c "[ \$(wc -l <'$OUT/pids.603' 2>/dev/null) -ge 3 ] && [ \$(wc -l <'$OUT/pids.604' 2>/dev/null) -ge 3 ]"
+sleep 0.3
+if ! gone "$OUT/pids.603"; then
+	ok "forking hook: it and its descendants run before the timeout"
+else
+	not_ok "forking hook: it and its descendants run before the timeout" "$(cat "$OUT"/pids.* 2>&1)"
+fi
+wait_until 4 grep -q 'still running after 1 s: killed, with everything it started' "$T/fk.err"
+if wait_until 2 gone "$OUT/pids.603"; then
+	ok "forking hook: after the timeout, the hook and every descendant are gone"
+else
+	not_ok "forking hook: after the timeout, the hook and every descendant are gone" \
+		"$(ps -o pid,pgid,user,args -p "$(tr '\n' ',' <"$OUT/pids.603")0" 2>&1; cat "$T/fk.err")"
+fi
+if wait_until 2 gone "$OUT/pids.604"; then
+	ok "a hook that ended at once: what it started is gone after the timeout too"
+else
+	not_ok "a hook that ended at once: what it started is gone after the timeout too" \
+		"$(cat "$OUT/pids.604")"
+fi
+# sipstat stops while a hook hangs: at its deadline, its group goes too.
+sendh 606 'Not Acceptable'
+wait_until 3 bash -c "[ \$(wc -l <'$OUT/pids.606' 2>/dev/null) -ge 3 ]"
+stop_pid "$FK" INT 10
+if [[ $SST_RC -eq 0 ]] && gone "$OUT/pids.606"; then
+	ok "sipstat stopping: the hung hook's whole group is killed, sipstat exits 0"
+else
+	not_ok "sipstat stopping: the hung hook's whole group is killed, sipstat exits 0" \
+		"exit $SST_RC; $(cat "$OUT/pids.606")"
+fi
+
+# ---- as the unit runs it: its defaults file, its bounding set; the webhook hook
+port=$((20000 + $$ % 20000))
+ip netns exec "$NS_A" python3 - "$A1" "$port" "$T/body" <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        open(sys.argv[3], "wb").write(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), H).handle_request()
+PY
+SST_PIDS+=($!)
+wait_until 10 bash -c "ip netns exec '$NS_A' ss -ltn | grep -q ':$port '"
+# The shipped defaults file, with what an operator adds, read as systemd's
+# EnvironmentFile= reads it: KEY=VALUE lines, quotes removed.
+{
+	cat "$SST_ROOT/scripts/systemd/sipstat.default"
+	echo "SIPSTAT_OPTS=\"--mode skb --alert-exec $SST_ROOT/scripts/hooks/sipstat-webhook\""
+	echo "SIPSTAT_WEBHOOK_URL=\"http://$A1:$port/hook\""
+} >"$T/default"
+unit_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+while IFS= read -r line; do
+	[[ $line =~ ^([A-Z_]+)=\"?(.*[^\"])?\"?$ ]] || continue
+	unit_env+=("${BASH_REMATCH[1]}=${BASH_REMATCH[2]}")
+done <"$T/default"
+opts=$(env -i "${unit_env[@]}" sh -c 'echo "$SIPSTAT_OPTS"')
+# ExecStart=... serve -i %I $SIPSTAT_OPTS: the options split at blanks.
+# shellcheck disable=SC2086
+bg_start - "$T/unit.out" "$T/unit.err" nsenter --net="/run/netns/$NS_A" \
+	setpriv --bounding-set "$unit_caps" --inh-caps -all --no-new-privs \
+	env -i "${unit_env[@]}" "$SIPSTAT" serve -i sc0 $opts
+UPID=$SST_LAST_PID
+wait_until 20 grep -qs '^sipstat: serving' "$T/unit.err"
+sleep 0.5
+sendh 603 Decline
+if wait_until 5 test -s "$T/body" && jq -e '.type == "alert" and .code == 603 and
+	.remote.address == "198.18.1.2" and .schema == 2' "$T/body" >/dev/null; then
+	ok "as the unit: SIPSTAT_WEBHOOK_URL of the defaults file reaches the webhook hook, which posts the alert"
+else
+	not_ok "as the unit: SIPSTAT_WEBHOOK_URL of the defaults file reaches the webhook hook" \
+		"$(cat "$T/body" "$T/unit.err" 2>&1)"
+fi
+stop_pid "$UPID" TERM 10
+nsenter --net="/run/netns/$NS_A" "$SIPSTAT" detach -i sc0 >/dev/null 2>&1
 
 done_testing

@@ -2,7 +2,9 @@
 /*
  * Alert rules without a kernel or a clock: the parser of --alert, and the
  * engine's start, folded repeats and clear at the moments the test gives
- * it; the --event-rate parser.
+ * it; the alerts a count>0 rule keeps apart (code, peer, interface,
+ * direction), from events and from counters, and the final report of
+ * what was folded; the --event-rate parser.
  */
 #include <errno.h>
 #include <math.h>
@@ -11,7 +13,7 @@
 #include "harness.h"
 #include "rules.h"
 
-static struct rule_alert out[16];
+static struct rule_alert out[RULES_ALERTS_MAX];
 
 static void test_parse_good(void)
 {
@@ -50,6 +52,7 @@ static void test_parse_bad(void)
 		{ "code=503 rate>fast/s", "a number is needed" },
 		{ "code=503 ratio>5", "percentage" },
 		{ "code=503 ratio>150%", "at most 100%" },
+		{ "code=503 ratio>100%", "can never fire" },
 		{ "code=503 count>1.5", "whole number" },
 		{ "code=503 count>0 rate>1/s", "one condition" },
 		{ "code=503 rate>1/s for", "needs a duration" },
@@ -80,11 +83,12 @@ static void test_count_start_repeat_clear(void)
 	static struct rules rs;
 	struct rule r;
 	struct rule_event ev = { .code = 603, .dir = SIPSTAT_DIR_IN };
-	struct rule_sample s;
+	struct rule_key k = { .code = 603, .dir = SIPSTAT_DIR_IN };
 	int n, t;
 
 	rules_init(&rs);
 	rule_default(&r);
+	CHECK(r.split, "the default rule keeps its alerts apart");
 	r.hold_s = 10;
 	r.over_s = 5;
 	rules_add(&rs, &r);
@@ -98,19 +102,16 @@ static void test_count_start_repeat_clear(void)
 	/* Three more before the hold-down is over: folded, not said. */
 	CHECK_EQ_U64(rules_event(&rs, 100.4, &ev, out, 16), 0);
 	CHECK_EQ_U64(rules_event(&rs, 101.0, &ev, out, 16), 0);
-	/* The interval's counters say 4 (one more than the events: rate-limited). */
-	s = (struct rule_sample){ .t0 = 100, .t1 = 101.5, .matched = 4, .total = 10 };
-	rules_sample(&rs, 0, &s);
+	/* The interval's counters say one more than the events (rate-limited). */
+	CHECK_EQ_U64(rules_counted(&rs, 0, 101.5, &k, 1, out, 16), 0, "folded");
 	CHECK_EQ_U64(rules_tick(&rs, 101.5, out, 16), 0, "folded until the hold-down ends");
 	/* Quiet seconds, still within the window of 5 s. */
 	for (t = 102; t <= 107; t++) {
-		s = (struct rule_sample){ .t0 = t - 1, .t1 = t, .matched = 0, .total = 3 };
-		rules_sample(&rs, 0, &s);
 		n = rules_tick(&rs, t, out, 16);
 		if (t < 107)
 			CHECK_EQ_U64(n, 0, "at %d", t);
 	}
-	/* At 107 the window (102, 107] no longer holds the interval that ended at 101.5. */
+	/* At 107 the window no longer holds the last response, counted at 101.5. */
 	CHECK_EQ_U64(n, 1, "cleared once the window is empty");
 	CHECK(out[0].what == RULE_CLEAR);
 	CHECK_EQ_U64(out[0].folded, 3, "folded responses said on clear");
@@ -232,10 +233,203 @@ static void test_peer_and_dir(void)
 	ev.peer = NULL;
 	CHECK_EQ_U64(rules_event(&rs, 4, &ev, out, 16), 1, "sent 603");
 	CHECK(out[0].rule == 1);
-	/* The peer rule has no counters: its events are its samples; clears after the window. */
+	/* Both clear once 60 s passed without one (the last at 3 and at 4). */
 	CHECK_EQ_U64(rules_tick(&rs, 10, out, 16), 0);
-	CHECK_EQ_U64(rules_tick(&rs, 69.5, out, 16), 0, "the events' interval ended at 10");
-	CHECK_EQ_U64(rules_tick(&rs, 70.5, out, 16), 2, "both clear 60 s after it");
+	CHECK_EQ_U64(rules_tick(&rs, 63.5, out, 16), 1, "the peer's clears 60 s after 3");
+	CHECK(out[0].rule == 0 && out[0].what == RULE_CLEAR);
+	CHECK_EQ_U64(rules_tick(&rs, 64.5, out, 16), 1, "the other 60 s after 4");
+	CHECK(out[0].rule == 1 && out[0].what == RULE_CLEAR);
+}
+
+/* The alerts that started, by code and peer, in the order started. */
+static int starts_of(const struct rules *rs, int n, char *buf, size_t len)
+{
+	size_t k = 0;
+	int i, starts = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && k < len; i++) {
+		const struct rule_key *key = rules_key(rs, out[i].rule, out[i].id);
+
+		if (out[i].what != RULE_START || !key)
+			continue;
+		starts++;
+		k += (size_t)snprintf(buf + k, len - k, "%s%d/%s/%s/%s", k ? " " : "", key->code,
+				      key->peer[0] ? key->peer : "-", key->iface[0] ? key->iface : "-",
+				      key->dir == SIPSTAT_DIR_OUT ? "out" : "in");
+	}
+	return starts;
+}
+
+/*
+ * The default rule keeps one alert per code, peer, interface and
+ * direction: 600, 603, 604 and 606 from one peer start four alerts, each
+ * named, and each folds its own repeats; 603 from one peer and 604 from
+ * another are two alerts, and 603 from the other peer is a third.
+ */
+static void test_ids_apart(void)
+{
+	static struct rules rs;
+	static const int codes[] = { 600, 603, 604, 606 };
+	struct rule_event ev = { .dir = SIPSTAT_DIR_IN, .peer = "carrier-a", .iface = "eth0" };
+	struct rule r;
+	char got[256];
+	int i, t, n = 0, m;
+
+	rules_init(&rs);
+	rule_default(&r);
+	rules_add(&rs, &r);
+	/* 33 s: one of each code every second. */
+	for (t = 0; t < 33; t++) {
+		for (i = 0; i < 4; i++) {
+			ev.code = codes[i];
+			n += rules_event(&rs, 100 + t + i * 0.1, &ev, out + n,
+					 RULES_ALERTS_MAX - n);
+		}
+		n += rules_tick(&rs, 100 + t + 0.9, out + n, RULES_ALERTS_MAX - n);
+	}
+	m = starts_of(&rs, n, got, sizeof(got));
+	CHECK_EQ_U64(m, 4, "%s", got);
+	CHECK_STR(got, "600/carrier-a/eth0/in 603/carrier-a/eth0/in 604/carrier-a/eth0/in "
+		       "606/carrier-a/eth0/in");
+	/* Repeats after the 30 s hold-down, each of its own code: 29 or 30 more each. */
+	for (i = 0, m = 0; i < n; i++) {
+		const struct rule_key *key = rules_key(&rs, out[i].rule, out[i].id);
+
+		if (out[i].what != RULE_REPEAT)
+			continue;
+		m++;
+		CHECK(key && out[i].folded == 30, "repeat of %d folded %llu", key ? key->code : 0,
+		      (unsigned long long)out[i].folded);
+	}
+	CHECK_EQ_U64(m, 4, "one repeat per code");
+
+	/* 603 from one peer, 604 from another: two alerts; 603 from the other peer: a third. */
+	rules_init(&rs);
+	rules_add(&rs, &r);
+	ev.code = 603;
+	ev.peer = "carrier-a";
+	n = rules_event(&rs, 10, &ev, out, RULES_ALERTS_MAX);
+	ev.code = 604;
+	ev.peer = "carrier-b";
+	n += rules_event(&rs, 11, &ev, out + n, RULES_ALERTS_MAX - n);
+	ev.code = 603;
+	n += rules_event(&rs, 12, &ev, out + n, RULES_ALERTS_MAX - n);
+	/* An address of no named peer, and the other direction, and another interface. */
+	ev.peer = NULL;
+	n += rules_event(&rs, 13, &ev, out + n, RULES_ALERTS_MAX - n);
+	ev.dir = SIPSTAT_DIR_OUT;
+	n += rules_event(&rs, 14, &ev, out + n, RULES_ALERTS_MAX - n);
+	ev.iface = "eth1";
+	n += rules_event(&rs, 15, &ev, out + n, RULES_ALERTS_MAX - n);
+	n += rules_event(&rs, 16, &ev, out + n, RULES_ALERTS_MAX - n);	/* folded */
+	CHECK_EQ_U64(starts_of(&rs, n, got, sizeof(got)), 6, "%s", got);
+	CHECK_STR(got, "603/carrier-a/eth0/in 604/carrier-b/eth0/in 603/carrier-b/eth0/in "
+		       "603/-/eth0/in 603/-/eth0/out 603/-/eth1/out");
+	CHECK_EQ_U64(n, 6, "the seventh folded");
+	CHECK_EQ_U64(rs.st[0].fired, 6);
+}
+
+/*
+ * From counters (no event told of them): each code is an alert of its
+ * own, with its code; responses beyond the events fold into the alert the
+ * events started; a rule with a threshold sums what it selects.
+ */
+static void test_counted(void)
+{
+	static struct rules rs;
+	struct rule_key k603 = { .code = 603, .dir = SIPSTAT_DIR_IN, .iface = "eth0" };
+	struct rule_key k604 = { .code = 604, .dir = SIPSTAT_DIR_OUT, .iface = "eth0" };
+	struct rule_event ev = { .code = 603, .dir = SIPSTAT_DIR_IN, .peer = "carrier-a",
+				 .iface = "eth0" };
+	struct rule r;
+	char why[128], got[128];
+	int n;
+
+	rules_init(&rs);
+	rule_default(&r);
+	rules_add(&rs, &r);
+	CHECK(rule_parse("code=603 count>3", &r, why, sizeof(why)) == 0, "%s", why);
+	CHECK(!r.split, "count>3 is about the sum");
+	rules_add(&rs, &r);
+	n = rules_counted(&rs, 0, 1, &k603, 2, out, RULES_ALERTS_MAX);
+	n += rules_counted(&rs, 0, 1, &k604, 5, out + n, RULES_ALERTS_MAX - n);
+	CHECK_EQ_U64(rules_counted(&rs, 1, 1, &k603, 9, out + n, 4), 0,
+		     "a rule about the sum takes samples");
+	CHECK_EQ_U64(starts_of(&rs, n, got, sizeof(got)), 2, "%s", got);
+	CHECK_STR(got, "603/-/eth0/in 604/-/eth0/out");
+	CHECK(out[0].value == 2 && out[1].value == 5, "%g %g", out[0].value, out[1].value);
+	/* Folded: one of 603 told, four of 604. */
+	n = rules_final(&rs, 2, out, RULES_ALERTS_MAX);
+	CHECK_EQ_U64(n, 2);
+	CHECK(out[0].what == RULE_FINAL && out[0].folded == 1 && out[1].folded == 4);
+	CHECK_EQ_U64(rules_final(&rs, 2, out, RULES_ALERTS_MAX), 0, "said once");
+
+	/* An event's alert takes what the counters saw beyond the events. */
+	rules_init(&rs);
+	rule_default(&r);
+	rules_add(&rs, &r);
+	CHECK_EQ_U64(rules_event(&rs, 1, &ev, out, RULES_ALERTS_MAX), 1);
+	CHECK_EQ_U64(rules_counted(&rs, 0, 1.5, &k603, 7, out, RULES_ALERTS_MAX), 0,
+		     "folded into carrier-a's 603");
+	n = rules_final(&rs, 2, out, RULES_ALERTS_MAX);
+	CHECK_EQ_U64(n, 1);
+	CHECK(out[0].folded == 7 && !strcmp(rules_key(&rs, 0, out[0].id)->peer, "carrier-a"));
+}
+
+/* The exit report: every firing alert with something folded since its last line, once. */
+static void test_final(void)
+{
+	static struct rules rs;
+	struct rule_event ev = { .code = 603, .dir = SIPSTAT_DIR_IN, .iface = "eth0" };
+	struct rule r;
+	char why[128];
+	int n;
+
+	rules_init(&rs);
+	rule_default(&r);
+	rules_add(&rs, &r);
+	CHECK(rule_parse("code=503 rate>1/s", &r, why, sizeof(why)) == 0, "%s", why);
+	rules_add(&rs, &r);
+	rules_event(&rs, 1, &ev, out, RULES_ALERTS_MAX);
+	rules_event(&rs, 2, &ev, out, RULES_ALERTS_MAX);
+	rules_event(&rs, 3, &ev, out, RULES_ALERTS_MAX);
+	ev.code = 604;
+	rules_event(&rs, 4, &ev, out, RULES_ALERTS_MAX);	/* started, nothing folded */
+	/* The rate rule: 10/s for two intervals, started, 10 folded. */
+	rules_sample(&rs, 1, &(struct rule_sample){ .t0 = 0, .t1 = 1, .matched = 10 });
+	rules_tick(&rs, 1, out, RULES_ALERTS_MAX);
+	rules_sample(&rs, 1, &(struct rule_sample){ .t0 = 1, .t1 = 2, .matched = 10 });
+	rules_tick(&rs, 2, out, RULES_ALERTS_MAX);
+	n = rules_final(&rs, 5, out, RULES_ALERTS_MAX);
+	CHECK_EQ_U64(n, 2);
+	CHECK(out[0].rule == 0 && out[0].what == RULE_FINAL && out[0].folded == 2 &&
+	      rules_key(&rs, 0, out[0].id)->code == 603);
+	CHECK(out[1].rule == 1 && out[1].id == -1 && out[1].folded == 10);
+	CHECK_STR(rule_what_name(RULE_FINAL), "final");
+}
+
+/* More alerts at once than a rule keeps: counted, never mistaken for another. */
+static void test_ids_full(void)
+{
+	static struct rules rs;
+	struct rule_event ev = { .dir = SIPSTAT_DIR_IN, .iface = "eth0" };
+	struct rule r;
+	int i, n = 0;
+
+	rules_init(&rs);
+	rule_default(&r);
+	rules_add(&rs, &r);
+	for (i = 0; i < RULE_IDS + 5; i++) {
+		ev.code = 600 + i;	/* 600 to 668: a code each */
+		n += rules_event(&rs, 1 + i * 0.01, &ev, out + n, RULES_ALERTS_MAX - n);
+	}
+	CHECK_EQ_U64(n, RULE_IDS, "one start per place");
+	CHECK_EQ_U64(rs.st[0].overflow, 5);
+	/* Once they cleared, new ones take their places. */
+	CHECK_EQ_U64(rules_tick(&rs, 100, out, RULES_ALERTS_MAX), RULE_IDS, "all clear");
+	ev.code = 699;
+	CHECK_EQ_U64(rules_event(&rs, 101, &ev, out, RULES_ALERTS_MAX), 1);
 }
 
 static void test_event_rate(void)
@@ -261,6 +455,10 @@ int main(void)
 	RUN(test_rate_for);
 	RUN(test_ratio_over);
 	RUN(test_peer_and_dir);
+	RUN(test_ids_apart);
+	RUN(test_counted);
+	RUN(test_final);
+	RUN(test_ids_full);
 	RUN(test_event_rate);
 	return h_exit();
 }

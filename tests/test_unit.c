@@ -603,7 +603,7 @@ static void test_args_errors(void)
  */
 static const char *const takes[CMD_MAX] = {
 	[CMD_WATCH] = " interface mode direction multiprog port output listen web-config top force "
-		      "per-interface alert alert-exec alert-timeout alert-log event-codes "
+		      "per-interface alert alert-exec alert-user alert-timeout alert-log event-codes "
 		      "event-rate peers per-peer failing export-failing ",
 	[CMD_ATTACH] = " interface mode direction multiprog port force event-codes event-rate "
 		       "peers reset replace ",
@@ -611,7 +611,7 @@ static const char *const takes[CMD_MAX] = {
 	[CMD_STATUS] = " interface output netns ",
 	[CMD_SHOW] = " interface output per-interface per-peer failing export-failing ",
 	[CMD_SERVE] = " interface mode direction multiprog port listen web-config force alert "
-		      "alert-exec "
+		      "alert-exec alert-user "
 		      "alert-timeout alert-log event-codes event-rate peers export-failing "
 		      "replace ",
 	[CMD_READ] = " port output ",
